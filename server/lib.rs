@@ -1,0 +1,1 @@
+//! kref: an offline Kubernetes knowledge base and language server.

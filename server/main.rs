@@ -1,0 +1,2 @@
+//! The `kref` binary.
+fn main() {}
