@@ -1,2 +1,5 @@
-//! The `kref` binary.
-fn main() {}
+//! The `kref` binary: everything happens in [`kref::cli::main`].
+
+fn main() -> std::process::ExitCode {
+    kref::cli::main()
+}

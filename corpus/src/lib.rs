@@ -8,7 +8,6 @@ pub mod notes;
 pub mod schema;
 mod text;
 
-pub use notes::{
-    CodeBlock, Entry, Note, NoteError, Origin, Section, Subject, decode_note, parse_note,
-};
+pub use notes::{CodeBlock, Entry, Note, NoteError, Origin, Section, Subject, decode_note, parse_note};
+pub use schema::{Kind, Schema, SchemaSource};
 pub use text::{is_kind_name, slugify, split_identifier};

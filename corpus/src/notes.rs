@@ -56,9 +56,7 @@ impl Subject {
     /// The kind this subject belongs to, if any.
     pub fn kind(&self) -> Option<&str> {
         match self {
-            Subject::Kind { kind } | Subject::Field { kind, .. } | Subject::Value { kind, .. } => {
-                Some(kind)
-            }
+            Subject::Kind { kind } | Subject::Field { kind, .. } | Subject::Value { kind, .. } => Some(kind),
             Subject::Term { .. } => None,
         }
     }
@@ -171,8 +169,7 @@ pub fn decode_note(bytes: &[u8]) -> Result<&str, NoteError> {
     if bytes.contains(&0) {
         return Err(NoteError::Binary);
     }
-    let text = std::str::from_utf8(bytes)
-        .map_err(|e| NoteError::NotUtf8 { offset: e.valid_up_to() })?;
+    let text = std::str::from_utf8(bytes).map_err(|e| NoteError::NotUtf8 { offset: e.valid_up_to() })?;
     Ok(text.strip_prefix('\u{feff}').unwrap_or(text))
 }
 
@@ -189,7 +186,10 @@ struct FrontMatter {
 #[derive(Clone, Debug)]
 enum Role {
     Kinds(Vec<String>),
-    Field { kinds: Vec<String>, field: String },
+    Field {
+        kinds: Vec<String>,
+        field: String,
+    },
     /// A value or term: nested items only add to its text.
     Leaf,
     /// Not an entry; nothing nested under it is one either.
@@ -272,14 +272,8 @@ fn push_unique(list: &mut Vec<String>, value: &str) {
 
 impl<'a> Builder<'a> {
     fn new(path: &'a str, origin: Origin, source: &'a str) -> Self {
-        let file_title = path
-            .rsplit(['/', '\\'])
-            .next()
-            .unwrap_or(path)
-            .split('.')
-            .next()
-            .unwrap_or(path)
-            .to_string();
+        let file_title =
+            path.rsplit(['/', '\\']).next().unwrap_or(path).split('.').next().unwrap_or(path).to_string();
         Builder {
             path,
             origin,
@@ -432,9 +426,7 @@ impl<'a> Builder<'a> {
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
-                    CodeBlockKind::Fenced(info) => {
-                        info.split_whitespace().next().unwrap_or("").to_string()
-                    }
+                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
                     CodeBlockKind::Indented => String::new(),
                 };
                 self.code_block = Some(CodeBlock { lang, code: String::new() });
@@ -496,9 +488,7 @@ impl<'a> Builder<'a> {
         if self.items[idx].role.is_some() {
             return;
         }
-        let parent_role = idx
-            .checked_sub(1)
-            .map(|p| self.items[p].role.clone().unwrap_or(Role::Plain));
+        let parent_role = idx.checked_sub(1).map(|p| self.items[p].role.clone().unwrap_or(Role::Plain));
         let item = &self.items[idx];
         let leading = item.leading.clone();
         let mut subjects = Vec::new();
@@ -621,11 +611,7 @@ impl<'a> Builder<'a> {
                     .trim_start_matches("or ")
                     .trim_start_matches("and ")
                     .trim();
-                let value_text = if snippet.is_empty() {
-                    own.clone()
-                } else {
-                    format!("{snippet}. {own}")
-                };
+                let value_text = if snippet.is_empty() { own.clone() } else { format!("{snippet}. {own}") };
                 for kind in kinds {
                     self.entries.push(Entry {
                         subject: Subject::Value {
@@ -665,8 +651,7 @@ impl<'a> Builder<'a> {
     }
 
     fn build(self) -> Note {
-        let Builder { path, origin, source, lines, front, mut warnings, sections, mut entries, .. } =
-            self;
+        let Builder { path, origin, source, lines, front, mut warnings, sections, mut entries, .. } = self;
         let mut ids: Vec<String> = Vec::with_capacity(sections.len());
         let mut out = Vec::new();
         let mut index_map = Vec::with_capacity(sections.len());
@@ -715,9 +700,11 @@ impl<'a> Builder<'a> {
         }
         for entry in &mut entries {
             let idx = entry.section_id[1..].parse::<usize>().unwrap_or(0);
-            let target = index_map.get(idx).copied().flatten().or_else(|| {
-                index_map[..idx.min(index_map.len())].iter().rev().find_map(|x| *x)
-            });
+            let target = index_map
+                .get(idx)
+                .copied()
+                .flatten()
+                .or_else(|| index_map[..idx.min(index_map.len())].iter().rev().find_map(|x| *x));
             entry.section_id = target.map(|t| out[t].id.clone()).unwrap_or_else(|| path.to_string());
         }
         if let Some(meta_title) = front.title.as_ref().filter(|t| t.trim().is_empty()) {

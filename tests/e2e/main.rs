@@ -1,1 +1,5 @@
-//! End-to-end tests of the real `kref` binary.
+//! End-to-end tests of the real `kref` binary, each in its own temporary home and cache.
+
+mod cli;
+mod explain;
+mod util;

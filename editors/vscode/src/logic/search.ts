@@ -1,0 +1,216 @@
+// The shapes of `kref/search`, `kref/show` and `kref/explain` results, and how they become
+// quick-pick items, locations to open and virtual documents. No `vscode` import here.
+
+/** One result of `kref/search` (the same JSON as `kref search --json`). */
+export interface SearchHit {
+  rank: number;
+  id: string;
+  type: 'section' | 'entry' | 'schema' | string;
+  source: 'builtin' | 'user' | string;
+  title: string;
+  breadcrumb: string;
+  /** A real file path (user notes) or `builtin:<rel path>` (the embedded corpus). */
+  path: string;
+  /** 1-based line. */
+  line: number;
+  kinds: string[];
+  score: number;
+  snippet: string;
+  /** Byte ranges in `snippet`. */
+  highlights: [number, number][];
+}
+
+export interface SearchResult {
+  query: string;
+  results: SearchHit[];
+}
+
+/** The result of `kref/show`. */
+export interface ShowResult {
+  id: string;
+  title: string;
+  breadcrumb: string;
+  source: string;
+  path: string;
+  line_start: number;
+  line_end: number;
+  kinds: string[];
+  markdown: string;
+}
+
+/** The result of `kref/explain`. */
+export interface ExplainResult {
+  path: string;
+  markdown: string;
+}
+
+/** Params of `kref/search`. */
+export interface SearchParams {
+  query: string;
+  limit?: number;
+  kind?: string;
+  source?: 'builtin' | 'user';
+}
+
+export const BUILTIN_PREFIX = 'builtin:';
+
+/** Checks the shape of a `kref/search` answer, so a wrong server gives a message, not a crash. */
+export function parseSearchResult(value: unknown): SearchResult {
+  if (value === null || value === undefined) {
+    return { query: '', results: [] };
+  }
+  const v = value as Partial<SearchResult>;
+  if (typeof v !== 'object' || !Array.isArray(v.results)) {
+    throw new Error('kref/search returned something that is not a search result');
+  }
+  const results = v.results.filter(
+    (h): h is SearchHit =>
+      typeof h === 'object' && h !== null && typeof h.id === 'string' && typeof h.title === 'string',
+  );
+  return { query: typeof v.query === 'string' ? v.query : '', results };
+}
+
+/** Parses a search-box input: `kind:CronJob`, `source:user` and `limit:N` tokens become params. */
+export function parseQueryInput(input: string, defaultLimit = 50): SearchParams | undefined {
+  const params: SearchParams = { query: '', limit: defaultLimit };
+  const words: string[] = [];
+  for (const token of input.trim().split(/\s+/)) {
+    const m = /^(kind|source|limit):(\S+)$/.exec(token);
+    if (m && m[1] === 'kind') {
+      params.kind = m[2];
+    } else if (m && m[1] === 'source' && (m[2] === 'builtin' || m[2] === 'user')) {
+      params.source = m[2];
+    } else if (m && m[1] === 'limit' && /^\d+$/.test(m[2]) && Number(m[2]) > 0) {
+      params.limit = Number(m[2]);
+    } else if (token !== '') {
+      words.push(token);
+    }
+  }
+  params.query = words.join(' ');
+  return params.query === '' ? undefined : params;
+}
+
+const TYPE_ICONS: Record<string, string> = {
+  section: '$(book)',
+  entry: '$(symbol-field)',
+  schema: '$(symbol-structure)',
+};
+
+/** Collapses whitespace and cuts long text at a word boundary. */
+export function oneLine(text: string, max = 200): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat.length <= max) {
+    return flat;
+  }
+  const cut = flat.slice(0, max);
+  const space = cut.lastIndexOf(' ');
+  return (space > max * 0.6 ? cut.slice(0, space) : cut) + '…';
+}
+
+/** A file name for messages: the last path component. */
+function baseName(p: string): string {
+  const parts = p.split(/[\\/]/);
+  return parts[parts.length - 1] || p;
+}
+
+/** Where a hit is shown, in words: `built-in · workloads/deployment.md` or `notes · quota.md:12`. */
+export function hitOrigin(hit: SearchHit): string {
+  if (hit.path.startsWith(BUILTIN_PREFIX)) {
+    return `built-in · ${hit.path.slice(BUILTIN_PREFIX.length)}`;
+  }
+  return `notes · ${baseName(hit.path)}:${hit.line}`;
+}
+
+export interface SearchPickItem {
+  label: string;
+  description: string;
+  detail: string;
+  hit: SearchHit;
+}
+
+/** Quick-pick items: the title (with an icon per type), where it comes from, and the snippet. */
+export function toPickItems(result: SearchResult): SearchPickItem[] {
+  return result.results.map((hit) => {
+    const icon = TYPE_ICONS[hit.type] ?? '$(note)';
+    const crumb = hit.breadcrumb && hit.breadcrumb !== hit.title ? `${hit.breadcrumb} — ` : '';
+    return {
+      label: `${icon} ${hit.title}`,
+      description: `${crumb}${hitOrigin(hit)}`,
+      detail: oneLine(hit.snippet ?? ''),
+      hit,
+    };
+  });
+}
+
+/** How to open a hit: a real file at a 0-based line, or a built-in note by id. */
+export type NoteTarget = { kind: 'file'; path: string; line: number } | { kind: 'builtin'; id: string; title: string };
+
+export function noteTarget(hit: Pick<SearchHit, 'id' | 'path' | 'line' | 'title' | 'source'>): NoteTarget {
+  if (hit.path.startsWith(BUILTIN_PREFIX) || hit.path === '') {
+    return { kind: 'builtin', id: hit.id, title: hit.title };
+  }
+  return { kind: 'file', path: hit.path, line: Math.max(0, (hit.line || 1) - 1) };
+}
+
+/** The URI scheme of kref's read-only virtual documents. */
+export const SCHEME = 'kref';
+
+/** Components of a virtual-document URI (the extension builds a `vscode.Uri` from them). */
+export interface VirtualUriParts {
+  scheme: string;
+  path: string;
+  query: string;
+}
+
+/** A file-name-safe form of a title, so the editor tab reads like the note. */
+export function safeFileName(title: string): string {
+  const name = title
+    .replace(/[›>]/g, '-')
+    .replace(/[^\p{L}\p{N}._ -]+/gu, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 80);
+  return name === '' ? 'note' : name;
+}
+
+/** `kref:/notes/<title>.md?id=<id>`: a built-in note, fetched with `kref/show` when opened. */
+export function noteUri(id: string, title: string): VirtualUriParts {
+  return { scheme: SCHEME, path: `/notes/${safeFileName(title)}.md`, query: `id=${encodeURIComponent(id)}` };
+}
+
+/** `kref:/explain/<field path>.md?n=<n>`: an explanation whose text the extension keeps. */
+export function explainUri(fieldPath: string, n: number): VirtualUriParts {
+  return { scheme: SCHEME, path: `/explain/${safeFileName(fieldPath)}.md`, query: `n=${n}` };
+}
+
+/** What a virtual-document URI stands for. */
+export type VirtualDoc = { kind: 'note'; id: string } | { kind: 'explain'; key: string } | { kind: 'unknown' };
+
+export function parseVirtualUri(path: string, query: string): VirtualDoc {
+  const params = new URLSearchParams(query);
+  if (path.startsWith('/notes/')) {
+    const id = params.get('id');
+    return id ? { kind: 'note', id } : { kind: 'unknown' };
+  }
+  if (path.startsWith('/explain/')) {
+    return { kind: 'explain', key: `${path}?${query}` };
+  }
+  return { kind: 'unknown' };
+}
+
+/**
+ * The Markdown shown for a built-in note: the section itself (with its title as a heading when it
+ * has none), then a line saying where it comes from.
+ */
+export function noteMarkdown(show: ShowResult): string {
+  const lines: string[] = [];
+  const body = (show.markdown ?? '').trim();
+  if (!/^#{1,6}\s/.test(body)) {
+    lines.push(`# ${show.title}`, '');
+  }
+  lines.push(body, '', '---', '');
+  const where = show.path.startsWith(BUILTIN_PREFIX) ? `built-in note \`${show.path.slice(BUILTIN_PREFIX.length)}\`` : `\`${show.path}\``;
+  const crumb = show.breadcrumb ? `${show.breadcrumb}; ` : '';
+  lines.push(`*${crumb}${where}, lines ${show.line_start}–${show.line_end} (read-only, from kref)*`, '');
+  return lines.join('\n');
+}

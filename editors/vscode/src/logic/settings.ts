@@ -1,0 +1,79 @@
+// Turning the `kref.*` settings into what the server expects: initializationOptions at start,
+// and `workspace/didChangeConfiguration` params (`{settings: {kref: ...}}`) afterwards.
+
+import { expandPath, PathContext } from './paths';
+
+/** The `kref.*` settings as VS Code returns them (any value may be missing or of a wrong type). */
+export interface RawSettings {
+  path?: unknown;
+  notes?: unknown;
+  schemas?: unknown;
+  kubernetesVersion?: unknown;
+}
+
+/** The server's initializationOptions (also the `kref` object of didChangeConfiguration). */
+export interface ServerOptions {
+  notes: string[];
+  schemas: string[];
+  kubernetesVersion?: string;
+}
+
+function stringList(value: unknown): string[] {
+  if (typeof value === 'string') {
+    return value.trim() === '' ? [] : [value];
+  }
+  if (!Array.isArray(value)) {
+    return [];
+  }
+  return value.filter((v): v is string => typeof v === 'string' && v.trim() !== '');
+}
+
+/**
+ * Normalises a Kubernetes version to `MAJOR.MINOR`: `v1.33`, `1.33` and `1.33.2` all give `1.33`.
+ * Returns undefined for an empty or unrecognised value, so the server uses its default.
+ */
+export function normalizeKubernetesVersion(value: unknown): string | undefined {
+  if (typeof value !== 'string') {
+    return undefined;
+  }
+  const m = /^\s*v?(\d+)\.(\d+)(?:\.\d+)?\s*$/.exec(value);
+  return m ? `${Number(m[1])}.${Number(m[2])}` : undefined;
+}
+
+/** Expands note and schema paths (`~`, `${workspaceFolder}`, relative paths) and drops duplicates. */
+export function toServerOptions(raw: RawSettings, ctx: PathContext): ServerOptions {
+  const expandAll = (value: unknown) => [...new Set(stringList(value).map((p) => expandPath(p, ctx)))];
+  const options: ServerOptions = {
+    notes: expandAll(raw.notes),
+    schemas: expandAll(raw.schemas),
+  };
+  const version = normalizeKubernetesVersion(raw.kubernetesVersion);
+  if (version !== undefined) {
+    options.kubernetesVersion = version;
+  }
+  return options;
+}
+
+/** The params of `workspace/didChangeConfiguration`. */
+export function didChangeConfigurationParams(options: ServerOptions): { settings: { kref: ServerOptions } } {
+  return { settings: { kref: options } };
+}
+
+/** What a settings change asks of the client. */
+export type SettingsReaction = 'restart' | 'notify' | 'none';
+
+/**
+ * Decides how to react to a configuration change. `affects` is
+ * `ConfigurationChangeEvent.affectsConfiguration`. A new binary needs a restart; notes, schemas
+ * and the version are sent to the running server; `kref.trace.server` is handled by the language
+ * client itself.
+ */
+export function reactionTo(affects: (section: string) => boolean): SettingsReaction {
+  if (affects('kref.path')) {
+    return 'restart';
+  }
+  if (affects('kref.notes') || affects('kref.schemas') || affects('kref.kubernetesVersion')) {
+    return 'notify';
+  }
+  return 'none';
+}

@@ -1,0 +1,218 @@
+//! Search documents as plain data, and how a parsed note becomes them.
+
+use std::collections::HashSet;
+
+use kref_corpus::{Note, Origin, Subject};
+use serde::{Deserialize, Serialize};
+
+/// What a search document stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DocType {
+    /// A heading of a note and the text under it.
+    Section,
+    /// A note's entry about a kind, field, value or term.
+    Entry,
+    /// A kind or field of the Kubernetes schema.
+    Schema,
+}
+
+impl DocType {
+    /// The stable lower-case name used in the index and in JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocType::Section => "section",
+            DocType::Entry => "entry",
+            DocType::Schema => "schema",
+        }
+    }
+
+    /// The inverse of [`DocType::as_str`].
+    pub fn parse(s: &str) -> Option<DocType> {
+        match s {
+            "section" => Some(DocType::Section),
+            "entry" => Some(DocType::Entry),
+            "schema" => Some(DocType::Schema),
+            _ => None,
+        }
+    }
+}
+
+/// Parses [`Origin::as_str`] back.
+pub(crate) fn parse_origin(s: &str) -> Option<Origin> {
+    match s {
+        "builtin" => Some(Origin::Builtin),
+        "user" => Some(Origin::User),
+        _ => None,
+    }
+}
+
+/// One search document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Doc {
+    /// Unique in the index.
+    pub id: String,
+    pub doc_type: DocType,
+    pub origin: Origin,
+    /// The note path it came from (the key for incremental removal); `schema:...` for schema docs.
+    pub file: String,
+    /// 1-based line in `file`.
+    pub line: u32,
+    pub title: String,
+    /// Where the document sits: `Workloads › Deployment`.
+    pub breadcrumb: String,
+    /// Kinds and terms the document is about (filtered on exactly, ignoring case).
+    pub kinds: Vec<String>,
+    /// Plain text.
+    pub body: String,
+    pub tags: Vec<String>,
+}
+
+/// The separator of breadcrumbs, as [`Subject::breadcrumb`] writes it.
+pub const BREADCRUMB_SEPARATOR: &str = " › ";
+
+/// The search documents of a note: one per section and one per entry.
+///
+/// Sections: `id` is the section id, `title` its heading, `breadcrumb` the heading path,
+/// `kinds` its kinds and terms. Entries: `id` is `<subject key>@<note path>:<line>` (made unique
+/// with a `~2`, `~3`… suffix), `title` the subject's breadcrumb (`Deployment › strategy`),
+/// `breadcrumb` the heading path of the section the entry is written in, `body` the entry's text
+/// and `kinds` the subject's kind (or term).
+pub fn docs_from_note(note: &Note) -> Vec<Doc> {
+    let mut docs = Vec::with_capacity(note.sections.len() + note.entries.len());
+    let mut ids: HashSet<String> = HashSet::new();
+    for section in &note.sections {
+        let mut kinds: Vec<String> = Vec::new();
+        for k in section.kinds.iter().chain(&section.terms) {
+            if !kinds.iter().any(|x| x.eq_ignore_ascii_case(k)) {
+                kinds.push(k.clone());
+            }
+        }
+        let breadcrumb = if section.heading_path.is_empty() {
+            section.title.clone()
+        } else {
+            section.heading_path.join(BREADCRUMB_SEPARATOR)
+        };
+        let id = unique_id(&mut ids, section.id.clone());
+        docs.push(Doc {
+            id,
+            doc_type: DocType::Section,
+            origin: note.origin,
+            file: note.path.clone(),
+            line: section.line_start,
+            title: section.title.clone(),
+            breadcrumb,
+            kinds,
+            body: section.text.clone(),
+            tags: note.tags.clone(),
+        });
+    }
+    for entry in &note.entries {
+        let subject = &entry.subject;
+        let kind = match subject {
+            Subject::Term { term } => term.clone(),
+            _ => subject.kind().unwrap_or_default().to_string(),
+        };
+        let breadcrumb = note
+            .sections
+            .iter()
+            .find(|s| s.id == entry.section_id)
+            .map(|s| {
+                if s.heading_path.is_empty() {
+                    s.title.clone()
+                } else {
+                    s.heading_path.join(BREADCRUMB_SEPARATOR)
+                }
+            })
+            .unwrap_or_else(|| note.title.clone());
+        let id = unique_id(&mut ids, format!("{}@{}:{}", subject.key(), note.path, entry.line));
+        docs.push(Doc {
+            id,
+            doc_type: DocType::Entry,
+            origin: note.origin,
+            file: note.path.clone(),
+            line: entry.line,
+            title: subject.breadcrumb(),
+            breadcrumb,
+            kinds: if kind.is_empty() { Vec::new() } else { vec![kind] },
+            body: entry.text.clone(),
+            tags: note.tags.clone(),
+        });
+    }
+    docs
+}
+
+fn unique_id(seen: &mut HashSet<String>, base: String) -> String {
+    if seen.insert(base.clone()) {
+        return base;
+    }
+    let mut n = 2;
+    loop {
+        let candidate = format!("{base}~{n}");
+        if seen.insert(candidate.clone()) {
+            return candidate;
+        }
+        n += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kref_corpus::parse_note;
+
+    #[test]
+    fn sections_and_entries_become_docs() {
+        let md = "---\ntags: [rollout]\n---\n# Workloads\n\n## Deployment\n\nKeeps Pods running.\n\n- `Deployment`: stateless.\n  - `strategy`: how Pods are replaced.\n    - `RollingUpdate`: the default.\n";
+        let note = parse_note("builtin:workloads.md", Origin::Builtin, md);
+        let docs = docs_from_note(&note);
+        let section = docs.iter().find(|d| d.id == "builtin:workloads.md#workloads-deployment").unwrap();
+        assert_eq!(section.doc_type, DocType::Section);
+        assert_eq!(section.title, "Deployment");
+        assert_eq!(section.breadcrumb, "Workloads › Deployment");
+        assert_eq!(section.kinds, ["Deployment"]);
+        assert_eq!(section.tags, ["rollout"]);
+        assert_eq!(section.file, "builtin:workloads.md");
+        assert_eq!(section.line, 6);
+        assert!(section.body.contains("Keeps Pods running."));
+
+        let value = docs
+            .iter()
+            .find(|d| d.id == "value:Deployment.strategy=RollingUpdate@builtin:workloads.md:12")
+            .unwrap();
+        assert_eq!(value.doc_type, DocType::Entry);
+        assert_eq!(value.title, "Deployment › strategy › RollingUpdate");
+        assert_eq!(value.breadcrumb, "Workloads › Deployment");
+        assert_eq!(value.kinds, ["Deployment"]);
+        assert_eq!(value.body, "the default.");
+        assert_eq!(value.line, 12);
+        assert_eq!(value.origin, Origin::Builtin);
+    }
+
+    #[test]
+    fn ids_are_unique_and_terms_are_kinds() {
+        let md = "# T\n- `kubelet`: node agent.\n- `Affinity`, `NodeAffinity`: rules.\n";
+        let note = parse_note("n.md", Origin::User, md);
+        let docs = docs_from_note(&note);
+        let ids: HashSet<&str> = docs.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids.len(), docs.len());
+        let kubelet = docs.iter().find(|d| d.title == "kubelet").unwrap();
+        assert_eq!(kubelet.kinds, ["kubelet"]);
+        let mut seen = HashSet::new();
+        assert_eq!(unique_id(&mut seen, "a".into()), "a");
+        assert_eq!(unique_id(&mut seen, "a".into()), "a~2");
+        assert_eq!(unique_id(&mut seen, "a".into()), "a~3");
+    }
+
+    #[test]
+    fn doc_type_names_round_trip() {
+        for t in [DocType::Section, DocType::Entry, DocType::Schema] {
+            assert_eq!(DocType::parse(t.as_str()), Some(t));
+            assert_eq!(serde_json::to_string(&t).unwrap(), format!("\"{}\"", t.as_str()));
+        }
+        assert_eq!(DocType::parse("x"), None);
+        assert_eq!(parse_origin("user"), Some(Origin::User));
+        assert_eq!(parse_origin("builtin"), Some(Origin::Builtin));
+        assert_eq!(parse_origin(""), None);
+    }
+}

@@ -1,0 +1,472 @@
+//! [`SearchIndex`]: building (in RAM or atomically on disk), opening with verification,
+//! incremental updates and searching.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::fs;
+use std::io;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use tantivy::directory::error::{LockError, OpenDirectoryError, OpenReadError};
+use tantivy::directory::{Directory, DirectoryLock, INDEX_WRITER_LOCK, MmapDirectory};
+use tantivy::merge_policy::NoMergePolicy;
+use tantivy::schema::Field;
+use tantivy::{
+    Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, TantivyError,
+    Term,
+};
+
+use crate::doc::Doc;
+use crate::manifest::Manifest;
+use crate::schema::{Fields, build_schema, register_analyzers, to_tantivy};
+use crate::search::{Analyzers, Hit, Query, run};
+use crate::tokenizer::text_analyzer;
+use crate::{INDEX_SCHEMA_VERSION, IndexError};
+
+/// Memory budget of the index writer, shared by its threads.
+const WRITER_HEAP_BYTES: usize = 50_000_000;
+/// Below this many documents one indexing thread is as fast as several.
+const SINGLE_THREAD_DOCS: usize = 10_000;
+/// tantivy needs at least 15 MB per indexing thread.
+const MAX_THREADS: usize = 3;
+/// Leftover build directories older than this are from crashed builds and are removed.
+const STALE_TMP_AGE: Duration = Duration::from_secs(3600);
+
+/// A searchable index of notes (and schema documents), in memory or in a directory.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    analyzers: Analyzers,
+    manifest: Manifest,
+    /// `None` for an in-memory index.
+    path: Option<PathBuf>,
+}
+
+impl fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SearchIndex")
+            .field("path", &self.path)
+            .field("docs", &self.doc_count())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Small document-store blocks: fetching a hit decompresses its whole block, and hits are few
+/// and scattered, so 4 KiB blocks make fetching several times cheaper than the default 16 KiB for
+/// a slightly larger store.
+fn index_settings() -> IndexSettings {
+    IndexSettings { docstore_blocksize: 4096, ..IndexSettings::default() }
+}
+
+fn in_memory_path() -> PathBuf {
+    PathBuf::from("<in-memory index>")
+}
+
+/// Maps errors of opening or reading an existing index.
+fn open_error(path: &Path, e: TantivyError) -> IndexError {
+    match e {
+        TantivyError::LockFailure(LockError::LockBusy, _) => IndexError::Locked { path: path.to_path_buf() },
+        TantivyError::OpenDirectoryError(OpenDirectoryError::DoesNotExist(_)) => {
+            IndexError::Missing { path: path.to_path_buf() }
+        }
+        TantivyError::OpenReadError(OpenReadError::IoError { io_error, filepath })
+            if io_error.kind() == io::ErrorKind::PermissionDenied =>
+        {
+            IndexError::io("cannot read", filepath, io::Error::new(io_error.kind(), io_error.to_string()))
+        }
+        TantivyError::OpenReadError(OpenReadError::IncompatibleIndex(i)) => IndexError::corrupt(
+            path,
+            format!("written by an incompatible version of the index library: {i:?}"),
+        ),
+        other => IndexError::corrupt(path, other),
+    }
+}
+
+/// Maps errors of writing to an index.
+fn write_error(path: &Path, e: TantivyError) -> IndexError {
+    match e {
+        TantivyError::LockFailure(LockError::LockBusy, _) => IndexError::Locked { path: path.to_path_buf() },
+        TantivyError::IoError(io_error) => {
+            IndexError::io("cannot write", path, io::Error::new(io_error.kind(), io_error.to_string()))
+        }
+        other => IndexError::Tantivy(other),
+    }
+}
+
+fn payload(path: &Path, manifest: &Manifest) -> Result<String, IndexError> {
+    manifest.to_payload().map_err(|e| {
+        IndexError::Tantivy(TantivyError::InvalidArgument(format!(
+            "cannot serialize the manifest for {}: {e}",
+            path.display()
+        )))
+    })
+}
+
+/// Adds `docs`, commits with the manifest as payload and waits for merges.
+fn write_all(
+    writer: &mut IndexWriter,
+    fields: &Fields,
+    docs: &[Doc],
+    manifest: &Manifest,
+    path: &Path,
+) -> Result<(), IndexError> {
+    for doc in docs {
+        writer.add_document(to_tantivy(fields, doc)).map_err(|e| write_error(path, e))?;
+    }
+    let payload = payload(path, manifest)?;
+    let mut prepared = writer.prepare_commit().map_err(|e| write_error(path, e))?;
+    prepared.set_payload(&payload);
+    prepared.commit().map_err(|e| write_error(path, e))?;
+    Ok(())
+}
+
+fn writer_for(index: &Index, path: &Path, num_docs: usize) -> Result<IndexWriter, IndexError> {
+    let threads = if num_docs < SINGLE_THREAD_DOCS {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, MAX_THREADS)
+    };
+    index
+        .writer_with_num_threads::<TantivyDocument>(threads, WRITER_HEAP_BYTES)
+        .map_err(|e| write_error(path, e))
+}
+
+/// Writes a fresh index: all documents, one commit, then everything merged into one segment
+/// (fastest to search).
+fn build_into(index: &Index, path: &Path, docs: &[Doc], manifest: &Manifest) -> Result<(), IndexError> {
+    register_analyzers(index);
+    let fields = Fields::resolve(&index.schema()).map_err(|d| IndexError::corrupt(path, d))?;
+    let mut writer = writer_for(index, path, docs.len())?;
+    // No background merges: they would race the merge of everything below.
+    writer.set_merge_policy(Box::new(NoMergePolicy));
+    write_all(&mut writer, &fields, docs, manifest, path)?;
+    let segments = index.searchable_segment_ids().map_err(|e| write_error(path, e))?;
+    if segments.len() > 1 {
+        writer.merge(&segments).wait().map_err(|e| write_error(path, e))?;
+    }
+    writer.wait_merging_threads().map_err(|e| write_error(path, e))?;
+    Ok(())
+}
+
+/// Reads every segment a little (the stored documents, the term dictionaries and postings of
+/// every indexed field, the field norms) so that a damaged index fails here, not in a search.
+fn verify(searcher: &Searcher, fields: &Fields) -> Result<(), String> {
+    let indexed: [Field; 10] = [
+        fields.id,
+        fields.doc_type,
+        fields.origin,
+        fields.file,
+        fields.title,
+        fields.breadcrumb,
+        fields.body,
+        fields.kinds,
+        fields.exact,
+        fields.words,
+    ];
+    for segment in searcher.segment_readers() {
+        let store = segment.get_store_reader(1).map_err(|e| format!("document store: {e}"))?;
+        if let Some(doc_id) = segment.doc_ids_alive().next() {
+            store
+                .get::<TantivyDocument>(doc_id)
+                .map_err(|e| format!("cannot read a stored document: {e}"))?;
+        }
+        for field in indexed {
+            let inverted = segment.inverted_index(field).map_err(|e| format!("postings: {e}"))?;
+            let mut terms = inverted.terms().stream().map_err(|e| format!("terms: {e}"))?;
+            if terms.advance() {
+                let info = terms.value().clone();
+                inverted
+                    .read_postings_from_terminfo(&info, tantivy::schema::IndexRecordOption::Basic)
+                    .map_err(|e| format!("postings: {e}"))?;
+            }
+        }
+        for field in [fields.title, fields.body] {
+            let norms = segment.get_fieldnorms_reader(field).map_err(|e| format!("field norms: {e}"))?;
+            if segment.max_doc() > 0 {
+                norms.fieldnorm(0);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Takes the writer lock of an existing index directory, if there is one, so that a full
+/// rebuild does not swap an index out from under a process that is updating it.
+fn lock_existing(dir: &Path) -> Result<Option<DirectoryLock>, IndexError> {
+    match fs::metadata(dir) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(IndexError::io("cannot inspect", dir, e)),
+        Ok(m) if !m.is_dir() => {
+            return Err(IndexError::io(
+                "will not replace",
+                dir,
+                io::Error::new(io::ErrorKind::AlreadyExists, "it exists and is not a directory"),
+            ));
+        }
+        Ok(_) => {}
+    }
+    // A directory we cannot even open as one is replaced regardless.
+    let Ok(directory) = MmapDirectory::open(dir) else { return Ok(None) };
+    match directory.acquire_lock(&INDEX_WRITER_LOCK) {
+        Ok(lock) => Ok(Some(lock)),
+        Err(LockError::LockBusy) => Err(IndexError::Locked { path: dir.to_path_buf() }),
+        // A read-only or damaged directory: the rename below reports real problems.
+        Err(LockError::IoError(_)) => Ok(None),
+    }
+}
+
+/// Removes what crashed builds left next to `dir`: directories renamed aside (always garbage)
+/// and build directories older than [`STALE_TMP_AGE`].
+fn remove_leftovers(parent: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    let old_prefix = format!(".{name}.old-");
+    let tmp_prefix = format!(".{name}.tmp-");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(file_name) = file_name.to_str() else { continue };
+        let stale = if file_name.starts_with(&old_prefix) {
+            true
+        } else if file_name.starts_with(&tmp_prefix) {
+            entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| SystemTime::now().duration_since(t).ok())
+                .is_some_and(|age| age > STALE_TMP_AGE)
+        } else {
+            false
+        };
+        if stale {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Makes renames in `dir` durable (best effort: not every platform can sync a directory).
+fn sync_dir(dir: &Path) {
+    if let Ok(f) = fs::File::open(dir) {
+        let _ = f.sync_all();
+    }
+}
+
+impl SearchIndex {
+    /// Builds an index in memory.
+    ///
+    /// `manifest.schema_version` is set to [`INDEX_SCHEMA_VERSION`].
+    pub fn in_ram(docs: Vec<Doc>, mut manifest: Manifest) -> Result<Self, IndexError> {
+        manifest.schema_version = INDEX_SCHEMA_VERSION;
+        let index = Index::builder()
+            .schema(build_schema())
+            .settings(index_settings())
+            .create_in_ram()
+            .map_err(|e| write_error(&in_memory_path(), e))?;
+        build_into(&index, &in_memory_path(), &docs, &manifest)?;
+        Self::from_index(index, manifest, None)
+    }
+
+    /// Builds an index in `dir`, replacing whatever index is there, atomically.
+    ///
+    /// The index is built in a temporary directory next to `dir`, then swapped in with renames:
+    /// the old directory (if any) is renamed aside, the new one renamed to `dir`, and the old one
+    /// deleted. A crash at any point leaves at `dir` either the old index or nothing (which
+    /// [`SearchIndex::open`] reports as [`IndexError::Missing`]), never a partial index.
+    /// Fails with [`IndexError::Locked`] if another process is updating the existing index.
+    /// `manifest.schema_version` is set to [`INDEX_SCHEMA_VERSION`].
+    pub fn create(dir: &Path, docs: Vec<Doc>, mut manifest: Manifest) -> Result<Self, IndexError> {
+        manifest.schema_version = INDEX_SCHEMA_VERSION;
+        let name = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .filter(|n| !n.is_empty())
+            .ok_or_else(|| {
+                IndexError::io(
+                    "cannot create an index at",
+                    dir,
+                    io::Error::new(io::ErrorKind::InvalidInput, "the path has no directory name"),
+                )
+            })?
+            .to_string();
+        let parent = match dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent).map_err(|e| IndexError::io("cannot create", &parent, e))?;
+        remove_leftovers(&parent, &name);
+        let lock = lock_existing(dir)?;
+
+        let tmp = tempfile::Builder::new()
+            .prefix(&format!(".{name}.tmp-"))
+            .tempdir_in(&parent)
+            .map_err(|e| IndexError::io("cannot create a build directory in", &parent, e))?;
+        {
+            let index =
+                Index::create_in_dir(tmp.path(), build_schema()).map_err(|e| write_error(tmp.path(), e))?;
+            build_into(&index, tmp.path(), &docs, &manifest)?;
+        }
+        drop(docs);
+        // The build is committed (tantivy syncs its files); from here on keep it until renamed.
+        let built = tmp.keep();
+        let swap = Self::swap_in(&parent, &name, dir, &built);
+        if swap.is_err() {
+            let _ = fs::remove_dir_all(&built);
+        }
+        drop(lock);
+        let old = swap?;
+        if let Some(old) = old {
+            let _ = fs::remove_dir_all(old);
+        }
+        let opened = Self::open(dir)?;
+        Ok(opened)
+    }
+
+    /// Renames `dir` aside (returning where to) and `built` into its place.
+    fn swap_in(parent: &Path, name: &str, dir: &Path, built: &Path) -> Result<Option<PathBuf>, IndexError> {
+        let aside = match fs::symlink_metadata(dir) {
+            Ok(_) => {
+                let unique = built
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .and_then(|n| n.rsplit('-').next())
+                    .unwrap_or("x")
+                    .to_string();
+                let aside = parent.join(format!(".{name}.old-{unique}"));
+                fs::rename(dir, &aside).map_err(|e| IndexError::io("cannot move aside", dir, e))?;
+                Some(aside)
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            Err(e) => return Err(IndexError::io("cannot inspect", dir, e)),
+        };
+        if let Err(e) = fs::rename(built, dir) {
+            // Put the old index back rather than leave nothing.
+            if let Some(aside) = &aside {
+                let _ = fs::rename(aside, dir);
+            }
+            return Err(IndexError::io("cannot move the new index to", dir, e));
+        }
+        sync_dir(parent);
+        Ok(aside)
+    }
+
+    /// Opens the index in `dir` and checks that it is readable and of this kref's layout.
+    ///
+    /// Errors: [`IndexError::Missing`] when `dir` does not exist, [`IndexError::VersionMismatch`]
+    /// when it was built with another [`INDEX_SCHEMA_VERSION`], [`IndexError::Corrupt`] when any
+    /// part of it cannot be read.
+    pub fn open(dir: &Path) -> Result<Self, IndexError> {
+        match fs::metadata(dir) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Err(IndexError::Missing { path: dir.to_path_buf() });
+            }
+            Err(e) => return Err(IndexError::io("cannot open", dir, e)),
+            Ok(m) if !m.is_dir() => return Err(IndexError::corrupt(dir, "it is not a directory")),
+            Ok(_) => {}
+        }
+        // tantivy reads files with memory maps and checks less than it could: a damaged file can
+        // panic deep inside it. Report that as damage, not as a crash of the caller.
+        match catch_unwind(AssertUnwindSafe(|| Self::open_checked(dir))) {
+            Ok(result) => result,
+            Err(panic) => {
+                let detail = panic
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_else(|| "reading it failed".to_string());
+                Err(IndexError::corrupt(dir, detail))
+            }
+        }
+    }
+
+    fn open_checked(dir: &Path) -> Result<Self, IndexError> {
+        let index = Index::open_in_dir(dir).map_err(|e| open_error(dir, e))?;
+        let metas = index.load_metas().map_err(|e| open_error(dir, e))?;
+        let payload = metas.payload.ok_or_else(|| IndexError::corrupt(dir, "it has no manifest"))?;
+        let manifest = Manifest::from_payload(&payload)
+            .map_err(|e| IndexError::corrupt(dir, format!("its manifest is unreadable: {e}")))?;
+        if manifest.schema_version != INDEX_SCHEMA_VERSION {
+            return Err(IndexError::VersionMismatch {
+                found: manifest.schema_version,
+                expected: INDEX_SCHEMA_VERSION,
+            });
+        }
+        let this = Self::from_index(index, manifest, Some(dir.to_path_buf()))?;
+        verify(&this.reader.searcher(), &this.fields).map_err(|d| IndexError::corrupt(dir, d))?;
+        Ok(this)
+    }
+
+    fn from_index(index: Index, manifest: Manifest, path: Option<PathBuf>) -> Result<Self, IndexError> {
+        let shown = path.clone().unwrap_or_else(in_memory_path);
+        let fields = Fields::resolve(&index.schema()).map_err(|d| IndexError::corrupt(&shown, d))?;
+        register_analyzers(&index);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| open_error(&shown, e))?;
+        Ok(SearchIndex {
+            index,
+            reader,
+            fields,
+            analyzers: Analyzers { text: text_analyzer() },
+            manifest,
+            path,
+        })
+    }
+
+    /// What the index was built from, as committed with its documents.
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    /// The directory of an on-disk index; `None` in memory.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Applies an incremental change in one commit: removes every document of
+    /// `update.remove_files` and of the files of `update.add`, adds `update.add`, and stores
+    /// `update.manifest` (its `schema_version` set to [`INDEX_SCHEMA_VERSION`]).
+    ///
+    /// Fails with [`IndexError::Locked`] when another process is writing the index; nothing
+    /// changes then, nor on any other error.
+    pub fn update(&mut self, update: Update) -> Result<(), IndexError> {
+        let Update { remove_files, add, mut manifest } = update;
+        manifest.schema_version = INDEX_SCHEMA_VERSION;
+        let shown = self.path.clone().unwrap_or_else(in_memory_path);
+        let mut writer = writer_for(&self.index, &shown, add.len())?;
+        let files: BTreeSet<&str> =
+            remove_files.iter().map(String::as_str).chain(add.iter().map(|d| d.file.as_str())).collect();
+        for file in files {
+            writer.delete_term(Term::from_field_text(self.fields.file, file));
+        }
+        write_all(&mut writer, &self.fields, &add, &manifest, &shown)?;
+        writer.wait_merging_threads().map_err(|e| write_error(&shown, e))?;
+        self.reader.reload().map_err(|e| open_error(&shown, e))?;
+        self.manifest = manifest;
+        Ok(())
+    }
+
+    /// Runs a search. Odd input never fails: it finds nothing or what its words find.
+    pub fn search(&self, query: &Query) -> Result<Vec<Hit>, IndexError> {
+        let searcher = self.reader.searcher();
+        run(&searcher, &self.fields, &self.analyzers, query)
+    }
+
+    /// The number of documents.
+    pub fn doc_count(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+}
+
+/// An incremental change, applied by [`SearchIndex::update`] in one commit.
+#[derive(Clone, Debug, Default)]
+pub struct Update {
+    /// Files whose documents are removed (deleted or no longer readable notes).
+    pub remove_files: Vec<String>,
+    /// New documents; the existing documents of their files are removed first.
+    pub add: Vec<Doc>,
+    /// The manifest after the change.
+    pub manifest: Manifest,
+}

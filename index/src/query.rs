@@ -1,0 +1,465 @@
+//! From what a user typed to a tantivy query: lenient parsing, identifier-aware term expansion,
+//! field boosts, typo correction and the exact-title boost.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use levenshtein_automata::{DFA, Distance, LevenshteinAutomatonBuilder, SINK_STATE};
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Searcher, Term};
+
+use crate::schema::{Fields, normalize_exact};
+use crate::tokenizer::{Analyzed, analyze};
+
+/// Input beyond this many bytes is ignored: nobody types more, and it bounds the query size.
+const MAX_QUERY_BYTES: usize = 1024;
+/// Words beyond this many are ignored.
+const MAX_WORDS: usize = 32;
+/// Corrections kept per misspelled word.
+const MAX_CORRECTIONS: usize = 3;
+/// Dictionary terms examined per misspelled word and segment, to bound the cost of odd input.
+const MAX_FUZZY_SCAN: usize = 2_000;
+
+/// Field boosts: title ≫ breadcrumb, kinds > tags > body.
+pub(crate) const BOOST_TITLE: f32 = 5.0;
+pub(crate) const BOOST_BREADCRUMB: f32 = 2.0;
+pub(crate) const BOOST_KINDS: f32 = 2.0;
+pub(crate) const BOOST_TAGS: f32 = 1.5;
+pub(crate) const BOOST_BODY: f32 = 1.0;
+/// The phrase of an identifier's words (`maxSurge` → "max surge") only finds documents that spell
+/// the identifier as separate words. When the identifier itself is in this many documents of a
+/// field, those cannot reach the top of the list, and the phrase (expensive on frequent words,
+/// and it keeps tantivy from pruning the union) is left out for that field.
+const PHRASE_SKIP_DOC_FREQ: u64 = 256;
+/// Weight of a typo correction relative to a word as typed.
+const CORRECTION_WEIGHT: f32 = 0.8;
+/// Added to documents titled exactly like the query: larger than any text score, so they rank
+/// first.
+pub(crate) const EXACT_TITLE_BONUS: f32 = 1000.0;
+/// Added on top for entries titled exactly like the query, so they beat sections of that title.
+pub(crate) const EXACT_ENTRY_BONUS: f32 = 100.0;
+
+/// A piece of user input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Item {
+    /// A bare word or identifier.
+    Word(String),
+    /// Words in double quotes (an unclosed quote runs to the end).
+    Phrase(Vec<String>),
+}
+
+/// Splits user input into words and quoted phrases. Never fails: anything that is not a letter,
+/// digit or double quote separates words, so query syntax (`foo:bar`, `(((`, `*`, `+x -y`) reads
+/// as the words it contains.
+pub(crate) fn parse_user_query(input: &str) -> Vec<Item> {
+    let mut end = input.len().min(MAX_QUERY_BYTES);
+    while !input.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut items = Vec::new();
+    let mut phrase: Option<Vec<String>> = None;
+    let mut word = String::new();
+    let mut count = 0;
+    let mut flush = |word: &mut String, phrase: &mut Option<Vec<String>>, items: &mut Vec<Item>| {
+        if word.is_empty() {
+            return;
+        }
+        let w = std::mem::take(word);
+        if count >= MAX_WORDS {
+            return;
+        }
+        count += 1;
+        match phrase {
+            Some(p) => p.push(w),
+            None => items.push(Item::Word(w)),
+        }
+    };
+    for c in input[..end].chars() {
+        if c.is_alphanumeric() {
+            word.push(c);
+            continue;
+        }
+        flush(&mut word, &mut phrase, &mut items);
+        if c == '"' {
+            match phrase.take() {
+                Some(words) => push_phrase(&mut items, words),
+                None => phrase = Some(Vec::new()),
+            }
+        }
+    }
+    flush(&mut word, &mut phrase, &mut items);
+    if let Some(words) = phrase {
+        push_phrase(&mut items, words);
+    }
+    items
+}
+
+fn push_phrase(items: &mut Vec<Item>, mut words: Vec<String>) {
+    match words.len() {
+        0 => {}
+        1 => items.extend(words.pop().map(Item::Word)),
+        _ => items.push(Item::Phrase(words)),
+    }
+}
+
+/// A Levenshtein automaton walked over a term dictionary (as tantivy's `FuzzyTermQuery` does).
+struct DfaAutomaton<'a>(&'a DFA);
+
+impl tantivy_fst::Automaton for DfaAutomaton<'_> {
+    type State = u32;
+
+    fn start(&self) -> u32 {
+        self.0.initial_state()
+    }
+
+    fn is_match(&self, state: &u32) -> bool {
+        matches!(self.0.distance(*state), Distance::Exact(_))
+    }
+
+    fn can_match(&self, state: &u32) -> bool {
+        *state != SINK_STATE
+    }
+
+    fn accept(&self, state: &u32, byte: u8) -> u32 {
+        self.0.transition(*state, byte)
+    }
+}
+
+/// Builders are expensive (tables for every distance); build each once per process.
+fn lev_builder(distance: u8) -> &'static LevenshteinAutomatonBuilder {
+    static ONE: OnceLock<LevenshteinAutomatonBuilder> = OnceLock::new();
+    static TWO: OnceLock<LevenshteinAutomatonBuilder> = OnceLock::new();
+    if distance <= 1 {
+        ONE.get_or_init(|| LevenshteinAutomatonBuilder::new(1, true))
+    } else {
+        TWO.get_or_init(|| LevenshteinAutomatonBuilder::new(2, true))
+    }
+}
+
+/// The edit distance allowed for a misspelled word of `len` characters (transpositions count 1).
+pub(crate) fn fuzzy_distance(len: usize) -> Option<u8> {
+    match len {
+        0..=3 => None,
+        4..=7 => Some(1),
+        _ => Some(2),
+    }
+}
+
+/// Turns parsed input into tantivy queries.
+pub(crate) struct QueryBuilder<'a> {
+    pub searcher: &'a Searcher,
+    pub fields: &'a Fields,
+    /// The analyzer of the text fields (stemmed).
+    pub text: TextAnalyzer,
+}
+
+/// What [`QueryBuilder::build`] produced.
+pub(crate) struct Built {
+    /// The ranked text query, with phrases and filters as required clauses. Without phrases and
+    /// filters it is a plain union of term queries, which tantivy evaluates with block-max WAND.
+    pub main: Box<dyn Query>,
+    /// Documents titled exactly like the query (same phrases and filters), scored by the text
+    /// query plus [`EXACT_ENTRY_BONUS`] for entries; `None` when no title matches. The caller
+    /// ranks these first ([`EXACT_TITLE_BONUS`]). Kept apart from `main` so that `main` stays
+    /// prunable.
+    pub exact: Option<Box<dyn Query>>,
+}
+
+fn term(field: Field, text: &str) -> Term {
+    Term::from_field_text(field, text)
+}
+
+fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+    if (boost - 1.0).abs() < f32::EPSILON { query } else { Box::new(BoostQuery::new(query, boost)) }
+}
+
+fn term_query(field: Field, text: &str, record: IndexRecordOption) -> Box<dyn Query> {
+    Box::new(TermQuery::new(term(field, text), record))
+}
+
+/// A query matching documents that have the filter value, adding nothing to the score.
+pub(crate) fn filter_query(field: Field, value: &str) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(term_query(field, value, IndexRecordOption::Basic), 0.0))
+}
+
+/// The whole token and the words of one analyzed input word.
+struct WordTerms {
+    whole: Option<String>,
+    parts: Vec<String>,
+}
+
+fn word_terms(tokens: Vec<Analyzed>) -> WordTerms {
+    let split = tokens.iter().any(|t| t.span > 1) || tokens.len() > 1;
+    if !split {
+        return WordTerms { whole: tokens.into_iter().next().map(|t| t.text), parts: Vec::new() };
+    }
+    let mut whole = None;
+    let mut parts = Vec::new();
+    for t in tokens {
+        if t.span > 1 { whole = Some(t.text) } else { parts.push(t.text) }
+    }
+    WordTerms { whole, parts }
+}
+
+impl QueryBuilder<'_> {
+    fn doc_freq(&self, field: Field, text: &str) -> u64 {
+        self.searcher.doc_freq(&term(field, text)).unwrap_or(0)
+    }
+
+    /// A boosted term query if the term occurs at all (absent terms are left out: they match
+    /// nothing and would keep tantivy from pruning the union).
+    fn push_term(&self, field: Field, text: &str, boost: f32, out: &mut Vec<Box<dyn Query>>) -> bool {
+        if self.doc_freq(field, text) == 0 {
+            return false;
+        }
+        out.push(boosted(term_query(field, text, IndexRecordOption::WithFreqs), boost));
+        true
+    }
+
+    /// Adds the scoring clauses of one word: its term in the title, breadcrumb, body, tags and
+    /// kinds, and for an identifier the phrase of its words (`maxSurge` → "max surge"). Returns
+    /// false when the word occurs nowhere, neither whole nor as its words.
+    fn word_clauses(&mut self, word: &str, weight: f32, out: &mut Vec<Box<dyn Query>>) -> bool {
+        let f = *self.fields;
+        let terms = word_terms(analyze(&mut self.text, word));
+        let mut found = self.push_term(f.kinds, &word.to_lowercase(), BOOST_KINDS * weight, out);
+        for (field, boost, positions) in [
+            (f.title, BOOST_TITLE, true),
+            (f.breadcrumb, BOOST_BREADCRUMB, true),
+            (f.body, BOOST_BODY, true),
+            (f.tags, BOOST_TAGS, false),
+        ] {
+            let boost = boost * weight;
+            let whole_freq = terms.whole.as_ref().map_or(0, |w| self.doc_freq(field, w));
+            if let Some(whole) = terms.whole.as_deref().filter(|_| whole_freq > 0) {
+                out.push(boosted(term_query(field, whole, IndexRecordOption::WithFreqs), boost));
+                found = true;
+            }
+            match terms.parts.as_slice() {
+                [] => {}
+                [one] => found |= self.push_term(field, one, boost, out),
+                parts
+                    if positions
+                        && whole_freq < PHRASE_SKIP_DOC_FREQ
+                        && parts.iter().all(|p| self.doc_freq(field, p) > 0) =>
+                {
+                    let phrase = PhraseQuery::new(parts.iter().map(|p| term(field, p)).collect());
+                    out.push(boosted(Box::new(phrase), boost));
+                    found = true;
+                }
+                _ => {}
+            }
+        }
+        found
+    }
+
+    /// Words of the vocabulary within the allowed edit distance of `word`, closest and most
+    /// frequent first; only those at the smallest distance found are kept.
+    fn corrections(&self, word: &str) -> Vec<String> {
+        let lower = word.to_lowercase();
+        let Some(distance) = fuzzy_distance(lower.chars().count()) else {
+            return Vec::new();
+        };
+        let dfa = lev_builder(distance).build_dfa(&lower);
+        let mut found: BTreeMap<String, (u8, u64)> = BTreeMap::new();
+        for segment in self.searcher.segment_readers() {
+            let Ok(inverted) = segment.inverted_index(self.fields.words) else { continue };
+            let Ok(mut stream) = inverted.terms().search(DfaAutomaton(&dfa)).into_stream() else {
+                continue;
+            };
+            let mut scanned = 0;
+            while scanned < MAX_FUZZY_SCAN && stream.advance() {
+                scanned += 1;
+                let Ok(key) = std::str::from_utf8(stream.key()) else { continue };
+                let Distance::Exact(d) = dfa.eval(key) else { continue };
+                let entry = found.entry(key.to_string()).or_insert((d, 0));
+                entry.1 += u64::from(stream.value().doc_freq);
+            }
+        }
+        let mut ranked: Vec<(String, u8, u64)> = found.into_iter().map(|(k, (d, df))| (k, d, df)).collect();
+        ranked.sort_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
+        let best = ranked.first().map(|r| r.1);
+        ranked.into_iter().take_while(|r| Some(r.1) == best).take(MAX_CORRECTIONS).map(|r| r.0).collect()
+    }
+
+    /// Stemmed terms of a phrase, identifiers replaced by their words.
+    fn phrase_terms(&mut self, words: &[String]) -> Vec<String> {
+        let mut out = Vec::new();
+        for word in words {
+            let t = word_terms(analyze(&mut self.text, word));
+            if t.parts.is_empty() {
+                out.extend(t.whole);
+            } else {
+                out.extend(t.parts);
+            }
+        }
+        out
+    }
+
+    /// The phrase in the title, breadcrumb or body.
+    fn phrase_clause(&mut self, words: &[String]) -> Option<Box<dyn Query>> {
+        let f = *self.fields;
+        let terms = self.phrase_terms(words);
+        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (field, boost) in [(f.title, BOOST_TITLE), (f.breadcrumb, BOOST_BREADCRUMB), (f.body, BOOST_BODY)]
+        {
+            let q: Box<dyn Query> = match terms.as_slice() {
+                [] => return None,
+                [one] => term_query(field, one, IndexRecordOption::WithFreqs),
+                many => Box::new(PhraseQuery::new(many.iter().map(|t| term(field, t)).collect())),
+            };
+            should.push((Occur::Should, boosted(q, boost)));
+        }
+        Some(Box::new(BooleanQuery::new(should)))
+    }
+
+    /// Builds the queries for `items` and the `filters` (each a required clause). `None` when
+    /// the input can match nothing.
+    pub(crate) fn build(&mut self, items: &[Item], filters: Vec<Box<dyn Query>>) -> Option<Built> {
+        let mut text: Vec<Box<dyn Query>> = Vec::new();
+        let mut phrases: Vec<Box<dyn Query>> = Vec::new();
+        let mut typed: Vec<String> = Vec::new();
+        let mut corrected: Vec<String> = Vec::new();
+        for item in items {
+            match item {
+                Item::Word(word) => {
+                    typed.push(word.clone());
+                    if self.word_clauses(word, 1.0, &mut text) {
+                        corrected.push(word.clone());
+                        continue;
+                    }
+                    // Only words found nowhere are corrected: the common path stays exact.
+                    let fixes = self.corrections(word);
+                    for fix in &fixes {
+                        self.word_clauses(fix, CORRECTION_WEIGHT, &mut text);
+                    }
+                    corrected.push(fixes.into_iter().next().unwrap_or_else(|| word.clone()));
+                }
+                Item::Phrase(words) => {
+                    if let Some(q) = self.phrase_clause(words) {
+                        phrases.push(q);
+                        typed.extend(words.iter().cloned());
+                        corrected.extend(words.iter().cloned());
+                    }
+                }
+            }
+        }
+        if text.is_empty() && phrases.is_empty() {
+            return None;
+        }
+        let exact = self.exact_query(&typed, &corrected, &text, &phrases, &filters);
+        let union: Option<Box<dyn Query>> = (!text.is_empty()).then(|| -> Box<dyn Query> {
+            Box::new(BooleanQuery::new(text.into_iter().map(|q| (Occur::Should, q)).collect()))
+        });
+        let main: Box<dyn Query> = match union {
+            Some(union) if phrases.is_empty() && filters.is_empty() => union,
+            union => {
+                // With required clauses present, a union would become optional: keep it
+                // required unless a phrase already requires a match.
+                let occur = if phrases.is_empty() { Occur::Must } else { Occur::Should };
+                let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                clauses.extend(union.map(|u| (occur, u)));
+                clauses.extend(phrases.into_iter().map(|q| (Occur::Must, q)));
+                clauses.extend(filters.into_iter().map(|q| (Occur::Must, q)));
+                Box::new(BooleanQuery::new(clauses))
+            }
+        };
+        Some(Built { main, exact })
+    }
+
+    /// The query of documents titled like the input as typed (or as corrected), scored by the
+    /// `text` clauses. Each clause is intersected with the title match on its own, so that
+    /// scoring costs in proportion to the (few) titled documents, not to the clauses' postings.
+    fn exact_query(
+        &self,
+        typed: &[String],
+        corrected: &[String],
+        text: &[Box<dyn Query>],
+        phrases: &[Box<dyn Query>],
+        filters: &[Box<dyn Query>],
+    ) -> Option<Box<dyn Query>> {
+        let f = self.fields;
+        let mut keys: Vec<String> = Vec::new();
+        for words in [typed, corrected] {
+            let key = normalize_exact(&words.join(" "));
+            if !key.is_empty() && !keys.contains(&key) && self.doc_freq(f.exact, &key) > 0 {
+                keys.push(key);
+            }
+        }
+        if keys.is_empty() {
+            return None;
+        }
+        let titled: Box<dyn Query> = Box::new(BooleanQuery::new(
+            keys.iter().map(|k| (Occur::Should, term_query(f.exact, k, IndexRecordOption::Basic))).collect(),
+        ));
+        let titled: Box<dyn Query> = Box::new(ConstScoreQuery::new(titled, 0.0));
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for clause in text {
+            let restricted =
+                BooleanQuery::new(vec![(Occur::Must, titled.box_clone()), (Occur::Must, clause.box_clone())]);
+            clauses.push((Occur::Should, Box::new(restricted)));
+        }
+        clauses.push((Occur::Must, titled));
+        clauses.extend(phrases.iter().map(|q| (Occur::Must, q.box_clone())));
+        clauses.extend(filters.iter().map(|q| (Occur::Must, q.box_clone())));
+        clauses.push((
+            Occur::Should,
+            Box::new(ConstScoreQuery::new(
+                term_query(f.doc_type, "entry", IndexRecordOption::Basic),
+                EXACT_ENTRY_BONUS,
+            )),
+        ));
+        Some(Box::new(BooleanQuery::new(clauses)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(s: &str) -> Item {
+        Item::Word(s.to_string())
+    }
+
+    #[test]
+    fn parses_words_and_phrases_leniently() {
+        assert_eq!(parse_user_query("rolling update"), [w("rolling"), w("update")]);
+        assert_eq!(
+            parse_user_query("\"rolling update\" pods"),
+            [Item::Phrase(vec!["rolling".into(), "update".into()]), w("pods")]
+        );
+        assert_eq!(
+            parse_user_query("\"unclosed phrase"),
+            [Item::Phrase(vec!["unclosed".into(), "phrase".into()])]
+        );
+        assert_eq!(parse_user_query("foo:bar"), [w("foo"), w("bar")]);
+        assert_eq!(parse_user_query("rollingUpdate.maxSurge"), [w("rollingUpdate"), w("maxSurge")]);
+        assert_eq!(parse_user_query("\"single\""), [w("single")]);
+        for odd in ["", "   ", "(((", "*", "\"", "\"\"", ":::", "-", "+", "~^"] {
+            assert!(parse_user_query(odd).is_empty(), "{odd:?}");
+        }
+        let many = "word ".repeat(100);
+        assert_eq!(parse_user_query(&many).len(), MAX_WORDS);
+        let long = "é".repeat(2000);
+        assert_eq!(parse_user_query(&long).len(), 1);
+    }
+
+    #[test]
+    fn fuzzy_distance_by_length() {
+        assert_eq!(fuzzy_distance(3), None);
+        assert_eq!(fuzzy_distance(4), Some(1));
+        assert_eq!(fuzzy_distance(7), Some(1));
+        assert_eq!(fuzzy_distance(8), Some(2));
+        assert_eq!(fuzzy_distance(20), Some(2));
+    }
+
+    #[test]
+    fn automaton_counts_transpositions_as_one() {
+        let dfa = lev_builder(1).build_dfa("concurrency");
+        assert_eq!(dfa.eval("concurency"), Distance::Exact(1));
+        assert_eq!(dfa.eval("cnocurrency"), Distance::Exact(1));
+        assert!(matches!(dfa.eval("concurent"), Distance::AtLeast(_)));
+    }
+}

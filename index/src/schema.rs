@@ -1,0 +1,220 @@
+//! The tantivy schema and the mapping of a [`Doc`] onto it.
+
+use tantivy::schema::{
+    Field, IndexRecordOption, NumericOptions, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::{Index, TantivyDocument};
+
+use crate::doc::{BREADCRUMB_SEPARATOR, Doc};
+use crate::tokenizer::{TEXT_ANALYZER, WORDS_ANALYZER, text_analyzer, words_analyzer};
+
+/// The fields of the index, resolved once.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Fields {
+    /// Raw, stored.
+    pub id: Field,
+    /// Raw (`section`, `entry`, `schema`), stored.
+    pub doc_type: Field,
+    /// Raw (`builtin`, `user`), stored.
+    pub origin: Field,
+    /// Raw, stored: the key of incremental removal.
+    pub file: Field,
+    /// Stored only.
+    pub line: Field,
+    /// Stemmed text with positions, stored.
+    pub title: Field,
+    /// Stemmed text with positions, stored.
+    pub breadcrumb: Field,
+    /// Stemmed text with positions, stored (snippets are made from it).
+    pub body: Field,
+    /// Stemmed text with frequencies.
+    pub tags: Field,
+    /// Raw, lower-cased: the `kind` filter and a ranking signal (with frequencies, which
+    /// tantivy's block-max WAND needs to prune a union that includes it).
+    pub kinds: Field,
+    /// Stored only: `kinds` as written.
+    pub kinds_display: Field,
+    /// Raw, lower-cased normalized names the document is titled by (see [`exact_keys`]).
+    pub exact: Field,
+    /// Unstemmed words of every text field, documents only: the typo-correction vocabulary.
+    pub words: Field,
+}
+
+const FIELD_NAMES: [&str; 13] = [
+    "id",
+    "doc_type",
+    "origin",
+    "file",
+    "line",
+    "title",
+    "breadcrumb",
+    "body",
+    "tags",
+    "kinds",
+    "kinds_display",
+    "exact",
+    "words",
+];
+
+fn text(analyzer: &str, record: IndexRecordOption, stored: bool, fieldnorms: bool) -> TextOptions {
+    let options = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(analyzer)
+            .set_index_option(record)
+            .set_fieldnorms(fieldnorms),
+    );
+    if stored { options.set_stored() } else { options }
+}
+
+/// Builds the schema. Changing it requires bumping [`crate::INDEX_SCHEMA_VERSION`].
+pub(crate) fn build_schema() -> Schema {
+    let mut b = Schema::builder();
+    b.add_text_field("id", STRING | STORED);
+    b.add_text_field("doc_type", STRING | STORED);
+    b.add_text_field("origin", STRING | STORED);
+    b.add_text_field("file", STRING | STORED);
+    b.add_u64_field("line", NumericOptions::default().set_stored());
+    let positions = IndexRecordOption::WithFreqsAndPositions;
+    b.add_text_field("title", text(TEXT_ANALYZER, positions, true, true));
+    b.add_text_field("breadcrumb", text(TEXT_ANALYZER, positions, true, true));
+    b.add_text_field("body", text(TEXT_ANALYZER, positions, true, true));
+    b.add_text_field("tags", text(TEXT_ANALYZER, IndexRecordOption::WithFreqs, false, true));
+    b.add_text_field("kinds", text("raw", IndexRecordOption::WithFreqs, false, true));
+    b.add_text_field("kinds_display", STORED);
+    b.add_text_field("exact", text("raw", IndexRecordOption::Basic, false, false));
+    b.add_text_field("words", text(WORDS_ANALYZER, IndexRecordOption::Basic, false, false));
+    b.build()
+}
+
+impl Fields {
+    /// Resolves the fields of `schema`; `Err` names the first one missing.
+    pub(crate) fn resolve(schema: &Schema) -> Result<Fields, String> {
+        let mut found = Vec::with_capacity(FIELD_NAMES.len());
+        for name in FIELD_NAMES {
+            found.push(schema.get_field(name).map_err(|_| format!("field `{name}` is missing"))?);
+        }
+        Ok(Fields {
+            id: found[0],
+            doc_type: found[1],
+            origin: found[2],
+            file: found[3],
+            line: found[4],
+            title: found[5],
+            breadcrumb: found[6],
+            body: found[7],
+            tags: found[8],
+            kinds: found[9],
+            kinds_display: found[10],
+            exact: found[11],
+            words: found[12],
+        })
+    }
+}
+
+/// Registers kref's analyzers; needed on every [`Index`] handle, since tantivy does not persist
+/// custom analyzers.
+pub(crate) fn register_analyzers(index: &Index) {
+    index.tokenizers().register(TEXT_ANALYZER, text_analyzer());
+    index.tokenizers().register(WORDS_ANALYZER, words_analyzer());
+}
+
+/// Normalizes a name for exact comparison: lower-case letters and digits, words separated by
+/// one space (`Deployment › rollingUpdate.maxSurge` → `deployment rollingupdate maxsurge`).
+pub(crate) fn normalize_exact(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
+/// The names a document counts as titled by, for the exact-title boost: the whole title, its last
+/// breadcrumb segment (`Deployment › strategy` → `strategy`), the last part of a dotted field path
+/// (`rollingUpdate.maxSurge` → `maxSurge`), and each side of `A / B` titles.
+pub(crate) fn exact_keys(title: &str) -> Vec<String> {
+    let mut raw: Vec<&str> = vec![title];
+    let last = title.rsplit(BREADCRUMB_SEPARATOR).next().unwrap_or(title).trim();
+    raw.push(last);
+    if !last.contains(char::is_whitespace)
+        && let Some((_, tail)) = last.rsplit_once('.')
+    {
+        raw.push(tail);
+    }
+    if title.contains(" / ") {
+        raw.extend(title.split(" / "));
+    }
+    let mut keys: Vec<String> = Vec::new();
+    for key in raw.into_iter().map(normalize_exact) {
+        if !key.is_empty() && !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    keys
+}
+
+/// Maps a [`Doc`] onto the schema.
+pub(crate) fn to_tantivy(f: &Fields, doc: &Doc) -> TantivyDocument {
+    let mut d = TantivyDocument::new();
+    d.add_text(f.id, &doc.id);
+    d.add_text(f.doc_type, doc.doc_type.as_str());
+    d.add_text(f.origin, doc.origin.as_str());
+    d.add_text(f.file, &doc.file);
+    d.add_u64(f.line, u64::from(doc.line));
+    d.add_text(f.title, &doc.title);
+    d.add_text(f.breadcrumb, &doc.breadcrumb);
+    d.add_text(f.body, &doc.body);
+    let mut lower: Vec<String> = Vec::with_capacity(doc.kinds.len());
+    for kind in &doc.kinds {
+        let l = kind.to_lowercase();
+        if !lower.contains(&l) {
+            d.add_text(f.kinds, &l);
+            d.add_text(f.kinds_display, kind);
+            d.add_text(f.words, kind);
+            lower.push(l);
+        }
+    }
+    for tag in &doc.tags {
+        d.add_text(f.tags, tag);
+        d.add_text(f.words, tag);
+    }
+    for key in exact_keys(&doc.title) {
+        d.add_text(f.exact, &key);
+    }
+    d.add_text(f.words, &doc.title);
+    d.add_text(f.words, &doc.breadcrumb);
+    d.add_text(f.words, &doc.body);
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_resolves() {
+        let schema = build_schema();
+        assert!(Fields::resolve(&schema).is_ok());
+        let mut b = Schema::builder();
+        b.add_text_field("id", STRING);
+        assert_eq!(Fields::resolve(&b.build()).unwrap_err(), "field `doc_type` is missing");
+    }
+
+    #[test]
+    fn exact_keys_cover_names() {
+        assert_eq!(exact_keys("StatefulSet"), ["statefulset"]);
+        assert_eq!(
+            exact_keys("Deployment › rollingUpdate.maxSurge"),
+            ["deployment rollingupdate maxsurge", "rollingupdate maxsurge", "maxsurge"]
+        );
+        assert_eq!(
+            exact_keys("ImagePullBackOff / ErrImagePull"),
+            ["imagepullbackoff errimagepull", "imagepullbackoff", "errimagepull"]
+        );
+        assert_eq!(exact_keys("Rolling updates"), ["rolling updates"]);
+        assert!(exact_keys(" › ").is_empty());
+        assert_eq!(normalize_exact("  CronJob › concurrencyPolicy "), "cronjob concurrencypolicy");
+    }
+}

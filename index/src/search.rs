@@ -1,0 +1,237 @@
+//! Search requests and results as plain data, and running a request against a searcher.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::ops::Range;
+
+use kref_corpus::Origin;
+use tantivy::collector::TopDocs;
+use tantivy::query::Query as TantivyQuery;
+use tantivy::schema::{Field, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{DocAddress, Score, Searcher, TantivyDocument, Term};
+
+use crate::IndexError;
+use crate::doc::{DocType, parse_origin};
+use crate::query::{EXACT_TITLE_BONUS, QueryBuilder, filter_query, parse_user_query};
+use crate::schema::Fields;
+use crate::tokenizer::snippet_analyzer;
+
+/// Snippets are cut to about this many bytes.
+pub const SNIPPET_MAX_CHARS: usize = 160;
+/// Requests for more hits than this get this many.
+pub const MAX_LIMIT: usize = 10_000;
+
+/// A search request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Query {
+    /// What the user typed: words, identifiers, `"quoted phrases"`; anything else is ignored.
+    pub text: String,
+    /// At most this many hits (0 → none).
+    pub limit: usize,
+    /// Only documents about this kind or term (exact, ignoring case).
+    pub kind: Option<String>,
+    pub origin: Option<Origin>,
+    pub doc_type: Option<DocType>,
+}
+
+impl Query {
+    /// A request for the 20 best hits, unfiltered.
+    pub fn new(text: impl Into<String>) -> Query {
+        Query { text: text.into(), limit: 20, kind: None, origin: None, doc_type: None }
+    }
+}
+
+/// An excerpt of a hit with the matched words marked.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Snippet {
+    /// At most about [`SNIPPET_MAX_CHARS`] bytes of the body (or the title), line breaks turned into
+    /// spaces.
+    pub text: String,
+    /// Byte ranges in `text` of the matched words, sorted and not overlapping.
+    pub highlights: Vec<Range<usize>>,
+}
+
+/// One search result.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hit {
+    pub id: String,
+    pub doc_type: DocType,
+    pub origin: Origin,
+    pub title: String,
+    pub breadcrumb: String,
+    pub file: String,
+    pub line: u32,
+    /// Kinds and terms as written in the notes.
+    pub kinds: Vec<String>,
+    pub score: f32,
+    pub snippet: Snippet,
+}
+
+/// The analyzer queries are analyzed with (cloned per search).
+pub(crate) struct Analyzers {
+    pub text: TextAnalyzer,
+}
+
+/// Runs `query` on `searcher`.
+pub(crate) fn run(
+    searcher: &Searcher,
+    fields: &Fields,
+    analyzers: &Analyzers,
+    query: &Query,
+) -> Result<Vec<Hit>, IndexError> {
+    let limit = query.limit.min(MAX_LIMIT);
+    if limit == 0 {
+        return Ok(Vec::new());
+    }
+    let items = parse_user_query(&query.text);
+    if items.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut filters = Vec::new();
+    if let Some(kind) = &query.kind {
+        filters.push(filter_query(fields.kinds, &kind.trim().to_lowercase()));
+    }
+    if let Some(origin) = query.origin {
+        filters.push(filter_query(fields.origin, origin.as_str()));
+    }
+    if let Some(doc_type) = query.doc_type {
+        filters.push(filter_query(fields.doc_type, doc_type.as_str()));
+    }
+    let mut builder = QueryBuilder { searcher, fields, text: analyzers.text.clone() };
+    let Some(built) = builder.build(&items, filters) else {
+        return Ok(Vec::new());
+    };
+    // Documents titled like the query first, then the best of the rest.
+    let mut top: Vec<(Score, DocAddress)> = match &built.exact {
+        Some(exact) => searcher
+            .search(&**exact, &TopDocs::with_limit(limit))?
+            .into_iter()
+            .map(|(score, address)| (score + EXACT_TITLE_BONUS, address))
+            .collect(),
+        None => Vec::new(),
+    };
+    if top.len() < limit {
+        let seen: HashSet<DocAddress> = top.iter().map(|(_, a)| *a).collect();
+        let rest = searcher.search(&*built.main, &TopDocs::with_limit(limit))?;
+        top.extend(rest.into_iter().filter(|(_, a)| !seen.contains(a)));
+        top.truncate(limit);
+    }
+    if top.is_empty() {
+        return Ok(Vec::new());
+    }
+    let body_snippets = snippet_generator(searcher, &*built.main, fields.body)?;
+    let title_snippets = snippet_generator(searcher, &*built.main, fields.title)?;
+    let mut hits = Vec::with_capacity(top.len());
+    for (score, address) in top {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let title = first_text(&doc, fields.title);
+        let body = first_text(&doc, fields.body);
+        let snippet = make_snippet(&body_snippets, &title_snippets, &body, &title);
+        hits.push(Hit {
+            id: first_text(&doc, fields.id),
+            doc_type: DocType::parse(&first_text(&doc, fields.doc_type)).unwrap_or(DocType::Section),
+            origin: parse_origin(&first_text(&doc, fields.origin)).unwrap_or(Origin::User),
+            breadcrumb: first_text(&doc, fields.breadcrumb),
+            file: first_text(&doc, fields.file),
+            line: doc
+                .get_first(fields.line)
+                .and_then(|v| v.as_u64())
+                .and_then(|l| u32::try_from(l).ok())
+                .unwrap_or(0),
+            kinds: doc.get_all(fields.kinds_display).filter_map(|v| v.as_str().map(str::to_string)).collect(),
+            title,
+            score,
+            snippet,
+        });
+    }
+    Ok(hits)
+}
+
+/// A snippet generator for `field` that highlights the terms `query` has in it, like
+/// [`SnippetGenerator::create`] but with [`snippet_analyzer`], which stems only words that can
+/// match.
+fn snippet_generator(
+    searcher: &Searcher,
+    query: &dyn TantivyQuery,
+    field: Field,
+) -> Result<SnippetGenerator, IndexError> {
+    let mut terms: BTreeSet<&Term> = BTreeSet::new();
+    query.query_terms(&mut |term, _| {
+        if term.field() == field {
+            terms.insert(term);
+        }
+    });
+    let mut weighted: BTreeMap<String, Score> = BTreeMap::new();
+    let mut initials: Vec<char> = Vec::new();
+    for term in terms {
+        let value = term.value();
+        let Some(text) = value.as_str() else { continue };
+        let doc_freq = searcher.doc_freq(term)?;
+        if doc_freq > 0 {
+            weighted.insert(text.to_string(), 1.0 / (1.0 + doc_freq as Score));
+            initials.extend(text.chars().next().filter(|c| !initials.contains(c)));
+        }
+    }
+    Ok(SnippetGenerator::new(weighted, snippet_analyzer(initials), field, SNIPPET_MAX_CHARS))
+}
+
+fn first_text(doc: &TantivyDocument, field: Field) -> String {
+    doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_string()
+}
+
+/// The body excerpt around the matched words; the title's when the body has none; else the start
+/// of the body.
+fn make_snippet(
+    body_gen: &SnippetGenerator,
+    title_gen: &SnippetGenerator,
+    body: &str,
+    title: &str,
+) -> Snippet {
+    for (generator, text) in [(body_gen, body), (title_gen, title)] {
+        let s = generator.snippet(text);
+        if !s.highlighted().is_empty() {
+            return clean(s.fragment(), s.highlighted());
+        }
+    }
+    let fallback = if body.trim().is_empty() { title } else { body };
+    let mut end = fallback.len().min(SNIPPET_MAX_CHARS);
+    while !fallback.is_char_boundary(end) {
+        end -= 1;
+    }
+    clean(&fallback[..end], &[])
+}
+
+/// Turns line breaks and tabs into spaces (byte lengths are unchanged, so ranges stay valid) and
+/// makes the ranges sorted, in bounds and non-overlapping.
+fn clean(text: &str, ranges: &[Range<usize>]) -> Snippet {
+    let text: String = text.chars().map(|c| if matches!(c, '\n' | '\r' | '\t') { ' ' } else { c }).collect();
+    let mut sorted: Vec<Range<usize>> = ranges
+        .iter()
+        .filter(|r| r.start < r.end && text.is_char_boundary(r.start) && text.is_char_boundary(r.end))
+        .cloned()
+        .collect();
+    sorted.sort_by_key(|r| (r.start, r.end));
+    let mut highlights: Vec<Range<usize>> = Vec::with_capacity(sorted.len());
+    for r in sorted {
+        match highlights.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => highlights.push(r),
+        }
+    }
+    Snippet { text, highlights }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_merges_and_drops_bad_ranges() {
+        let s = clean("ab\ncd ef", &[4..6, 0..2, 1..3, 7..20, 5..5]);
+        assert_eq!(s.text, "ab cd ef");
+        assert_eq!(s.highlights, [0..3, 4..6]);
+        let s = clean("é x", &[1..2, 3..4]);
+        assert_eq!(s.highlights, vec![Range { start: 3, end: 4 }]);
+    }
+}

@@ -1,0 +1,454 @@
+//! Analyzers: an identifier-aware token filter (`maxSurge` → `maxsurge`, `max`, `surge`) and the
+//! two analyzers built on it, the stemmed text analyzer and the unstemmed words analyzer.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+use rust_stemmers::Algorithm;
+use tantivy::tokenizer::{
+    LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+};
+
+/// Name of the stemmed analyzer used by `title`, `breadcrumb`, `body` and `tags`.
+pub(crate) const TEXT_ANALYZER: &str = "kref_text";
+/// Name of the unstemmed analyzer used by the `words` field (the typo-correction vocabulary).
+pub(crate) const WORDS_ANALYZER: &str = "kref_words";
+
+/// Tokens longer than this (in bytes) are dropped: they are hashes, URLs or base64, not words.
+const MAX_TOKEN_BYTES: usize = 40;
+/// Tokens longer than this are not split into words (same reason).
+const MAX_SPLIT_BYTES: usize = 64;
+/// Distinct words whose stems an analyzer instance remembers.
+const STEM_CACHE_ENTRIES: usize = 100_000;
+
+/// The byte ranges of the words of an identifier: `maxSurge` → `[0..3, 3..8]`.
+///
+/// Word boundaries: a lower-case letter or digit followed by an upper-case letter (`maxSurge`,
+/// `http2Route`), the last capital of an acronym when a lower-case word of two or more letters
+/// follows (`HTTPRoute` → `HTTP`, `Route`; but `IPv4`, `PVCs` and `NodeIPs` keep `IPv4`, `PVCs`,
+/// `IPs` whole) and any character that is not a letter or digit. Digits stay with the word before
+/// them (`ipv4Address` → `ipv4`, `Address`). Returns an empty vector when there is only one word.
+pub fn identifier_word_ranges(ident: &str) -> Vec<Range<usize>> {
+    let bytes = ident.as_bytes();
+    // The common case, plain words (`pods`, `The`), decided without allocating.
+    if ident.len() > MAX_SPLIT_BYTES
+        || (bytes.iter().all(u8::is_ascii_alphanumeric)
+            && !bytes.get(1..).unwrap_or_default().iter().any(u8::is_ascii_uppercase))
+    {
+        return Vec::new();
+    }
+    let chars: Vec<(usize, char)> = ident.char_indices().collect();
+    let mut words = Vec::new();
+    let mut start: Option<usize> = None;
+    for (i, &(offset, c)) in chars.iter().enumerate() {
+        if !c.is_alphanumeric() {
+            if let Some(s) = start.take() {
+                words.push(s..offset);
+            }
+            continue;
+        }
+        let boundary = match i.checked_sub(1).map(|p| chars[p].1) {
+            Some(prev) if c.is_uppercase() => {
+                prev.is_lowercase()
+                    || prev.is_numeric()
+                    || (prev.is_uppercase() && lower_run_len(&chars[i + 1..]) >= 2)
+            }
+            _ => false,
+        };
+        match start {
+            Some(s) if boundary => {
+                words.push(s..offset);
+                start = Some(offset);
+            }
+            Some(_) => {}
+            None => start = Some(offset),
+        }
+    }
+    if let Some(s) = start {
+        words.push(s..ident.len());
+    }
+    if words.len() < 2 { Vec::new() } else { words }
+}
+
+/// How many lower-case letters start `chars`.
+fn lower_run_len(chars: &[(usize, char)]) -> usize {
+    chars.iter().take_while(|(_, c)| c.is_lowercase()).count()
+}
+
+/// A [`TokenFilter`] that keeps each identifier and adds its words after it.
+///
+/// `maxSurge` becomes `maxSurge` (position p, spanning the words), `max` (p) and `Surge` (p + 1);
+/// tokens after it move up by the number of extra words, so the phrase `"max surge"` matches the
+/// text `maxSurge` and `"surge values"` matches `maxSurge values`. Offsets of the words point
+/// into the original text, so snippets highlight exactly the matched word. Place it right after
+/// the tokenizer (before lower-casing, which would erase the case boundaries).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct IdentifierSplitter;
+
+impl TokenFilter for IdentifierSplitter {
+    type Tokenizer<T: Tokenizer> = IdentifierSplitterFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> IdentifierSplitterFilter<T> {
+        IdentifierSplitterFilter { inner: tokenizer, pending: Vec::new() }
+    }
+}
+
+/// The [`Tokenizer`] produced by [`IdentifierSplitter`].
+#[derive(Clone)]
+pub struct IdentifierSplitterFilter<T> {
+    inner: T,
+    pending: Vec<Token>,
+}
+
+impl<T: Tokenizer> Tokenizer for IdentifierSplitterFilter<T> {
+    type TokenStream<'a> = IdentifierSplitterStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        self.pending.clear();
+        IdentifierSplitterStream {
+            tail: self.inner.token_stream(text),
+            pending: &mut self.pending,
+            current: Token::default(),
+            from_pending: false,
+            shift: 0,
+        }
+    }
+}
+
+/// The [`TokenStream`] produced by [`IdentifierSplitterFilter`].
+pub struct IdentifierSplitterStream<'a, S> {
+    tail: S,
+    /// Words still to emit for the last identifier, last word first.
+    pending: &'a mut Vec<Token>,
+    current: Token,
+    from_pending: bool,
+    /// How many positions earlier identifiers added.
+    shift: usize,
+}
+
+impl<S: TokenStream> TokenStream for IdentifierSplitterStream<'_, S> {
+    fn advance(&mut self) -> bool {
+        if let Some(word) = self.pending.pop() {
+            self.current = word;
+            self.from_pending = true;
+            return true;
+        }
+        self.from_pending = false;
+        if !self.tail.advance() {
+            return false;
+        }
+        let shift = self.shift;
+        let token = self.tail.token_mut();
+        token.position = token.position.wrapping_add(shift);
+        let ranges = identifier_word_ranges(&token.text);
+        if ranges.len() < 2 {
+            return true;
+        }
+        // Offsets point into the original text only if no earlier filter changed the token.
+        let exact_offsets = token.offset_to.checked_sub(token.offset_from) == Some(token.text.len());
+        for (i, range) in ranges.iter().enumerate().rev() {
+            let (offset_from, offset_to) = if exact_offsets {
+                (token.offset_from + range.start, token.offset_from + range.end)
+            } else {
+                (token.offset_from, token.offset_to)
+            };
+            self.pending.push(Token {
+                offset_from,
+                offset_to,
+                position: token.position.wrapping_add(i),
+                text: token.text[range.clone()].to_string(),
+                position_length: 1,
+            });
+        }
+        token.position_length = ranges.len();
+        self.shift += ranges.len() - 1;
+        true
+    }
+
+    fn token(&self) -> &Token {
+        if self.from_pending { &self.current } else { self.tail.token() }
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        if self.from_pending { &mut self.current } else { self.tail.token_mut() }
+    }
+}
+
+/// A [`TokenFilter`] applying the English (Porter2) Snowball stemmer, like tantivy's `Stemmer`,
+/// with two additions: each analyzer instance remembers the stems of the words it has seen
+/// (stemming dominates indexing time, and prose repeats words), and it can be told to stem only
+/// words starting with given letters, which is all a snippet needs (stemming never changes the
+/// first letter, so other words cannot match a query term).
+#[derive(Clone, Debug, Default)]
+pub struct EnglishStemmer {
+    initials: Option<Arc<[char]>>,
+}
+
+impl EnglishStemmer {
+    /// Stems only words whose first character is one of `initials`; others pass unchanged.
+    pub fn only_initials(initials: impl IntoIterator<Item = char>) -> Self {
+        EnglishStemmer { initials: Some(initials.into_iter().collect()) }
+    }
+}
+
+impl TokenFilter for EnglishStemmer {
+    type Tokenizer<T: Tokenizer> = EnglishStemmerFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> EnglishStemmerFilter<T> {
+        EnglishStemmerFilter { inner: tokenizer, initials: self.initials, cache: HashMap::new() }
+    }
+}
+
+/// The [`Tokenizer`] produced by [`EnglishStemmer`].
+pub struct EnglishStemmerFilter<T> {
+    inner: T,
+    initials: Option<Arc<[char]>>,
+    cache: HashMap<String, String>,
+}
+
+impl<T: Clone> Clone for EnglishStemmerFilter<T> {
+    /// A clone starts with an empty cache: tantivy clones analyzers for every segment writer and
+    /// snippet, and copying a large cache each time would cost more than it saves.
+    fn clone(&self) -> Self {
+        EnglishStemmerFilter {
+            inner: self.inner.clone(),
+            initials: self.initials.clone(),
+            cache: HashMap::new(),
+        }
+    }
+}
+
+impl<T: Tokenizer> Tokenizer for EnglishStemmerFilter<T> {
+    type TokenStream<'a> = EnglishStemmerStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        EnglishStemmerStream {
+            tail: self.inner.token_stream(text),
+            stemmer: rust_stemmers::Stemmer::create(Algorithm::English),
+            initials: self.initials.as_deref(),
+            cache: &mut self.cache,
+        }
+    }
+}
+
+/// The [`TokenStream`] produced by [`EnglishStemmerFilter`].
+pub struct EnglishStemmerStream<'a, S> {
+    tail: S,
+    stemmer: rust_stemmers::Stemmer,
+    initials: Option<&'a [char]>,
+    cache: &'a mut HashMap<String, String>,
+}
+
+impl<S: TokenStream> TokenStream for EnglishStemmerStream<'_, S> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        if let Some(initials) = self.initials
+            && !token.text.chars().next().is_some_and(|c| initials.contains(&c))
+        {
+            return true;
+        }
+        if let Some(stem) = self.cache.get(token.text.as_str()) {
+            token.text.clear();
+            token.text.push_str(stem);
+            return true;
+        }
+        let stem = self.stemmer.stem(&token.text).into_owned();
+        if self.cache.len() < STEM_CACHE_ENTRIES {
+            self.cache.insert(token.text.clone(), stem.clone());
+        }
+        token.text = stem;
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+/// The analyzer of the searchable text fields: words and identifiers (kept whole and split),
+/// lower-cased and stemmed (English).
+pub fn text_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(IdentifierSplitter)
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(EnglishStemmer::default())
+        .build()
+}
+
+/// [`text_analyzer`] for highlighting: stems only words starting with one of `initials` (the
+/// first letters of the query's terms), which yields the same matches for much less work.
+pub(crate) fn snippet_analyzer(initials: Vec<char>) -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(IdentifierSplitter)
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(EnglishStemmer::only_initials(initials))
+        .build()
+}
+
+/// The analyzer of the typo-correction vocabulary: like [`text_analyzer`] without stemming, so
+/// typos are corrected against words as written.
+pub fn words_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(IdentifierSplitter)
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .build()
+}
+
+/// A token as analyzed, for query building and tests.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Analyzed {
+    pub text: String,
+    pub position: usize,
+    /// More than 1 for a whole identifier that was also split into words.
+    pub span: usize,
+}
+
+/// Runs `analyzer` over `text`.
+pub(crate) fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Analyzed> {
+    let mut out = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while let Some(token) = stream.next() {
+        out.push(Analyzed {
+            text: token.text.clone(),
+            position: token.position,
+            span: token.position_length,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(String, usize, usize, usize)> {
+        let mut out = Vec::new();
+        let mut stream = analyzer.token_stream(text);
+        while let Some(t) = stream.next() {
+            out.push((t.text.clone(), t.position, t.offset_from, t.offset_to));
+        }
+        out
+    }
+
+    fn words(ident: &str) -> Vec<&str> {
+        identifier_word_ranges(ident).into_iter().map(|r| &ident[r]).collect()
+    }
+
+    #[test]
+    fn splits_identifiers_into_words() {
+        assert_eq!(words("maxSurge"), ["max", "Surge"]);
+        assert_eq!(words("accessModes"), ["access", "Modes"]);
+        assert_eq!(words("HTTPRoute"), ["HTTP", "Route"]);
+        assert_eq!(words("ReadWriteOnce"), ["Read", "Write", "Once"]);
+        assert_eq!(words("CSIDriver"), ["CSI", "Driver"]);
+        assert_eq!(words("ipv4Address"), ["ipv4", "Address"]);
+        assert_eq!(words("http2Route"), ["http2", "Route"]);
+        assert_eq!(words("NodeIPs"), ["Node", "IPs"]);
+        assert_eq!(words("rolling_update"), ["rolling", "update"]);
+        assert!(words("IPv4").is_empty());
+        assert!(words("PVCs").is_empty());
+        assert!(words("strategy").is_empty());
+        assert!(words("Deployment").is_empty());
+        assert!(words("").is_empty());
+        assert_eq!(words("größeWert"), ["größe", "Wert"]);
+        // Garbage that merely looks like an identifier is not split.
+        let long = "aB".repeat(40);
+        assert!(words(&long).is_empty());
+    }
+
+    #[test]
+    fn filter_keeps_the_identifier_and_adds_its_words() {
+        let mut a = words_analyzer();
+        assert_eq!(
+            tokens(&mut a, "the maxSurge value"),
+            [
+                ("the".to_string(), 0, 0, 3),
+                ("maxsurge".to_string(), 1, 4, 12),
+                ("max".to_string(), 1, 4, 7),
+                ("surge".to_string(), 2, 7, 12),
+                ("value".to_string(), 3, 13, 18),
+            ]
+        );
+        let t = tokens(&mut a, "accessModes: ReadWriteOnce");
+        let texts: Vec<&str> = t.iter().map(|t| t.0.as_str()).collect();
+        assert_eq!(texts, ["accessmodes", "access", "modes", "readwriteonce", "read", "write", "once"]);
+        let positions: Vec<usize> = t.iter().map(|t| t.1).collect();
+        assert_eq!(positions, [0, 0, 1, 2, 2, 3, 4]);
+    }
+
+    #[test]
+    fn text_analyzer_stems_words_and_identifier_parts() {
+        let mut a = text_analyzer();
+        let t = tokens(&mut a, "Restarting containers with restartPolicy");
+        let texts: Vec<&str> = t.iter().map(|t| t.0.as_str()).collect();
+        assert_eq!(texts, ["restart", "contain", "with", "restartpolici", "restart", "polici"]);
+        // Stemming keeps offsets: the highlight of `Restarting` covers the whole word.
+        assert_eq!((t[0].2, t[0].3), (0, 10));
+    }
+
+    #[test]
+    fn positions_stay_monotonic_and_long_tokens_drop() {
+        let mut a = text_analyzer();
+        let long = "x".repeat(100);
+        let text = format!("aB cD {long} eFgH");
+        let t = tokens(&mut a, &text);
+        assert!(t.windows(2).all(|w| w[0].1 <= w[1].1), "{t:?}");
+        assert!(t.iter().all(|t| t.0.len() <= 40));
+        assert!(t.iter().all(|t| text.get(t.2..t.3).is_some()));
+    }
+
+    #[test]
+    fn stemmer_matches_tantivys_and_caches() {
+        use tantivy::tokenizer::{Language, Stemmer};
+        let text = "Restarting restarts restarted policies Policy running runs accessModes dying skies \
+                    generously ponies caresses replaced replacing happily";
+        let mut reference = TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(IdentifierSplitter)
+            .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+            .filter(LowerCaser)
+            .filter(Stemmer::new(Language::English))
+            .build();
+        let mut ours = text_analyzer();
+        let expected = tokens(&mut reference, text);
+        assert_eq!(tokens(&mut ours, text), expected);
+        // Second pass through the same instance: served from the cache, same result.
+        assert_eq!(tokens(&mut ours, text), expected);
+        assert_eq!(tokens(&mut ours.clone(), text), expected);
+    }
+
+    #[test]
+    fn snippet_analyzer_stems_only_words_that_can_match() {
+        let mut a = snippet_analyzer(vec!['r']);
+        let t = tokens(&mut a, "Restarts running policies");
+        let texts: Vec<&str> = t.iter().map(|t| t.0.as_str()).collect();
+        assert_eq!(texts, ["restart", "run", "policies"]);
+        // Stemming never changes the first letter, which is what makes skipping the rest safe.
+        let mut full = text_analyzer();
+        for (word, stem) in tokens(&mut words_analyzer(), "dying skies ugly early yelling Yokes")
+            .iter()
+            .zip(tokens(&mut full, "dying skies ugly early yelling Yokes"))
+        {
+            assert_eq!(word.0.chars().next(), stem.0.chars().next(), "{word:?} {stem:?}");
+        }
+    }
+
+    #[test]
+    fn analyze_reports_spans() {
+        let mut a = words_analyzer();
+        let t = analyze(&mut a, "maxSurge");
+        assert_eq!(t[0], Analyzed { text: "maxsurge".into(), position: 0, span: 2 });
+        assert_eq!(t[1].span, 1);
+        assert_eq!(t.len(), 3);
+    }
+}

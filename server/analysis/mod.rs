@@ -1,0 +1,21 @@
+//! The IDE layer: pure functions over a parsed YAML file and the knowledge base, returning plain data.
+//!
+//! Each feature takes `(&kref_yaml::File, byte offset, &Knowledge)` and answers with its own small
+//! structs (Markdown strings, completion items, symbols); only `server/lsp` turns them into
+//! protocol types. Nothing here does IO.
+
+pub mod completion;
+pub mod docs;
+pub mod hover;
+pub mod knowledge;
+pub mod site;
+pub mod skeletons;
+pub mod symbols;
+
+#[cfg(test)]
+mod tests;
+
+pub use completion::{CompletionItem, DocRef, Edit, ItemKind, complete, resolve_docs};
+pub use hover::{Explained, Hover, explain, hover};
+pub use knowledge::{Knowledge, NoteEntry, Related};
+pub use symbols::{Symbol, SymbolKind, document_symbols};

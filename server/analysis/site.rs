@@ -1,0 +1,184 @@
+//! From a located cursor to schema terms: the document's kind and the schema path under it.
+
+use kref_corpus::schema::{Kind, Resolved};
+use kref_yaml::{Document, File, Location, Node, NodeValue, Segment};
+
+use super::knowledge::Knowledge;
+
+/// The schema kind a manifest names: the exact apiVersion/kind first, then the same kind name in
+/// another version (a removed `extensions/v1beta1` Deployment still gets `apps/v1` fields), then a
+/// case-insensitive match. Plurals and short names are not kinds in a manifest, so they do not
+/// count.
+pub fn kind_of<'k>(kb: &'k Knowledge, api_version: Option<&str>, kind: &str) -> Option<&'k Kind> {
+    let schema = &kb.schema;
+    if let Some(av) = api_version
+        && let Some(k) = schema.kind_for(av, kind)
+    {
+        return Some(k);
+    }
+    let named = schema.kinds_named(kind);
+    let exact = |k: &&Kind| k.kind == kind && !k.subresource;
+    if let Some(av) = api_version
+        && let Some(k) = named.iter().find(|k| exact(k) && k.has_api_version(av))
+    {
+        return Some(k);
+    }
+    named
+        .iter()
+        .find(exact)
+        .or_else(|| named.iter().find(|k| k.kind.eq_ignore_ascii_case(kind) && !k.subresource))
+        .copied()
+}
+
+/// The schema kind of the document a location is in.
+pub fn located_kind<'k>(kb: &'k Knowledge, loc: &Location) -> Option<&'k Kind> {
+    kind_of(kb, loc.api_version.as_deref(), loc.kind.as_deref()?)
+}
+
+/// The schema path of a YAML path: keys joined by `.`, list indexes as `[]`; keys that hold a `.`
+/// (map keys such as `app.kubernetes.io/name`) in brackets. `None` when a key cannot be written
+/// in a path at all.
+pub fn schema_path(path: &[Segment]) -> Option<String> {
+    let mut out = String::new();
+    for segment in path {
+        match segment {
+            Segment::Key(k) if k.contains([']', '[']) => return None,
+            Segment::Key(k) if k.contains('.') || k.is_empty() => {
+                out.push('[');
+                out.push_str(k);
+                out.push(']');
+            }
+            Segment::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            Segment::Index(_) => out.push_str("[]"),
+        }
+    }
+    Some(out)
+}
+
+/// The keys of a YAML path, list indexes left out: what note entries are matched against.
+pub fn path_keys(path: &[Segment]) -> Vec<&str> {
+    path.iter()
+        .filter_map(|s| match s {
+            Segment::Key(k) => Some(k.as_str()),
+            Segment::Index(_) => None,
+        })
+        .collect()
+}
+
+/// The keys of a canonical schema path (`spec.containers[].ports[]` → spec, containers, ports).
+pub fn canonical_keys(path: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while !rest.is_empty() {
+        if let Some(inner) = rest.strip_prefix('[') {
+            match inner.find(']') {
+                Some(close) => rest = &inner[close + 1..],
+                None => break,
+            }
+            continue;
+        }
+        let rest_trimmed = rest.trim_start_matches('.');
+        let end = rest_trimmed.find(['.', '[']).unwrap_or(rest_trimmed.len());
+        if end > 0 {
+            out.push(&rest_trimmed[..end]);
+        }
+        rest = &rest_trimmed[end..];
+        if end == 0 && rest.len() == rest_trimmed.len() {
+            break;
+        }
+    }
+    out
+}
+
+/// Resolves a YAML path below `kind`; `None` when a key is not in the schema.
+pub fn resolve<'k>(kb: &'k Knowledge, kind: &'k Kind, path: &[Segment]) -> Option<Resolved<'k>> {
+    kb.schema.resolve_in(kind, &schema_path(path)?).ok()
+}
+
+/// The document at `loc` and its node at the location's path, if that node exists.
+pub fn node_at<'f>(file: &'f File, loc: &Location) -> Option<&'f Node> {
+    file.documents.get(loc.document)?.at_path(&loc.path)
+}
+
+/// Is the node at the location's path a flow collection (`{...}`, `[...]`)?
+pub fn in_flow(file: &File, loc: &Location) -> bool {
+    node_at(file, loc).is_some_and(|n| n.flow)
+}
+
+/// Does this document put list items deeper than their key (`key:\n  - a`) rather than at the
+/// key's column (`key:\n- a`)? Decided by its first block list under a key; indented when it has
+/// none.
+pub fn indents_sequences(file: &File, doc: &Document) -> bool {
+    for (_, pair) in doc.pairs().take(2000) {
+        if let NodeValue::Sequence(items) = &pair.value.value
+            && !pair.value.flow
+            && !items.is_empty()
+        {
+            return column(file, pair.value.range.start) > column(file, pair.key_range.start);
+        }
+    }
+    true
+}
+
+/// The byte column of `offset` on its line.
+pub fn column(file: &File, offset: usize) -> usize {
+    offset - line_start(file, offset)
+}
+
+/// The offset of the start of the line holding `offset`.
+pub fn line_start(file: &File, offset: usize) -> usize {
+    let index = file.line_index();
+    index.line_range(index.line_of(offset)).map_or(0, |r| r.start)
+}
+
+/// The indentation step to use for the document at `index`: its own, or, for a document with no
+/// content yet, that of the nearest document before it that has some.
+pub fn indent_unit(file: &File, index: usize) -> usize {
+    let own = file.documents.get(index);
+    if let Some(doc) = own
+        && doc.root.is_some()
+    {
+        return doc.indent_unit.max(1);
+    }
+    file.documents[..index.min(file.documents.len())]
+        .iter()
+        .rev()
+        .find(|d| d.root.is_some())
+        .map_or(2, |d| d.indent_unit.max(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_paths() {
+        let path = [
+            Segment::Key("spec".into()),
+            Segment::Key("containers".into()),
+            Segment::Index(0),
+            Segment::Key("ports".into()),
+        ];
+        assert_eq!(schema_path(&path).as_deref(), Some("spec.containers[].ports"));
+        let labels = [
+            Segment::Key("metadata".into()),
+            Segment::Key("labels".into()),
+            Segment::Key("app.kubernetes.io/name".into()),
+        ];
+        assert_eq!(schema_path(&labels).as_deref(), Some("metadata.labels[app.kubernetes.io/name]"));
+        assert_eq!(schema_path(&[Segment::Key("a]".into())]), None);
+    }
+
+    #[test]
+    fn keys_of_canonical_paths() {
+        assert_eq!(canonical_keys("spec.containers[].ports[]"), ["spec", "containers", "ports"]);
+        assert_eq!(canonical_keys("metadata.labels[app.kubernetes.io/name]"), ["metadata", "labels"]);
+        assert_eq!(canonical_keys(""), Vec::<&str>::new());
+        assert_eq!(canonical_keys("[x].y"), ["y"]);
+    }
+}

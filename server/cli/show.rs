@@ -1,0 +1,98 @@
+//! `kref show`: print a whole note section, found by id, by title, or failing those by search.
+
+use std::io::Write;
+
+use anyhow::Result;
+use kref_corpus::{Note, Section};
+use serde_json::json;
+
+use super::NotesArgs;
+use super::output::{DIM, Outcome, PATH, print_json};
+use super::render::render_markdown;
+use crate::kb::store::load_notes;
+
+/// Arguments of `kref show`.
+#[derive(Debug, clap::Args)]
+pub struct ShowArgs {
+    /// A section id (as `kref search --json` prints it) or a title.
+    #[arg(required = true, num_args = 1..)]
+    pub target: Vec<String>,
+    /// Print the section as JSON (id, title, path, lines, markdown).
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub notes: NotesArgs,
+}
+
+/// Finds a section: exact id, an entry id (`kind:X@path:line`) or a note path, then exact title
+/// (case-insensitive, the user's notes first), then an id that ends with the target.
+pub fn find_section<'a>(notes: &'a [Note], target: &str) -> Option<(&'a Note, &'a Section)> {
+    let target = target.trim();
+    let by_location = |path: &str, line: Option<u32>| {
+        let note = notes.iter().find(|n| n.path == path)?;
+        let section = match line {
+            Some(line) => note.sections.iter().rev().find(|s| s.line_start <= line)?,
+            None => note.sections.first()?,
+        };
+        Some((note, section))
+    };
+    if let Some((_, location)) = target.split_once('@')
+        && let Some((path, line)) = location.rsplit_once(':')
+        && let Ok(line) = line.parse::<u32>()
+        && let Some(found) = by_location(path, Some(line))
+    {
+        return Some(found);
+    }
+    if let Some(found) = by_location(target, None) {
+        return Some(found);
+    }
+    let all = || {
+        // The user's notes come after the built-in ones in `notes`; prefer them for titles.
+        notes.iter().rev().flat_map(|n| n.sections.iter().map(move |s| (n, s)))
+    };
+    all()
+        .find(|(_, s)| s.id == target)
+        .or_else(|| all().find(|(_, s)| s.title.eq_ignore_ascii_case(target)))
+        .or_else(|| all().find(|(_, s)| s.title.trim_matches('`').eq_ignore_ascii_case(target)))
+        .or_else(|| all().find(|(_, s)| s.id.ends_with(target)))
+}
+
+pub fn run(args: &ShowArgs) -> Result<Outcome> {
+    let settings = args.notes.settings()?;
+    let (notes, warnings) = load_notes(&settings.notes);
+    for w in warnings {
+        super::output::warn(&w);
+    }
+    let target = args.target.join(" ");
+    let Some((note, section)) = find_section(&notes, &target) else {
+        let mut err = anstream::stderr();
+        let _ = writeln!(
+            err,
+            "no section with the id or title {target:?}; find one with `kref search {target}` and pass its id"
+        );
+        return Ok(Outcome::NothingFound);
+    };
+    if args.json {
+        print_json(&json!({
+            "id": section.id,
+            "title": section.title,
+            "breadcrumb": section.heading_path.join(" › "),
+            "source": note.origin.as_str(),
+            "path": note.path,
+            "line_start": section.line_start,
+            "line_end": section.line_end,
+            "kinds": section.kinds,
+            "markdown": section.markdown,
+        }))?;
+        return Ok(Outcome::Found);
+    }
+    let mut out = anstream::stdout().lock();
+    writeln!(out, "{PATH}{}:{}-{}{PATH:#}", note.path, section.line_start, section.line_end)?;
+    if section.heading_path.len() > 1 {
+        writeln!(out, "{DIM}{}{DIM:#}", section.heading_path.join(" › "))?;
+    }
+    writeln!(out)?;
+    out.write_all(render_markdown(&section.markdown).as_bytes())?;
+    out.flush()?;
+    Ok(Outcome::Found)
+}

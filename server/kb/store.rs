@@ -1,0 +1,381 @@
+//! The on-disk search index of built-in and user notes: where it lives, when it is rebuilt,
+//! and the incremental refresh that re-reads only the notes that changed.
+//!
+//! Invariant: the index at `<cache>/index/<key>` is only ever replaced whole (an atomic rename in
+//! `SearchIndex::create`) or changed by one tantivy commit that carries its manifest, so a crash
+//! at any point leaves the previous index usable.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use kref_corpus::{Note, Origin, builtin, decode_note, parse_note};
+use kref_index::{Doc, FileStamp, IndexError, Manifest, SearchIndex, Update, docs_from_note};
+
+use super::sources::{NoteFile, Walk, dir_mtime, walk_notes};
+
+/// The version written into every manifest: an index built by another version is rebuilt.
+pub const KREF_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Up to this many user note files, every search checks each file's size and time; above it,
+/// only the folders' times are checked (adding or removing a file is noticed, an in-place edit
+/// is picked up by `kref index`).
+pub const FULL_CHECK_MAX_FILES: usize = 2000;
+
+/// How long `kref index` waits for another kref process that is writing the same index.
+pub const LOCK_WAIT: Duration = Duration::from_secs(10);
+
+/// How thoroughly to bring the index up to date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refresh {
+    /// Before a search: cheap checks; if another process is writing, search the index as it is.
+    Quick,
+    /// `kref index`: look at every file; wait for another writer.
+    Full,
+    /// `kref index --rebuild`: throw the index away and build it again.
+    Rebuild,
+}
+
+/// What a refresh did, for messages.
+#[derive(Debug, Default, Clone)]
+pub struct Report {
+    pub added: usize,
+    pub changed: usize,
+    pub removed: usize,
+    /// Why the index was built from scratch, if it was.
+    pub rebuilt: Option<String>,
+    /// Files skipped and other problems worth telling the user.
+    pub warnings: Vec<String>,
+    /// The index is not on disk (the cache folder could not be written).
+    pub in_memory: bool,
+    /// Total note files (built-in and user) in the index.
+    pub files: usize,
+}
+
+impl Report {
+    /// Did the refresh change anything?
+    pub fn changed_anything(&self) -> bool {
+        self.added + self.changed + self.removed > 0 || self.rebuilt.is_some()
+    }
+}
+
+/// Receives progress while notes are parsed and indexed (a progress bar in the CLI).
+pub trait Progress {
+    fn start(&self, _total: u64) {}
+    fn advance(&self) {}
+    fn finish(&self) {}
+}
+
+/// No progress display.
+pub struct NoProgress;
+impl Progress for NoProgress {}
+
+/// The folder of the index for this set of note folders.
+pub fn index_dir(cache: &Path, notes: &[PathBuf]) -> PathBuf {
+    let mut hasher = blake3::Hasher::new();
+    for dir in notes {
+        let canonical = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.clone());
+        hasher.update(canonical.to_string_lossy().as_bytes());
+        hasher.update(&[0]);
+    }
+    let key =
+        if notes.is_empty() { "builtin".to_string() } else { hasher.finalize().to_hex()[..16].to_string() };
+    cache.join("index").join(key)
+}
+
+/// One note file to index, from the built-in corpus or from disk.
+struct Source {
+    key: String,
+    stamp: FileStamp,
+}
+
+fn builtin_sources() -> Vec<(Source, builtin::BuiltinFile)> {
+    builtin::files()
+        .into_iter()
+        .map(|file| {
+            let hash = blake3::hash(file.contents).to_hex()[..32].to_string();
+            let stamp = FileStamp { hash, size: file.contents.len() as u64, mtime: 0 };
+            (Source { key: file.display_path(), stamp }, file)
+        })
+        .collect()
+}
+
+/// Reads and parses a user's note; `Err` is a warning naming the file.
+pub fn read_user_note(path: &Path) -> std::result::Result<(Note, String), String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("skipped {}: {e}", path.display()))?;
+    let hash = blake3::hash(&bytes).to_hex()[..32].to_string();
+    let text = decode_note(&bytes).map_err(|e| format!("skipped {}: {e}", path.display()))?;
+    Ok((parse_note(&path.to_string_lossy(), Origin::User, text), hash))
+}
+
+/// Opens the index for `notes`, bringing it up to date as `mode` asks. Falls back to an index in
+/// memory when the cache folder cannot be written, so search always works.
+pub fn open_index(
+    cache: &Path,
+    notes: &[PathBuf],
+    mode: Refresh,
+    progress: &dyn Progress,
+) -> Result<(SearchIndex, Report)> {
+    let dir = index_dir(cache, notes);
+    let mut report = Report::default();
+    let existing = if mode == Refresh::Rebuild || !dir.join("meta.json").exists() {
+        None
+    } else {
+        match SearchIndex::open(&dir) {
+            Ok(index) if index.manifest().kref_version == KREF_VERSION => Some(index),
+            Ok(_) => {
+                report.rebuilt = Some("it was built by another version of kref".into());
+                None
+            }
+            Err(IndexError::VersionMismatch { .. }) => {
+                report.rebuilt = Some("it was built by another version of kref".into());
+                None
+            }
+            Err(e) => {
+                report.rebuilt = Some(format!("it could not be read ({e})"));
+                None
+            }
+        }
+    };
+    if mode == Refresh::Rebuild {
+        report.rebuilt = Some("a rebuild was asked for".into());
+    }
+    match existing {
+        Some(index) => refresh(index, &dir, notes, mode, progress, report),
+        None => {
+            if report.rebuilt.is_none() && dir.exists() {
+                report.rebuilt = Some("it was incomplete".into());
+            }
+            build(&dir, notes, progress, report)
+        }
+    }
+}
+
+fn manifest_base() -> Manifest {
+    Manifest {
+        kref_version: KREF_VERSION.to_string(),
+        schema_version: kref_index::INDEX_SCHEMA_VERSION,
+        ..Manifest::default()
+    }
+}
+
+fn dirs_map(walk: &Walk) -> BTreeMap<String, i64> {
+    walk.dirs.iter().map(|(p, t)| (p.to_string_lossy().into_owned(), *t)).collect()
+}
+
+fn user_stamp(file: &NoteFile, hash: String) -> FileStamp {
+    FileStamp { hash, size: file.size, mtime: file.mtime }
+}
+
+/// Builds the whole index from scratch (atomically replacing whatever was at `dir`).
+fn build(
+    dir: &Path,
+    notes: &[PathBuf],
+    progress: &dyn Progress,
+    mut report: Report,
+) -> Result<(SearchIndex, Report)> {
+    let walk = walk_notes(notes);
+    report.warnings.extend(walk.problems.iter().cloned());
+    let mut manifest = manifest_base();
+    manifest.dirs = dirs_map(&walk);
+    let builtins = builtin_sources();
+    progress.start((builtins.len() + walk.files.len()) as u64);
+    let mut docs = Vec::new();
+    for (source, file) in &builtins {
+        docs.extend(docs_from_note(&file.parse()));
+        manifest.files.insert(source.key.clone(), source.stamp.clone());
+        progress.advance();
+    }
+    for file in &walk.files {
+        let key = file.path.to_string_lossy().into_owned();
+        match read_user_note(&file.path) {
+            Ok((note, hash)) => {
+                report.warnings.extend(note.warnings.iter().map(|w| format!("{key}: {w}")));
+                docs.extend(docs_from_note(&note));
+                manifest.files.insert(key, user_stamp(file, hash));
+            }
+            Err(warning) => {
+                report.warnings.push(warning);
+                manifest.files.insert(key, user_stamp(file, "skipped".into()));
+            }
+        }
+        progress.advance();
+    }
+    progress.finish();
+    report.added = manifest.files.len();
+    report.files = manifest.files.len();
+    let written = std::fs::create_dir_all(dir.parent().unwrap_or(dir))
+        .map_err(|e| e.to_string())
+        .and_then(|()| SearchIndex::create(dir, docs.clone(), manifest.clone()).map_err(|e| e.to_string()));
+    let index = match written {
+        Ok(index) => index,
+        Err(e) => {
+            report.warnings.push(format!(
+                "could not write the index under {} ({e}); searching in memory for now. \
+                 Set KREF_CACHE_DIR to a writable folder to keep an index between runs",
+                dir.display()
+            ));
+            report.in_memory = true;
+            SearchIndex::in_ram(docs, manifest).context("could not build the search index in memory")?
+        }
+    };
+    Ok((index, report))
+}
+
+/// Does a quick look say nothing changed? (Only for large note sets: smaller ones are always
+/// checked file by file.)
+fn folders_unchanged(manifest: &Manifest) -> bool {
+    manifest.dirs.iter().all(|(dir, time)| dir_mtime(Path::new(dir)) == Some(*time))
+}
+
+fn refresh(
+    mut index: SearchIndex,
+    dir: &Path,
+    notes: &[PathBuf],
+    mode: Refresh,
+    progress: &dyn Progress,
+    mut report: Report,
+) -> Result<(SearchIndex, Report)> {
+    let old = index.manifest().clone();
+    let user_files = old.files.keys().filter(|k| !k.starts_with(builtin::PATH_PREFIX)).count();
+    let builtins = builtin_sources();
+    let builtin_same = builtins.iter().all(|(s, _)| old.files.get(&s.key) == Some(&s.stamp))
+        && old.files.keys().filter(|k| k.starts_with(builtin::PATH_PREFIX)).count() == builtins.len();
+    if mode == Refresh::Quick && builtin_same && user_files > FULL_CHECK_MAX_FILES && folders_unchanged(&old)
+    {
+        report.files = old.files.len();
+        return Ok((index, report));
+    }
+    let walk = walk_notes(notes);
+    report.warnings.extend(walk.problems.iter().cloned());
+    let mut manifest = manifest_base();
+    manifest.dirs = dirs_map(&walk);
+    manifest.extra = old.extra.clone();
+    let mut add: Vec<Doc> = Vec::new();
+    let mut touched: BTreeSet<String> = BTreeSet::new();
+    let mut work: Vec<(&NoteFile, String)> = Vec::new();
+    for (source, file) in &builtins {
+        manifest.files.insert(source.key.clone(), source.stamp.clone());
+        if old.files.get(&source.key) != Some(&source.stamp) {
+            if old.files.contains_key(&source.key) {
+                report.changed += 1;
+            } else {
+                report.added += 1;
+            }
+            touched.insert(source.key.clone());
+            add.extend(docs_from_note(&file.parse()));
+        }
+    }
+    for file in &walk.files {
+        let key = file.path.to_string_lossy().into_owned();
+        match old.files.get(&key) {
+            Some(stamp) if stamp.size == file.size && stamp.mtime == file.mtime => {
+                manifest.files.insert(key, stamp.clone());
+            }
+            _ => work.push((file, key)),
+        }
+    }
+    if !work.is_empty() {
+        progress.start(work.len() as u64);
+    }
+    for (file, key) in work {
+        let previous = old.files.get(&key);
+        match read_user_note(&file.path) {
+            Ok((note, hash)) => {
+                if previous.is_some_and(|p| p.hash == hash) {
+                    manifest.files.insert(key, user_stamp(file, hash));
+                    progress.advance();
+                    continue;
+                }
+                report.warnings.extend(note.warnings.iter().map(|w| format!("{key}: {w}")));
+                if previous.is_some() {
+                    report.changed += 1;
+                } else {
+                    report.added += 1;
+                }
+                add.extend(docs_from_note(&note));
+                touched.insert(key.clone());
+                manifest.files.insert(key, user_stamp(file, hash));
+            }
+            Err(warning) => {
+                report.warnings.push(warning);
+                if previous.is_some_and(|p| p.hash != "skipped") {
+                    touched.insert(key.clone());
+                    report.changed += 1;
+                }
+                manifest.files.insert(key, user_stamp(file, "skipped".into()));
+            }
+        }
+        progress.advance();
+    }
+    progress.finish();
+    let removed: Vec<String> =
+        old.files.keys().filter(|k| !manifest.files.contains_key(*k)).cloned().collect();
+    report.removed = removed.len();
+    report.files = manifest.files.len();
+    if manifest == old {
+        return Ok((index, report));
+    }
+    let mut remove_files = removed;
+    remove_files.extend(touched);
+    let update = Update { remove_files, add, manifest };
+    let deadline = Instant::now() + if mode == Refresh::Quick { Duration::ZERO } else { LOCK_WAIT };
+    loop {
+        match index.update(clone_update(&update)) {
+            Ok(()) => return Ok((index, report)),
+            Err(IndexError::Locked { .. }) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            Err(IndexError::Locked { .. }) if mode == Refresh::Quick => {
+                report.warnings.push(
+                    "another kref process is updating the index; these results may miss your latest note changes".into(),
+                );
+                return Ok((index, report));
+            }
+            Err(IndexError::Locked { .. }) => {
+                anyhow::bail!(
+                    "another kref process has been writing the index at {} for over {}s; wait for it to finish and run `kref index` again",
+                    dir.display(),
+                    LOCK_WAIT.as_secs()
+                );
+            }
+            Err(e) if mode == Refresh::Quick => {
+                report.warnings.push(format!(
+                    "could not update the index at {} ({e}); searching what it already holds. Run `kref index` to see the problem",
+                    dir.display()
+                ));
+                return Ok((index, report));
+            }
+            Err(e) => {
+                return Err(e).with_context(|| format!("could not update the index at {}", dir.display()));
+            }
+        }
+    }
+}
+
+fn clone_update(update: &Update) -> Update {
+    Update {
+        remove_files: update.remove_files.clone(),
+        add: update.add.clone(),
+        manifest: update.manifest.clone(),
+    }
+}
+
+/// Parses every note (built-in first, then the user's folders): what `kref show` and the
+/// language server read. Problems come back as warnings.
+pub fn load_notes(notes: &[PathBuf]) -> (Vec<Note>, Vec<String>) {
+    let mut out = builtin::notes();
+    let walk = walk_notes(notes);
+    let mut warnings = walk.problems;
+    for file in &walk.files {
+        match read_user_note(&file.path) {
+            Ok((note, _)) => {
+                warnings.extend(note.warnings.iter().map(|w| format!("{}: {w}", file.path.display())));
+                out.push(note);
+            }
+            Err(w) => warnings.push(w),
+        }
+    }
+    (out, warnings)
+}
