@@ -303,8 +303,8 @@ fn nvim_plugin_with_kref_lsp() {
         eprintln!("note: no diagnostic on line {} (a Job with restartPolicy: Always)", always + 1);
     }
 
-    // :KrefSearch fills the quickfix list, with the user's note (from the `notes` option) and
-    // built-in notes.
+    // :KrefSearch fills the quickfix list: built-in notes, and with `source:user` the note from the
+    // `notes` option.
     run.check_step("search");
     let search = &r["search"];
     let items = search["items"].as_array().cloned().unwrap_or_default();
@@ -314,14 +314,16 @@ fn nvim_plugin_with_kref_lsp() {
     );
     run.check(!items.is_empty(), ":KrefSearch rolling update put entries in the quickfix list");
     run.check(items.iter().all(|i| i["valid"] == 1), "every quickfix entry can be jumped to");
-    let user_note = run.work.join("notes/team-rollouts.md");
-    run.check(
-        items.iter().any(|i| i["bufname"].as_str().map(Path::new) == Some(user_note.as_path())),
-        "the user's note (notes option) is among the results, as its real file",
-    );
     run.check(
         items.iter().any(|i| i["bufname"].as_str().is_some_and(|b| b.starts_with("kref://note/"))),
         "built-in notes are among the results",
+    );
+    run.check_step("search user notes");
+    let user_note = run.work.join("notes/team-rollouts.md");
+    let user_items = r["search_user"]["items"].as_array().cloned().unwrap_or_default();
+    run.check(
+        user_items.iter().any(|i| i["bufname"].as_str().map(Path::new) == Some(user_note.as_path())),
+        ":KrefSearch rolling update source:user finds the note from the `notes` option, as its real file",
     );
 
     // Jumping to a built-in note shows it in a read-only Markdown buffer.

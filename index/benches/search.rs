@@ -451,6 +451,7 @@ fn corpus(sections: usize, seed: u64) -> Vec<Doc> {
             kinds: vec![kind.to_string()],
             body,
             tags: Vec::new(),
+            prior: 1.0,
         });
     }
     docs
@@ -472,13 +473,17 @@ fn typo(rng: &mut Rng, word: &str) -> String {
     chars.into_iter().collect()
 }
 
+/// `WORDS` starts with function words: the corpus is full of them, but nobody searches for them.
+const FUNCTION_WORDS: usize = 27;
+
 fn queries(n: usize) -> Vec<(&'static str, String)> {
     let mut rng = Rng(7);
     let mut out = Vec::with_capacity(n);
+    let content = &WORDS[FUNCTION_WORDS..];
     for i in 0..n {
         let q = match i % 10 {
-            0..=3 => ("word", rng.pick(WORDS).to_string()),
-            4 | 5 => ("two words", format!("{} {}", rng.pick(WORDS), rng.pick(WORDS))),
+            0..=3 => ("word", rng.pick(content).to_string()),
+            4 | 5 => ("two words", format!("{} {}", rng.pick(content), rng.pick(content))),
             6 => ("kind", rng.pick(KINDS).to_string()),
             7 | 8 => ("identifier", rng.pick(FIELDS).to_string()),
             _ => {

@@ -48,7 +48,7 @@ pub(crate) fn parse_origin(s: &str) -> Option<Origin> {
 }
 
 /// One search document.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Doc {
     /// Unique in the index.
     pub id: String,
@@ -66,6 +66,25 @@ pub struct Doc {
     /// Plain text.
     pub body: String,
     pub tags: Vec<String>,
+    /// A multiplier applied to the relevance of the top hits: what the document is tells how
+    /// good an answer it makes (a kind's own entry answers "what is X"); 1.0 is neutral.
+    pub prior: f32,
+}
+
+/// Priors of [`Doc::prior`] by what a document is.
+pub mod prior {
+    /// The entry that defines a kind.
+    pub const KIND_ENTRY: f32 = 1.4;
+    /// The text a note opens with, under its top heading.
+    pub const NOTE_INTRO: f32 = 1.2;
+    /// The entry about a field.
+    pub const FIELD_ENTRY: f32 = 1.15;
+    /// Anything else.
+    pub const NEUTRAL: f32 = 1.0;
+    /// A kind or field of the API schema: reference text, ranked below the notes that explain it.
+    pub const SCHEMA: f32 = 0.85;
+    /// A value named in passing inside a sentence.
+    pub const INLINE_VALUE: f32 = 0.8;
 }
 
 /// The separator of breadcrumbs, as [`Subject::breadcrumb`] writes it.
@@ -105,6 +124,7 @@ pub fn docs_from_note(note: &Note) -> Vec<Doc> {
             kinds,
             body: section.text.clone(),
             tags: note.tags.clone(),
+            prior: if section.level == 1 { prior::NOTE_INTRO } else { prior::NEUTRAL },
         });
     }
     for entry in &note.entries {
@@ -137,6 +157,12 @@ pub fn docs_from_note(note: &Note) -> Vec<Doc> {
             kinds: if kind.is_empty() { Vec::new() } else { vec![kind] },
             body: entry.text.clone(),
             tags: note.tags.clone(),
+            prior: match subject {
+                Subject::Kind { .. } => prior::KIND_ENTRY,
+                Subject::Field { .. } => prior::FIELD_ENTRY,
+                _ if entry.inline => prior::INLINE_VALUE,
+                _ => prior::NEUTRAL,
+            },
         });
     }
     docs

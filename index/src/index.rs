@@ -55,8 +55,8 @@ impl fmt::Debug for SearchIndex {
 }
 
 /// Small document-store blocks: fetching a hit decompresses its whole block, and hits are few
-/// and scattered, so 4 KiB blocks make fetching several times cheaper than the default 16 KiB for
-/// a slightly larger store.
+/// and scattered, so 4 KiB blocks (instead of 16 KiB) mean less to decompress per hit, for a
+/// slightly larger store.
 fn index_settings() -> IndexSettings {
     IndexSettings { docstore_blocksize: 4096, ..IndexSettings::default() }
 }

@@ -23,9 +23,9 @@ const MAX_CORRECTIONS: usize = 3;
 const MAX_FUZZY_SCAN: usize = 2_000;
 
 /// Field boosts: title ≫ breadcrumb, kinds > tags > body.
-pub(crate) const BOOST_TITLE: f32 = 5.0;
+pub(crate) const BOOST_TITLE: f32 = 2.0;
 pub(crate) const BOOST_BREADCRUMB: f32 = 2.0;
-pub(crate) const BOOST_KINDS: f32 = 2.0;
+pub(crate) const BOOST_KINDS: f32 = 0.5;
 pub(crate) const BOOST_TAGS: f32 = 1.5;
 pub(crate) const BOOST_BODY: f32 = 1.0;
 /// The phrase of an identifier's words (`maxSurge` → "max surge") only finds documents that spell
@@ -37,6 +37,11 @@ const PHRASE_SKIP_DOC_FREQ: u64 = 256;
 const CORRECTION_WEIGHT: f32 = 0.8;
 /// Added to documents titled exactly like the query: larger than any text score, so they rank
 /// first.
+/// Weight of a pair of neighbouring query words found together.
+const PROXIMITY_BOOST: f32 = 1.5;
+/// Longer inputs get no pair clauses (each costs a phrase query).
+const MAX_PROXIMITY_WORDS: usize = 8;
+
 pub(crate) const EXACT_TITLE_BONUS: f32 = 1000.0;
 /// Added on top for entries titled exactly like the query, so they beat sections of that title.
 pub(crate) const EXACT_ENTRY_BONUS: f32 = 100.0;
@@ -160,6 +165,9 @@ pub(crate) struct Built {
     /// The ranked text query, with phrases and filters as required clauses. Without phrases and
     /// filters it is a plain union of term queries, which tantivy evaluates with block-max WAND.
     pub main: Box<dyn Query>,
+    /// For three or more words: `main` limited to documents matching most of the words, searched
+    /// before `main` so long questions rank documents that answer the whole question first.
+    pub strict: Option<Box<dyn Query>>,
     /// Documents titled exactly like the query (same phrases and filters), scored by the text
     /// query plus [`EXACT_ENTRY_BONUS`] for entries; `None` when no title matches. The caller
     /// ranks these first ([`EXACT_TITLE_BONUS`]). Kept apart from `main` so that `main` stays
@@ -318,24 +326,37 @@ impl QueryBuilder<'_> {
     /// Builds the queries for `items` and the `filters` (each a required clause). `None` when
     /// the input can match nothing.
     pub(crate) fn build(&mut self, items: &[Item], filters: Vec<Box<dyn Query>>) -> Option<Built> {
+        // One clause per word (a union over its fields), so that "how many of the words match"
+        // can count words rather than fields.
         let mut text: Vec<Box<dyn Query>> = Vec::new();
         let mut phrases: Vec<Box<dyn Query>> = Vec::new();
         let mut typed: Vec<String> = Vec::new();
         let mut corrected: Vec<String> = Vec::new();
+        let content_words = items.iter().filter(|i| matches!(i, Item::Word(w) if !is_stop_word(w))).count();
         for item in items {
             match item {
                 Item::Word(word) => {
                     typed.push(word.clone());
-                    if self.word_clauses(word, 1.0, &mut text) {
+                    if content_words > 0 && is_stop_word(word) {
+                        // "how do I run a job every night": the function words only add noise
+                        // (they still count for the exact-title match).
                         corrected.push(word.clone());
                         continue;
                     }
-                    // Only words found nowhere are corrected: the common path stays exact.
-                    let fixes = self.corrections(word);
-                    for fix in &fixes {
-                        self.word_clauses(fix, CORRECTION_WEIGHT, &mut text);
+                    let mut clauses = Vec::new();
+                    if self.word_clauses(word, 1.0, &mut clauses) {
+                        corrected.push(word.clone());
+                    } else {
+                        // Only words found nowhere are corrected: the common path stays exact.
+                        let fixes = self.corrections(word);
+                        for fix in &fixes {
+                            self.word_clauses(fix, CORRECTION_WEIGHT, &mut clauses);
+                        }
+                        corrected.push(fixes.into_iter().next().unwrap_or_else(|| word.clone()));
                     }
-                    corrected.push(fixes.into_iter().next().unwrap_or_else(|| word.clone()));
+                    if !clauses.is_empty() {
+                        text.push(union(clauses));
+                    }
                 }
                 Item::Phrase(words) => {
                     if let Some(q) = self.phrase_clause(words) {
@@ -350,23 +371,39 @@ impl QueryBuilder<'_> {
             return None;
         }
         let exact = self.exact_query(&typed, &corrected, &text, &phrases, &filters);
-        let union: Option<Box<dyn Query>> = (!text.is_empty()).then(|| -> Box<dyn Query> {
-            Box::new(BooleanQuery::new(text.into_iter().map(|q| (Occur::Should, q)).collect()))
-        });
-        let main: Box<dyn Query> = match union {
-            Some(union) if phrases.is_empty() && filters.is_empty() => union,
-            union => {
-                // With required clauses present, a union would become optional: keep it
-                // required unless a phrase already requires a match.
-                let occur = if phrases.is_empty() { Occur::Must } else { Occur::Should };
-                let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-                clauses.extend(union.map(|u| (occur, u)));
-                clauses.extend(phrases.into_iter().map(|q| (Occur::Must, q)));
-                clauses.extend(filters.into_iter().map(|q| (Occur::Must, q)));
-                Box::new(BooleanQuery::new(clauses))
+        // Neighbouring words that stand together in a document score extra ("node drain",
+        // "concurrency policy", which also matches the identifier `concurrencyPolicy`).
+        let content: Vec<String> = corrected.iter().filter(|w| !is_stop_word(w)).cloned().collect();
+        let mut proximity: Vec<Box<dyn Query>> = Vec::new();
+        if content.len() <= MAX_PROXIMITY_WORDS {
+            for pair in content.windows(2) {
+                if let Some(q) = self.phrase_clause(pair) {
+                    proximity.push(boosted(q, PROXIMITY_BOOST));
+                }
             }
-        };
-        Some(Built { main, exact })
+        }
+        // With three or more words, first look for documents that match most of them: a long
+        // question should not be won by a short title that shares one common word with it.
+        let strict = (text.len() >= 3).then(|| {
+            let minimum = text.len().div_ceil(2) + usize::from(text.len() >= 5);
+            let words: Vec<(Occur, Box<dyn Query>)> =
+                text.iter().map(|q| (Occur::Should, q.box_clone())).collect();
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+                vec![(Occur::Must, Box::new(BooleanQuery::with_minimum_required_clauses(words, minimum)))];
+            clauses.extend(proximity.iter().map(|q| (Occur::Should, q.box_clone())));
+            let at_least: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
+            combine(
+                Some(at_least),
+                phrases.iter().map(|q| q.box_clone()).collect(),
+                filters.iter().map(|q| q.box_clone()).collect(),
+            )
+        });
+        let any = (!text.is_empty()).then(|| {
+            text.extend(proximity);
+            union(text)
+        });
+        let main = combine(any, phrases, filters);
+        Some(Built { main, strict, exact })
     }
 
     /// The query of documents titled like the input as typed (or as corrected), scored by the
@@ -413,6 +450,44 @@ impl QueryBuilder<'_> {
         ));
         Some(Box::new(BooleanQuery::new(clauses)))
     }
+}
+
+/// A union of clauses (scores add up).
+fn union(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(clauses.into_iter().map(|q| (Occur::Should, q)).collect()))
+}
+
+/// The text clause with the required phrases and filters.
+fn combine(
+    text: Option<Box<dyn Query>>,
+    phrases: Vec<Box<dyn Query>>,
+    filters: Vec<Box<dyn Query>>,
+) -> Box<dyn Query> {
+    match text {
+        Some(text) if phrases.is_empty() && filters.is_empty() => text,
+        text => {
+            // With required clauses present, a union would become optional: keep it required
+            // unless a phrase already requires a match.
+            let occur = if phrases.is_empty() { Occur::Must } else { Occur::Should };
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            clauses.extend(text.map(|t| (occur, t)));
+            clauses.extend(phrases.into_iter().map(|q| (Occur::Must, q)));
+            clauses.extend(filters.into_iter().map(|q| (Occur::Must, q)));
+            Box::new(BooleanQuery::new(clauses))
+        }
+    }
+}
+
+/// English function words that carry no meaning in a question ("how do I ...").
+const STOP_WORDS: &[&str] = &[
+    "a", "about", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for", "from", "how", "i",
+    "if", "in", "into", "is", "it", "its", "me", "my", "of", "on", "or", "our", "should", "so", "than",
+    "that", "the", "their", "them", "then", "there", "these", "this", "to", "use", "was", "we", "what",
+    "when", "where", "which", "who", "why", "will", "with", "you", "your",
+];
+
+pub(crate) fn is_stop_word(word: &str) -> bool {
+    STOP_WORDS.contains(&word.to_lowercase().as_str())
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ pub(crate) struct Fields {
     pub file: Field,
     /// Stored only.
     pub line: Field,
+    pub prior: Field,
     /// Stemmed text with positions, stored.
     pub title: Field,
     /// Stemmed text with positions, stored.
@@ -40,7 +41,7 @@ pub(crate) struct Fields {
     pub words: Field,
 }
 
-const FIELD_NAMES: [&str; 13] = [
+const FIELD_NAMES: [&str; 14] = [
     "id",
     "doc_type",
     "origin",
@@ -54,6 +55,7 @@ const FIELD_NAMES: [&str; 13] = [
     "kinds_display",
     "exact",
     "words",
+    "prior",
 ];
 
 fn text(analyzer: &str, record: IndexRecordOption, stored: bool, fieldnorms: bool) -> TextOptions {
@@ -83,6 +85,7 @@ pub(crate) fn build_schema() -> Schema {
     b.add_text_field("kinds_display", STORED);
     b.add_text_field("exact", text("raw", IndexRecordOption::Basic, false, false));
     b.add_text_field("words", text(WORDS_ANALYZER, IndexRecordOption::Basic, false, false));
+    b.add_f64_field("prior", NumericOptions::default().set_fast());
     b.build()
 }
 
@@ -107,6 +110,7 @@ impl Fields {
             kinds_display: found[10],
             exact: found[11],
             words: found[12],
+            prior: found[13],
         })
     }
 }
@@ -163,6 +167,7 @@ pub(crate) fn to_tantivy(f: &Fields, doc: &Doc) -> TantivyDocument {
     d.add_text(f.origin, doc.origin.as_str());
     d.add_text(f.file, &doc.file);
     d.add_u64(f.line, u64::from(doc.line));
+    d.add_f64(f.prior, f64::from(doc.prior));
     d.add_text(f.title, &doc.title);
     d.add_text(f.breadcrumb, &doc.breadcrumb);
     d.add_text(f.body, &doc.body);

@@ -64,6 +64,8 @@ pub struct Hit {
     pub line: u32,
     /// Kinds and terms as written in the notes.
     pub kinds: Vec<String>,
+    /// Relevance; only comparable within one result list (documents titled exactly like the
+    /// query carry a large bonus).
     pub score: f32,
     pub snippet: Snippet,
 }
@@ -111,11 +113,17 @@ pub(crate) fn run(
             .collect(),
         None => Vec::new(),
     };
-    if top.len() < limit {
+    for query in built.strict.iter().chain(std::iter::once(&built.main)) {
+        if top.len() >= limit {
+            break;
+        }
         let seen: HashSet<DocAddress> = top.iter().map(|(_, a)| *a).collect();
-        let rest = searcher.search(&*built.main, &TopDocs::with_limit(limit))?;
-        top.extend(rest.into_iter().filter(|(_, a)| !seen.contains(a)));
-        top.truncate(limit);
+        // Fetch a few more than needed and re-rank them by each document's prior, so the
+        // kind's own entry can overtake a short passage that merely mentions the words.
+        let mut rest = searcher.search(&**query, &TopDocs::with_limit(limit.saturating_mul(3).max(30)))?;
+        apply_priors(searcher, fields.prior, &mut rest);
+        let room = limit - top.len();
+        top.extend(rest.into_iter().filter(|(_, a)| !seen.contains(a)).take(room));
     }
     if top.is_empty() {
         return Ok(Vec::new());
@@ -151,6 +159,28 @@ pub(crate) fn run(
 /// A snippet generator for `field` that highlights the terms `query` has in it, like
 /// [`SnippetGenerator::create`] but with [`snippet_analyzer`], which stems only words that can
 /// match.
+/// Multiplies each score by its document's prior and sorts best first.
+fn apply_priors(
+    searcher: &tantivy::Searcher,
+    field: tantivy::schema::Field,
+    hits: &mut [(Score, DocAddress)],
+) {
+    let name = searcher.schema().get_field_name(field).to_string();
+    let mut columns: Vec<Option<tantivy::columnar::Column<f64>>> = Vec::new();
+    for (score, address) in hits.iter_mut() {
+        let ord = address.segment_ord as usize;
+        if columns.len() <= ord {
+            columns.resize_with(ord + 1, || None);
+        }
+        if columns[ord].is_none() {
+            columns[ord] = searcher.segment_reader(address.segment_ord).fast_fields().f64(&name).ok();
+        }
+        let prior = columns[ord].as_ref().and_then(|c| c.first(address.doc_id)).unwrap_or(1.0);
+        *score *= prior as f32;
+    }
+    hits.sort_by(|a, b| b.0.total_cmp(&a.0));
+}
+
 fn snippet_generator(
     searcher: &Searcher,
     query: &dyn TantivyQuery,

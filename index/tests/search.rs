@@ -275,3 +275,19 @@ fn in_memory_update_replaces_a_files_documents() {
     assert!(search(&index, "accessModes").is_empty());
     assert!(!search(&index, "StatefulSet").is_empty());
 }
+
+#[test]
+fn one_index_serves_many_threads() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<SearchIndex>();
+    let index = std::sync::Arc::new(ram_index());
+    let workers: Vec<_> = (0..4)
+        .map(|_| {
+            let index = index.clone();
+            std::thread::spawn(move || search(&index, "StatefulSet")[0].title.clone())
+        })
+        .collect();
+    for worker in workers {
+        assert_eq!(worker.join().unwrap(), "StatefulSet");
+    }
+}

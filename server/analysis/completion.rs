@@ -11,7 +11,8 @@ use kref_yaml::{Document, File, Location, ScalarStyle, Segment, Target, TextRang
 use super::docs::{self, FieldSite};
 use super::knowledge::Knowledge;
 use super::site::{
-    canonical_keys, column, in_flow, indent_unit, indents_sequences, kind_of, line_start, located_kind, resolve,
+    canonical_keys, column, in_flow, indent_unit, indents_sequences, kind_of, line_start, located_kind,
+    resolve,
 };
 use super::skeletons::SKELETONS;
 
@@ -42,13 +43,30 @@ pub struct Edit {
 /// What documentation an item has, enough to build it again later (see [`resolve_docs`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DocRef {
-    Kind { api_version: String, kind: String },
+    Kind {
+        api_version: String,
+        kind: String,
+    },
     /// A field at a canonical schema path (`spec.strategy`) of a kind, in a document of
     /// `doc_kind` (for per-kind value restrictions).
-    Field { api_version: String, kind: String, path: String, doc_kind: String },
+    Field {
+        api_version: String,
+        kind: String,
+        path: String,
+        doc_kind: String,
+    },
     /// A value of the field at `path`.
-    Value { api_version: String, kind: String, path: String, doc_kind: String, value: String },
-    ApiVersion { api_version: String, kind: Option<String> },
+    Value {
+        api_version: String,
+        kind: String,
+        path: String,
+        doc_kind: String,
+        value: String,
+    },
+    ApiVersion {
+        api_version: String,
+        kind: Option<String>,
+    },
 }
 
 /// One completion item.
@@ -75,7 +93,7 @@ pub struct CompletionItem {
 pub fn complete(file: &File, offset: usize, kb: &Knowledge) -> Vec<CompletionItem> {
     let loc = file.locate(offset);
     let Some(doc) = file.documents.get(loc.document) else { return Vec::new() };
-    let ctx = Ctx { file, kb, loc: &loc, doc, offset };
+    let ctx = Ctx { file, kb, loc: &loc, doc };
     match &loc.target {
         Target::NewKey { prefix_range, indent, .. } => {
             let range = ctx.key_range(*prefix_range, *indent);
@@ -95,7 +113,7 @@ pub fn complete(file: &File, offset: usize, kb: &Knowledge) -> Vec<CompletionIte
             items
         }
         Target::Value { range, style, .. } => {
-            if let [Segment::Key(k)] = loc.path.as_slice() {
+            if let [Segment::Key(k)] = loc.path.0.as_slice() {
                 match k.as_str() {
                     "kind" => return ctx.kinds(*range),
                     "apiVersion" => return ctx.api_versions(*range),
@@ -132,7 +150,9 @@ pub fn resolve_docs(kb: &Knowledge, docs_ref: &DocRef) -> Option<String> {
             let k = kind_of(kb, Some(api_version), kind)?;
             Some(docs::kind_doc(kb, k, Some(api_version)))
         }
-        DocRef::ApiVersion { api_version, kind } => Some(docs::api_version_doc(kb, api_version, kind.as_deref())),
+        DocRef::ApiVersion { api_version, kind } => {
+            Some(docs::api_version_doc(kb, api_version, kind.as_deref()))
+        }
         DocRef::Field { api_version, kind, path, doc_kind } => {
             let k = kind_of(kb, Some(api_version), kind)?;
             let resolved = kb.schema.resolve_in(k, path).ok()?;
@@ -186,7 +206,6 @@ struct Ctx<'a> {
     kb: &'a Knowledge,
     loc: &'a Location,
     doc: &'a Document,
-    offset: usize,
 }
 
 impl<'a> Ctx<'a> {
@@ -221,7 +240,9 @@ impl<'a> Ctx<'a> {
             items.extend(self.skeletons(range));
         }
         for (i, (name, insert)) in
-            [("apiVersion", "apiVersion: "), ("kind", "kind: "), ("metadata", "metadata:\n")].into_iter().enumerate()
+            [("apiVersion", "apiVersion: "), ("kind", "kind: "), ("metadata", "metadata:\n")]
+                .into_iter()
+                .enumerate()
         {
             if self.loc.siblings.iter().any(|s| s == name) {
                 continue;
@@ -245,7 +266,7 @@ impl<'a> Ctx<'a> {
                 edit: Edit { range, text },
                 snippet: false,
                 additional_edits: Vec::new(),
-                sort_text: format!("0{i}"),
+                sort_text: format!("1{i}"),
                 filter_text: None,
                 deprecated: false,
                 docs: None,
@@ -269,7 +290,7 @@ impl<'a> Ctx<'a> {
                 edit: Edit { range, text: s.render(unit) },
                 snippet: true,
                 additional_edits: Vec::new(),
-                sort_text: format!("1{i:02}"),
+                sort_text: format!("0{i:02}"),
                 filter_text: Some(s.kind.to_string()),
                 deprecated: false,
                 docs: Some(DocRef::Kind { api_version: s.api_version.into(), kind: s.kind.into() }),
@@ -357,7 +378,8 @@ impl<'a> Ctx<'a> {
                 .map(|v| {
                     let mut detail = v.note.clone();
                     if field.default.as_deref() == Some(v.value.as_str()) {
-                        detail = if detail.is_empty() { "default".into() } else { format!("default · {detail}") };
+                        detail =
+                            if detail.is_empty() { "default".into() } else { format!("default · {detail}") };
                     }
                     (v.value.clone(), detail, v.deprecated)
                 })
@@ -450,7 +472,9 @@ impl<'a> Ctx<'a> {
             Some((_, range)) if !range.is_empty() => vec![Edit { range: *range, text: av.to_string() }],
             Some(_) => Vec::new(),
             None => {
-                let Some(pair) = self.doc.root.as_ref().and_then(|r| r.pair("kind")) else { return Vec::new() };
+                let Some(pair) = self.doc.root.as_ref().and_then(|r| r.pair("kind")) else {
+                    return Vec::new();
+                };
                 let col = column(self.file, pair.key_range.start);
                 if col != 0 {
                     return Vec::new();
@@ -550,8 +574,10 @@ fn quoted(value: &str, style: ScalarStyle, ty: &FieldType) -> String {
 }
 
 fn reads_as_non_string(value: &str) -> bool {
-    matches!(value.to_ascii_lowercase().as_str(), "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "~" | "")
-        || value.parse::<f64>().is_ok()
+    matches!(
+        value.to_ascii_lowercase().as_str(),
+        "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "~" | ""
+    ) || value.parse::<f64>().is_ok()
 }
 
 /// Orders apiVersions: GA before beta before alpha, then core and common groups first.

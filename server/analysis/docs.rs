@@ -31,7 +31,7 @@ pub fn kind_doc(kb: &Knowledge, kind: &Kind, api_version: Option<&str>) -> Strin
     }
     let _ = writeln!(out, "\n{}", facts.join(" · "));
     push_entries(&mut out, &kb.kind_entries(&kind.kind));
-    push_description(&mut out, &kind.description);
+    push_description(&mut out, &kind.description, false);
     let versions = api_versions_of(kb, &kind.kind);
     if !versions.is_empty() {
         let _ = writeln!(out, "\n**API versions:** {}", code_list(&versions));
@@ -174,11 +174,11 @@ pub fn field_doc(kb: &Knowledge, site: &FieldSite<'_>) -> String {
     }
     push_entries(&mut out, &kb.field_entries(&site.kind.kind, site.keys));
     if let Some(f) = field {
-        push_description(&mut out, &f.description);
+        push_description(&mut out, &f.description, !f.enum_values.is_empty());
     } else if let Some(t) = site.resolved.ty.object()
         && let Some(def) = kb.schema.type_def(t)
     {
-        push_description(&mut out, &def.description);
+        push_description(&mut out, &def.description, false);
     }
     let last = site.keys.last().copied().unwrap_or_default();
     push_related(&mut out, kb, &format!("{} {last}", site.kind.kind), Some(&site.kind.kind));
@@ -201,14 +201,14 @@ pub fn value_doc(kb: &Knowledge, site: &FieldSite<'_>, value: &str) -> Option<St
     match known {
         Some(v) => {
             let mut facts = Vec::new();
-            if field.default.as_deref() == Some(value) {
+            if field.default.as_deref() == Some(value) && allowed {
                 facts.push("the default".to_string());
             }
             if v.deprecated {
                 facts.push("deprecated".to_string());
             }
             if !facts.is_empty() {
-                let _ = writeln!(out, "\n{}", capitalize(&facts.join(", ")));
+                let _ = writeln!(out, "\n{}.", capitalize(&facts.join(", ")));
             }
             if !allowed && let Some(r) = field.restriction_for(site.doc_kind) {
                 let _ = writeln!(
@@ -289,42 +289,78 @@ fn push_values(
     }
 }
 
-/// One line about a value: the user's note if there is one, else the schema's, else a built-in
-/// note's first line.
+/// One line about a value: the user's own note on it if there is one, else the schema's, else a
+/// built-in note's first line. Values only mentioned in a sentence about the field are left to
+/// the field's notes.
 fn value_note(kb: &Knowledge, site: &FieldSite<'_>, keys: &[&str], v: &EnumValue) -> String {
     let entries = kb.value_entries(&site.kind.kind, keys, &v.value, true);
-    if let Some(user) = entries.iter().find(|e| e.origin == Origin::User) {
+    if let Some(user) = entries.iter().find(|e| e.origin == Origin::User && !e.inline) {
         return format!("{} _(your notes)_", first_line(&user.text));
     }
     if !v.note.is_empty() {
         return one_line(&v.note);
     }
-    entries.first().map(|e| first_line(&e.text)).unwrap_or_default()
+    entries.iter().find(|e| !e.inline).map(|e| first_line(&e.text)).unwrap_or_default()
 }
 
 /// The note entries as a list, the user's first, each with where it comes from.
 fn push_entries(out: &mut String, entries: &[&NoteEntry]) {
-    let shown: Vec<&&NoteEntry> = entries.iter().filter(|e| !e.text.trim().is_empty()).take(MAX_ENTRIES).collect();
-    if shown.is_empty() {
-        return;
-    }
-    let _ = writeln!(out, "\n**Notes:**");
-    for e in shown {
+    let mut seen: Vec<String> = Vec::new();
+    let mut lines = Vec::new();
+    for e in entries {
+        let text = entry_text(e);
+        if text.is_empty() || seen.contains(&text) {
+            continue;
+        }
+        seen.push(text.clone());
         let source = match e.origin {
             Origin::User => format!("your notes, {}:{}", file_name(&e.path), e.line),
             Origin::Builtin if e.section.is_empty() => "kref".to_string(),
             Origin::Builtin => format!("kref: {}", e.section.trim_matches('`')),
         };
-        let text = e.text.trim().replace('\n', "\n  ");
-        let _ = writeln!(out, "- {text} _({source})_");
+        lines.push(format!("- {} _({source})_", text.replace('\n', "\n  ")));
+        if lines.len() == MAX_ENTRIES {
+            break;
+        }
+    }
+    if lines.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n**Notes:**");
+    for line in lines {
+        let _ = writeln!(out, "{line}");
     }
 }
 
-/// The official description, without the generated "Possible enum values" list (values are
-/// shown with our own notes instead).
-fn push_description(out: &mut String, description: &str) {
-    let text = description.split("\n\nPossible enum values:").next().unwrap_or_default().trim();
-    let text = text.split("\nPossible enum values:").next().unwrap_or_default().trim();
+/// What an entry says about its own subject: its text without the summary lines of the entries
+/// nested under it (values and fields are shown on their own); for a value named inside a
+/// sentence, the whole sentence.
+fn entry_text(e: &NoteEntry) -> String {
+    let text = e.text.trim();
+    let text = if e.inline { text.split_once(". ").map_or(text, |(_, sentence)| sentence) } else { text };
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|l| {
+            let t = l.trim_start();
+            !(t.starts_with("- `") || t.starts_with("* `"))
+        })
+        .collect();
+    kept.join("\n").trim().to_string()
+}
+
+/// The official description. `without_values`: the values are listed with our own notes, so
+/// the description's list of them ("Possible enum values:", "Valid values are:") is left out.
+fn push_description(out: &mut String, description: &str, without_values: bool) {
+    let mut text = description.trim();
+    if without_values {
+        for marker in ["Possible enum values:", "Valid values are:", "Valid values are"] {
+            if let Some(i) = text.find(marker)
+                && !text[..i].trim().is_empty()
+            {
+                text = text[..i].trim();
+            }
+        }
+    }
     if !text.is_empty() {
         let _ = writeln!(out, "\n{text}");
     }

@@ -30,7 +30,7 @@ pub fn hover(file: &File, offset: usize, kb: &Knowledge) -> Option<Hover> {
 
 /// The Markdown and subject for a located key (`value: None`) or value.
 fn explain_location(loc: &Location, value: Option<&str>, kb: &Knowledge) -> Option<(String, String)> {
-    let top = match loc.path.as_slice() {
+    let top = match loc.path.0.as_slice() {
         [Segment::Key(k)] => Some(k.as_str()),
         _ => None,
     };
@@ -102,7 +102,10 @@ pub fn explain(file: &File, offset: usize, kb: &Knowledge) -> Option<Explained> 
     let doc_kind = loc.kind.as_deref()?;
     let kind = located_kind(kb, &loc)?;
     if loc.path.is_empty() {
-        return Some(Explained { path: kind.kind.clone(), markdown: docs::kind_doc(kb, kind, loc.api_version.as_deref()) });
+        return Some(Explained {
+            path: kind.kind.clone(),
+            markdown: docs::kind_doc(kb, kind, loc.api_version.as_deref()),
+        });
     }
     // The mapping or list that receives what is being typed.
     let mut path = loc.path.0.clone();

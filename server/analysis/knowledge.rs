@@ -20,6 +20,9 @@ pub struct NoteEntry {
     pub line: u32,
     /// The title of the section the entry sits in.
     pub section: String,
+    /// A value named inside a field's sentence rather than an item of its own; its `text` is the
+    /// words after the value, a period, and the whole sentence.
+    pub inline: bool,
 }
 
 /// Everything hover, completion, explain and the checks read.
@@ -81,6 +84,7 @@ impl Knowledge {
                     path: note.path.clone(),
                     line: entry.line,
                     section: titles.get(entry.section_id.as_str()).copied().unwrap_or("").to_string(),
+                    inline: entry.inline,
                 });
             }
         }

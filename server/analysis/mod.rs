@@ -8,6 +8,7 @@ pub mod completion;
 pub mod docs;
 pub mod hover;
 pub mod knowledge;
+pub mod notes_check;
 pub mod site;
 pub mod skeletons;
 pub mod symbols;

@@ -17,7 +17,7 @@ pub fn kind_of<'k>(kb: &'k Knowledge, api_version: Option<&str>, kind: &str) -> 
         return Some(k);
     }
     let named = schema.kinds_named(kind);
-    let exact = |k: &&Kind| k.kind == kind && !k.subresource;
+    let exact = |k: &Kind| k.kind == kind && !k.subresource;
     if let Some(av) = api_version
         && let Some(k) = named.iter().find(|k| exact(k) && k.has_api_version(av))
     {
@@ -25,7 +25,7 @@ pub fn kind_of<'k>(kb: &'k Knowledge, api_version: Option<&str>, kind: &str) -> 
     }
     named
         .iter()
-        .find(exact)
+        .find(|k| exact(k))
         .or_else(|| named.iter().find(|k| k.kind.eq_ignore_ascii_case(kind) && !k.subresource))
         .copied()
 }

@@ -32,10 +32,17 @@ pub struct Symbol {
 /// Longest scalar shown as a field's detail.
 const DETAIL_MAX: usize = 60;
 
-/// One symbol per document that has content.
+/// At most this many documents get a symbol: an outline of more is of no use to anyone, and a
+/// huge file would make a huge answer.
+pub const MAX_DOCUMENT_SYMBOLS: usize = 5000;
+
+/// One symbol per document that has content (the first [`MAX_DOCUMENT_SYMBOLS`]).
 pub fn document_symbols(file: &File) -> Vec<Symbol> {
     let mut out = Vec::new();
     for (i, doc) in file.documents.iter().enumerate() {
+        if out.len() == MAX_DOCUMENT_SYMBOLS {
+            break;
+        }
         let Some(root) = &doc.root else { continue };
         let kind = doc.kind.as_ref().map(|(k, _)| k.as_str()).filter(|k| !k.is_empty());
         let name = match (kind, doc.name.as_deref()) {

@@ -192,7 +192,7 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome> {
         if args.recursive {
             let mut seen = HashSet::new();
             if let Some(t) = object {
-                tree(&mut out, &schema, kind, t, 1, &mut seen)?;
+                tree(&mut out, &schema, t, 1, &mut seen)?;
             }
         } else {
             for c in children {
@@ -227,7 +227,6 @@ fn source_text(kind: &Kind) -> String {
 fn tree(
     out: &mut impl Write,
     schema: &Schema,
-    kind: &Kind,
     t: TypeRef,
     depth: usize,
     on_path: &mut HashSet<TypeRef>,
@@ -239,7 +238,7 @@ fn tree(
         let req = if c.required { " -required-" } else { "" };
         writeln!(out, "{}{}\t<{}>{req}", "  ".repeat(depth), c.name, schema.display_type(&c.ty))?;
         if let Some(child) = c.ty.object() {
-            tree(out, schema, kind, child, depth + 1, on_path)?;
+            tree(out, schema, child, depth + 1, on_path)?;
         }
     }
     on_path.remove(&t);

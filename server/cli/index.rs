@@ -5,8 +5,9 @@ use std::io::Write;
 use anyhow::Result;
 use kref_index::SearchIndex;
 
-use super::output::{BOLD, Outcome, warn};
+use super::output::{BOLD, Outcome, PATH, warn};
 use super::{NotesArgs, stderr_is_tty};
+use crate::analysis::notes_check::check_notes;
 use crate::kb::config::{Settings, cache_dir};
 use crate::kb::store::{self, Progress, Refresh, Report};
 
@@ -16,6 +17,10 @@ pub struct IndexArgs {
     /// Throw the index away and build it again.
     #[arg(long)]
     pub rebuild: bool,
+    /// Check your notes against the schema: report entries naming no known kind, field or value,
+    /// with the closest match (exit 1 when there are problems).
+    #[arg(long)]
+    pub check: bool,
     #[command(flatten)]
     pub notes: NotesArgs,
 }
@@ -79,8 +84,30 @@ pub fn open_for_search(settings: &Settings, progress: &dyn Progress) -> Result<S
     Ok(index)
 }
 
+/// `kref index --check`: the user's note entries checked against the schema.
+fn check(settings: &Settings) -> Result<Outcome> {
+    let (kb, warnings) = crate::kb::load_knowledge(settings, None);
+    for w in warnings {
+        warn(&w);
+    }
+    let problems = check_notes(&kb, |e| e.origin == kref_corpus::Origin::User);
+    let mut out = anstream::stdout().lock();
+    for p in &problems {
+        writeln!(out, "{PATH}{}:{}{PATH:#}: {BOLD}{}{BOLD:#}: {}", p.path, p.line, p.subject, p.message)?;
+    }
+    if problems.is_empty() {
+        writeln!(out, "your notes match the schema")?;
+        return Ok(Outcome::Found);
+    }
+    writeln!(out, "{} entries name no known kind, field or value", problems.len())?;
+    Ok(Outcome::NothingFound)
+}
+
 pub fn run(args: &IndexArgs) -> Result<Outcome> {
     let settings = args.notes.settings()?;
+    if args.check {
+        return check(&settings);
+    }
     let mode = if args.rebuild { Refresh::Rebuild } else { Refresh::Full };
     let cache = cache_dir();
     let (index, report) = store::open_index(&cache, &settings.notes, mode, &ProgressBar::for_stderr())?;

@@ -65,6 +65,8 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Import OpenAPI documents or CRD manifests so their kinds work like built-in ones.
     Import(import::ImportArgs),
+    /// Run the language server on stdin/stdout (for editors).
+    Lsp(crate::lsp::LspArgs),
     /// Print a shell completion script: `kref completions bash > ~/.local/share/bash-completion/completions/kref`.
     Completions {
         /// The shell.
@@ -95,6 +97,7 @@ pub fn main() -> ExitCode {
         Command::Index(args) => index::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Import(args) => import::run(&args),
+        Command::Lsp(args) => crate::lsp::run(&args).map(|()| Outcome::Found),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
             let mut out = io::stdout();

@@ -59,11 +59,9 @@ pub fn render_markdown(markdown: &str) -> String {
                 }
                 at_line_start = false;
             }
-            Event::End(TagEnd::Item) => {
-                if !at_line_start {
-                    out.push('\n');
-                    at_line_start = true;
-                }
+            Event::End(TagEnd::Item) if !at_line_start => {
+                out.push('\n');
+                at_line_start = true;
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 in_code = true;

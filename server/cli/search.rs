@@ -107,7 +107,11 @@ fn print_human(hits: &[Hit]) -> Result<()> {
         if !hit.breadcrumb.is_empty() && hit.breadcrumb != hit.title {
             writeln!(out, "    {DIM}{}{DIM:#}", hit.breadcrumb)?;
         }
-        writeln!(out, "    {PATH}{}:{}{PATH:#}", hit.file, hit.line)?;
+        if hit.line > 0 {
+            writeln!(out, "    {PATH}{}:{}{PATH:#}", hit.file, hit.line)?;
+        } else {
+            writeln!(out, "    {PATH}{}{PATH:#}", hit.file)?;
+        }
         let snippet = highlighted(&hit.snippet.text, &hit.snippet.highlights);
         if !snippet.trim().is_empty() {
             writeln!(out, "    {snippet}")?;

@@ -10,8 +10,12 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
+use kref_corpus::schema::{KindSource, Schema, builtin_source_bytes};
 use kref_corpus::{Note, Origin, builtin, decode_note, parse_note};
-use kref_index::{Doc, FileStamp, IndexError, Manifest, SearchIndex, Update, docs_from_note};
+use kref_index::{
+    BUILTIN_SCHEMA_FILE, Doc, FileStamp, IndexError, Manifest, SearchIndex, Update, docs_from_note,
+    docs_from_schema, schema_file,
+};
 
 use super::sources::{NoteFile, Walk, dir_mtime, walk_notes};
 
@@ -84,21 +88,48 @@ pub fn index_dir(cache: &Path, notes: &[PathBuf]) -> PathBuf {
     cache.join("index").join(key)
 }
 
-/// One note file to index, from the built-in corpus or from disk.
-struct Source {
+/// A source that is not a user's note file: a built-in note, the built-in schema, or a stored
+/// schema import. Its documents are made only when its stamp changed.
+struct Fixed {
     key: String,
     stamp: FileStamp,
+    make: Box<dyn Fn() -> Vec<Doc>>,
 }
 
-fn builtin_sources() -> Vec<(Source, builtin::BuiltinFile)> {
-    builtin::files()
+fn stamp_of(bytes: &[u8]) -> FileStamp {
+    FileStamp { hash: blake3::hash(bytes).to_hex()[..32].to_string(), size: bytes.len() as u64, mtime: 0 }
+}
+
+/// Is this manifest key one of the [`Fixed`] sources rather than a user's file?
+fn is_fixed_key(key: &str) -> bool {
+    key.starts_with(builtin::PATH_PREFIX) || key.starts_with("schema:")
+}
+
+fn fixed_sources(cache: &Path) -> Vec<Fixed> {
+    let mut out: Vec<Fixed> = builtin::files()
         .into_iter()
-        .map(|file| {
-            let hash = blake3::hash(file.contents).to_hex()[..32].to_string();
-            let stamp = FileStamp { hash, size: file.contents.len() as u64, mtime: 0 };
-            (Source { key: file.display_path(), stamp }, file)
+        .map(|file| Fixed {
+            key: file.display_path(),
+            stamp: stamp_of(file.contents),
+            make: Box::new(move || docs_from_note(&file.parse())),
         })
-        .collect()
+        .collect();
+    out.push(Fixed {
+        key: BUILTIN_SCHEMA_FILE.to_string(),
+        stamp: stamp_of(builtin_source_bytes()),
+        make: Box::new(|| docs_from_schema(Schema::builtin(), &KindSource::Builtin)),
+    });
+    let (imports, _) = super::schemas::list(cache);
+    for (_, source) in imports {
+        let bytes = source.to_bytes();
+        let kind_source = KindSource::Imported(source.name.clone());
+        out.push(Fixed {
+            key: schema_file(&kind_source),
+            stamp: stamp_of(&bytes),
+            make: Box::new(move || docs_from_schema(&Schema::builtin().with_overlay(&source), &kind_source)),
+        });
+    }
+    out
 }
 
 /// Reads and parses a user's note; `Err` is a warning naming the file.
@@ -142,12 +173,12 @@ pub fn open_index(
         report.rebuilt = Some("a rebuild was asked for".into());
     }
     match existing {
-        Some(index) => refresh(index, &dir, notes, mode, progress, report),
+        Some(index) => refresh(index, cache, &dir, notes, mode, progress, report),
         None => {
             if report.rebuilt.is_none() && dir.exists() {
                 report.rebuilt = Some("it was incomplete".into());
             }
-            build(&dir, notes, progress, report)
+            build(cache, &dir, notes, progress, report)
         }
     }
 }
@@ -170,6 +201,7 @@ fn user_stamp(file: &NoteFile, hash: String) -> FileStamp {
 
 /// Builds the whole index from scratch (atomically replacing whatever was at `dir`).
 fn build(
+    cache: &Path,
     dir: &Path,
     notes: &[PathBuf],
     progress: &dyn Progress,
@@ -179,11 +211,11 @@ fn build(
     report.warnings.extend(walk.problems.iter().cloned());
     let mut manifest = manifest_base();
     manifest.dirs = dirs_map(&walk);
-    let builtins = builtin_sources();
-    progress.start((builtins.len() + walk.files.len()) as u64);
+    let fixed = fixed_sources(cache);
+    progress.start((fixed.len() + walk.files.len()) as u64);
     let mut docs = Vec::new();
-    for (source, file) in &builtins {
-        docs.extend(docs_from_note(&file.parse()));
+    for source in &fixed {
+        docs.extend((source.make)());
         manifest.files.insert(source.key.clone(), source.stamp.clone());
         progress.advance();
     }
@@ -231,6 +263,7 @@ fn folders_unchanged(manifest: &Manifest) -> bool {
 
 fn refresh(
     mut index: SearchIndex,
+    cache: &Path,
     dir: &Path,
     notes: &[PathBuf],
     mode: Refresh,
@@ -238,10 +271,10 @@ fn refresh(
     mut report: Report,
 ) -> Result<(SearchIndex, Report)> {
     let old = index.manifest().clone();
-    let user_files = old.files.keys().filter(|k| !k.starts_with(builtin::PATH_PREFIX)).count();
-    let builtins = builtin_sources();
-    let builtin_same = builtins.iter().all(|(s, _)| old.files.get(&s.key) == Some(&s.stamp))
-        && old.files.keys().filter(|k| k.starts_with(builtin::PATH_PREFIX)).count() == builtins.len();
+    let user_files = old.files.keys().filter(|k| !is_fixed_key(k)).count();
+    let fixed = fixed_sources(cache);
+    let builtin_same = fixed.iter().all(|s| old.files.get(&s.key) == Some(&s.stamp))
+        && old.files.keys().filter(|k| is_fixed_key(k)).count() == fixed.len();
     if mode == Refresh::Quick && builtin_same && user_files > FULL_CHECK_MAX_FILES && folders_unchanged(&old)
     {
         report.files = old.files.len();
@@ -255,7 +288,7 @@ fn refresh(
     let mut add: Vec<Doc> = Vec::new();
     let mut touched: BTreeSet<String> = BTreeSet::new();
     let mut work: Vec<(&NoteFile, String)> = Vec::new();
-    for (source, file) in &builtins {
+    for source in &fixed {
         manifest.files.insert(source.key.clone(), source.stamp.clone());
         if old.files.get(&source.key) != Some(&source.stamp) {
             if old.files.contains_key(&source.key) {
@@ -264,7 +297,7 @@ fn refresh(
                 report.added += 1;
             }
             touched.insert(source.key.clone());
-            add.extend(docs_from_note(&file.parse()));
+            add.extend((source.make)());
         }
     }
     for file in &walk.files {

@@ -233,3 +233,47 @@ fn a_read_only_cache_still_searches() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("in memory"), "{}", run.stderr);
 }
+
+#[test]
+fn schema_fields_are_searchable() {
+    let env = TestEnv::new();
+    let run = env.run(&["search", "--json", "--limit", "10", "maxSurge"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let results = run.json()["results"].as_array().unwrap().clone();
+    let schema = results
+        .iter()
+        .find(|r| r["title"] == "Deployment.spec.strategy.rollingUpdate.maxSurge")
+        .unwrap_or_else(|| panic!("no schema hit in {results:#?}"));
+    assert_eq!(schema["type"], "schema");
+    assert!(schema["snippet"].as_str().unwrap().contains("25%"), "{schema}");
+}
+
+#[test]
+fn index_check_reports_typos_in_notes_with_the_closest_match() {
+    let env = TestEnv::new();
+    env.write(
+        "notes/typos.md",
+        "# Typos\n\n- `CronJob`: x\n  - `successfulJobHistoryLimit`: keep three.\n  - `concurrencyPolicy`:\n    - `Forbidd`: never overlap.\n- `Deploymnet`: y\n- `Pod`: fine\n  - `restartPolicy`: fine\n",
+    );
+    let run = env.run(&["index", "--check", "--notes", arg(&env.path("notes"))]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("typos.md:4") && run.stdout.contains("did you mean successfulJobsHistoryLimit"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("typos.md:6") && run.stdout.contains("did you mean Forbid"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("typos.md:7") && run.stdout.contains("did you mean Deployment"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("restartPolicy"), "{}", run.stdout);
+    env.write("notes/typos.md", "# Fine\n\n- `CronJob`: x\n  - `concurrencyPolicy`:\n    - `Forbid`: y\n");
+    let run = env.run(&["index", "--check", "--notes", arg(&env.path("notes"))]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+}

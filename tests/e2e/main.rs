@@ -2,4 +2,6 @@
 
 mod cli;
 mod explain;
+mod lsp;
+mod lsp_client;
 mod util;

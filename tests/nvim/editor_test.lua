@@ -304,6 +304,11 @@ local function full()
     report.search = kref_search('rolling update')
   end)
 
+  step('search user notes', function()
+    -- The `notes` option reaches the server, and `source:` narrows a search.
+    report.search_user = kref_search('rolling update source:user')
+  end)
+
   step('open built-in note', function()
     local index
     for i, item in ipairs((report.search and report.search.items) or {}) do

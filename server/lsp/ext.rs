@@ -1,0 +1,122 @@
+//! kref's own requests, for editor integrations: `kref/search`, `kref/show`, `kref/explain`, and
+//! the `kref.search` command. Their answers have the shapes of `kref search --json` and
+//! `kref show --json`, so an editor and a script read the same thing.
+
+use kref_corpus::{Note, Origin, Section};
+use kref_index::Query;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::{Position, TextDocumentIdentifier};
+
+/// `kref/search` parameters.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchParams {
+    pub query: String,
+    #[serde(default)]
+    pub limit: Option<usize>,
+    /// Only results about this kind (case-insensitive).
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// `builtin` or `user`.
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// Results when `limit` is not given (as `kref search`).
+pub const DEFAULT_LIMIT: usize = 10;
+/// The most results one request may ask for.
+pub const MAX_LIMIT: usize = 200;
+
+impl SearchParams {
+    /// The index query, or an "invalid params" error naming what is wrong.
+    pub fn query(&self) -> Result<Query> {
+        if self.query.trim().is_empty() {
+            return Err(Error::invalid_params("kref/search needs a non-empty `query`"));
+        }
+        let origin = match self.source.as_deref() {
+            None | Some("") => None,
+            Some("builtin") => Some(Origin::Builtin),
+            Some("user") => Some(Origin::User),
+            Some(other) => {
+                return Err(Error::invalid_params(format!(
+                    "`source` is \"builtin\" or \"user\", not {other:?}"
+                )));
+            }
+        };
+        Ok(Query {
+            text: self.query.clone(),
+            limit: self.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT),
+            kind: self.kind.clone().filter(|k| !k.trim().is_empty()),
+            origin,
+            doc_type: None,
+        })
+    }
+
+    /// The parameters of `workspace/executeCommand` `kref.search`: `[query]` or `[{query, ...}]`.
+    pub fn from_command(arguments: &[Value]) -> Result<SearchParams> {
+        match arguments.first() {
+            Some(Value::String(q)) => {
+                Ok(SearchParams { query: q.clone(), limit: None, kind: None, source: None })
+            }
+            Some(obj @ Value::Object(_)) => serde_json::from_value(obj.clone())
+                .map_err(|e| Error::invalid_params(format!("kref.search arguments: {e}"))),
+            _ => Err(Error::invalid_params("kref.search takes one argument: the query text")),
+        }
+    }
+}
+
+/// `kref/show` parameters: a section id (as search returns it) or a title.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ShowParams {
+    pub id: String,
+}
+
+/// `kref/explain` parameters: a place in an open document.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExplainParams {
+    pub text_document: TextDocumentIdentifier,
+    pub position: Position,
+}
+
+/// A section as `kref show --json` prints it.
+pub fn section_json(note: &Note, section: &Section) -> Value {
+    json!({
+        "id": section.id,
+        "title": section.title,
+        "breadcrumb": section.heading_path.join(" › "),
+        "source": note.origin.as_str(),
+        "path": note.path,
+        "line_start": section.line_start,
+        "line_end": section.line_end,
+        "kinds": section.kinds,
+        "markdown": section.markdown,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_params_are_checked() {
+        let p: SearchParams =
+            serde_json::from_value(json!({"query": "maxSurge", "source": "user", "limit": 3})).unwrap();
+        let q = p.query().unwrap();
+        assert_eq!((q.limit, q.origin), (3, Some(Origin::User)));
+        let p: SearchParams = serde_json::from_value(json!({"query": "x", "source": "web"})).unwrap();
+        assert!(p.query().is_err());
+        let p: SearchParams = serde_json::from_value(json!({"query": "  "})).unwrap();
+        assert!(p.query().is_err());
+        assert!(serde_json::from_value::<SearchParams>(json!({"query": 5})).is_err());
+        assert_eq!(SearchParams::from_command(&[json!("probes")]).unwrap().query, "probes");
+        assert_eq!(
+            SearchParams::from_command(&[json!({"query": "q", "kind": "Pod"})]).unwrap().kind.as_deref(),
+            Some("Pod")
+        );
+        assert!(SearchParams::from_command(&[]).is_err());
+        assert!(SearchParams::from_command(&[json!(1)]).is_err());
+    }
+}

@@ -1,0 +1,77 @@
+//! `kref lsp`: the language server over stdio. The only module that knows the protocol: document
+//! state, position encodings, conversions and handlers; the features live in `crate::analysis`.
+//!
+//! Invariant: nothing here writes to stdout, which is the protocol's transport; logs go to
+//! stderr or `--log-file` through `tracing`.
+
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+mod convert;
+mod documents;
+mod ext;
+mod loader;
+mod positions;
+mod server;
+mod settings;
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use anyhow::{Context, Result};
+use tower_lsp_server::{LspService, Server};
+use tracing_subscriber::EnvFilter;
+
+pub use documents::MAX_ANALYZED_BYTES;
+pub use server::{Backend, SEARCH_COMMAND};
+
+/// Arguments of `kref lsp`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct LspArgs {
+    /// Write the log to this file instead of standard error. The level comes from KREF_LOG
+    /// (`info` by default; `debug`, `kref=trace`, ...).
+    #[arg(long, value_name = "PATH")]
+    pub log_file: Option<PathBuf>,
+}
+
+/// Serves the protocol on stdin/stdout until the client says `exit` or closes the stream.
+pub fn run(args: &LspArgs) -> Result<()> {
+    init_logging(args.log_file.as_deref())?;
+    std::panic::set_hook(Box::new(|info| tracing::error!("panic: {info}")));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("kref-lsp")
+        .enable_all()
+        .build()
+        .context("could not start the language server's runtime")?;
+    runtime.block_on(async {
+        let (service, socket) = LspService::build(Backend::new)
+            .custom_method("kref/search", Backend::search)
+            .custom_method("kref/show", Backend::show)
+            .custom_method("kref/explain", Backend::explain)
+            .finish();
+        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service).await;
+    });
+    // Background loads may still be running; they hold nothing that needs finishing.
+    runtime.shutdown_background();
+    tracing::info!("exited");
+    Ok(())
+}
+
+fn init_logging(log_file: Option<&Path>) -> Result<()> {
+    let filter = EnvFilter::try_from_env("KREF_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(false).with_target(false);
+    let result = match log_file {
+        Some(path) => {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .with_context(|| format!("could not open the log file {}", path.display()))?;
+            builder.with_writer(Mutex::new(file)).try_init()
+        }
+        None => builder.with_writer(std::io::stderr).try_init(),
+    };
+    // Already set (in tests, or by an embedding program): keep that one.
+    let _ = result;
+    Ok(())
+}

@@ -1,0 +1,548 @@
+//! The protocol handlers: each reads a document snapshot and the current knowledge, runs an
+//! analysis function off the message loop (panics caught and logged), converts the answer, and
+//! drops it if the document changed meanwhile.
+
+use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use kref_yaml::{Encoding, File};
+use serde_json::Value;
+use tokio::sync::watch;
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer};
+
+use super::convert::{self, ClientFlags};
+use super::documents::{Changed, Documents, MAX_ANALYZED_BYTES, Snapshot};
+use super::ext::{self, ExplainParams, SearchParams, ShowParams};
+use super::loader::{self, Loaded};
+use super::positions::{self, encoding_kind, negotiate};
+use super::settings::{EditorSettings, workspace_root};
+use crate::analysis::{self, Knowledge};
+
+/// The command `workspace/executeCommand` runs for a search.
+pub const SEARCH_COMMAND: &str = "kref.search";
+
+/// How long a request waits for the knowledge base to finish loading before answering empty.
+const LOAD_WAIT: Duration = Duration::from_secs(30);
+
+/// Where the search index stands.
+#[derive(Debug, Clone)]
+enum SearchState {
+    Loading,
+    Ready,
+    Failed(String),
+}
+
+/// One published knowledge base.
+struct Current {
+    loaded: Arc<Loaded>,
+    search: SearchState,
+}
+
+/// The state every handler shares; background loading holds it too.
+struct Shared {
+    client: Client,
+    docs: Documents,
+    encoding: OnceLock<Encoding>,
+    flags: OnceLock<ClientFlags>,
+    workspace: Mutex<Option<PathBuf>>,
+    editor: Mutex<EditorSettings>,
+    current: watch::Sender<Option<Arc<Current>>>,
+    /// Bumped by every (re)load; a load whose number is no longer current is thrown away.
+    generation: AtomicU64,
+    /// Set once the client said `initialized`: messages to it are sent only after that.
+    talking: watch::Sender<bool>,
+}
+
+/// The language server.
+pub struct Backend {
+    shared: Arc<Shared>,
+}
+
+impl Backend {
+    pub fn new(client: Client) -> Backend {
+        Backend {
+            shared: Arc::new(Shared {
+                client,
+                docs: Documents::default(),
+                encoding: OnceLock::new(),
+                flags: OnceLock::new(),
+                workspace: Mutex::new(None),
+                editor: Mutex::new(EditorSettings::default()),
+                current: watch::Sender::new(None),
+                generation: AtomicU64::new(0),
+                talking: watch::Sender::new(false),
+            }),
+        }
+    }
+
+    fn encoding(&self) -> Encoding {
+        self.shared.encoding.get().copied().unwrap_or(Encoding::Utf16)
+    }
+
+    fn flags(&self) -> ClientFlags {
+        self.shared.flags.get().copied().unwrap_or_default()
+    }
+
+    /// The knowledge base once loaded (waiting for the first load if needed).
+    async fn current(&self) -> Option<Arc<Current>> {
+        self.shared.wait_for(|c| c.is_some()).await
+    }
+
+    /// The document, or `None` (logged) when the client never opened it.
+    fn snapshot(&self, uri: &Uri, method: &str) -> Option<Snapshot> {
+        let snapshot = self.shared.docs.snapshot(uri.as_str());
+        if snapshot.is_none() {
+            tracing::warn!("{method} for {} which is not open; answering nothing", uri.as_str());
+        }
+        snapshot
+    }
+
+    /// Runs `f` on the parsed document and the knowledge off the message loop. A panic is caught,
+    /// logged and answered with an internal error; an answer for a version that has since changed
+    /// is dropped with `ContentModified`.
+    async fn analyze<T, F>(&self, method: &'static str, snapshot: Snapshot, f: F) -> Result<Option<T>>
+    where
+        T: Send + 'static,
+        F: FnOnce(&File, &Knowledge, Encoding, ClientFlags) -> Option<T> + Send + 'static,
+    {
+        let Some(current) = self.current().await else { return Ok(None) };
+        let knowledge = current.loaded.knowledge.clone();
+        let (encoding, flags) = (self.encoding(), self.flags());
+        let docs_snapshot = snapshot.clone();
+        let answer = tokio::task::spawn_blocking(move || {
+            std::panic::catch_unwind(AssertUnwindSafe(|| {
+                let file = docs_snapshot.file();
+                f(&file, &knowledge, encoding, flags)
+            }))
+        })
+        .await;
+        match answer {
+            Ok(Ok(value)) => {
+                if self.shared.docs.is_current(&snapshot) {
+                    Ok(value)
+                } else {
+                    tracing::debug!("{method}: {} changed while answering; dropped", snapshot.uri);
+                    Err(Error {
+                        code: ErrorCode::ContentModified,
+                        message: "the document changed".into(),
+                        data: None,
+                    })
+                }
+            }
+            Ok(Err(panic)) => Err(internal_error(method, &panic_message(&panic))),
+            Err(join) => Err(internal_error(method, &join.to_string())),
+        }
+    }
+
+    /// `kref/search`: what `kref search --json` prints.
+    pub async fn search(&self, params: SearchParams) -> Result<Value> {
+        let query = params.query()?;
+        let Some(current) = self
+            .shared
+            .wait_for(|c| c.as_ref().is_some_and(|c| !matches!(c.search, SearchState::Loading)))
+            .await
+        else {
+            return Err(Error {
+                code: ErrorCode::ServerError(-32803),
+                message: "the search index is still loading; try again".into(),
+                data: None,
+            });
+        };
+        if let SearchState::Failed(reason) = &current.search {
+            return Err(Error {
+                code: ErrorCode::ServerError(-32803),
+                message: format!("the search index could not be opened: {reason}").into(),
+                data: None,
+            });
+        }
+        let Some(index) = current.loaded.knowledge.search.clone() else {
+            return Err(internal_error("kref/search", "the search index is missing"));
+        };
+        let outcome = tokio::task::spawn_blocking(move || {
+            std::panic::catch_unwind(AssertUnwindSafe(|| {
+                index.search(&query).map(|hits| crate::cli::search::hits_json(&query.text, &hits))
+            }))
+        })
+        .await;
+        match outcome {
+            Ok(Ok(Ok(json))) => Ok(json),
+            Ok(Ok(Err(e))) => Err(internal_error("kref/search", &e.to_string())),
+            Ok(Err(panic)) => Err(internal_error("kref/search", &panic_message(&panic))),
+            Err(join) => Err(internal_error("kref/search", &join.to_string())),
+        }
+    }
+
+    /// `kref/show`: a whole note section as `kref show --json` prints it, or `null`.
+    pub async fn show(&self, params: ShowParams) -> Result<Value> {
+        let Some(current) = self.current().await else { return Ok(Value::Null) };
+        let notes = current.loaded.notes.clone();
+        let found = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            crate::cli::show::find_section(&notes, &params.id)
+                .map(|(note, section)| ext::section_json(note, section))
+        }));
+        match found {
+            Ok(value) => Ok(value.unwrap_or(Value::Null)),
+            Err(panic) => Err(internal_error("kref/show", &panic_message(&panic))),
+        }
+    }
+
+    /// `kref/explain`: `{path, markdown}` for the field at a position, or `null`.
+    pub async fn explain(&self, params: ExplainParams) -> Result<Value> {
+        let Some(snapshot) = self.snapshot(&params.text_document.uri, "kref/explain") else {
+            return Ok(Value::Null);
+        };
+        if !snapshot.analyzable() {
+            return Ok(Value::Null);
+        }
+        let position = params.position;
+        let answer = self
+            .analyze("kref/explain", snapshot, move |file, kb, encoding, _| {
+                let offset = positions::offset(file.line_index(), position, encoding);
+                analysis::explain(file, offset, kb)
+                    .map(|e| serde_json::json!({"path": e.path, "markdown": e.markdown}))
+            })
+            .await?;
+        Ok(answer.unwrap_or(Value::Null))
+    }
+
+    /// (Re)loads the knowledge base in the background: schema and notes first (published as soon
+    /// as ready), then the search index.
+    fn reload(&self) {
+        let shared = self.shared.clone();
+        let generation = shared.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        let workspace = shared.workspace.lock().map(|w| w.clone()).unwrap_or_default();
+        let editor = shared.editor.lock().map(|e| e.clone()).unwrap_or_default();
+        let overrides = editor.overrides(workspace.clone());
+        let overrides = crate::kb::config::Overrides {
+            notes: overrides.notes.iter().map(|p| anchor(&workspace, p)).collect(),
+            schemas: overrides.schemas.iter().map(|p| anchor(&workspace, p)).collect(),
+            ..overrides
+        };
+        tokio::spawn(async move {
+            let base = tokio::task::spawn_blocking(move || {
+                std::panic::catch_unwind(AssertUnwindSafe(|| loader::load_base(&overrides)))
+            })
+            .await;
+            let (loaded, warnings) = match base {
+                Ok(Ok(v)) => v,
+                Ok(Err(panic)) => {
+                    shared
+                        .warn(format!("kref could not load its knowledge base: {}", panic_message(&panic)))
+                        .await;
+                    return;
+                }
+                Err(e) => {
+                    shared.warn(format!("kref could not load its knowledge base: {e}")).await;
+                    return;
+                }
+            };
+            if shared.generation.load(Ordering::SeqCst) != generation {
+                return;
+            }
+            let loaded = Arc::new(loaded);
+            shared.current.send_replace(Some(Arc::new(Current {
+                loaded: loaded.clone(),
+                search: SearchState::Loading,
+            })));
+            for w in warnings {
+                shared.warn(w).await;
+            }
+            let notes = loaded.settings.notes.clone();
+            let search = tokio::task::spawn_blocking(move || {
+                std::panic::catch_unwind(AssertUnwindSafe(|| loader::load_search(&notes)))
+            })
+            .await;
+            if shared.generation.load(Ordering::SeqCst) != generation {
+                return;
+            }
+            let (knowledge, state, warnings) = match search {
+                Ok(Ok(Ok((index, warnings)))) => (
+                    Arc::new(loaded.knowledge.with_search(Some(Arc::new(index)))),
+                    SearchState::Ready,
+                    warnings,
+                ),
+                Ok(Ok(Err(e))) => {
+                    (loaded.knowledge.clone(), SearchState::Failed(format!("{e:#}")), Vec::new())
+                }
+                Ok(Err(panic)) => {
+                    (loaded.knowledge.clone(), SearchState::Failed(panic_message(&panic)), Vec::new())
+                }
+                Err(e) => (loaded.knowledge.clone(), SearchState::Failed(e.to_string()), Vec::new()),
+            };
+            if let SearchState::Failed(reason) = &state {
+                shared.warn(format!("kref search is off: {reason}")).await;
+            }
+            let loaded = Arc::new(Loaded {
+                knowledge,
+                notes: loaded.notes.clone(),
+                settings: loaded.settings.clone(),
+            });
+            shared.current.send_replace(Some(Arc::new(Current { loaded, search: state })));
+            for w in warnings {
+                shared.warn(w).await;
+            }
+        });
+    }
+}
+
+impl Shared {
+    /// Waits (up to [`LOAD_WAIT`]) for the published knowledge to satisfy `ready`.
+    async fn wait_for(&self, ready: impl Fn(&Option<Arc<Current>>) -> bool) -> Option<Arc<Current>> {
+        let mut rx = self.current.subscribe();
+        match tokio::time::timeout(LOAD_WAIT, rx.wait_for(|c| ready(c))).await {
+            Ok(Ok(value)) => value.clone(),
+            _ => {
+                tracing::warn!(
+                    "the knowledge base is not ready after {}s; answering nothing",
+                    LOAD_WAIT.as_secs()
+                );
+                None
+            }
+        }
+    }
+
+    /// [`Shared::warn`] without waiting for it: for handlers, which must not hold up the queue.
+    fn warn_soon(self: &Arc<Self>, message: String) {
+        let shared = self.clone();
+        tokio::spawn(async move { shared.warn(message).await });
+    }
+
+    /// A warning for the log and, once the client is listening, its output window.
+    async fn warn(&self, message: String) {
+        tracing::warn!("{message}");
+        let mut rx = self.talking.subscribe();
+        if tokio::time::timeout(LOAD_WAIT, rx.wait_for(|t| *t)).await.is_ok() {
+            self.client.log_message(MessageType::WARNING, message).await;
+        }
+    }
+}
+
+/// A path from the editor's settings, relative to the workspace folder.
+fn anchor(workspace: &Option<PathBuf>, path: &std::path::Path) -> PathBuf {
+    match workspace {
+        Some(root) => crate::kb::config::resolve_path(root, path),
+        None => path.to_path_buf(),
+    }
+}
+
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "unknown panic".to_string()
+    }
+}
+
+fn internal_error(method: &str, detail: &str) -> Error {
+    tracing::error!("{method} failed: {detail}");
+    Error {
+        code: ErrorCode::InternalError,
+        message: format!("kref hit an internal error answering {method}; the log has details").into(),
+        data: None,
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let offered = params.capabilities.general.as_ref().and_then(|g| g.position_encodings.as_deref());
+        let encoding = negotiate(offered);
+        let _ = self.shared.encoding.set(encoding);
+        let _ = self.shared.flags.set(ClientFlags::from_capabilities(&params.capabilities));
+        let root = workspace_root(&params);
+        let (editor, warnings) = EditorSettings::from_init(params.initialization_options.as_ref());
+        if let Ok(mut w) = self.shared.workspace.lock() {
+            w.clone_from(&root);
+        }
+        if let Ok(mut e) = self.shared.editor.lock() {
+            *e = editor;
+        }
+        tracing::info!(
+            "kref {} starting: workspace {}, positions in {encoding:?}",
+            env!("CARGO_PKG_VERSION"),
+            root.as_deref().map_or_else(|| "none".into(), |p| p.display().to_string())
+        );
+        for w in warnings {
+            self.shared.warn_soon(w);
+        }
+        self.reload();
+        Ok(InitializeResult {
+            capabilities: ServerCapabilities {
+                position_encoding: Some(encoding_kind(encoding)),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
+                    open_close: Some(true),
+                    change: Some(TextDocumentSyncKind::INCREMENTAL),
+                    ..TextDocumentSyncOptions::default()
+                })),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                completion_provider: Some(CompletionOptions {
+                    resolve_provider: Some(true),
+                    trigger_characters: Some(vec![":".into(), " ".into()]),
+                    ..CompletionOptions::default()
+                }),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                execute_command_provider: Some(ExecuteCommandOptions {
+                    commands: vec![SEARCH_COMMAND.into()],
+                    ..ExecuteCommandOptions::default()
+                }),
+                ..ServerCapabilities::default()
+            },
+            server_info: Some(ServerInfo {
+                name: "kref".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
+            ..InitializeResult::default()
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        self.shared.talking.send_replace(true);
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        tracing::info!("shutting down");
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        let changed = self.shared.docs.open(doc.uri.as_str(), doc.version, doc.text);
+        self.report_change(doc.uri.as_str(), changed);
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let changed = self.shared.docs.change(
+            uri.as_str(),
+            params.text_document.version,
+            params.content_changes,
+            self.encoding(),
+        );
+        self.report_change(uri.as_str(), changed);
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        self.shared.docs.close(params.text_document.uri.as_str());
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let Some((editor, warnings)) = EditorSettings::from_change(&params.settings) else {
+            tracing::debug!("configuration change without kref settings; nothing to do");
+            return;
+        };
+        let changed = match self.shared.editor.lock() {
+            Ok(mut current) if *current != editor => {
+                *current = editor;
+                true
+            }
+            _ => false,
+        };
+        for w in warnings {
+            self.shared.warn_soon(w);
+        }
+        if changed {
+            tracing::info!("settings changed; reloading the knowledge base");
+            self.reload();
+        }
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let at = params.text_document_position_params;
+        let Some(snapshot) = self.snapshot(&at.text_document.uri, "hover") else { return Ok(None) };
+        if !snapshot.analyzable() {
+            return Ok(None);
+        }
+        let position = at.position;
+        self.analyze("textDocument/hover", snapshot, move |file, kb, encoding, _| {
+            let index = file.line_index();
+            let offset = positions::offset(index, position, encoding);
+            analysis::hover(file, offset, kb).map(|h| convert::hover(h, index, encoding))
+        })
+        .await
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let at = params.text_document_position;
+        let Some(snapshot) = self.snapshot(&at.text_document.uri, "completion") else { return Ok(None) };
+        if !snapshot.analyzable() {
+            return Ok(None);
+        }
+        let position = at.position;
+        self.analyze("textDocument/completion", snapshot, move |file, kb, encoding, flags| {
+            let index = file.line_index();
+            let offset = positions::offset(index, position, encoding);
+            let items: Vec<CompletionItem> = analysis::complete(file, offset, kb)
+                .into_iter()
+                .map(|i| convert::completion_item(i, index, encoding, flags))
+                .collect();
+            Some(CompletionResponse::List(CompletionList { is_incomplete: false, items }))
+        })
+        .await
+    }
+
+    async fn completion_resolve(&self, item: CompletionItem) -> Result<CompletionItem> {
+        let Some(current) = self.current().await else { return Ok(item) };
+        let knowledge = current.loaded.knowledge.clone();
+        let fallback = item.clone();
+        let resolved = tokio::task::spawn_blocking(move || {
+            std::panic::catch_unwind(AssertUnwindSafe(|| convert::resolve_item(item, &knowledge)))
+        })
+        .await;
+        match resolved {
+            Ok(Ok(item)) => Ok(item),
+            Ok(Err(panic)) => {
+                let _ = internal_error("completionItem/resolve", &panic_message(&panic));
+                Ok(fallback)
+            }
+            Err(e) => {
+                let _ = internal_error("completionItem/resolve", &e.to_string());
+                Ok(fallback)
+            }
+        }
+    }
+
+    async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
+        let uri = params.text_document.uri;
+        let Some(snapshot) = self.snapshot(&uri, "documentSymbol") else { return Ok(None) };
+        self.analyze("textDocument/documentSymbol", snapshot, move |file, _, encoding, flags| {
+            let symbols = analysis::document_symbols(file);
+            Some(convert::document_symbols(symbols, &uri, file.line_index(), encoding, flags))
+        })
+        .await
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        match params.command.as_str() {
+            SEARCH_COMMAND => {
+                let search = SearchParams::from_command(&params.arguments)?;
+                self.search(search).await.map(Some)
+            }
+            other => {
+                Err(Error::invalid_params(format!("unknown command {other:?}; kref runs {SEARCH_COMMAND}")))
+            }
+        }
+    }
+}
+
+impl Backend {
+    fn report_change(&self, uri: &str, changed: Changed) {
+        match changed {
+            Changed::Applied => {}
+            Changed::NotOpen => tracing::warn!("change for {uri} which is not open; ignored"),
+            Changed::BecameLarge { bytes } => {
+                self.shared.warn_soon(format!(
+                    "{uri} is {:.1} MB, over kref's {} MB limit: hover and completion are off for it \
+                         (document symbols still work)",
+                    bytes as f64 / 1_048_576.0,
+                    MAX_ANALYZED_BYTES / 1_048_576
+                ));
+            }
+        }
+    }
+}
