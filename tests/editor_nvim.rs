@@ -339,6 +339,16 @@ fn nvim_plugin_with_kref_lsp() {
         &format!("the note buffer holds the note: {lines:?}"),
     );
 
+    // A schema result has no note section: its buffer shows what the search said.
+    run.check_step("open schema result");
+    if let Some(lines) = r["schema_note"]["lines"].as_array() {
+        let first = lines.first().and_then(Value::as_str).unwrap_or_default();
+        run.check(
+            first.starts_with("# ") && !first.starts_with("# Not found"),
+            "a schema result opens readably",
+        );
+    }
+
     // :KrefExplain on `strategy` opens a float about the field.
     run.check_step("explain");
     let explain = strings(&r["explain"]["lines"]).join("\n");

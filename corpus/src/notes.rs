@@ -546,7 +546,8 @@ impl<'a> Builder<'a> {
     }
 
     fn end_item(&mut self) {
-        let idx = self.items.len() - 1;
+        // A heading inside an item (`- # x`) has already closed every open item.
+        let Some(idx) = self.items.len().checked_sub(1) else { return };
         self.decide(idx);
         let Some(item) = self.items.pop() else { return };
         let own = item.text.trim().to_string();

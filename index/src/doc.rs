@@ -85,6 +85,8 @@ pub mod prior {
     pub const SCHEMA: f32 = 0.85;
     /// A value named in passing inside a sentence.
     pub const INLINE_VALUE: f32 = 0.8;
+    /// Applied on top for the user's own notes: they are shown first among equals.
+    pub const USER_NOTE: f32 = 1.3;
 }
 
 /// The separator of breadcrumbs, as [`Subject::breadcrumb`] writes it.
@@ -100,6 +102,7 @@ pub const BREADCRUMB_SEPARATOR: &str = " › ";
 pub fn docs_from_note(note: &Note) -> Vec<Doc> {
     let mut docs = Vec::with_capacity(note.sections.len() + note.entries.len());
     let mut ids: HashSet<String> = HashSet::new();
+    let origin_factor = if note.origin == Origin::User { prior::USER_NOTE } else { 1.0 };
     for section in &note.sections {
         let mut kinds: Vec<String> = Vec::new();
         for k in section.kinds.iter().chain(&section.terms) {
@@ -124,7 +127,7 @@ pub fn docs_from_note(note: &Note) -> Vec<Doc> {
             kinds,
             body: section.text.clone(),
             tags: note.tags.clone(),
-            prior: if section.level == 1 { prior::NOTE_INTRO } else { prior::NEUTRAL },
+            prior: origin_factor * if section.level == 1 { prior::NOTE_INTRO } else { prior::NEUTRAL },
         });
     }
     for entry in &note.entries {
@@ -157,12 +160,13 @@ pub fn docs_from_note(note: &Note) -> Vec<Doc> {
             kinds: if kind.is_empty() { Vec::new() } else { vec![kind] },
             body: entry.text.clone(),
             tags: note.tags.clone(),
-            prior: match subject {
-                Subject::Kind { .. } => prior::KIND_ENTRY,
-                Subject::Field { .. } => prior::FIELD_ENTRY,
-                _ if entry.inline => prior::INLINE_VALUE,
-                _ => prior::NEUTRAL,
-            },
+            prior: origin_factor
+                * match subject {
+                    Subject::Kind { .. } => prior::KIND_ENTRY,
+                    Subject::Field { .. } => prior::FIELD_ENTRY,
+                    _ if entry.inline => prior::INLINE_VALUE,
+                    _ => prior::NEUTRAL,
+                },
         });
     }
     docs

@@ -19,7 +19,7 @@ use tantivy::{
 };
 
 use crate::doc::Doc;
-use crate::manifest::Manifest;
+use crate::manifest::{Manifest, ManifestSummary, Payload};
 use crate::schema::{Fields, build_schema, register_analyzers, to_tantivy};
 use crate::search::{Analyzers, Hit, Query, run};
 use crate::tokenizer::text_analyzer;
@@ -40,7 +40,11 @@ pub struct SearchIndex {
     reader: IndexReader,
     fields: Fields,
     analyzers: Analyzers,
-    manifest: Manifest,
+    summary: ManifestSummary,
+    /// The full manifest, read from the stamps file on first use (set at once in memory).
+    manifest: std::sync::OnceLock<Manifest>,
+    /// `files-*.json` holding the stamps of an on-disk index.
+    sidecar: Option<String>,
     /// `None` for an in-memory index.
     path: Option<PathBuf>,
 }
@@ -96,31 +100,70 @@ fn write_error(path: &Path, e: TantivyError) -> IndexError {
     }
 }
 
-fn payload(path: &Path, manifest: &Manifest) -> Result<String, IndexError> {
-    manifest.to_payload().map_err(|e| {
-        IndexError::Tantivy(TantivyError::InvalidArgument(format!(
-            "cannot serialize the manifest for {}: {e}",
-            path.display()
-        )))
-    })
+const SIDECAR_PREFIX: &str = "files-";
+
+fn serialize_error(path: &Path, e: serde_json::Error) -> IndexError {
+    IndexError::Tantivy(TantivyError::InvalidArgument(format!(
+        "cannot serialize the manifest for {}: {e}",
+        path.display()
+    )))
 }
 
-/// Adds `docs`, commits with the manifest as payload and waits for merges.
+/// Writes the per-file stamps into `dir` (a temporary file renamed into place and synced) and
+/// returns its name. Called before the commit whose payload names it.
+fn write_sidecar(dir: &Path, manifest: &Manifest) -> Result<String, IndexError> {
+    let json = serde_json::to_vec(&manifest.files).map_err(|e| serialize_error(dir, e))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".files-")
+        .tempfile_in(dir)
+        .map_err(|e| IndexError::io("cannot write the file list in", dir, e))?;
+    std::io::Write::write_all(&mut tmp, &json).map_err(|e| IndexError::io("cannot write the file list in", dir, e))?;
+    tmp.as_file().sync_all().map_err(|e| IndexError::io("cannot sync the file list in", dir, e))?;
+    let unique = tmp
+        .path()
+        .file_name()
+        .map(|n| n.to_string_lossy().trim_start_matches(".files-").to_string())
+        .unwrap_or_default();
+    let name = format!("{SIDECAR_PREFIX}{unique}.json");
+    tmp.persist(dir.join(&name)).map_err(|e| IndexError::io("cannot write the file list in", dir, e.error))?;
+    Ok(name)
+}
+
+/// Removes stamp files other than `keep` (left by earlier commits); best effort.
+fn remove_old_sidecars(dir: &Path, keep: &str) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with(SIDECAR_PREFIX) && name.ends_with(".json") && name != keep {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Adds `docs`, commits with the manifest as payload and waits for merges. On disk
+/// (`sidecar_dir`), the per-file stamps go to a file of their own first; returns its name.
 fn write_all(
     writer: &mut IndexWriter,
     fields: &Fields,
     docs: &[Doc],
     manifest: &Manifest,
     path: &Path,
-) -> Result<(), IndexError> {
+    sidecar_dir: Option<&Path>,
+) -> Result<Option<String>, IndexError> {
     for doc in docs {
         writer.add_document(to_tantivy(fields, doc)).map_err(|e| write_error(path, e))?;
     }
-    let payload = payload(path, manifest)?;
+    let sidecar = sidecar_dir.map(|dir| write_sidecar(dir, manifest)).transpose()?;
+    let payload = Payload {
+        summary: manifest.summary(),
+        files: if sidecar.is_some() { Default::default() } else { manifest.files.clone() },
+        sidecar: sidecar.clone(),
+    };
+    let payload = serde_json::to_string(&payload).map_err(|e| serialize_error(path, e))?;
     let mut prepared = writer.prepare_commit().map_err(|e| write_error(path, e))?;
     prepared.set_payload(&payload);
     prepared.commit().map_err(|e| write_error(path, e))?;
-    Ok(())
+    Ok(sidecar)
 }
 
 fn writer_for(index: &Index, path: &Path, num_docs: usize) -> Result<IndexWriter, IndexError> {
@@ -136,19 +179,25 @@ fn writer_for(index: &Index, path: &Path, num_docs: usize) -> Result<IndexWriter
 
 /// Writes a fresh index: all documents, one commit, then everything merged into one segment
 /// (fastest to search).
-fn build_into(index: &Index, path: &Path, docs: &[Doc], manifest: &Manifest) -> Result<(), IndexError> {
+fn build_into(
+    index: &Index,
+    path: &Path,
+    docs: &[Doc],
+    manifest: &Manifest,
+    on_disk: bool,
+) -> Result<Option<String>, IndexError> {
     register_analyzers(index);
     let fields = Fields::resolve(&index.schema()).map_err(|d| IndexError::corrupt(path, d))?;
     let mut writer = writer_for(index, path, docs.len())?;
     // No background merges: they would race the merge of everything below.
     writer.set_merge_policy(Box::new(NoMergePolicy));
-    write_all(&mut writer, &fields, docs, manifest, path)?;
+    let sidecar = write_all(&mut writer, &fields, docs, manifest, path, on_disk.then_some(path))?;
     let segments = index.searchable_segment_ids().map_err(|e| write_error(path, e))?;
     if segments.len() > 1 {
         writer.merge(&segments).wait().map_err(|e| write_error(path, e))?;
     }
     writer.wait_merging_threads().map_err(|e| write_error(path, e))?;
-    Ok(())
+    Ok(sidecar)
 }
 
 /// Reads every segment a little (the stored documents, the term dictionaries and postings of
@@ -263,8 +312,8 @@ impl SearchIndex {
             .settings(index_settings())
             .create_in_ram()
             .map_err(|e| write_error(&in_memory_path(), e))?;
-        build_into(&index, &in_memory_path(), &docs, &manifest)?;
-        Self::from_index(index, manifest, None)
+        build_into(&index, &in_memory_path(), &docs, &manifest, false)?;
+        Self::from_index(index, manifest.summary(), Some(manifest), None, None)
     }
 
     /// Builds an index in `dir`, replacing whatever index is there, atomically.
@@ -304,7 +353,7 @@ impl SearchIndex {
         {
             let index =
                 Index::create_in_dir(tmp.path(), build_schema()).map_err(|e| write_error(tmp.path(), e))?;
-            build_into(&index, tmp.path(), &docs, &manifest)?;
+            build_into(&index, tmp.path(), &docs, &manifest, true)?;
         }
         drop(docs);
         // The build is committed (tantivy syncs its files); from here on keep it until renamed.
@@ -383,20 +432,41 @@ impl SearchIndex {
         let index = Index::open_in_dir(dir).map_err(|e| open_error(dir, e))?;
         let metas = index.load_metas().map_err(|e| open_error(dir, e))?;
         let payload = metas.payload.ok_or_else(|| IndexError::corrupt(dir, "it has no manifest"))?;
-        let manifest = Manifest::from_payload(&payload)
+        let payload: Payload = serde_json::from_str(&payload)
             .map_err(|e| IndexError::corrupt(dir, format!("its manifest is unreadable: {e}")))?;
-        if manifest.schema_version != INDEX_SCHEMA_VERSION {
+        if payload.summary.schema_version != INDEX_SCHEMA_VERSION {
             return Err(IndexError::VersionMismatch {
-                found: manifest.schema_version,
+                found: payload.summary.schema_version,
                 expected: INDEX_SCHEMA_VERSION,
             });
         }
-        let this = Self::from_index(index, manifest, Some(dir.to_path_buf()))?;
+        let full = match &payload.sidecar {
+            Some(name) => {
+                if !dir.join(name).is_file() {
+                    return Err(IndexError::corrupt(dir, format!("its file list {name} is missing")));
+                }
+                None
+            }
+            None => Some(Manifest {
+                kref_version: payload.summary.kref_version.clone(),
+                schema_version: payload.summary.schema_version,
+                files: payload.files,
+                dirs: payload.summary.dirs.clone(),
+                extra: payload.summary.extra.clone(),
+            }),
+        };
+        let this = Self::from_index(index, payload.summary, full, payload.sidecar, Some(dir.to_path_buf()))?;
         verify(&this.reader.searcher(), &this.fields).map_err(|d| IndexError::corrupt(dir, d))?;
         Ok(this)
     }
 
-    fn from_index(index: Index, manifest: Manifest, path: Option<PathBuf>) -> Result<Self, IndexError> {
+    fn from_index(
+        index: Index,
+        summary: ManifestSummary,
+        full: Option<Manifest>,
+        sidecar: Option<String>,
+        path: Option<PathBuf>,
+    ) -> Result<Self, IndexError> {
         let shown = path.clone().unwrap_or_else(in_memory_path);
         let fields = Fields::resolve(&index.schema()).map_err(|d| IndexError::corrupt(&shown, d))?;
         register_analyzers(&index);
@@ -410,14 +480,38 @@ impl SearchIndex {
             reader,
             fields,
             analyzers: Analyzers { text: text_analyzer() },
-            manifest,
+            summary,
+            manifest: full.map(std::sync::OnceLock::from).unwrap_or_default(),
+            sidecar,
             path,
         })
     }
 
-    /// What the index was built from, as committed with its documents.
-    pub fn manifest(&self) -> &Manifest {
-        &self.manifest
+    /// What the index was built from, without the per-file stamps: cheap, read at open.
+    pub fn summary(&self) -> &ManifestSummary {
+        &self.summary
+    }
+
+    /// What the index was built from, as committed with its documents, per-file stamps included
+    /// (read from disk on first use: [`IndexError::Corrupt`] if that file is damaged).
+    pub fn manifest(&self) -> Result<&Manifest, IndexError> {
+        if let Some(m) = self.manifest.get() {
+            return Ok(m);
+        }
+        let dir = self.path.clone().unwrap_or_else(in_memory_path);
+        let name = self.sidecar.as_deref().unwrap_or_default();
+        let bytes = fs::read(dir.join(name)).map_err(|e| IndexError::corrupt(&dir, format!("its file list {name} cannot be read: {e}")))?;
+        let files = serde_json::from_slice(&bytes)
+            .map_err(|e| IndexError::corrupt(&dir, format!("its file list {name} is unreadable: {e}")))?;
+        let s = &self.summary;
+        let full = Manifest {
+            kref_version: s.kref_version.clone(),
+            schema_version: s.schema_version,
+            files,
+            dirs: s.dirs.clone(),
+            extra: s.extra.clone(),
+        };
+        Ok(self.manifest.get_or_init(|| full))
     }
 
     /// The directory of an on-disk index; `None` in memory.
@@ -441,10 +535,15 @@ impl SearchIndex {
         for file in files {
             writer.delete_term(Term::from_field_text(self.fields.file, file));
         }
-        write_all(&mut writer, &self.fields, &add, &manifest, &shown)?;
+        let sidecar = write_all(&mut writer, &self.fields, &add, &manifest, &shown, self.path.as_deref())?;
         writer.wait_merging_threads().map_err(|e| write_error(&shown, e))?;
+        if let (Some(dir), Some(name)) = (&self.path, &sidecar) {
+            remove_old_sidecars(dir, name);
+        }
         self.reader.reload().map_err(|e| open_error(&shown, e))?;
-        self.manifest = manifest;
+        self.summary = manifest.summary();
+        self.manifest = std::sync::OnceLock::from(manifest);
+        self.sidecar = sidecar;
         Ok(())
     }
 

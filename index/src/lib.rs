@@ -24,7 +24,7 @@ pub mod tokenizer;
 pub use doc::{BREADCRUMB_SEPARATOR, Doc, DocType, docs_from_note, prior};
 pub use error::IndexError;
 pub use index::{SearchIndex, Update};
-pub use manifest::{FileStamp, Manifest};
+pub use manifest::{FileStamp, Manifest, ManifestSummary};
 pub use schema_docs::{BUILTIN_SCHEMA_FILE, docs_from_schema, schema_file};
 pub use search::{Hit, MAX_LIMIT, Query, SNIPPET_MAX_CHARS, Snippet};
 

@@ -32,13 +32,42 @@ pub struct FileStamp {
 }
 
 impl Manifest {
-    pub(crate) fn to_payload(&self) -> Result<String, serde_json::Error> {
-        serde_json::to_string(self)
+    /// The manifest without its per-file stamps.
+    pub fn summary(&self) -> ManifestSummary {
+        ManifestSummary {
+            kref_version: self.kref_version.clone(),
+            schema_version: self.schema_version,
+            dirs: self.dirs.clone(),
+            extra: self.extra.clone(),
+            file_count: self.files.len() as u64,
+        }
     }
+}
 
-    pub(crate) fn from_payload(payload: &str) -> Result<Manifest, serde_json::Error> {
-        serde_json::from_str(payload)
-    }
+/// What an on-disk index records about itself, without the per-file stamps: cheap to read on
+/// every search even with 100,000 note files (the stamps live in a file of their own, read only
+/// when a refresh needs them).
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
+pub struct ManifestSummary {
+    pub kref_version: String,
+    pub schema_version: u32,
+    pub dirs: BTreeMap<String, i64>,
+    pub extra: BTreeMap<String, String>,
+    /// How many entries `files` has.
+    pub file_count: u64,
+}
+
+/// The commit payload of an on-disk index: the summary and the name of the file holding the
+/// stamps (written before the commit, so a committed payload always names a complete file).
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
+pub(crate) struct Payload {
+    #[serde(flatten)]
+    pub summary: ManifestSummary,
+    /// `files-*.json` in the index folder; `None` with the stamps inline (older layout).
+    pub sidecar: Option<String>,
+    pub files: BTreeMap<String, FileStamp>,
 }
 
 #[cfg(test)]
@@ -51,12 +80,14 @@ mod tests {
         m.files.insert("a.md".into(), FileStamp { hash: "ab".into(), size: 2, mtime: -5 });
         m.dirs.insert("notes".into(), 7);
         m.extra.insert("k".into(), "v".into());
-        let back = Manifest::from_payload(&m.to_payload().unwrap()).unwrap();
-        assert_eq!(back, m);
-        // Fields a future writer adds or an older one lacks do not make the payload unreadable.
-        let old = Manifest::from_payload(r#"{"schema_version":3,"new_field":1}"#).unwrap();
-        assert_eq!(old.schema_version, 3);
-        assert!(old.files.is_empty());
-        assert!(Manifest::from_payload("{oops").is_err());
+        let payload = Payload { summary: m.summary(), sidecar: Some("files-x.json".into()), files: BTreeMap::new() };
+        let text = serde_json::to_string(&payload).unwrap();
+        let back: Payload = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, payload);
+        assert_eq!(back.summary.file_count, 1);
+        let old: Payload = serde_json::from_str(r#"{"schema_version":3,"new_field":1}"#).unwrap();
+        assert_eq!(old.summary.schema_version, 3);
+        assert!(old.files.is_empty() && old.sidecar.is_none());
+        assert!(serde_json::from_str::<Payload>("{oops").is_err());
     }
 }

@@ -63,14 +63,14 @@ fn create_then_open_round_trips_documents_and_manifest() {
     wanted.schema_version = 999; // overwritten by the writer
     let created = SearchIndex::create(&dir, all_docs(), wanted.clone()).unwrap();
     wanted.schema_version = INDEX_SCHEMA_VERSION;
-    assert_eq!(created.manifest(), &wanted);
+    assert_eq!(created.manifest().unwrap(), &wanted);
     assert_eq!(created.doc_count(), all_docs().len() as u64);
     assert_eq!(created.path(), Some(dir.as_path()));
     drop(created);
     assert_eq!(siblings(&dir), ["index"]);
 
     let opened = SearchIndex::open(&dir).unwrap();
-    assert_eq!(opened.manifest(), &wanted);
+    assert_eq!(opened.manifest().unwrap(), &wanted);
     assert_eq!(opened.doc_count(), all_docs().len() as u64);
     let hits = search(&opened, "StatefulSet");
     assert_eq!(hits[0].title, "StatefulSet");
@@ -100,7 +100,7 @@ fn update_replaces_changed_files_and_persists_the_manifest() {
     let hits = search(&index, "exits");
     assert_eq!(titles(&hits), ["CrashLoopBackOff"]);
     assert!(hits[0].snippet.text.contains("exits"), "{:?}", hits[0].snippet);
-    assert_eq!(index.manifest().files[user].hash, "v2");
+    assert_eq!(index.manifest().unwrap().files[user].hash, "v2");
 
     index
         .update(Update {
@@ -113,7 +113,7 @@ fn update_replaces_changed_files_and_persists_the_manifest() {
     drop(index);
 
     let reopened = SearchIndex::open(&dir).unwrap();
-    assert_eq!(reopened.manifest().files[user].hash, "v2");
+    assert_eq!(reopened.manifest().unwrap().files[user].hash, "v2");
     assert!(search(&reopened, "concurrencyPolicy").is_empty());
     assert!(search(&reopened, "drained").is_empty());
     assert_eq!(search(&reopened, "CrashLoopBackOff").len(), 1);
@@ -201,7 +201,7 @@ fn another_schema_version_is_a_mismatch() {
     }
     // A rebuild fixes it.
     drop(SearchIndex::create(&dir, all_docs(), manifest).unwrap());
-    assert_eq!(SearchIndex::open(&dir).unwrap().manifest().schema_version, INDEX_SCHEMA_VERSION);
+    assert_eq!(SearchIndex::open(&dir).unwrap().manifest().unwrap().schema_version, INDEX_SCHEMA_VERSION);
 }
 
 #[test]
@@ -238,7 +238,7 @@ fn create_replaces_an_existing_or_corrupt_index() {
     let only_user = docs_of("u.md", Origin::User, "# Only\n\nfresh content\n");
     let fresh = SearchIndex::create(&dir, only_user.clone(), manifest_with("u.md", "new")).unwrap();
     assert_eq!(fresh.doc_count(), 1);
-    assert_eq!(fresh.manifest().files["u.md"].hash, "new");
+    assert_eq!(fresh.manifest().unwrap().files["u.md"].hash, "new");
     assert!(!search(&reader, "StatefulSet").is_empty(), "the old reader keeps working");
     drop(reader);
     assert_eq!(siblings(&dir), ["index"]);

@@ -261,8 +261,8 @@ fn in_memory_update_replaces_a_files_documents() {
     assert!(search(&index, "CrashLoopBackOff").is_empty());
     assert_eq!(titles(&search(&index, "evicted")), ["Evictions"]);
     assert_eq!(index.doc_count(), before - 2 + 1);
-    assert_eq!(index.manifest().extra.get("round").map(String::as_str), Some("2"));
-    assert_eq!(index.manifest().schema_version, kref_index::INDEX_SCHEMA_VERSION);
+    assert_eq!(index.manifest().unwrap().extra.get("round").map(String::as_str), Some("2"));
+    assert_eq!(index.manifest().unwrap().schema_version, kref_index::INDEX_SCHEMA_VERSION);
 
     index
         .update(Update {

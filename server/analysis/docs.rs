@@ -465,11 +465,7 @@ pub fn code_list<S: AsRef<str>>(items: &[S]) -> String {
 /// The first sentence of a text, on one line, cut to about `max` characters.
 pub fn summary(text: &str, max: usize) -> String {
     let line = one_line(text.split("\n\n").next().unwrap_or_default());
-    let mut end = line.len();
-    for (i, _) in line.match_indices(". ") {
-        end = i + 1;
-        break;
-    }
+    let end = line.find(". ").map_or(line.len(), |i| i + 1);
     let first = &line[..end];
     if first.chars().count() <= max {
         return first.to_string();

@@ -36,8 +36,11 @@ pub struct Knowledge {
     entries: HashMap<String, Vec<NoteEntry>>,
     /// Answers of [`Knowledge::related`], by query and kind: hover asks the same few questions
     /// over and over.
-    related: Mutex<HashMap<(String, Option<String>, usize), Vec<Related>>>,
+    related: Mutex<HashMap<RelatedKey, Vec<Related>>>,
 }
+
+/// A [`Knowledge::related`] question: query, kind, limit.
+type RelatedKey = (String, Option<String>, usize);
 
 /// A note section found for a subject, for "See also" lines.
 #[derive(Debug, Clone, PartialEq, Eq)]

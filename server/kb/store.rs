@@ -154,7 +154,7 @@ pub fn open_index(
         None
     } else {
         match SearchIndex::open(&dir) {
-            Ok(index) if index.manifest().kref_version == KREF_VERSION => Some(index),
+            Ok(index) if index.summary().kref_version == KREF_VERSION => Some(index),
             Ok(_) => {
                 report.rebuilt = Some("it was built by another version of kref".into());
                 None
@@ -235,6 +235,7 @@ fn build(
         progress.advance();
     }
     progress.finish();
+    stamp_summary(&mut manifest, &fixed);
     report.added = manifest.files.len();
     report.files = manifest.files.len();
     let written = std::fs::create_dir_all(dir.parent().unwrap_or(dir))
@@ -257,8 +258,32 @@ fn build(
 
 /// Does a quick look say nothing changed? (Only for large note sets: smaller ones are always
 /// checked file by file.)
-fn folders_unchanged(manifest: &Manifest) -> bool {
-    manifest.dirs.iter().all(|(dir, time)| dir_mtime(Path::new(dir)) == Some(*time))
+fn folders_unchanged(dirs: &BTreeMap<String, i64>) -> bool {
+    dirs.iter().all(|(dir, time)| dir_mtime(Path::new(dir)) == Some(*time))
+}
+
+/// Manifest keys of the summary read on every search.
+const FIXED_KEY: &str = "fixed_sources";
+const USER_FILES_KEY: &str = "user_files";
+
+/// One hash over the stamps of every fixed source: equal means no built-in note, schema or
+/// import changed.
+fn fixed_digest(fixed: &[Fixed]) -> String {
+    let mut hasher = blake3::Hasher::new();
+    for f in fixed {
+        hasher.update(f.key.as_bytes());
+        hasher.update(&[0]);
+        hasher.update(f.stamp.hash.as_bytes());
+        hasher.update(&[0]);
+    }
+    hasher.finalize().to_hex()[..32].to_string()
+}
+
+/// Records what the quick check of the next search compares.
+fn stamp_summary(manifest: &mut Manifest, fixed: &[Fixed]) {
+    let user = manifest.files.keys().filter(|k| !is_fixed_key(k)).count();
+    manifest.extra.insert(FIXED_KEY.to_string(), fixed_digest(fixed));
+    manifest.extra.insert(USER_FILES_KEY.to_string(), user.to_string());
 }
 
 fn refresh(
@@ -270,16 +295,25 @@ fn refresh(
     progress: &dyn Progress,
     mut report: Report,
 ) -> Result<(SearchIndex, Report)> {
-    let old = index.manifest().clone();
-    let user_files = old.files.keys().filter(|k| !is_fixed_key(k)).count();
     let fixed = fixed_sources(cache);
-    let builtin_same = fixed.iter().all(|s| old.files.get(&s.key) == Some(&s.stamp))
-        && old.files.keys().filter(|k| is_fixed_key(k)).count() == fixed.len();
-    if mode == Refresh::Quick && builtin_same && user_files > FULL_CHECK_MAX_FILES && folders_unchanged(&old)
+    let digest = fixed_digest(&fixed);
+    let summary = index.summary();
+    let user_files: usize = summary.extra.get(USER_FILES_KEY).and_then(|n| n.parse().ok()).unwrap_or(0);
+    if mode == Refresh::Quick
+        && summary.extra.get(FIXED_KEY) == Some(&digest)
+        && user_files > FULL_CHECK_MAX_FILES
+        && folders_unchanged(&summary.dirs)
     {
-        report.files = old.files.len();
+        report.files = usize::try_from(summary.file_count).unwrap_or(usize::MAX);
         return Ok((index, report));
     }
+    let old = match index.manifest() {
+        Ok(m) => m.clone(),
+        Err(e) => {
+            report.rebuilt = Some(format!("it could not be read ({e})"));
+            return build(cache, dir, notes, progress, report);
+        }
+    };
     let walk = walk_notes(notes);
     report.warnings.extend(walk.problems.iter().cloned());
     let mut manifest = manifest_base();

@@ -12,7 +12,7 @@ use tower_lsp_server::ls_types::{Position, PositionEncodingKind, Range};
 /// Picks the encoding: UTF-8 when the client lists it, else UTF-16 (the protocol's default).
 pub fn negotiate(offered: Option<&[PositionEncodingKind]>) -> Encoding {
     match offered {
-        Some(list) if list.iter().any(|k| *k == PositionEncodingKind::UTF8) => Encoding::Utf8,
+        Some(list) if list.contains(&PositionEncodingKind::UTF8) => Encoding::Utf8,
         _ => Encoding::Utf16,
     }
 }

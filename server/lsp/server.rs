@@ -102,9 +102,8 @@ impl Backend {
         snapshot
     }
 
-    /// Runs `f` on the parsed document and the knowledge off the message loop. A panic is caught,
-    /// logged and answered with an internal error; an answer for a version that has since changed
-    /// is dropped with `ContentModified`.
+    /// Runs `f` on the parsed document and the knowledge off the message loop (see
+    /// [`Backend::off_loop`]).
     async fn analyze<T, F>(&self, method: &'static str, snapshot: Snapshot, f: F) -> Result<Option<T>>
     where
         T: Send + 'static,
@@ -113,27 +112,27 @@ impl Backend {
         let Some(current) = self.current().await else { return Ok(None) };
         let knowledge = current.loaded.knowledge.clone();
         let (encoding, flags) = (self.encoding(), self.flags());
-        let docs_snapshot = snapshot.clone();
-        let answer = tokio::task::spawn_blocking(move || {
-            std::panic::catch_unwind(AssertUnwindSafe(|| {
-                let file = docs_snapshot.file();
-                f(&file, &knowledge, encoding, flags)
-            }))
-        })
-        .await;
+        let for_work = snapshot.clone();
+        self.off_loop(method, Some(&snapshot), move || f(&for_work.file(), &knowledge, encoding, flags)).await
+    }
+
+    /// Runs `f` on the blocking pool. A panic is caught, logged and answered with an internal
+    /// error; an answer about a document version that has changed meanwhile is dropped with
+    /// `ContentModified`.
+    async fn off_loop<T, F>(&self, method: &'static str, snapshot: Option<&Snapshot>, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> T + Send + 'static,
+    {
+        let answer = tokio::task::spawn_blocking(move || std::panic::catch_unwind(AssertUnwindSafe(f))).await;
         match answer {
-            Ok(Ok(value)) => {
-                if self.shared.docs.is_current(&snapshot) {
-                    Ok(value)
-                } else {
-                    tracing::debug!("{method}: {} changed while answering; dropped", snapshot.uri);
-                    Err(Error {
-                        code: ErrorCode::ContentModified,
-                        message: "the document changed".into(),
-                        data: None,
-                    })
+            Ok(Ok(value)) => match snapshot {
+                Some(s) if !self.shared.docs.is_current(s) => {
+                    tracing::debug!("{method}: {} changed while answering; dropped", s.uri);
+                    Err(Error { code: ErrorCode::ContentModified, message: "the document changed".into(), data: None })
                 }
-            }
+                _ => Ok(value),
+            },
             Ok(Err(panic)) => Err(internal_error(method, &panic_message(&panic))),
             Err(join) => Err(internal_error(method, &join.to_string())),
         }
@@ -163,18 +162,12 @@ impl Backend {
         let Some(index) = current.loaded.knowledge.search.clone() else {
             return Err(internal_error("kref/search", "the search index is missing"));
         };
-        let outcome = tokio::task::spawn_blocking(move || {
-            std::panic::catch_unwind(AssertUnwindSafe(|| {
+        let outcome = self
+            .off_loop("kref/search", None, move || {
                 index.search(&query).map(|hits| crate::cli::search::hits_json(&query.text, &hits))
-            }))
-        })
-        .await;
-        match outcome {
-            Ok(Ok(Ok(json))) => Ok(json),
-            Ok(Ok(Err(e))) => Err(internal_error("kref/search", &e.to_string())),
-            Ok(Err(panic)) => Err(internal_error("kref/search", &panic_message(&panic))),
-            Err(join) => Err(internal_error("kref/search", &join.to_string())),
-        }
+            })
+            .await?;
+        outcome.map_err(|e| internal_error("kref/search", &e.to_string()))
     }
 
     /// `kref/show`: a whole note section as `kref show --json` prints it, or `null`.
@@ -414,6 +407,12 @@ impl LanguageServer for Backend {
         let doc = params.text_document;
         let changed = self.shared.docs.open(doc.uri.as_str(), doc.version, doc.text);
         self.report_change(doc.uri.as_str(), changed);
+        // Parse now, so the first hover does not wait for it.
+        if let Some(snapshot) = self.shared.docs.snapshot(doc.uri.as_str())
+            && snapshot.analyzable()
+        {
+            tokio::task::spawn_blocking(move || drop(snapshot.file()));
+        }
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -490,26 +489,26 @@ impl LanguageServer for Backend {
         let Some(current) = self.current().await else { return Ok(item) };
         let knowledge = current.loaded.knowledge.clone();
         let fallback = item.clone();
-        let resolved = tokio::task::spawn_blocking(move || {
-            std::panic::catch_unwind(AssertUnwindSafe(|| convert::resolve_item(item, &knowledge)))
-        })
-        .await;
-        match resolved {
-            Ok(Ok(item)) => Ok(item),
-            Ok(Err(panic)) => {
-                let _ = internal_error("completionItem/resolve", &panic_message(&panic));
-                Ok(fallback)
-            }
-            Err(e) => {
-                let _ = internal_error("completionItem/resolve", &e.to_string());
-                Ok(fallback)
-            }
-        }
+        // An item without its documentation is still an item: errors were logged.
+        let resolved = self.off_loop("completionItem/resolve", None, move || convert::resolve_item(item, &knowledge)).await;
+        Ok(resolved.unwrap_or(fallback))
     }
 
     async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
         let uri = params.text_document.uri;
         let Some(snapshot) = self.snapshot(&uri, "documentSymbol") else { return Ok(None) };
+        if !snapshot.analyzable() {
+            // Too large to parse on the request path: an outline from the lines alone.
+            let text = snapshot.text.clone();
+            let flags = self.flags();
+            let encoding = self.encoding();
+            return self.off_loop("textDocument/documentSymbol", Some(&snapshot), move || {
+                let symbols = analysis::symbols::outline_by_lines(&text);
+                let index = kref_yaml::LineIndex::new(&text);
+                Some(convert::document_symbols(symbols, &uri, &index, encoding, flags))
+            })
+            .await;
+        }
         self.analyze("textDocument/documentSymbol", snapshot, move |file, _, encoding, flags| {
             let symbols = analysis::document_symbols(file);
             Some(convert::document_symbols(symbols, &uri, file.line_index(), encoding, flags))

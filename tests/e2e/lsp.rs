@@ -52,7 +52,13 @@ fn at(uri: &str, line: u32, character: u32) -> Value {
 }
 
 /// Asks for a hover until `pred` holds (the knowledge base reloads in the background).
-fn hover_until(client: &mut LspClient, uri: &str, line: u32, col: u32, pred: impl Fn(&str) -> bool) -> String {
+fn hover_until(
+    client: &mut LspClient,
+    uri: &str,
+    line: u32,
+    col: u32,
+    pred: impl Fn(&str) -> bool,
+) -> String {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let text = hover_text(&client.hover(uri, line, col));
@@ -174,7 +180,10 @@ fn changed_notes_setting_reloads_without_a_restart() {
     client.open(URI, DEPLOYMENT);
     let before = hover_text(&client.hover(URI, 6, 4));
     assert!(!before.contains("your notes"), "{before}");
-    client.notify("workspace/didChangeConfiguration", json!({"settings": {"kref": {"notes": [fixture_notes()]}}}));
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"kref": {"notes": [fixture_notes()]}}}),
+    );
     let after = hover_until(&mut client, URI, 6, 4, |t| t.contains("your notes"));
     assert!(after.contains("keep RollingUpdate with maxUnavailable 0"), "{after}");
     // Settings of another tool change nothing.
@@ -210,7 +219,17 @@ fn search_show_and_explain_requests() {
     assert!(!results.is_empty() && results.len() <= 3, "{search}");
     assert!(results.iter().all(|r| r["source"] == "user"), "{search}");
     // The same as the command line.
-    let cli = env.run(&["search", "backup jobs", "-n", "3", "--source", "user", "--json", "--notes", &fixture_notes()]);
+    let cli = env.run(&[
+        "search",
+        "backup jobs",
+        "-n",
+        "3",
+        "--source",
+        "user",
+        "--json",
+        "--notes",
+        &fixture_notes(),
+    ]);
     assert_eq!(cli.code, 0, "{}", cli.stderr);
     let mut cli_json = cli.json();
     let mut lsp_json = search.clone();
@@ -221,12 +240,14 @@ fn search_show_and_explain_requests() {
     }
     assert_eq!(lsp_json, cli_json);
 
-    let command = client.request("workspace/executeCommand", json!({"command": "kref.search", "arguments": ["maxSurge"]}));
+    let command = client
+        .request("workspace/executeCommand", json!({"command": "kref.search", "arguments": ["maxSurge"]}));
     assert!(!command["results"].as_array().unwrap().is_empty(), "{command}");
 
     let id = results[0]["id"].as_str().unwrap();
+    // An entry's id shows the section it sits in.
     let section = client.request("kref/show", json!({"id": id}));
-    assert_eq!(section["id"], id);
+    assert!(section["markdown"].as_str().unwrap().contains("backup jobs"), "{section}");
     let cli = env.run(&["show", id, "--json", "--notes", &fixture_notes()]);
     assert_eq!(section, cli.json());
     assert_eq!(client.request("kref/show", json!({"id": "no such section anywhere"})), Value::Null);
@@ -288,13 +309,15 @@ fn bad_requests_get_errors_or_nothing_and_the_next_one_works() {
     let unknown = client.request_raw("kref/doesNotExist", json!({}));
     assert_eq!(unknown["error"]["code"], -32601, "{unknown}");
     // Wrong parameter types: invalid params.
-    let wrong = client.request_raw("textDocument/hover", json!({"textDocument": {"uri": 5}, "position": "here"}));
+    let wrong =
+        client.request_raw("textDocument/hover", json!({"textDocument": {"uri": 5}, "position": "here"}));
     assert_eq!(wrong["error"]["code"], -32602, "{wrong}");
     let wrong = client.request_raw("kref/search", json!({"query": ["not", "text"]}));
     assert_eq!(wrong["error"]["code"], -32602, "{wrong}");
     let wrong = client.request_raw("kref/search", json!({"query": "x", "source": "internet"}));
     assert_eq!(wrong["error"]["code"], -32602, "{wrong}");
-    let wrong = client.request_raw("workspace/executeCommand", json!({"command": "kref.format", "arguments": []}));
+    let wrong =
+        client.request_raw("workspace/executeCommand", json!({"command": "kref.format", "arguments": []}));
     assert_eq!(wrong["error"]["code"], -32602, "{wrong}");
     // Unopened documents: nothing.
     let other = "file:///work/never-opened.yaml";
@@ -307,7 +330,10 @@ fn bad_requests_get_errors_or_nothing_and_the_next_one_works() {
     assert_eq!(client.hover(URI, 9999, 9999), Value::Null);
     let _ = client.completion(URI, 9999, 0);
     // A change to an unopened document, a malformed notification: ignored.
-    client.notify("textDocument/didChange", json!({"textDocument": {"uri": other, "version": 2}, "contentChanges": [{"text": "x"}]}));
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": other, "version": 2}, "contentChanges": [{"text": "x"}]}),
+    );
     client.notify("textDocument/didOpen", json!({"textDocument": "nonsense"}));
     // And the server still answers.
     assert!(hover_text(&client.hover(URI, 6, 4)).starts_with("**Deployment.spec.strategy**"));
@@ -350,6 +376,12 @@ fn hostile_documents_do_not_hang_or_crash_the_server() {
     let uri = "file:///work/big.yaml";
     let started = Instant::now();
     client.open(uri, &big);
+    // The editor's log says why hover and completion are off for it.
+    let message = client.wait_notification("window/logMessage", |p| {
+        p["message"].as_str().is_some_and(|m| m.contains("big.yaml") && m.contains("limit"))
+    });
+    assert_eq!(message["type"], 2, "a warning: {message}");
+    client.discard("window/logMessage");
     assert_eq!(client.hover(uri, 6, 4), Value::Null);
     assert_eq!(client.completion(uri, 20, 21), Value::Null);
     client.notify(

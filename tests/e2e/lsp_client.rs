@@ -1,7 +1,7 @@
 //! A small JSON-RPC client that drives the real `kref lsp` over stdio. It fails the test when the
 //! server sent a message nobody read, or when a reply does not come in time.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};

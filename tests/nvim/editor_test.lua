@@ -304,30 +304,48 @@ local function full()
     report.search = kref_search('rolling update')
   end)
 
-  step('search user notes', function()
-    -- The `notes` option reaches the server, and `source:` narrows a search.
-    report.search_user = kref_search('rolling update source:user')
-  end)
-
-  step('open built-in note', function()
+  --- Jumps to the first quickfix entry that `accept`s, and records the buffer it shows.
+  local function open_result(accept)
     local index
     for i, item in ipairs((report.search and report.search.items) or {}) do
-      if item.bufname:match('^kref://note/') then
+      if accept(item) then
         index = i
         break
       end
     end
-    assert(index, 'no built-in note among the search results')
+    if not index then
+      return nil
+    end
     vim.cmd('cc ' .. index)
     local bufnr = vim.api.nvim_get_current_buf()
-    report.note = {
+    return {
       bufname = vim.api.nvim_buf_get_name(bufnr),
       filetype = vim.bo[bufnr].filetype,
       modifiable = vim.bo[bufnr].modifiable,
       buftype = vim.bo[bufnr].buftype,
       lines = vim.api.nvim_buf_get_lines(bufnr, 0, 60, false),
     }
+  end
+
+  step('open built-in note', function()
+    -- A built-in note section (from kref/show), not a schema result.
+    report.note = open_result(function(item)
+      return item.bufname:match('^kref://note/') ~= nil and item.module ~= 'kref:schema'
+    end)
+    assert(report.note, 'no built-in note among the search results')
   end)
+
+  step('open schema result', function()
+    report.schema_note = open_result(function(item)
+      return item.module == 'kref:schema'
+    end)
+  end)
+
+  step('search user notes', function()
+    -- The `notes` option reaches the server, and `source:` narrows a search.
+    report.search_user = kref_search('rolling update source:user')
+  end)
+
 
   step('explain', function()
     vim.cmd('cclose')

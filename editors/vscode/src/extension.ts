@@ -28,6 +28,7 @@ import {
   parseSearchResult,
   parseVirtualUri,
   SCHEME,
+  hitMarkdown,
   SearchHit,
   ShowResult,
   toPickItems,
@@ -84,6 +85,8 @@ class KrefExtension implements vscode.TextDocumentContentProvider {
   /** After a failed automatic start, typing in manifests does not retry until settings change. */
   private autoStartBlocked = false;
   private readonly explanations = new Map<string, string>();
+  /** Search results by id, for results that `kref/show` has no section for (bounded). */
+  private readonly hits = new Map<string, SearchHit>();
   private explainCounter = 0;
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
@@ -328,6 +331,13 @@ class KrefExtension implements vscode.TextDocumentContentProvider {
       void vscode.window.showErrorMessage(`kref: search failed: ${errorText(err)}`);
       return;
     }
+    for (const hit of result.results) {
+      this.hits.delete(hit.id);
+      this.hits.set(hit.id, hit);
+    }
+    while (this.hits.size > 2000) {
+      this.hits.delete(this.hits.keys().next().value as string);
+    }
     if (result.results.length === 0) {
       const again = await vscode.window.showInformationMessage(
         `kref: nothing found for “${params.query}”.`,
@@ -455,6 +465,11 @@ class KrefExtension implements vscode.TextDocumentContentProvider {
         }
         try {
           const show = await client.sendRequest<ShowResult | null>('kref/show', { id: doc.id });
+          const hit = this.hits.get(doc.id);
+          if ((!show || typeof show.markdown !== 'string') && hit) {
+            // Schema results have no note section: show what the search said.
+            return hitMarkdown(hit);
+          }
           if (!show || typeof show.markdown !== 'string') {
             return `# Not found\n\nkref has no note with id \`${doc.id}\` (was the index rebuilt?).\n`;
           }

@@ -56,6 +56,9 @@ local state = {
   buffers = {},
   --- client ids we are stopping on purpose (no "exited" warning)
   stopping = {},
+  --- search results by id (the latest searches), for results kref/show has no section for
+  hits = {},
+  hit_count = 0,
   --- warnings already shown, so automatic starts do not repeat them
   warned = {},
   setup_done = false,
@@ -322,7 +325,7 @@ local function search_client()
   for root, id in pairs(state.clients) do
     local c = vim.lsp.get_client_by_id(id)
     if c and not client_is_stopped(c) then
-      if cwd:sub(1, #root) == root then
+      if cwd == root or cwd:sub(1, #root + 1) == root .. '/' then
         return c
       end
       any = any or c
@@ -395,7 +398,7 @@ function M.parse_query(text)
       params.kind = value
     elseif key == 'source' and (value == 'builtin' or value == 'user') then
       params.source = value
-    elseif key == 'limit' and tonumber(value) then
+    elseif key == 'limit' and value:match('^%d+$') and tonumber(value) > 0 then
       params.limit = tonumber(value)
     else
       table.insert(words, token)
@@ -403,6 +406,19 @@ function M.parse_query(text)
   end
   params.query = table.concat(words, ' ')
   return params
+end
+
+--- Keeps search results by id (bounded), so a note buffer can fall back on what search said.
+local function remember_hits(results)
+  if state.hit_count > 2000 then
+    state.hits, state.hit_count = {}, 0
+  end
+  for _, hit in ipairs(results or {}) do
+    if type(hit) == 'table' and type(hit.id) == 'string' then
+      state.hits[hit.id] = hit
+      state.hit_count = state.hit_count + 1
+    end
+  end
 end
 
 --- :KrefSearch {query}: results into the quickfix list (and its window).
@@ -425,6 +441,9 @@ function M.search(query)
       if rpc_err then
         notify('kref: search failed: ' .. (rpc_err.message or vim.inspect(rpc_err)), levels.ERROR)
         return
+      end
+      if not is_null(result) then
+        remember_hits(result.results)
       end
       local items = util.search_to_qf_items(is_null(result) and {} or result)
       vim.fn.setqflist({}, ' ', {
@@ -510,6 +529,9 @@ function M.read_note(bufnr, name)
     local show, failure = request_sync(client, 'kref/show', { id = id }, state.config.timeout_ms)
     if failure then
       lines = { '# Could not load this note', '', 'kref/show failed: ' .. failure }
+    elseif (is_null(show) or type(show.markdown) ~= 'string') and state.hits[id] then
+      -- Schema results have no note section: show what the search said.
+      lines = util.hit_to_lines(state.hits[id])
     elseif is_null(show) or type(show.markdown) ~= 'string' then
       lines = { '# Not found', '', 'kref has no note with id `' .. id .. '` (was the index rebuilt?).' }
     else

@@ -95,9 +95,15 @@ M.BUILTIN_PREFIX = 'builtin:'
 --- Buffer names of built-in notes: `kref://note/<id>` (filled from `kref/show` when read).
 M.NOTE_SCHEME = 'kref://note/'
 
---- True when a search hit lives in the embedded corpus (not a file on disk).
-function M.is_builtin(hit)
-  return type(hit.path) ~= 'string' or hit.path == '' or hit.path:sub(1, #M.BUILTIN_PREFIX) == M.BUILTIN_PREFIX
+--- True for an absolute file path (`/…`, `C:\…`, `\\server\…`), as user notes have. Built-in
+--- notes have `builtin:<rel path>`, schema results `schema:builtin` and the like.
+function M.is_real_path(path)
+  return type(path) == 'string' and (path:match('^/') or path:match('^%a:[/\\]') or path:match('^\\\\')) ~= nil
+end
+
+--- True when a search hit is not a file on disk: it is opened through `kref/show`.
+function M.is_virtual(hit)
+  return not M.is_real_path(hit.path)
 end
 
 --- The buffer name that shows a built-in note.
@@ -131,14 +137,18 @@ function M.search_to_qf_items(result)
         text = text .. ': ' .. snippet
       end
       local item = { text = text, valid = 1, user_data = { id = hit.id } }
-      if M.is_builtin(hit) then
+      if M.is_virtual(hit) then
         item.filename = M.note_bufname(hit.id)
         item.lnum = 1
-        local rel = type(hit.path) == 'string' and hit.path:sub(#M.BUILTIN_PREFIX + 1) or ''
-        item.module = 'kref:' .. (rel ~= '' and rel or hit.id)
+        local path = type(hit.path) == 'string' and hit.path or ''
+        if path:sub(1, #M.BUILTIN_PREFIX) == M.BUILTIN_PREFIX then
+          item.module = 'kref:' .. path:sub(#M.BUILTIN_PREFIX + 1)
+        else
+          item.module = 'kref:' .. (type(hit.type) == 'string' and hit.type or 'note')
+        end
       else
         item.filename = hit.path
-        item.lnum = tonumber(hit.line) or 1
+        item.lnum = math.max(1, tonumber(hit.line) or 1)
         item.col = 1
       end
       table.insert(items, item)
@@ -169,6 +179,38 @@ function M.show_to_lines(show)
     lines,
     string.format('*%s%s, lines %s-%s (read-only, from kref)*', crumb, where, tostring(show.line_start or '?'), tostring(show.line_end or '?'))
   )
+  return lines
+end
+
+--- The field or kind a schema result is about: `schema:field:Deployment.spec.strategy` gives
+--- `Deployment.spec.strategy`; nil for other ids.
+function M.schema_subject(id)
+  return type(id) == 'string' and id:match('^schema:%a+:(.+)$') or nil
+end
+
+--- Lines shown for a search result that `kref/show` has no section for (schema results): what the
+--- search said, and where to read more.
+function M.hit_to_lines(hit)
+  local lines = { '# ' .. (hit.title or hit.id) }
+  if type(hit.breadcrumb) == 'string' and hit.breadcrumb ~= '' and hit.breadcrumb ~= hit.title then
+    table.insert(lines, '')
+    table.insert(lines, '*' .. hit.breadcrumb .. '*')
+  end
+  if type(hit.snippet) == 'string' and hit.snippet ~= '' then
+    table.insert(lines, '')
+    for line in (hit.snippet .. '\n'):gmatch('(.-)\r?\n') do
+      table.insert(lines, line)
+    end
+  end
+  table.insert(lines, '')
+  table.insert(lines, '---')
+  local subject = M.schema_subject(hit.id)
+  if subject then
+    table.insert(lines, string.format('From the Kubernetes API schema. The whole field: `kref explain %s` in a terminal,', subject))
+    table.insert(lines, 'or :KrefExplain on the field in a manifest.')
+  else
+    table.insert(lines, 'kref has no note text for this result (id `' .. tostring(hit.id) .. '`).')
+  end
   return lines
 end
 

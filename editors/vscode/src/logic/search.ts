@@ -113,12 +113,29 @@ function baseName(p: string): string {
   return parts[parts.length - 1] || p;
 }
 
-/** Where a hit is shown, in words: `built-in · workloads/deployment.md` or `notes · quota.md:12`. */
+/**
+ * True for an absolute file path (`/…`, `C:\…`, `\\server\…`), as user notes have. Built-in notes
+ * have `builtin:<rel path>`, schema results `schema:builtin` and the like: those are opened
+ * through `kref/show`.
+ */
+export function isRealPath(path: unknown): boolean {
+  return typeof path === 'string' && (/^\//.test(path) || /^[A-Za-z]:[\\/]/.test(path) || /^\\\\/.test(path));
+}
+
+/** The field or kind a schema result is about: `schema:field:Deployment.spec.strategy` → `Deployment.spec.strategy`. */
+export function schemaSubject(id: string): string | undefined {
+  return /^schema:[A-Za-z]+:(.+)$/.exec(id)?.[1];
+}
+
+/** Where a hit is shown, in words: `built-in · workloads/deployment.md`, `schema` or `notes · quota.md:12`. */
 export function hitOrigin(hit: SearchHit): string {
+  if (isRealPath(hit.path)) {
+    return `notes · ${baseName(hit.path)}:${hit.line}`;
+  }
   if (hit.path.startsWith(BUILTIN_PREFIX)) {
     return `built-in · ${hit.path.slice(BUILTIN_PREFIX.length)}`;
   }
-  return `notes · ${baseName(hit.path)}:${hit.line}`;
+  return hit.type === 'schema' ? 'Kubernetes API schema' : `kref · ${hit.path}`;
 }
 
 export interface SearchPickItem {
@@ -146,7 +163,7 @@ export function toPickItems(result: SearchResult): SearchPickItem[] {
 export type NoteTarget = { kind: 'file'; path: string; line: number } | { kind: 'builtin'; id: string; title: string };
 
 export function noteTarget(hit: Pick<SearchHit, 'id' | 'path' | 'line' | 'title' | 'source'>): NoteTarget {
-  if (hit.path.startsWith(BUILTIN_PREFIX) || hit.path === '') {
+  if (!isRealPath(hit.path)) {
     return { kind: 'builtin', id: hit.id, title: hit.title };
   }
   return { kind: 'file', path: hit.path, line: Math.max(0, (hit.line || 1) - 1) };
@@ -212,5 +229,30 @@ export function noteMarkdown(show: ShowResult): string {
   const where = show.path.startsWith(BUILTIN_PREFIX) ? `built-in note \`${show.path.slice(BUILTIN_PREFIX.length)}\`` : `\`${show.path}\``;
   const crumb = show.breadcrumb ? `${show.breadcrumb}; ` : '';
   lines.push(`*${crumb}${where}, lines ${show.line_start}–${show.line_end} (read-only, from kref)*`, '');
+  return lines.join('\n');
+}
+
+/**
+ * The Markdown shown for a result that `kref/show` has no section for (schema results): what the
+ * search said, and where to read more.
+ */
+export function hitMarkdown(hit: SearchHit): string {
+  const lines = [`# ${hit.title || hit.id}`, ''];
+  if (hit.breadcrumb && hit.breadcrumb !== hit.title) {
+    lines.push(`*${hit.breadcrumb}*`, '');
+  }
+  if (hit.snippet) {
+    lines.push(hit.snippet.trim(), '');
+  }
+  lines.push('---', '');
+  const subject = schemaSubject(hit.id);
+  if (subject) {
+    lines.push(
+      `From the Kubernetes API schema. The whole field: \`kref explain ${subject}\` in a terminal, or *kref: Explain field at cursor* on the field in a manifest.`,
+    );
+  } else {
+    lines.push(`kref has no note text for this result (id \`${hit.id}\`).`);
+  }
+  lines.push('');
   return lines.join('\n');
 }

@@ -5,7 +5,9 @@ import { describe, it } from 'node:test';
 
 import {
   explainUri,
+  hitMarkdown,
   hitOrigin,
+  isRealPath,
   noteMarkdown,
   noteTarget,
   noteUri,
@@ -14,6 +16,7 @@ import {
   parseSearchResult,
   parseVirtualUri,
   safeFileName,
+  schemaSubject,
   SearchHit,
   toPickItems,
 } from '../logic/search';
@@ -103,6 +106,22 @@ describe('noteTarget', () => {
     const h = hit({});
     assert.deepEqual(noteTarget(h), { kind: 'builtin', id: h.id, title: h.title });
   });
+
+  it('opens schema results (and anything that is not an absolute path) by id', () => {
+    const h = hit({ type: 'schema', id: 'schema:field:Deployment.spec.strategy', path: 'schema:builtin', line: 0 });
+    assert.deepEqual(noteTarget(h), { kind: 'builtin', id: h.id, title: h.title });
+    assert.equal(noteTarget(hit({ path: 'notes/relative.md' })).kind, 'builtin');
+  });
+
+  it('knows absolute paths on every platform', () => {
+    assert.equal(isRealPath('/home/a/n.md'), true);
+    assert.equal(isRealPath('C:\\notes\\n.md'), true);
+    assert.equal(isRealPath('c:/notes/n.md'), true);
+    assert.equal(isRealPath('\\\\server\\share\\n.md'), true);
+    assert.equal(isRealPath('builtin:workloads/pod.md'), false);
+    assert.equal(isRealPath('schema:builtin'), false);
+    assert.equal(isRealPath(undefined), false);
+  });
 });
 
 describe('virtual documents', () => {
@@ -145,6 +164,34 @@ describe('virtual documents', () => {
     assert.match(md, /built-in note `workloads\/deployment\.md`, lines 18–40/);
     const withHeading = noteMarkdown({ ...JSON.parse('{}'), title: 't', breadcrumb: '', path: '/n/a.md', line_start: 1, line_end: 2, markdown: '## Own heading\ntext' });
     assert.match(withHeading, /^## Own heading\ntext\n/);
+  });
+});
+
+describe('schema results', () => {
+  const schemaHit = hit({
+    type: 'schema',
+    id: 'schema:field:Deployment.spec.strategy.rollingUpdate',
+    title: 'Deployment.spec.strategy.rollingUpdate',
+    breadcrumb: 'Deployment › RollingUpdateDeployment',
+    path: 'schema:builtin',
+    line: 0,
+    snippet: 'Rolling update config params.',
+  });
+
+  it('names their subject', () => {
+    assert.equal(schemaSubject(schemaHit.id), 'Deployment.spec.strategy.rollingUpdate');
+    assert.equal(schemaSubject('section:x'), undefined);
+  });
+
+  it('are described from the search result', () => {
+    const md = hitMarkdown(schemaHit);
+    assert.match(md, /^# Deployment\.spec\.strategy\.rollingUpdate\n\n\*Deployment › RollingUpdateDeployment\*\n\nRolling update config params\./);
+    assert.match(md, /`kref explain Deployment\.spec\.strategy\.rollingUpdate`/);
+    assert.match(hitMarkdown(hit({ id: 'odd' })), /id `odd`/);
+  });
+
+  it('say where they come from in the quick pick', () => {
+    assert.equal(toPickItems({ query: 'q', results: [schemaHit] })[0].description, 'Deployment › RollingUpdateDeployment — Kubernetes API schema');
   });
 });
 

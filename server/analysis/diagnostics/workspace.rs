@@ -1,0 +1,754 @@
+//! The objects of a set of files, and the cross-document rules that read them: duplicate
+//! objects, Services and PodDisruptionBudgets that select no pods, Ingress backends, HPA
+//! targets, StatefulSet Services, and the ConfigMaps, Secrets, ServiceAccounts and claims pods
+//! use.
+//!
+//! A reference is only reported missing when the workspace defines objects of that kind (in
+//! that namespace): a Secret made by hand in the cluster is no mistake in a repository that
+//! keeps no Secrets.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use kref_corpus::schema::suggest;
+use kref_yaml::{File, Node, TextRange};
+
+use super::context::{Cx, at, bool_of, get, int_of, is_null, items, pairs, pod_labels, pod_spec, str_of, text_of};
+use super::edits::replace;
+use super::registry::PssLevel;
+use super::{Diagnostic, Related};
+
+/// What other documents need to know about one object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Object {
+    /// Index of the document in its file.
+    pub doc: usize,
+    pub api_version: String,
+    pub kind: String,
+    pub name: Option<String>,
+    pub namespace: Option<String>,
+    /// The name's value (or the kind's) in its file.
+    pub range: TextRange,
+    /// Zero-based line of `range`.
+    pub line: u32,
+    /// The labels its pods get, for workloads and Pods.
+    pub pod_labels: Option<Vec<(String, String)>>,
+    /// For Services: the selector, the ports (name, port) and whether it is headless.
+    pub service: Option<ServiceFacts>,
+    /// `spec.replicas` is written.
+    pub replicas: bool,
+    /// For Namespaces: `pod-security.kubernetes.io/enforce`.
+    pub enforce: Option<PssLevel>,
+    /// For HorizontalPodAutoscalers: the target's kind and name.
+    pub scale_target: Option<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceFacts {
+    pub selector: Vec<(String, String)>,
+    pub ports: Vec<(Option<String>, Option<i64>)>,
+    pub headless: bool,
+}
+
+impl Object {
+    fn group(&self) -> &str {
+        self.api_version.rsplit_once('/').map_or("", |(g, _)| g)
+    }
+}
+
+fn owned(pairs: Vec<(&str, &str)>) -> Vec<(String, String)> {
+    pairs.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+/// The objects of a file.
+pub fn objects(file: &File) -> Vec<Object> {
+    let index = file.line_index();
+    let mut out = Vec::new();
+    for (i, doc) in file.documents.iter().enumerate() {
+        let Some(root) = &doc.root else { continue };
+        let Some((kind, kind_range)) = &doc.kind else { continue };
+        let api_version = doc.api_version.as_ref().map_or("", |(a, _)| a.as_str());
+        let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+        let builtin = super::context::is_builtin_group(group);
+        let range = at(root, &["metadata", "name"]).map_or(*kind_range, |n| n.range);
+        let mut o = Object {
+            doc: i,
+            api_version: api_version.to_string(),
+            kind: kind.clone(),
+            name: doc.name.clone(),
+            namespace: doc.namespace.clone().filter(|n| !n.is_empty()),
+            range,
+            line: index.line_col(range.start, kref_yaml::Encoding::Utf8).line,
+            pod_labels: None,
+            service: None,
+            replicas: at(root, &["spec", "replicas"]).is_some(),
+            enforce: None,
+            scale_target: None,
+        };
+        if builtin {
+            if super::context::pod_spec_path(kind).is_some() {
+                o.pod_labels = Some(pod_labels(root, kind).map(|l| owned(super::context::string_map(l))).unwrap_or_default());
+            }
+            match kind.as_str() {
+                "Service" => {
+                    let spec = get(root, "spec");
+                    let selector = spec.and_then(|s| get(s, "selector")).map(super::context::string_map).unwrap_or_default();
+                    let ports = spec
+                        .and_then(|s| get(s, "ports"))
+                        .map(items)
+                        .unwrap_or(&[])
+                        .iter()
+                        .map(|p| (get(p, "name").and_then(text_of).map(str::to_string), get(p, "port").and_then(int_of)))
+                        .collect();
+                    let headless = spec.and_then(|s| get(s, "clusterIP")).and_then(text_of) == Some("None");
+                    o.service = Some(ServiceFacts { selector: owned(selector), ports, headless });
+                }
+                "Namespace" => {
+                    o.enforce = match at(root, &["metadata", "labels"])
+                        .and_then(|l| get(l, "pod-security.kubernetes.io/enforce"))
+                        .and_then(text_of)
+                    {
+                        Some("baseline") => Some(PssLevel::Baseline),
+                        Some("restricted") => Some(PssLevel::Restricted),
+                        _ => None,
+                    };
+                }
+                "HorizontalPodAutoscaler" => {
+                    let target = at(root, &["spec", "scaleTargetRef"]);
+                    let k = target.and_then(|t| get(t, "kind")).and_then(text_of);
+                    let n = target.and_then(|t| get(t, "name")).and_then(text_of);
+                    if let (Some(k), Some(n)) = (k, n) {
+                        o.scale_target = Some((k.to_string(), n.to_string()));
+                    }
+                }
+                _ => {}
+            }
+        }
+        out.push(o);
+    }
+    out
+}
+
+/// The objects of every file of a workspace, by file key (a path or URI).
+#[derive(Debug, Default)]
+pub struct Workspace {
+    files: Vec<(String, Vec<Object>)>,
+    positions: HashMap<String, usize>,
+    index: OnceLock<Index>,
+}
+
+/// Lookups over every object of the workspace.
+#[derive(Debug, Default)]
+struct Index {
+    /// (kind, name) → objects.
+    by_name: HashMap<(String, String), Vec<(usize, usize)>>,
+    /// kind → objects.
+    by_kind: HashMap<String, Vec<(usize, usize)>>,
+    /// Objects with pod templates.
+    pods: Vec<(usize, usize)>,
+}
+
+impl Workspace {
+    pub fn new() -> Workspace {
+        Workspace::default()
+    }
+
+    /// Records (or replaces) the objects of the file `key`.
+    pub fn update(&mut self, key: &str, file: &File) {
+        self.set(key, objects(file));
+    }
+
+    /// Records (or replaces) already extracted objects of the file `key`.
+    pub fn set(&mut self, key: &str, objects: Vec<Object>) {
+        match self.positions.get(key) {
+            Some(&i) => self.files[i].1 = objects,
+            None => {
+                self.positions.insert(key.to_string(), self.files.len());
+                self.files.push((key.to_string(), objects));
+            }
+        }
+        self.index = OnceLock::new();
+    }
+
+    /// Forgets the file `key`.
+    pub fn remove(&mut self, key: &str) {
+        if let Some(i) = self.positions.remove(key) {
+            self.files.swap_remove(i);
+            if let Some((moved, _)) = self.files.get(i) {
+                self.positions.insert(moved.clone(), i);
+            }
+            self.index = OnceLock::new();
+        }
+    }
+
+    /// Number of files.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Number of objects in all files.
+    pub fn object_count(&self) -> usize {
+        self.files.iter().map(|(_, o)| o.len()).sum()
+    }
+
+    fn index(&self) -> &Index {
+        self.index.get_or_init(|| {
+            let mut index = Index::default();
+            for (f, (_, objects)) in self.files.iter().enumerate() {
+                for (o, obj) in objects.iter().enumerate() {
+                    if let Some(name) = &obj.name {
+                        index.by_name.entry((obj.kind.clone(), name.clone())).or_default().push((f, o));
+                    }
+                    index.by_kind.entry(obj.kind.clone()).or_default().push((f, o));
+                    if obj.pod_labels.is_some() {
+                        index.pods.push((f, o));
+                    }
+                }
+            }
+            index
+        })
+    }
+
+    fn get(&self, (f, o): (usize, usize)) -> Option<(&str, &Object)> {
+        let (key, objects) = self.files.get(f)?;
+        Some((key.as_str(), objects.get(o)?))
+    }
+}
+
+/// Namespaces are compatible when they are equal or one is not written (applied with `-n`).
+fn ns_compatible(a: Option<&str>, b: Option<&str>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
+    }
+}
+
+/// The objects one file's checks see: its own (current text) and the other files'.
+pub(crate) struct View<'a> {
+    key: Option<&'a str>,
+    local: &'a [Object],
+    ws: Option<&'a Workspace>,
+}
+
+impl<'a> View<'a> {
+    pub fn local(local: &'a [Object]) -> View<'a> {
+        View { key: None, local, ws: None }
+    }
+
+    pub fn new(key: &'a str, local: &'a [Object], ws: &'a Workspace) -> View<'a> {
+        View { key: Some(key), local, ws: Some(ws) }
+    }
+
+    fn others(&self, refs: Option<&'a Vec<(usize, usize)>>) -> impl Iterator<Item = (Option<&'a str>, &'a Object)> {
+        let ws = self.ws;
+        let key = self.key;
+        refs.into_iter()
+            .flatten()
+            .filter_map(move |r| ws?.get(*r))
+            .filter(move |(k, _)| Some(*k) != key)
+            .map(|(k, o)| (Some(k), o))
+    }
+
+    /// Objects of `kind` named `name`, this file's first.
+    fn named(&self, kind: &str, name: &str) -> Vec<(Option<&'a str>, &'a Object)> {
+        let mut out: Vec<(Option<&'a str>, &'a Object)> =
+            self.local.iter().filter(|o| o.kind == kind && o.name.as_deref() == Some(name)).map(|o| (None, o)).collect();
+        if let Some(ws) = self.ws {
+            out.extend(self.others(ws.index().by_name.get(&(kind.to_string(), name.to_string()))));
+        }
+        out
+    }
+
+    /// Objects of `kind` in a namespace compatible with `ns`.
+    fn of_kind(&self, kind: &str, ns: Option<&str>) -> Vec<(Option<&'a str>, &'a Object)> {
+        let mut out: Vec<(Option<&'a str>, &'a Object)> = self
+            .local
+            .iter()
+            .filter(|o| o.kind == kind && ns_compatible(o.namespace.as_deref(), ns))
+            .map(|o| (None, o))
+            .collect();
+        if let Some(ws) = self.ws {
+            out.extend(
+                self.others(ws.index().by_kind.get(kind))
+                    .filter(|(_, o)| ns_compatible(o.namespace.as_deref(), ns)),
+            );
+        }
+        out
+    }
+
+    /// Objects with pod templates in a namespace compatible with `ns`.
+    fn pods(&self, ns: Option<&str>) -> Vec<&'a Object> {
+        let mut out: Vec<&'a Object> = self
+            .local
+            .iter()
+            .filter(|o| o.pod_labels.is_some() && ns_compatible(o.namespace.as_deref(), ns))
+            .collect();
+        if let Some(ws) = self.ws {
+            let refs = &ws.index().pods;
+            out.extend(
+                refs.iter()
+                    .filter_map(|r| ws.get(*r))
+                    .filter(|(k, o)| Some(*k) != self.key && ns_compatible(o.namespace.as_deref(), ns))
+                    .map(|(_, o)| o),
+            );
+        }
+        out
+    }
+
+    /// The Pod Security level a Namespace of the workspace enforces for `ns`.
+    pub fn enforced(&self, ns: Option<&str>) -> Option<PssLevel> {
+        let ns = ns?;
+        self.named("Namespace", ns).iter().find_map(|(_, o)| o.enforce)
+    }
+
+    /// Does a HorizontalPodAutoscaler of the workspace scale `kind`/`name`?
+    pub fn targeted_by_hpa(&self, kind: &str, name: Option<&str>, ns: Option<&str>) -> bool {
+        let Some(name) = name else { return false };
+        self.of_kind("HorizontalPodAutoscaler", ns)
+            .iter()
+            .any(|(_, o)| o.scale_target.as_ref().is_some_and(|(k, n)| k == kind && n == name))
+    }
+}
+
+/// A label selector: `matchLabels` and `matchExpressions`, or a plain map (Service, RC).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Selector {
+    pub labels: Vec<(String, String)>,
+    /// (key, operator, values)
+    pub exprs: Vec<(String, String, Vec<String>)>,
+}
+
+impl Selector {
+    pub fn from_label_selector(node: &Node) -> Selector {
+        let mut s = Selector::default();
+        if let Some(m) = get(node, "matchLabels") {
+            s.labels = owned(super::context::string_map(m));
+        }
+        for e in get(node, "matchExpressions").map(items).unwrap_or(&[]) {
+            let key = get(e, "key").and_then(text_of).unwrap_or("").to_string();
+            let op = get(e, "operator").and_then(text_of).unwrap_or("").to_string();
+            let values =
+                get(e, "values").map(items).unwrap_or(&[]).iter().filter_map(text_of).map(str::to_string).collect();
+            s.exprs.push((key, op, values));
+        }
+        s
+    }
+
+    pub fn from_map(node: &Node) -> Selector {
+        Selector { labels: owned(super::context::string_map(node)), exprs: Vec::new() }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty() && self.exprs.is_empty()
+    }
+
+    pub fn matches(&self, labels: &[(String, String)]) -> bool {
+        let value = |k: &str| labels.iter().find(|(lk, _)| lk == k).map(|(_, v)| v.as_str());
+        self.labels.iter().all(|(k, v)| value(k) == Some(v.as_str()))
+            && self.exprs.iter().all(|(k, op, values)| match op.as_str() {
+                "In" => value(k).is_some_and(|v| values.iter().any(|x| x == v)),
+                "NotIn" => value(k).is_none_or(|v| !values.iter().any(|x| x == v)),
+                "Exists" => value(k).is_some(),
+                "DoesNotExist" => value(k).is_none(),
+                _ => false,
+            })
+    }
+
+    pub fn describe(&self) -> String {
+        let mut parts: Vec<String> = self.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        for (k, op, values) in &self.exprs {
+            parts.push(match op.as_str() {
+                "Exists" => k.clone(),
+                "DoesNotExist" => format!("!{k}"),
+                _ => format!("{k} {} ({})", op.to_ascii_lowercase(), values.join(",")),
+            });
+        }
+        parts.join(", ")
+    }
+}
+
+fn where_is(file: Option<&str>, o: &Object) -> String {
+    match file {
+        None => format!("line {}", o.line + 1),
+        Some(f) => format!("{f}:{}", o.line + 1),
+    }
+}
+
+fn related(file: Option<&str>, o: &Object, message: String) -> Related {
+    Related { file: file.map(str::to_string), range: o.range, line: o.line, message }
+}
+
+pub(crate) fn check(cx: &mut Cx<'_>, view: &View<'_>) {
+    let ns = cx.doc.namespace.as_deref().filter(|n| !n.is_empty());
+    if cx.on("duplicate-object") {
+        duplicates(cx, view, ns);
+    }
+    if !cx.builtin() {
+        return;
+    }
+    match cx.kind {
+        "Service" if cx.on("service-selector") => service_selector(cx, view, ns),
+        "Ingress" if cx.on("ingress-backend") => ingress(cx, view, ns),
+        "HorizontalPodAutoscaler" if cx.on("hpa-target") => hpa(cx, view, ns),
+        "PodDisruptionBudget" if cx.on("pdb-selector") => pdb(cx, view, ns),
+        "StatefulSet" if cx.on("statefulset-service") => statefulset_service(cx, view, ns),
+        _ => {}
+    }
+    if cx.on("missing-reference") {
+        references(cx, view, ns);
+    }
+}
+
+fn duplicates(cx: &mut Cx<'_>, view: &View<'_>, ns: Option<&str>) {
+    let Some(name) = cx.doc.name.as_deref() else { return };
+    let here = view.local.iter().find(|o| o.doc == cx.index);
+    let Some(here) = here else { return };
+    let group = here.group();
+    let first_other = view.named(cx.kind, name).into_iter().find(|(file, o)| {
+        !(file.is_none() && o.doc == here.doc) && o.group() == group && o.namespace.as_deref() == ns
+    });
+    if let Some((file, o)) = first_other {
+        let ns_text = ns.map(|n| format!("{n}/")).unwrap_or_default();
+        let at = where_is(file, o);
+        cx.emit(
+            Diagnostic::new(
+                "duplicate-object",
+                here.range,
+                format!("{} {ns_text}{name} is also defined at {at}; the later one replaces the earlier when applied", cx.kind),
+            )
+            .related(related(file, o, format!("the other {} {ns_text}{name}", cx.kind))),
+        );
+    }
+}
+
+fn service_selector(cx: &mut Cx<'_>, view: &View<'_>, ns: Option<&str>) {
+    let Some(spec) = get(cx.root, "spec") else { return };
+    let Some(sel_pair) = spec.pair("selector").filter(|p| !is_null(&p.value)) else { return };
+    let selector = Selector::from_map(&sel_pair.value);
+    if selector.is_empty() {
+        return;
+    }
+    let pods = view.pods(ns);
+    if pods.is_empty() {
+        return;
+    }
+    if pods.iter().any(|o| o.pod_labels.as_ref().is_some_and(|l| selector.matches(l))) {
+        return;
+    }
+    // The workload sharing the most selector labels, to say what differs.
+    let best = pods
+        .iter()
+        .max_by_key(|o| {
+            let l = o.pod_labels.as_deref().unwrap_or(&[]);
+            selector.labels.iter().filter(|(k, v)| l.iter().any(|(lk, lv)| lk == k && lv == v)).count() * 2
+                + selector.labels.iter().filter(|(k, _)| l.iter().any(|(lk, _)| lk == k)).count()
+        })
+        .copied();
+    let mut message = format!("selector {} matches no pod template in the workspace", selector.describe());
+    let mut fixes = Vec::new();
+    if let Some(b) = best {
+        let labels = b.pod_labels.as_deref().unwrap_or(&[]);
+        let shown: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        message.push_str(&format!(
+            "; {} {} has labels {}",
+            b.kind,
+            b.name.as_deref().unwrap_or("?"),
+            if shown.is_empty() { "none".to_string() } else { shown.join(", ") }
+        ));
+        for p in pairs(&sel_pair.value) {
+            if let Some((_, v)) = labels.iter().find(|(k, _)| *k == p.key.text)
+                && text_of(&p.value) != Some(v.as_str())
+            {
+                fixes.push(replace(format!("Select {}={v}", p.key.text), p.value.range, super::edits::yaml_string(v)));
+            }
+        }
+    }
+    let fix = (fixes.len() == 1).then(|| fixes.remove(0));
+    cx.emit(Diagnostic::new("service-selector", sel_pair.key_range, message).fixes(fix));
+}
+
+/// (service name node, port node, port is a name)
+fn backends(root: &Node) -> Vec<(&Node, Option<&Node>)> {
+    let mut out = Vec::new();
+    let Some(spec) = get(root, "spec") else { return out };
+    let mut push = |b: &Node| {
+        if let Some(svc) = get(b, "service") {
+            if let Some(name) = get(svc, "name") {
+                let port = get(svc, "port").and_then(|p| get(p, "number").or_else(|| get(p, "name")));
+                out.push((name, port));
+            }
+        } else if let Some(name) = get(b, "serviceName") {
+            out.push((name, get(b, "servicePort")));
+        }
+    };
+    for key in ["defaultBackend", "backend"] {
+        if let Some(b) = get(spec, key) {
+            push(b);
+        }
+    }
+    for rule in get(spec, "rules").map(items).unwrap_or(&[]) {
+        for path in at(rule, &["http", "paths"]).map(items).unwrap_or(&[]) {
+            if let Some(b) = get(path, "backend") {
+                push(b);
+            }
+        }
+    }
+    out
+}
+
+fn ingress(cx: &mut Cx<'_>, view: &View<'_>, ns: Option<&str>) {
+    let services = view.of_kind("Service", ns);
+    if services.is_empty() {
+        return;
+    }
+    for (name_node, port_node) in backends(cx.root) {
+        let Some(name) = str_of(name_node) else { continue };
+        let found: Vec<_> = services.iter().filter(|(_, o)| o.name.as_deref() == Some(name)).collect();
+        let Some((file, svc)) = found.first() else {
+            let names = services.iter().filter_map(|(_, o)| o.name.as_deref());
+            let close = suggest(names, name);
+            let mut message = format!("no Service named {name} in the workspace");
+            if let Some(c) = close.first() {
+                message.push_str(&format!("; did you mean {c}?"));
+            } else {
+                message.push_str("; create it or fix the name");
+            }
+            let fixes = close.iter().map(|c| replace(format!("Change to {c}"), name_node.range, c.clone()));
+            cx.emit(Diagnostic::new("ingress-backend", name_node.range, message).fixes(fixes));
+            continue;
+        };
+        let Some(port_node) = port_node else { continue };
+        let Some(facts) = &svc.service else { continue };
+        let ok = match super::context::scalar(port_node) {
+            Some(super::context::Scalar::Int(n)) => facts.ports.iter().any(|(_, p)| *p == Some(n)),
+            Some(super::context::Scalar::Str(s)) => facts.ports.iter().any(|(n, _)| n.as_deref() == Some(s)),
+            _ => true,
+        };
+        if !ok {
+            let listed: Vec<String> = facts
+                .ports
+                .iter()
+                .map(|(n, p)| match (n, p) {
+                    (Some(n), Some(p)) => format!("{n} ({p})"),
+                    (None, Some(p)) => p.to_string(),
+                    (Some(n), None) => n.clone(),
+                    (None, None) => "?".into(),
+                })
+                .collect();
+            let port_text = text_of(port_node).unwrap_or("?");
+            let message = format!(
+                "Service {name} has no port {port_text}; its ports are {}",
+                if listed.is_empty() { "none".to_string() } else { listed.join(", ") }
+            );
+            let mut d = Diagnostic::new("ingress-backend", port_node.range, message)
+                .related(related(*file, svc, format!("Service {name}")));
+            if facts.ports.len() == 1 && let Some(p) = facts.ports[0].1 {
+                let is_number = matches!(super::context::scalar(port_node), Some(super::context::Scalar::Int(_)));
+                if is_number {
+                    d = d.fix(replace(format!("Change to {p}"), port_node.range, p.to_string()));
+                }
+            }
+            cx.emit(d);
+        }
+    }
+}
+
+fn hpa(cx: &mut Cx<'_>, view: &View<'_>, ns: Option<&str>) {
+    let Some(target) = at(cx.root, &["spec", "scaleTargetRef"]) else { return };
+    let (Some(kind), Some(name_node)) = (get(target, "kind").and_then(text_of), get(target, "name")) else { return };
+    let Some(name) = text_of(name_node) else { return };
+    let candidates = view.of_kind(kind, ns);
+    if candidates.is_empty() || candidates.iter().any(|(_, o)| o.name.as_deref() == Some(name)) {
+        return;
+    }
+    let close = suggest(candidates.iter().filter_map(|(_, o)| o.name.as_deref()), name);
+    let mut message = format!("the target {kind} {name} is not in the workspace");
+    match close.first() {
+        Some(c) => message.push_str(&format!("; did you mean {c}?")),
+        None => message.push_str("; create it or fix scaleTargetRef"),
+    }
+    let fixes = close.iter().map(|c| replace(format!("Change to {c}"), name_node.range, c.clone()));
+    cx.emit(Diagnostic::new("hpa-target", name_node.range, message).fixes(fixes));
+}
+
+fn pdb(cx: &mut Cx<'_>, view: &View<'_>, ns: Option<&str>) {
+    let Some(sel_pair) = get(cx.root, "spec").and_then(|s| s.pair("selector")).filter(|p| !is_null(&p.value)) else {
+        return;
+    };
+    let selector = Selector::from_label_selector(&sel_pair.value);
+    if selector.is_empty() {
+        return;
+    }
+    let pods = view.pods(ns);
+    if pods.is_empty() || pods.iter().any(|o| o.pod_labels.as_ref().is_some_and(|l| selector.matches(l))) {
+        return;
+    }
+    cx.emit(Diagnostic::new(
+        "pdb-selector",
+        sel_pair.key_range,
+        format!("selector {} matches no pod template in the workspace; the budget protects nothing", selector.describe()),
+    ));
+}
+
+fn statefulset_service(cx: &mut Cx<'_>, view: &View<'_>, ns: Option<&str>) {
+    let Some(node) = at(cx.root, &["spec", "serviceName"]) else { return };
+    let Some(name) = str_of(node).filter(|n| !n.is_empty()) else { return };
+    let services = view.of_kind("Service", ns);
+    if services.is_empty() {
+        return;
+    }
+    match services.iter().find(|(_, o)| o.name.as_deref() == Some(name)) {
+        None => {
+            let close = suggest(services.iter().filter_map(|(_, o)| o.name.as_deref()), name);
+            let fixes = close.iter().map(|c| replace(format!("Change to {c}"), node.range, c.clone()));
+            cx.emit(
+                Diagnostic::new(
+                    "statefulset-service",
+                    node.range,
+                    format!("no Service named {name} in the workspace; create a headless Service (clusterIP: None) for the pods' DNS names"),
+                )
+                .fixes(fixes),
+            );
+        }
+        Some((file, svc)) if svc.service.as_ref().is_some_and(|s| !s.headless) => {
+            cx.emit(
+                Diagnostic::new(
+                    "statefulset-service",
+                    node.range,
+                    format!("Service {name} is not headless, so the pods get no stable DNS names; set clusterIP: None on it"),
+                )
+                .related(related(*file, svc, format!("Service {name}"))),
+            );
+        }
+        Some(_) => {}
+    }
+}
+
+/// Every reference a pod spec makes: (kind, name node, optional).
+fn pod_references(spec: &Node) -> Vec<(&'static str, &Node)> {
+    let mut out = Vec::new();
+    let optional = |n: &Node| get(n, "optional").and_then(bool_of) == Some(true);
+    for key in ["serviceAccountName", "serviceAccount"] {
+        if let Some(n) = get(spec, key)
+            && text_of(n).is_some_and(|s| s != "default")
+        {
+            out.push(("ServiceAccount", n));
+            break;
+        }
+    }
+    for v in get(spec, "volumes").map(items).unwrap_or(&[]) {
+        if let Some(cm) = get(v, "configMap")
+            && !optional(cm)
+            && let Some(n) = get(cm, "name")
+        {
+            out.push(("ConfigMap", n));
+        }
+        if let Some(s) = get(v, "secret")
+            && !optional(s)
+            && let Some(n) = get(s, "secretName")
+        {
+            out.push(("Secret", n));
+        }
+        if let Some(n) = at(v, &["persistentVolumeClaim", "claimName"]) {
+            out.push(("PersistentVolumeClaim", n));
+        }
+        for src in at(v, &["projected", "sources"]).map(items).unwrap_or(&[]) {
+            for (key, kind) in [("configMap", "ConfigMap"), ("secret", "Secret")] {
+                if let Some(x) = get(src, key)
+                    && !optional(x)
+                    && let Some(n) = get(x, "name")
+                {
+                    out.push((kind, n));
+                }
+            }
+        }
+    }
+    for c in super::context::containers(spec) {
+        for e in get(c.node, "env").map(items).unwrap_or(&[]) {
+            for (key, kind) in [("configMapKeyRef", "ConfigMap"), ("secretKeyRef", "Secret")] {
+                if let Some(r) = at(e, &["valueFrom", key])
+                    && !optional(r)
+                    && let Some(n) = get(r, "name")
+                {
+                    out.push((kind, n));
+                }
+            }
+        }
+        for e in get(c.node, "envFrom").map(items).unwrap_or(&[]) {
+            for (key, kind) in [("configMapRef", "ConfigMap"), ("secretRef", "Secret")] {
+                if let Some(r) = get(e, key)
+                    && !optional(r)
+                    && let Some(n) = get(r, "name")
+                {
+                    out.push((kind, n));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn references(cx: &mut Cx<'_>, view: &View<'_>, ns: Option<&str>) {
+    let Some(spec) = pod_spec(cx) else { return };
+    let mut cache: HashMap<&'static str, Vec<String>> = HashMap::new();
+    for (kind, node) in pod_references(spec) {
+        let Some(name) = text_of(node) else { continue };
+        if kind == "ConfigMap" && name == "kube-root-ca.crt" {
+            continue;
+        }
+        let names = cache.entry(kind).or_insert_with(|| {
+            view.of_kind(kind, ns).iter().filter_map(|(_, o)| o.name.clone()).collect::<Vec<String>>()
+        });
+        // Claims made from a StatefulSet's volumeClaimTemplates are not separate objects.
+        if names.is_empty() || names.iter().any(|n| n == name) {
+            continue;
+        }
+        let close = suggest(names.iter().map(String::as_str), name);
+        let mut message = format!("{kind} {name} is not defined in the workspace");
+        match close.first() {
+            Some(c) => message.push_str(&format!("; did you mean {c}?")),
+            None => message.push_str("; create it, fix the name, or mark the reference optional"),
+        }
+        let fixes = close.iter().map(|c| replace(format!("Change to {c}"), node.range, c.clone())).collect::<Vec<_>>();
+        cx.emit(Diagnostic::new("missing-reference", node.range, message).fixes(fixes));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn selectors_match_labels() {
+        let labels = vec![("app".to_string(), "web".to_string()), ("tier".to_string(), "front".to_string())];
+        let file = kref_yaml::parse(
+            "matchLabels: {app: web}\nmatchExpressions:\n- {key: tier, operator: In, values: [front, back]}\n- {key: canary, operator: DoesNotExist}\n",
+        );
+        let s = Selector::from_label_selector(file.documents[0].root.as_ref().unwrap());
+        assert!(s.matches(&labels));
+        let file = kref_yaml::parse("matchLabels: {app: api}\n");
+        assert!(!Selector::from_label_selector(file.documents[0].root.as_ref().unwrap()).matches(&labels));
+    }
+
+    #[test]
+    fn workspace_updates_and_removes() {
+        let a = kref_yaml::parse("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n");
+        let b = kref_yaml::parse("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n");
+        let mut ws = Workspace::new();
+        ws.update("a.yaml", &a);
+        ws.update("b.yaml", &b);
+        assert_eq!(ws.object_count(), 2);
+        let local = objects(&a);
+        let view = View::new("a.yaml", &local, &ws);
+        assert_eq!(view.of_kind("ConfigMap", None).len(), 2);
+        ws.remove("a.yaml");
+        assert_eq!(ws.len(), 1);
+        let view = View::new("b.yaml", &local, &ws);
+        assert_eq!(view.named("ConfigMap", "b").len(), 0, "its own entry is replaced by the local objects");
+        assert_eq!(view.named("ConfigMap", "a").len(), 1);
+    }
+}
