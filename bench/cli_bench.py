@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""End-to-end CLI benchmarks: `kref search` on the built-in corpus, `kref search` vs `rg -i` over
+"""End-to-end CLI benchmarks: `kref explain`, `kref search` on the built-in corpus, `kref search` vs `rg -i` over
 generated notes (10k and 100k files), index build throughput and peak memory.
 
 usage: bench/cli_bench.py [--kref target/release/kref] [--sizes 10000,100000] [--runs 15]
@@ -60,8 +60,10 @@ def main():
     env.pop("KREF_NOTES", None)
     print("| what | figure |\n|---|---|")
     subprocess.run([kref, "index"], env=env, stdout=subprocess.DEVNULL)
-    for q in QUERIES[:1]:
-        pass
+    explain = statistics.median(
+        timed([kref, "explain", target], env, args.runs)
+        for target in ["deploy.spec.strategy", "cj.spec.concurrencyPolicy", "pvc.spec.accessModes", "pod"])
+    print(f"| `kref explain` end to end, median of 4 targets x {args.runs} runs | {explain:.1f} ms |")
     builtin = statistics.median(timed([kref, "search", q], env, args.runs) for q in QUERIES)
     print(f"| `kref search` on the built-in corpus, warm, median of {len(QUERIES)} queries x {args.runs} runs | {builtin:.1f} ms |")
     print(f"| peak RSS, `kref search` on the built-in corpus | {peak_rss_mb([kref, 'search', 'rollout'], env):.1f} MB |")

@@ -324,7 +324,7 @@ impl SearchIndex {
     /// [`SearchIndex::open`] reports as [`IndexError::Missing`]), never a partial index.
     /// Fails with [`IndexError::Locked`] if another process is updating the existing index.
     /// `manifest.schema_version` is set to [`INDEX_SCHEMA_VERSION`].
-    pub fn create(dir: &Path, docs: Vec<Doc>, mut manifest: Manifest) -> Result<Self, IndexError> {
+    pub fn create(dir: &Path, docs: &[Doc], mut manifest: Manifest) -> Result<Self, IndexError> {
         manifest.schema_version = INDEX_SCHEMA_VERSION;
         let name = dir
             .file_name()
@@ -353,9 +353,8 @@ impl SearchIndex {
         {
             let index =
                 Index::create_in_dir(tmp.path(), build_schema()).map_err(|e| write_error(tmp.path(), e))?;
-            build_into(&index, tmp.path(), &docs, &manifest, true)?;
+            build_into(&index, tmp.path(), docs, &manifest, true)?;
         }
-        drop(docs);
         // The build is committed (tantivy syncs its files); from here on keep it until renamed.
         let built = tmp.keep();
         let swap = Self::swap_in(&parent, &name, dir, &built);

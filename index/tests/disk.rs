@@ -61,7 +61,7 @@ fn create_then_open_round_trips_documents_and_manifest() {
     let dir = index_dir(root.path());
     let mut wanted = manifest_with("a.md", "h1");
     wanted.schema_version = 999; // overwritten by the writer
-    let created = SearchIndex::create(&dir, all_docs(), wanted.clone()).unwrap();
+    let created = SearchIndex::create(&dir, &all_docs(), wanted.clone()).unwrap();
     wanted.schema_version = INDEX_SCHEMA_VERSION;
     assert_eq!(created.manifest().unwrap(), &wanted);
     assert_eq!(created.doc_count(), all_docs().len() as u64);
@@ -85,7 +85,7 @@ fn update_replaces_changed_files_and_persists_the_manifest() {
     let root = tempfile::tempdir().unwrap();
     let dir = index_dir(root.path());
     let user = "/home/me/notes/troubleshooting.md";
-    let mut index = SearchIndex::create(&dir, all_docs(), manifest_with(user, "v1")).unwrap();
+    let mut index = SearchIndex::create(&dir, &all_docs(), manifest_with(user, "v1")).unwrap();
     let before = index.doc_count();
     assert!(!search(&index, "CrashLoopBackOff").is_empty());
 
@@ -138,7 +138,7 @@ fn open_reports_a_missing_index() {
 fn garbled_meta_json_is_corrupt() {
     let root = tempfile::tempdir().unwrap();
     let dir = index_dir(root.path());
-    drop(SearchIndex::create(&dir, all_docs(), manifest()).unwrap());
+    drop(SearchIndex::create(&dir, &all_docs(), manifest()).unwrap());
     let meta = dir.join("meta.json");
     for garbage in ["{\"segments\": [", "", "null", "\u{0}\u{1}binary", "{\"index_settings\": 3}"] {
         fs::write(&meta, garbage).unwrap();
@@ -152,7 +152,7 @@ fn garbled_meta_json_is_corrupt() {
 fn a_manifest_that_is_not_ours_is_corrupt() {
     let root = tempfile::tempdir().unwrap();
     let dir = index_dir(root.path());
-    drop(SearchIndex::create(&dir, all_docs(), manifest()).unwrap());
+    drop(SearchIndex::create(&dir, &all_docs(), manifest()).unwrap());
     let meta_path = dir.join("meta.json");
     let mut meta: serde_json::Value = serde_json::from_str(&fs::read_to_string(&meta_path).unwrap()).unwrap();
     meta["payload"] = serde_json::Value::String("{not json".into());
@@ -167,7 +167,7 @@ fn a_manifest_that_is_not_ours_is_corrupt() {
 fn deleted_or_truncated_segment_files_are_corrupt() {
     let root = tempfile::tempdir().unwrap();
     let dir = index_dir(root.path());
-    drop(SearchIndex::create(&dir, all_docs(), manifest()).unwrap());
+    drop(SearchIndex::create(&dir, &all_docs(), manifest()).unwrap());
     let files = segment_files(&dir);
     assert!(files.len() >= 5, "{files:?}");
     for file in &files {
@@ -185,7 +185,7 @@ fn deleted_or_truncated_segment_files_are_corrupt() {
 fn another_schema_version_is_a_mismatch() {
     let root = tempfile::tempdir().unwrap();
     let dir = index_dir(root.path());
-    drop(SearchIndex::create(&dir, all_docs(), manifest()).unwrap());
+    drop(SearchIndex::create(&dir, &all_docs(), manifest()).unwrap());
     let meta_path = dir.join("meta.json");
     let mut meta: serde_json::Value = serde_json::from_str(&fs::read_to_string(&meta_path).unwrap()).unwrap();
     let mut manifest: Manifest = serde_json::from_str(meta["payload"].as_str().unwrap()).unwrap();
@@ -200,7 +200,7 @@ fn another_schema_version_is_a_mismatch() {
         other => panic!("expected VersionMismatch, got {other:?}"),
     }
     // A rebuild fixes it.
-    drop(SearchIndex::create(&dir, all_docs(), manifest).unwrap());
+    drop(SearchIndex::create(&dir, &all_docs(), manifest).unwrap());
     assert_eq!(SearchIndex::open(&dir).unwrap().manifest().unwrap().schema_version, INDEX_SCHEMA_VERSION);
 }
 
@@ -208,7 +208,7 @@ fn another_schema_version_is_a_mismatch() {
 fn a_second_writer_is_locked_out() {
     let root = tempfile::tempdir().unwrap();
     let dir = index_dir(root.path());
-    let mut index = SearchIndex::create(&dir, all_docs(), manifest()).unwrap();
+    let mut index = SearchIndex::create(&dir, &all_docs(), manifest()).unwrap();
     // Another writer (as another kref process would hold it) on the same directory.
     let other = tantivy::Index::open_in_dir(&dir).unwrap();
     let writer: tantivy::IndexWriter = other.writer_with_num_threads(1, 15_000_000).unwrap();
@@ -219,7 +219,7 @@ fn a_second_writer_is_locked_out() {
         other => panic!("expected Locked, got {other:?}"),
     }
     // A rebuild does not pull the index out from under the writer either.
-    assert!(matches!(SearchIndex::create(&dir, all_docs(), manifest()), Err(IndexError::Locked { .. })));
+    assert!(matches!(SearchIndex::create(&dir, &all_docs(), manifest()), Err(IndexError::Locked { .. })));
     // Nothing changed, and once the writer is gone the update goes through.
     assert!(search(&index, "zebras").is_empty());
     drop(writer);
@@ -231,12 +231,12 @@ fn a_second_writer_is_locked_out() {
 fn create_replaces_an_existing_or_corrupt_index() {
     let root = tempfile::tempdir().unwrap();
     let dir = index_dir(root.path());
-    drop(SearchIndex::create(&dir, all_docs(), manifest_with("a.md", "old")).unwrap());
+    drop(SearchIndex::create(&dir, &all_docs(), manifest_with("a.md", "old")).unwrap());
 
     // Replace a healthy index while a reader has it open.
     let reader = SearchIndex::open(&dir).unwrap();
     let only_user = docs_of("u.md", Origin::User, "# Only\n\nfresh content\n");
-    let fresh = SearchIndex::create(&dir, only_user.clone(), manifest_with("u.md", "new")).unwrap();
+    let fresh = SearchIndex::create(&dir, &only_user, manifest_with("u.md", "new")).unwrap();
     assert_eq!(fresh.doc_count(), 1);
     assert_eq!(fresh.manifest().unwrap().files["u.md"].hash, "new");
     assert!(!search(&reader, "StatefulSet").is_empty(), "the old reader keeps working");
@@ -246,7 +246,7 @@ fn create_replaces_an_existing_or_corrupt_index() {
     // Replace a damaged one.
     fs::write(dir.join("meta.json"), "garbage").unwrap();
     assert!(SearchIndex::open(&dir).is_err());
-    let rebuilt = SearchIndex::create(&dir, all_docs(), manifest()).unwrap();
+    let rebuilt = SearchIndex::create(&dir, &all_docs(), manifest()).unwrap();
     assert_eq!(rebuilt.doc_count(), all_docs().len() as u64);
     assert_eq!(siblings(&dir), ["index"]);
 
@@ -259,7 +259,7 @@ fn create_replaces_an_existing_or_corrupt_index() {
     fs::write(leftover.join("x"), "x").unwrap();
     let recent_tmp = dir.parent().unwrap().join(".index.tmp-inprogress");
     fs::create_dir_all(&recent_tmp).unwrap();
-    SearchIndex::create(&dir, only_user, manifest()).unwrap();
+    SearchIndex::create(&dir, &only_user, manifest()).unwrap();
     assert!(!dir.join("junk.txt").exists());
     assert!(!leftover.exists());
     // A recent build directory may belong to a concurrent build: it is left alone.
@@ -272,12 +272,12 @@ fn create_refuses_to_replace_a_file_and_empty_builds_work() {
     let root = tempfile::tempdir().unwrap();
     let file = root.path().join("index");
     fs::write(&file, "precious").unwrap();
-    assert!(matches!(SearchIndex::create(&file, all_docs(), manifest()), Err(IndexError::Io { .. })));
+    assert!(matches!(SearchIndex::create(&file, &all_docs(), manifest()), Err(IndexError::Io { .. })));
     assert_eq!(fs::read_to_string(&file).unwrap(), "precious");
     assert_eq!(siblings(&file), ["index"]);
 
     let dir = root.path().join("empty");
-    let empty = SearchIndex::create(&dir, Vec::new(), manifest()).unwrap();
+    let empty = SearchIndex::create(&dir, &[], manifest()).unwrap();
     assert_eq!(empty.doc_count(), 0);
     assert!(search(&empty, "anything").is_empty());
     assert_eq!(SearchIndex::open(&dir).unwrap().doc_count(), 0);

@@ -88,98 +88,134 @@ pub fn document_symbols(file: &File) -> Vec<Symbol> {
 }
 
 /// The same outline from the lines alone, without parsing: for documents too large to parse on
-/// the request path. Documents are cut at column-0 `---`/`...` lines; a top-level key is a line
-/// starting at column 0 with `key:`; the name is the first `name:` one level under `metadata:`.
+/// the request path. Documents are cut where the parser cuts them (column-0 `---` and `...`); a
+/// top-level key is a line starting at column 0 with `key:`; the name is the first `name:` under
+/// `metadata:`.
 pub fn outline_by_lines(text: &str) -> Vec<Symbol> {
-    struct Open {
-        kind: Option<(String, TextRange)>,
-        name: Option<String>,
-        api_version: Option<String>,
-        in_metadata: bool,
-        fields: Vec<Symbol>,
-    }
-    fn close(open: Open, end: usize, index: usize, out: &mut Vec<Symbol>) {
-        let Some(first) = open.fields.first() else { return };
-        let range = TextRange::new(first.range.start, end.max(first.range.end));
-        let selection = open.kind.as_ref().map_or(TextRange::empty(range.start), |(_, r)| *r);
-        let name = match (open.kind, open.name) {
-            (Some((k, _)), Some(n)) => format!("{k}/{n}"),
-            (Some((k, _)), None) => k,
-            (None, Some(n)) => format!("document {}: {n}", index + 1),
-            (None, None) => format!("document {}", index + 1),
-        };
-        out.push(Symbol {
-            name,
-            detail: open.api_version,
-            kind: SymbolKind::Resource,
-            range,
-            selection,
-            children: open.fields,
-        });
-    }
-    let mut out = Vec::new();
-    let mut count = 0;
-    let mut doc_index = 0;
-    let mut open = Open { kind: None, name: None, api_version: None, in_metadata: false, fields: Vec::new() };
-    let mut last_content_end = 0;
+    let mut outline = LineOutline::default();
     let mut offset = 0;
     for raw in text.split_inclusive('\n') {
         let line_start = offset;
         offset += raw.len();
-        if count >= MAX_SYMBOLS {
+        if outline.count >= MAX_SYMBOLS {
             break;
         }
         let line = raw.trim_end_matches(['\n', '\r']);
-        if line.starts_with("---") || line.starts_with("...") {
-            let had = !open.fields.is_empty();
-            count += usize::from(had) + open.fields.len();
-            let next = Open { kind: None, name: None, api_version: None, in_metadata: false, fields: Vec::new() };
-            close(std::mem::replace(&mut open, next), last_content_end, doc_index, &mut out);
-            if had {
-                doc_index += 1;
+        if is_marker(line, "---") {
+            if outline.content || outline.marker {
+                outline.close();
             }
+            outline.marker = true;
+            continue;
+        }
+        if is_marker(line, "...") {
+            outline.close();
             continue;
         }
         let trimmed = line.trim_start();
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
-        last_content_end = line_start + line.len();
-        if let Some(field) = open.fields.last_mut() {
-            field.range.end = last_content_end;
+        outline.line(line, line_start);
+    }
+    outline.close();
+    outline.out
+}
+
+/// A document marker line: `---` or `...` alone or followed by a space.
+fn is_marker(line: &str, marker: &str) -> bool {
+    line.strip_prefix(marker).is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t']))
+}
+
+/// The state of [`outline_by_lines`]: the document being read and the symbols so far.
+#[derive(Default)]
+struct LineOutline {
+    out: Vec<Symbol>,
+    /// Symbols made so far, fields included.
+    count: usize,
+    /// Documents closed so far (empty ones too, as the parser counts them).
+    index: usize,
+    content: bool,
+    marker: bool,
+    kind: Option<(String, TextRange)>,
+    name: Option<String>,
+    api_version: Option<String>,
+    in_metadata: bool,
+    fields: Vec<Symbol>,
+    end: usize,
+}
+
+impl LineOutline {
+    fn line(&mut self, line: &str, start: usize) {
+        self.content = true;
+        self.end = start + line.len();
+        if let Some(field) = self.fields.last_mut() {
+            field.range.end = self.end;
         }
-        let indent = line.len() - trimmed.len();
-        if indent == 0 && !line.starts_with(['-', '[', '{', '"', '\'']) {
-            let Some((key, value)) = line.split_once(':') else { continue };
-            let key = key.trim();
-            let value = value.split(" #").next().unwrap_or_default().trim();
-            open.in_metadata = key == "metadata";
-            let value_start = line_start + line.len() - line[key.len() + 1..].trim_start().len();
+        let trimmed = line.trim_start();
+        if line.len() == trimmed.len() && !line.starts_with(['-', '[', '{', '"', '\'', '?', '&', '!', '*']) {
+            let Some((key, rest)) = line.split_once(':') else { return };
+            let key = key.trim_end();
+            let value = rest.split(" #").next().unwrap_or_default().trim();
+            self.in_metadata = key == "metadata";
+            let value_start = start + line.len() - rest.trim_start().len();
             match key {
                 "kind" if !value.is_empty() => {
-                    open.kind = Some((value.to_string(), TextRange::new(value_start, value_start + value.len())));
+                    self.kind =
+                        Some((value.to_string(), TextRange::new(value_start, value_start + value.len())));
                 }
-                "apiVersion" if !value.is_empty() => open.api_version = Some(value.to_string()),
+                "apiVersion" if !value.is_empty() => self.api_version = Some(value.to_string()),
                 _ => {}
             }
-            let kind = if value.is_empty() { SymbolKind::Object } else { SymbolKind::Scalar };
-            open.fields.push(Symbol {
+            let needed = if self.fields.is_empty() { 2 } else { 1 };
+            if self.count + needed > MAX_SYMBOLS {
+                self.count = MAX_SYMBOLS;
+                return;
+            }
+            self.count += needed;
+            self.fields.push(Symbol {
                 name: key.to_string(),
                 detail: (!value.is_empty()).then(|| value.chars().take(DETAIL_MAX).collect()),
-                kind,
-                range: TextRange::new(line_start, last_content_end),
-                selection: TextRange::new(line_start, line_start + key.len()),
+                kind: if value.is_empty() { SymbolKind::Object } else { SymbolKind::Scalar },
+                range: TextRange::new(start, self.end),
+                selection: TextRange::new(start, start + key.len()),
                 children: Vec::new(),
             });
-        } else if open.in_metadata
-            && open.name.is_none()
+        } else if self.in_metadata
+            && self.name.is_none()
             && let Some(rest) = trimmed.strip_prefix("name:")
         {
-            open.name = Some(rest.split(" #").next().unwrap_or_default().trim().to_string());
+            self.name = Some(rest.split(" #").next().unwrap_or_default().trim().to_string());
         }
     }
-    close(open, last_content_end, doc_index, &mut out);
-    out
+
+    /// Ends the current document, adding its symbol if it had fields.
+    fn close(&mut self) {
+        let fields = std::mem::take(&mut self.fields);
+        let (kind, name, api_version) = (self.kind.take(), self.name.take(), self.api_version.take());
+        if let Some(first) = fields.first() {
+            let range = TextRange::new(first.range.start, self.end.max(first.range.end));
+            let selection = kind.as_ref().map_or(TextRange::empty(range.start), |(_, r)| *r);
+            let name = match (kind, name) {
+                (Some((k, _)), Some(n)) => format!("{k}/{n}"),
+                (Some((k, _)), None) => k,
+                (None, Some(n)) => format!("document {}: {n}", self.index + 1),
+                (None, None) => format!("document {}", self.index + 1),
+            };
+            self.out.push(Symbol {
+                name,
+                detail: api_version,
+                kind: SymbolKind::Resource,
+                range,
+                selection,
+                children: fields,
+            });
+        }
+        self.index += 1;
+        self.content = false;
+        self.marker = false;
+        self.in_metadata = false;
+    }
 }
 
 fn kind_of(node: &Node) -> SymbolKind {
@@ -216,13 +252,19 @@ mod tests {
         let shape = |symbols: &[Symbol]| -> Vec<(String, TextRange, Vec<(String, TextRange)>)> {
             symbols
                 .iter()
-                .map(|s| (s.name.clone(), s.selection, s.children.iter().map(|c| (c.name.clone(), c.selection)).collect()))
+                .map(|s| {
+                    (
+                        s.name.clone(),
+                        s.selection,
+                        s.children.iter().map(|c| (c.name.clone(), c.selection)).collect(),
+                    )
+                })
                 .collect()
         };
         assert_eq!(shape(&lines), shape(&parsed));
         assert_eq!(lines[0].name, "Deployment/web");
         assert_eq!(lines[1].name, "Service");
-        assert_eq!(lines[2].name, "document 3");
+        assert_eq!(lines[2].name, "document 4", "empty documents count, as the parser counts them");
         for s in &lines {
             assert!(s.range.start <= s.selection.start && s.selection.end <= s.range.end, "{s:?}");
         }

@@ -10,7 +10,8 @@ use serde_json::json;
 use super::NotesArgs;
 use super::output::{BOLD, DIM, Outcome, PATH, TITLE, print_json, warn};
 use crate::analysis::knowledge::{Knowledge, NoteEntry};
-use crate::kb::load_knowledge;
+use crate::kb::config::cache_dir;
+use crate::kb::store::load_notes_naming;
 
 /// Arguments of `kref explain`.
 #[derive(Debug, clap::Args)]
@@ -83,13 +84,18 @@ fn enum_values(kind: &Kind, field: Option<&Field>) -> Vec<(String, String)> {
 
 pub fn run(args: &ExplainArgs) -> Result<Outcome> {
     let settings = args.notes.settings()?;
-    let (kb, warnings) = load_knowledge(&settings, None);
+    // The schema first: the kind it resolves to says which notes are worth parsing.
+    let (schema, mut warnings) = crate::kb::schemas::load_schema(&cache_dir(), &settings.schemas);
+    let resolved = resolve(&schema, args)
+        .map_err(|e| anyhow!("{e}; list fields with `kref explain KIND --recursive`"))?;
+    let kinds = [resolved.kind.kind.as_str(), "Pod"];
+    let (all_notes, note_warnings) = load_notes_naming(&settings.notes, Some(&kinds));
+    warnings.extend(note_warnings);
+    let version = crate::kb::kube_version(&settings, &mut warnings);
     for w in warnings {
         warn(&w);
     }
-    let schema = kb.schema.clone();
-    let resolved = resolve(&schema, args)
-        .map_err(|e| anyhow!("{e}; list fields with `kref explain KIND --recursive`"))?;
+    let kb = Knowledge::new(schema.clone(), &all_notes, None, version);
     let notes = notes_for(&kb, &resolved);
     let field = resolved.field();
     let kind = resolved.kind;

@@ -1,5 +1,6 @@
 //! The command line: argument parsing, dispatch, exit codes and error reporting.
 
+mod check;
 mod explain;
 mod import;
 mod index;
@@ -63,6 +64,8 @@ pub enum Command {
     Index(index::IndexArgs),
     /// Explain a kind or field offline, like `kubectl explain`, with the notes about it.
     Explain(explain::ExplainArgs),
+    /// Check manifests for mistakes the API server would reject and linters would flag.
+    Check(check::CheckArgs),
     /// Import OpenAPI documents or CRD manifests so their kinds work like built-in ones.
     Import(import::ImportArgs),
     /// Run the language server on stdin/stdout (for editors).
@@ -96,6 +99,7 @@ pub fn main() -> ExitCode {
         Command::Show(args) => show::run(&args),
         Command::Index(args) => index::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Check(args) => check::run(&args),
         Command::Import(args) => import::run(&args),
         Command::Lsp(args) => crate::lsp::run(&args).map(|()| Outcome::Found),
         Command::Completions { shell } => {

@@ -15,6 +15,8 @@ pub struct ConfigFile {
     pub schemas: Vec<PathBuf>,
     /// Target Kubernetes version for lifecycle checks, e.g. `"1.33"`.
     pub kubernetes_version: Option<String>,
+    /// Diagnostics: `rules: {profile, enable, disable, severity}` (see `kref check`).
+    pub rules: crate::analysis::diagnostics::RuleSettings,
 }
 
 /// Everything the knowledge base is built from, after merging all sources.
@@ -79,7 +81,8 @@ pub fn parse_config(text: &str, path: &Path) -> Result<ConfigFile> {
     let mut config: ConfigFile = serde_yaml::from_str(text).with_context(|| {
         format!(
             "the config file {} is not valid: expected keys `notes:` (list of folders), \
-             `schemas:` (list of files) and `kubernetesVersion:` (a string like \"1.33\"); fix or remove it",
+             `schemas:` (list of files), `kubernetesVersion:` (a string like \"1.33\") and `rules:` \
+             (profile, enable, disable, severity); fix or remove it",
             path.display()
         )
     })?;

@@ -238,9 +238,19 @@ fn build(
     stamp_summary(&mut manifest, &fixed);
     report.added = manifest.files.len();
     report.files = manifest.files.len();
-    let written = std::fs::create_dir_all(dir.parent().unwrap_or(dir))
-        .map_err(|e| e.to_string())
-        .and_then(|()| SearchIndex::create(dir, docs.clone(), manifest.clone()).map_err(|e| e.to_string()));
+    let deadline = Instant::now() + LOCK_WAIT;
+    let written = loop {
+        match std::fs::create_dir_all(dir.parent().unwrap_or(dir)) {
+            Err(e) => break Err(e.to_string()),
+            Ok(()) => match SearchIndex::create(dir, &docs, manifest.clone()) {
+                // Another kref process is updating this index: wait for it, as `refresh` does.
+                Err(IndexError::Locked { .. }) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                result => break result.map_err(|e| e.to_string()),
+            },
+        }
+    };
     let index = match written {
         Ok(index) => index,
         Err(e) => {
@@ -432,10 +442,25 @@ fn clone_update(update: &Update) -> Update {
 /// Parses every note (built-in first, then the user's folders): what `kref show` and the
 /// language server read. Problems come back as warnings.
 pub fn load_notes(notes: &[PathBuf]) -> (Vec<Note>, Vec<String>) {
-    let mut out = builtin::notes();
+    load_notes_naming(notes, None)
+}
+
+/// Like [`load_notes`], but when `kinds` is given only notes that contain one of those kinds
+/// as a code span are parsed: an entry about kind `K` can only come from a note with `` `K` ``
+/// in it, so the result holds every entry about those kinds at a fraction of the cost.
+pub fn load_notes_naming(notes: &[PathBuf], kinds: Option<&[&str]>) -> (Vec<Note>, Vec<String>) {
+    let spans: Option<Vec<String>> = kinds.map(|ks| ks.iter().map(|k| format!("`{k}`")).collect());
+    let wanted = |text: &[u8]| {
+        spans.as_ref().is_none_or(|spans| spans.iter().any(|s| contains(text, s.as_bytes())))
+    };
+    let mut out: Vec<Note> =
+        builtin::files().iter().filter(|f| wanted(f.contents)).map(builtin::BuiltinFile::parse).collect();
     let walk = walk_notes(notes);
     let mut warnings = walk.problems;
     for file in &walk.files {
+        if spans.is_some() && std::fs::read(&file.path).is_ok_and(|bytes| !wanted(&bytes)) {
+            continue;
+        }
         match read_user_note(&file.path) {
             Ok((note, _)) => {
                 warnings.extend(note.warnings.iter().map(|w| format!("{}: {w}", file.path.display())));
@@ -445,4 +470,8 @@ pub fn load_notes(notes: &[PathBuf]) -> (Vec<Note>, Vec<String>) {
         }
     }
     (out, warnings)
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
 }

@@ -129,7 +129,11 @@ impl Backend {
             Ok(Ok(value)) => match snapshot {
                 Some(s) if !self.shared.docs.is_current(s) => {
                     tracing::debug!("{method}: {} changed while answering; dropped", s.uri);
-                    Err(Error { code: ErrorCode::ContentModified, message: "the document changed".into(), data: None })
+                    Err(Error {
+                        code: ErrorCode::ContentModified,
+                        message: "the document changed".into(),
+                        data: None,
+                    })
                 }
                 _ => Ok(value),
             },
@@ -490,7 +494,9 @@ impl LanguageServer for Backend {
         let knowledge = current.loaded.knowledge.clone();
         let fallback = item.clone();
         // An item without its documentation is still an item: errors were logged.
-        let resolved = self.off_loop("completionItem/resolve", None, move || convert::resolve_item(item, &knowledge)).await;
+        let resolved = self
+            .off_loop("completionItem/resolve", None, move || convert::resolve_item(item, &knowledge))
+            .await;
         Ok(resolved.unwrap_or(fallback))
     }
 
@@ -502,12 +508,13 @@ impl LanguageServer for Backend {
             let text = snapshot.text.clone();
             let flags = self.flags();
             let encoding = self.encoding();
-            return self.off_loop("textDocument/documentSymbol", Some(&snapshot), move || {
-                let symbols = analysis::symbols::outline_by_lines(&text);
-                let index = kref_yaml::LineIndex::new(&text);
-                Some(convert::document_symbols(symbols, &uri, &index, encoding, flags))
-            })
-            .await;
+            return self
+                .off_loop("textDocument/documentSymbol", Some(&snapshot), move || {
+                    let symbols = analysis::symbols::outline_by_lines(&text);
+                    let index = kref_yaml::LineIndex::new(&text);
+                    Some(convert::document_symbols(symbols, &uri, &index, encoding, flags))
+                })
+                .await;
         }
         self.analyze("textDocument/documentSymbol", snapshot, move |file, _, encoding, flags| {
             let symbols = analysis::document_symbols(file);

@@ -105,7 +105,11 @@ pub(crate) fn check(cx: &mut Cx<'_>, _view: &View<'_>) {
     if cx.kind.is_empty() || cx.api_version.is_empty() || is_client_side(cx.api_version, cx.kind) {
         return;
     }
-    missing_name(cx, first_key);
+    // Only API objects need names: client-side files (a Kustomization) and unknown custom
+    // resources are left alone.
+    if cx.schema_kind.is_some() || lifecycle(cx.api_version, cx.kind).is_some() {
+        missing_name(cx, first_key);
+    }
     let kind_range = kind.map_or(first_key, |k| k.value.range);
     let api_range = api.map_or(first_key, |a| a.value.range);
     match api_status(cx.api_version, cx.kind, cx.config.kube_version) {

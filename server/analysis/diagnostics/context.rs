@@ -150,11 +150,6 @@ pub(crate) fn get<'n>(node: &'n Node, key: &str) -> Option<&'n Node> {
     (!is_null(v)).then_some(v)
 }
 
-/// The pair of `key` in a mapping.
-pub(crate) fn pair<'n>(node: &'n Node, key: &str) -> Option<&'n Pair> {
-    node.pair(key)
-}
-
 /// Is the node absent or a YAML null?
 pub(crate) fn is_null(node: &Node) -> bool {
     matches!(scalar(node), Some(Scalar::Null)) || node.is_missing()

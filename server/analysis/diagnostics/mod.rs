@@ -223,6 +223,20 @@ pub fn diagnose_workspace(files: &[(&str, &File)], kb: &Knowledge, config: &Rule
     files.iter().map(|(key, file)| analyze_in(file, key, &ws, kb, config)).collect()
 }
 
+/// Runs one check on one document; a panic drops what it reported and leaves a note.
+fn contained(name: &str, check: Check, cx: &mut Cx<'_>, view: &View<'_>, index: usize, notes: &mut Vec<String>) {
+    let before = cx.out.len();
+    if catch_unwind(AssertUnwindSafe(|| check(cx, view))).is_err() {
+        cx.out.truncate(before);
+        let what = match (&cx.doc.kind, &cx.doc.name) {
+            (Some((k, _)), Some(n)) => format!("{k}/{n}"),
+            (Some((k, _)), None) => k.clone(),
+            _ => "an object".to_string(),
+        };
+        notes.push(format!("internal error: the {name} checks failed on document {} ({what}) and were skipped", index + 1));
+    }
+}
+
 fn run(file: &File, view: &View<'_>, kb: &Knowledge, config: &RuleConfig) -> Report {
     let mut report = Report::default();
     if suppress::is_template(file.text()) {
@@ -242,20 +256,10 @@ fn run(file: &File, view: &View<'_>, kb: &Knowledge, config: &RuleConfig) -> Rep
         let enforced = view.enforced(doc.namespace.as_deref());
         let mut cx = Cx::new(file, index, doc, root, kb, config, schema_kind, enforced, &levels);
         for (name, check) in CHECKS {
-            let before = cx.out.len();
-            if catch_unwind(AssertUnwindSafe(|| check(&mut cx, view))).is_err() {
-                cx.out.truncate(before);
-                let what = match (&doc.kind, &doc.name) {
-                    (Some((k, _)), Some(n)) => format!("{k}/{n}"),
-                    (Some((k, _)), None) => k.clone(),
-                    _ => "an object".to_string(),
-                };
-                report.notes.push(format!(
-                    "internal error: the {name} checks failed on document {} ({what}) and were skipped",
-                    index + 1
-                ));
-            }
+            contained(name, *check, &mut cx, view, index, &mut report.notes);
         }
+        #[cfg(test)]
+        contained("test", tests::explode, &mut cx, view, index, &mut report.notes);
         let annotated = suppress::annotated(doc);
         out.extend(cx.out.into_iter().filter(|d| !registry::rule_index(d.rule).is_some_and(|i| annotated[i])));
     }

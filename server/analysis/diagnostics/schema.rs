@@ -61,6 +61,9 @@ impl<'c, 'a> Walker<'c, 'a> {
         let mut out = String::new();
         for seg in &self.path {
             match seg {
+                Seg::Key(k) if k.contains(['.', '/']) => {
+                    let _ = write!(out, "[{k}]");
+                }
                 Seg::Key(k) => {
                     if !out.is_empty() {
                         out.push('.');
@@ -100,7 +103,10 @@ impl<'c, 'a> Walker<'c, 'a> {
             }
             _ if is_null(node) => {}
             NodeValue::Alias(_) => {}
-            _ => self.wrong_shape(node, &def.title, "an object (key: value lines)"),
+            _ => {
+                let range = parent.map_or(node.range, |p| p.key_range);
+                self.wrong_shape(node, range, &def.title, "an object (key: value lines)");
+            }
         }
     }
 
@@ -146,7 +152,7 @@ impl<'c, 'a> Walker<'c, 'a> {
                     } else {
                         "a list (`- item` lines or [a, b])"
                     };
-                    self.wrong_shape(node, "", hint);
+                    self.wrong_shape(node, pair.map_or(node.range, |p| p.key_range), "", hint);
                 }
             },
             FieldType::Map(inner) => match &node.value {
@@ -157,14 +163,14 @@ impl<'c, 'a> Walker<'c, 'a> {
                         self.path.pop();
                     }
                 }
-                _ => self.wrong_shape(node, "", "a map of key: value lines"),
+                _ => self.wrong_shape(node, pair.map_or(node.range, |p| p.key_range), "", "a map of key: value lines"),
             },
             FieldType::FreeForm => {}
             scalar_ty => self.scalar(node, scalar_ty, field),
         }
     }
 
-    fn wrong_shape(&mut self, node: &Node, title: &str, expected: &str) {
+    fn wrong_shape(&mut self, node: &Node, range: TextRange, title: &str, expected: &str) {
         if !self.types {
             return;
         }
@@ -180,11 +186,7 @@ impl<'c, 'a> Walker<'c, 'a> {
         };
         let title = if title.is_empty() { String::new() } else { format!(" ({title})") };
         let what = if what.is_empty() { "the document".to_string() } else { what };
-        self.cx.emit(Diagnostic::new(
-            "wrong-type",
-            node.range,
-            format!("{what}{title} must be {expected}, not {got}"),
-        ));
+        self.cx.emit(Diagnostic::new("wrong-type", range, format!("{what}{title} must be {expected}, not {got}")));
     }
 
     fn scalar(&mut self, node: &'a Node, ty: &FieldType, field: Option<&'a Field>) {
@@ -197,7 +199,7 @@ impl<'c, 'a> Walker<'c, 'a> {
                     FieldType::Boolean => "true or false".to_string(),
                     _ => expected,
                 };
-                self.wrong_shape(node, "", &expected);
+                self.wrong_shape(node, node.range, "", &expected);
             }
             return;
         };
@@ -234,19 +236,17 @@ impl<'c, 'a> Walker<'c, 'a> {
                 }
                 let trimmed = s.trim();
                 let numeric = matches!(super::context::resolve_plain(trimmed), Scalar::Int(_) | Scalar::Float(_));
-                let mut d = if numeric {
+                let what = if ty == &FieldType::Number { "a number" } else { "an integer" };
+                let d = if numeric {
                     Diagnostic::new(
                         "wrong-type",
                         raw,
-                        format!("{name} must be a number, but \"{s}\" is quoted (a string); remove the quotes"),
+                        format!("{name} must be {what}, but \"{s}\" is quoted (a string); remove the quotes"),
                     )
                     .fix(replace("Remove the quotes", raw, trimmed))
                 } else {
-                    Diagnostic::new("wrong-type", raw, format!("{name} must be an integer, not the string {s:?}"))
+                    Diagnostic::new("wrong-type", raw, format!("{name} must be {what}, not the string {s:?}"))
                 };
-                if ty == &FieldType::Number {
-                    d.message = d.message.replace("must be an integer", "must be a number");
-                }
                 self.cx.emit(d);
             }
             (FieldType::Integer, Scalar::Float(f)) => {
@@ -335,6 +335,11 @@ impl<'c, 'a> Walker<'c, 'a> {
             ),
             None => match close.as_slice() {
                 [one] => format!("{name}: {value:?} is not a valid value; did you mean {one}? (allowed: {})", names.join(", ")),
+                [first, rest @ ..] if close.len() < names.len() => format!(
+                    "{name}: {value:?} is not a valid value; did you mean {first}{}? (allowed: {})",
+                    rest.iter().map(|r| format!(" or {r}")).collect::<String>(),
+                    names.join(", ")
+                ),
                 _ => format!("{name}: {value:?} is not a valid value; use one of {}", names.join(", ")),
             },
         };
@@ -421,7 +426,9 @@ impl<'c, 'a> Walker<'c, 'a> {
     fn missing(&mut self, def: &'a TypeDef, mapping: &'a Node, parent: Option<&'a Pair>, top: bool) {
         let range = match parent {
             Some(p) => p.key_range,
-            None => self.cx.root.pair("kind").map_or(TextRange::empty(mapping.range.start), |k| k.key_range),
+            None if top => self.cx.root.pair("kind").map_or(TextRange::empty(mapping.range.start), |k| k.key_range),
+            // A list item: its first key.
+            None => pairs(mapping).first().map_or(TextRange::empty(mapping.range.start), |p| p.key_range),
         };
         for f in &def.fields {
             let effective = f.required
@@ -447,7 +454,7 @@ impl<'c, 'a> Walker<'c, 'a> {
 
     fn insert_required(&self, mapping: &'a Node, parent: Option<&'a Pair>, f: &Field) -> Option<Fix> {
         let unit = self.cx.doc.indent_unit.max(1);
-        let value = placeholder(self.cx, f)?;
+        let value = placeholder(self.cx, self.schema, f, 0)?;
         let existing = mapping.pair(&f.name);
         let edit = match existing {
             // `key:` with nothing (or null) after it: fill the value in.
@@ -505,7 +512,7 @@ fn is_empty_value(node: &Node) -> bool {
 }
 
 /// A value to insert for a missing required field, in the shape its type needs.
-fn placeholder(cx: &Cx<'_>, f: &Field) -> Option<Y> {
+fn placeholder(cx: &Cx<'_>, schema: &Schema, f: &Field, depth: usize) -> Option<Y> {
     let allowed = f.values_for_kind(Some(cx.kind));
     let by_name = match f.name.as_str() {
         "pathType" => Some("Prefix"),
@@ -547,6 +554,14 @@ fn placeholder(cx: &Cx<'_>, f: &Field) -> Option<Y> {
                 )])
             }
         }
+        FieldType::Object(t) if depth < 3 => Y::M(
+            schema
+                .children(*t)
+                .iter()
+                .filter(|c| c.required && !c.read_only)
+                .filter_map(|c| Some((c.name.clone(), placeholder(cx, schema, c, depth + 1)?)))
+                .collect(),
+        ),
         FieldType::Object(_) => Y::M(Vec::new()),
     })
 }
@@ -587,7 +602,7 @@ mod tests {
         assert!(is_base64("cGFzc3dvcmQ="));
         assert!(is_base64(""));
         assert!(is_base64("cGFz\nc3dvcmQ="));
-        assert!(!is_base64("password"));
+        assert!(!is_base64("password!"));
         assert!(!is_base64("cGFzc3dvcmQ"));
         assert_eq!(encode_base64(b"password"), "cGFzc3dvcmQ=");
         assert_eq!(encode_base64(b"ab"), "YWI=");

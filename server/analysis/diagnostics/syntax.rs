@@ -49,7 +49,8 @@ fn message(code: ErrorCode, raw: &str) -> String {
         ErrorCode::UnknownAnchor => "; define the anchor (&name) before using it",
         _ => "",
     };
-    format!("{raw}{hint}")
+    // The parser's own message may already say what to do.
+    if raw.contains("; ") { raw.to_string() } else { format!("{raw}{hint}") }
 }
 
 /// Deletes the lines of the later of two pairs with the same key (block mappings only).

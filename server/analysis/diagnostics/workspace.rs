@@ -471,11 +471,11 @@ fn service_selector(cx: &mut Cx<'_>, view: &View<'_>, ns: Option<&str>) {
     cx.emit(Diagnostic::new("service-selector", sel_pair.key_range, message).fixes(fix));
 }
 
-/// (service name node, port node, port is a name)
-fn backends(root: &Node) -> Vec<(&Node, Option<&Node>)> {
+/// Every backend of an Ingress: (service name node, port node).
+fn backends<'n>(root: &'n Node) -> Vec<(&'n Node, Option<&'n Node>)> {
     let mut out = Vec::new();
     let Some(spec) = get(root, "spec") else { return out };
-    let mut push = |b: &Node| {
+    let mut push = |b: &'n Node| {
         if let Some(svc) = get(b, "service") {
             if let Some(name) = get(svc, "name") {
                 let port = get(svc, "port").and_then(|p| get(p, "number").or_else(|| get(p, "name")));

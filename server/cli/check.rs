@@ -1,0 +1,645 @@
+//! `kref check`: the diagnostics engine over files, folders and stdin, for terminals and CI:
+//! rustc-style annotated output, plain lines, JSON, SARIF or GitHub annotations; exit 1 when an
+//! error is found.
+
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use anyhow::{Result, anyhow};
+use clap::ValueEnum;
+use kref_corpus::schema::KubeVersion;
+use kref_yaml::{Encoding, File, LineIndex};
+use serde_json::{Value, json};
+
+use super::output::{BOLD, DIM, ERROR, Outcome, PATH, WARN, print_json, warn};
+use crate::analysis::diagnostics::{
+    self, Diagnostic, Object, Profile, RULES, Report, RuleConfig, RuleSettings, Severity, Workspace,
+    default_kube_version, rule_by_id, rule_doc,
+};
+use crate::analysis::knowledge::Knowledge;
+use crate::kb::config::{
+    Overrides, cache_dir, find_workspace_config, load_settings, read_config_file, user_config_path,
+};
+
+/// Arguments of `kref check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Manifests to check: files, folders (searched for *.yaml and *.yml) or `-` for stdin.
+    #[arg(value_name = "PATH", required_unless_present_any = ["list_rules", "explain"])]
+    pub paths: Vec<PathBuf>,
+    /// Output: human (annotated; the default on a terminal), plain (one line per problem; the
+    /// default otherwise), json, sarif or github (workflow annotations).
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Target Kubernetes version for API lifecycle checks, e.g. 1.29 (default: the built-in
+    /// schema's, or `kubernetesVersion` from config.yaml or .kref.yaml).
+    #[arg(long, value_name = "VERSION")]
+    pub kube_version: Option<String>,
+    /// Which rules run: minimal (what the API server rejects), default, or strict (every hint).
+    #[arg(long, value_enum)]
+    pub profile: Option<ProfileArg>,
+    /// Turn a rule on whatever the profile (repeatable).
+    #[arg(long = "enable", value_name = "RULE")]
+    pub enable: Vec<String>,
+    /// Turn a rule off (repeatable).
+    #[arg(long = "disable", value_name = "RULE")]
+    pub disable: Vec<String>,
+    /// Also exit 1 when a warning is found.
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// The name stdin is reported under.
+    #[arg(long, value_name = "NAME", default_value = "<stdin>")]
+    pub stdin_name: String,
+    /// List the rules (id, severity, profile, summary) and exit.
+    #[arg(long)]
+    pub list_rules: bool,
+    /// Print the documentation of a rule and exit.
+    #[arg(long, value_name = "RULE")]
+    pub explain: Option<String>,
+}
+
+/// `--format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Plain,
+    Json,
+    Sarif,
+    Github,
+}
+
+/// `--profile` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProfileArg {
+    Minimal,
+    Default,
+    Strict,
+}
+
+/// One input.
+struct Input {
+    /// The name shown in output (the path as given, or the stdin name).
+    name: String,
+    path: Option<PathBuf>,
+}
+
+/// A checked input.
+struct Checked {
+    name: String,
+    text: String,
+    index: LineIndex,
+    report: Report,
+}
+
+pub fn run(args: &CheckArgs) -> Result<Outcome> {
+    if args.list_rules {
+        return list_rules(args.format);
+    }
+    if let Some(id) = &args.explain {
+        return explain(id);
+    }
+    let mut warnings = Vec::new();
+    let settings = load_settings(&Overrides { kubernetes_version: args.kube_version.clone(), ..Overrides::default() })?;
+    let kube_version = match (&args.kube_version, &settings.kubernetes_version) {
+        (Some(v), _) => KubeVersion::parse(v)
+            .ok_or_else(|| anyhow!("--kube-version {v:?} is not a version like 1.29"))?,
+        (None, Some(v)) => KubeVersion::parse(v).unwrap_or_else(|| {
+            warnings.push(format!("kubernetesVersion {v:?} is not a version like \"1.33\"; using the default"));
+            default_kube_version()
+        }),
+        (None, None) => default_kube_version(),
+    };
+    let mut config = RuleConfig::new(kube_version);
+    config.apply(&rule_settings()?, &mut warnings);
+    let cli = RuleSettings {
+        profile: args.profile.map(|p| profile_name(p).to_string()),
+        enable: args.enable.clone(),
+        disable: args.disable.clone(),
+        ..RuleSettings::default()
+    };
+    let mut cli_warnings = Vec::new();
+    config.apply(&cli, &mut cli_warnings);
+    if let Some(w) = cli_warnings.first() {
+        return Err(anyhow!("{}", w.replace("rules.enable", "--enable").replace("rules.disable", "--disable")));
+    }
+    let (schema, schema_warnings) = crate::kb::schemas::load_schema(&cache_dir(), &settings.schemas);
+    warnings.extend(schema_warnings);
+    let kb = Knowledge::new(schema, &[], None, kube_version);
+
+    let (inputs, mut errors) = collect_inputs(&args.paths, &args.stdin_name);
+    let checked = check_inputs(inputs, &kb, &config, &mut errors);
+    for w in &warnings {
+        warn(w);
+    }
+    let format = args.format.unwrap_or(if io::stdout().is_terminal() { Format::Human } else { Format::Plain });
+    let mut out = io::BufWriter::new(anstream::stdout().lock());
+    match format {
+        Format::Human => human(&mut out, &checked, true)?,
+        Format::Plain => human(&mut out, &checked, false)?,
+        Format::Json => {
+            drop(out);
+            print_json(&json_report(&checked, &config))?;
+            out = io::BufWriter::new(anstream::stdout().lock());
+        }
+        Format::Sarif => {
+            drop(out);
+            print_json(&sarif(&checked))?;
+            out = io::BufWriter::new(anstream::stdout().lock());
+        }
+        Format::Github => github(&mut out, &checked)?,
+    }
+    out.flush()?;
+    drop(out);
+    for c in &checked {
+        for note in &c.report.notes {
+            warn(&format!("{}: {note}", c.name));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(anyhow!("{}", errors.join("\n")));
+    }
+    let failing = |d: &Diagnostic| d.severity == Severity::Error || (args.deny_warnings && d.severity == Severity::Warning);
+    let failed = checked.iter().any(|c| c.report.diagnostics.iter().any(failing));
+    Ok(if failed { Outcome::NothingFound } else { Outcome::Found })
+}
+
+fn profile_name(p: ProfileArg) -> &'static str {
+    match p {
+        ProfileArg::Minimal => Profile::Minimal.as_str(),
+        ProfileArg::Default => Profile::Default.as_str(),
+        ProfileArg::Strict => Profile::Strict.as_str(),
+    }
+}
+
+/// The `rules:` sections of `.kref.yaml` (nearest the current folder) over `config.yaml`.
+fn rule_settings() -> Result<RuleSettings> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let mut rules = RuleSettings::default();
+    for path in [find_workspace_config(&cwd), user_config_path().filter(|p| p.is_file())].into_iter().flatten() {
+        rules.merge_under(&read_config_file(&path)?.rules);
+    }
+    Ok(rules)
+}
+
+fn is_manifest_name(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+}
+
+/// Files to check, in the order given (folders sorted), and the paths that could not be read.
+fn collect_inputs(paths: &[PathBuf], stdin_name: &str) -> (Vec<Input>, Vec<String>) {
+    let mut inputs = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            inputs.push(Input { name: stdin_name.to_string(), path: None });
+            continue;
+        }
+        let meta = match std::fs::metadata(path) {
+            Ok(m) => m,
+            Err(e) => {
+                errors.push(format!("{}: {e}", path.display()));
+                continue;
+            }
+        };
+        if meta.is_dir() {
+            let walker = walkdir::WalkDir::new(path).sort_by_file_name().into_iter().filter_entry(|e| {
+                e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.') || n == "node_modules")
+            });
+            for entry in walker {
+                match entry {
+                    Ok(e) if e.file_type().is_file() && is_manifest_name(e.path()) => {
+                        inputs.push(Input { name: e.path().display().to_string(), path: Some(e.path().to_path_buf()) });
+                    }
+                    Ok(_) => {}
+                    Err(e) => errors.push(format!("{e}")),
+                }
+            }
+        } else {
+            inputs.push(Input { name: path.display().to_string(), path: Some(path.clone()) });
+        }
+    }
+    (inputs, errors)
+}
+
+/// Runs `f` over `items` on every core, keeping the order.
+fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len()).max(1);
+    if threads == 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut parts: Vec<Vec<(usize, R)>> = Vec::new();
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut local = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        local.push((i, f(item)));
+                    }
+                    local
+                })
+            })
+            .collect();
+        for h in handles {
+            if let Ok(part) = h.join() {
+                parts.push(part);
+            }
+        }
+    });
+    let mut all: Vec<(usize, R)> = parts.into_iter().flatten().collect();
+    all.sort_by_key(|(i, _)| *i);
+    all.into_iter().map(|(_, r)| r).collect()
+}
+
+fn read_input(input: &Input) -> Result<String, String> {
+    let bytes = match &input.path {
+        Some(p) => std::fs::read(p).map_err(|e| format!("{}: {e}", input.name))?,
+        None => {
+            let mut buf = Vec::new();
+            io::stdin().read_to_end(&mut buf).map_err(|e| format!("{}: {e}", input.name))?;
+            buf
+        }
+    };
+    String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8 text, not checked", input.name))
+}
+
+fn check_inputs(inputs: Vec<Input>, kb: &Knowledge, config: &RuleConfig, errors: &mut Vec<String>) -> Vec<Checked> {
+    // Stdin is read once, on this thread.
+    let texts: Vec<Result<String, String>> = parallel(&inputs, read_input);
+    let mut names = Vec::new();
+    let mut sources = Vec::new();
+    for (input, text) in inputs.into_iter().zip(texts) {
+        match text {
+            Ok(t) => {
+                names.push(input.name);
+                sources.push(t);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    let parsed: Vec<(File, Vec<Object>)> = parallel(&sources, |t| {
+        let file = kref_yaml::parse(t);
+        let objects = diagnostics::workspace::objects(&file);
+        (file, objects)
+    });
+    let mut ws = Workspace::new();
+    let mut files = Vec::with_capacity(parsed.len());
+    for (name, (file, objects)) in names.iter().zip(parsed) {
+        ws.set(name, objects);
+        files.push(file);
+    }
+    let jobs: Vec<(usize, &File)> = files.iter().enumerate().collect();
+    let reports = parallel(&jobs, |(i, file)| diagnostics::analyze_in(file, &names[*i], &ws, kb, config));
+    names
+        .into_iter()
+        .zip(files)
+        .zip(reports)
+        .map(|((name, file), report)| Checked {
+            name,
+            index: file.line_index().clone(),
+            text: file.text().to_string(),
+            report,
+        })
+        .collect()
+}
+
+/// One-based line and column (in characters) of a byte offset.
+fn position(c: &Checked, offset: usize) -> (usize, usize) {
+    let lc = c.index.line_col(offset, Encoding::Utf8);
+    let start = c.index.line_range(lc.line as usize).map_or(0, |r| r.start);
+    let col = c.text.get(start..start + lc.col as usize).map_or(lc.col as usize, |s| s.chars().count());
+    (lc.line as usize + 1, col + 1)
+}
+
+fn severity_style(s: Severity) -> anstyle::Style {
+    match s {
+        Severity::Error => ERROR,
+        Severity::Warning => WARN,
+        Severity::Information | Severity::Hint => BOLD,
+    }
+}
+
+#[derive(Default)]
+struct Counts {
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+    hints: usize,
+    objects: usize,
+}
+
+fn counts(checked: &[Checked]) -> Counts {
+    let mut n = Counts::default();
+    for c in checked {
+        n.objects += c.report.objects;
+        for d in &c.report.diagnostics {
+            match d.severity {
+                Severity::Error => n.errors += 1,
+                Severity::Warning => n.warnings += 1,
+                Severity::Information => n.infos += 1,
+                Severity::Hint => n.hints += 1,
+            }
+        }
+    }
+    n
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// The first fix that is not "suppress this rule here".
+fn main_fix(d: &Diagnostic) -> Option<&str> {
+    d.fixes.iter().map(|f| f.title.as_str()).find(|t| !t.starts_with("Suppress "))
+}
+
+fn human(out: &mut impl Write, checked: &[Checked], annotated: bool) -> Result<()> {
+    for c in checked {
+        for d in &c.report.diagnostics {
+            let (line, col) = position(c, d.range.start);
+            let style = severity_style(d.severity);
+            if !annotated {
+                writeln!(
+                    out,
+                    "{}:{line}:{col}: {style}{}{style:#}[{}]: {}",
+                    c.name,
+                    d.severity.as_str(),
+                    d.rule,
+                    d.message
+                )?;
+                continue;
+            }
+            writeln!(out, "{style}{}[{}]{style:#}{BOLD}: {}{BOLD:#}", d.severity.as_str(), d.rule, d.message)?;
+            let width = line.to_string().len();
+            let pad = " ".repeat(width);
+            writeln!(out, "{pad}{PATH}-->{PATH:#} {}:{line}:{col}", c.name)?;
+            let range = c.index.line_range(line - 1);
+            let source = range.and_then(|r| c.text.get(r.start..r.end)).unwrap_or("");
+            let shown: String = source.chars().map(|ch| if ch == '\t' { ' ' } else { ch }).collect();
+            let line_end = range.map_or(d.range.start, |r| r.end);
+            let end = d.range.end.min(line_end).max(d.range.start);
+            let span = c.text.get(d.range.start..end).map_or(1, |s| s.chars().count()).max(1);
+            writeln!(out, "{pad} {DIM}|{DIM:#}")?;
+            writeln!(out, "{DIM}{line:>width$} |{DIM:#} {shown}")?;
+            writeln!(out, "{pad} {DIM}|{DIM:#} {}{style}{}{style:#}", " ".repeat(col - 1), "^".repeat(span))?;
+            if let Some(fix) = main_fix(d) {
+                writeln!(out, "{pad} {DIM}={DIM:#} fix: {fix}")?;
+            }
+            for r in &d.related {
+                let place = match &r.file {
+                    Some(f) => format!("{f}:{}", r.line + 1),
+                    None => format!("{}:{}", c.name, r.line + 1),
+                };
+                writeln!(out, "{pad} {DIM}={DIM:#} note: {} at {place}", r.message)?;
+            }
+            writeln!(out)?;
+        }
+    }
+    if annotated {
+        let n = counts(checked);
+        let files = plural(checked.len(), "file");
+        let objects = plural(n.objects, "object");
+        if n.errors + n.warnings + n.infos + n.hints == 0 {
+            writeln!(out, "{BOLD}no problems found{BOLD:#} ({objects} in {files})")?;
+        } else {
+            let mut parts = vec![plural(n.errors, "error"), plural(n.warnings, "warning")];
+            if n.infos + n.hints > 0 {
+                parts.push(plural(n.infos + n.hints, "hint"));
+            }
+            let style = if n.errors > 0 { ERROR } else { WARN };
+            writeln!(out, "{style}{}{style:#} ({objects} in {files})", parts.join(", "))?;
+        }
+    } else {
+        let n = counts(checked);
+        let mut err = anstream::stderr();
+        let _ = writeln!(
+            err,
+            "{}, {}, {} ({} in {})",
+            plural(n.errors, "error"),
+            plural(n.warnings, "warning"),
+            plural(n.infos + n.hints, "hint"),
+            plural(n.objects, "object"),
+            plural(checked.len(), "file")
+        );
+    }
+    Ok(())
+}
+
+fn diagnostic_json(c: &Checked, d: &Diagnostic) -> Value {
+    let (line, column) = position(c, d.range.start);
+    let (end_line, end_column) = position(c, d.range.end);
+    json!({
+        "rule": d.rule,
+        "severity": d.severity.as_str(),
+        "message": d.message,
+        "line": line,
+        "column": column,
+        "endLine": end_line,
+        "endColumn": end_column,
+        "range": { "start": d.range.start, "end": d.range.end },
+        "fixes": d.fixes.iter().map(|f| json!({
+            "title": f.title,
+            "edits": f.edits.iter().map(|e| json!({
+                "start": e.range.start, "end": e.range.end, "newText": e.new_text,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "related": d.related.iter().map(|r| json!({
+            "file": r.file.clone().unwrap_or_else(|| c.name.clone()),
+            "line": r.line + 1,
+            "message": r.message,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn json_report(checked: &[Checked], config: &RuleConfig) -> Value {
+    let n = counts(checked);
+    json!({
+        "kubernetesVersion": config.kube_version.to_string(),
+        "profile": config.profile.as_str(),
+        "files": checked.iter().map(|c| json!({
+            "path": c.name,
+            "objects": c.report.objects,
+            "diagnostics": c.report.diagnostics.iter().map(|d| diagnostic_json(c, d)).collect::<Vec<_>>(),
+            "notes": c.report.notes,
+        })).collect::<Vec<_>>(),
+        "summary": {
+            "files": checked.len(),
+            "objects": n.objects,
+            "errors": n.errors,
+            "warnings": n.warnings,
+            "infos": n.infos,
+            "hints": n.hints,
+        },
+    })
+}
+
+fn sarif(checked: &[Checked]) -> Value {
+    let level = |s: Severity| match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Information | Severity::Hint => "note",
+    };
+    let rules: Vec<Value> = RULES
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id,
+                "shortDescription": { "text": r.summary },
+                "fullDescription": { "text": rule_doc(r.id).map(doc_text).unwrap_or_else(|| r.summary.to_string()) },
+                "defaultConfiguration": { "level": level(r.severity) },
+                "properties": { "category": r.category.as_str(), "profile": r.profile.as_str() },
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for c in checked {
+        let uri = c.name.replace('\\', "/");
+        for d in &c.report.diagnostics {
+            let (line, column) = position(c, d.range.start);
+            let (end_line, end_column) = position(c, d.range.end);
+            let mut result = json!({
+                "ruleId": d.rule,
+                "ruleIndex": RULES.iter().position(|r| r.id == d.rule),
+                "level": level(d.severity),
+                "message": { "text": d.message },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": uri },
+                        "region": {
+                            "startLine": line, "startColumn": column,
+                            "endLine": end_line, "endColumn": end_column,
+                        },
+                    },
+                }],
+            });
+            if let Some(title) = main_fix(d) {
+                result["fixes"] = json!([{ "description": { "text": title } }]);
+            }
+            results.push(result);
+        }
+    }
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "kref",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    })
+}
+
+/// The first paragraph of a rule note, without its title and front matter.
+fn doc_text(doc: &str) -> String {
+    let body = match doc.strip_prefix("---\n").and_then(|rest| rest.split_once("\n---\n")) {
+        Some((_, body)) => body,
+        None => doc,
+    };
+    body.lines()
+        .skip_while(|l| l.trim().is_empty() || l.starts_with('#'))
+        .take_while(|l| !l.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn github(out: &mut impl Write, checked: &[Checked]) -> Result<()> {
+    for c in checked {
+        for d in &c.report.diagnostics {
+            let (line, col) = position(c, d.range.start);
+            let (end_line, end_col) = position(c, d.range.end);
+            let command = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Information | Severity::Hint => "notice",
+            };
+            let mut message = d.message.clone();
+            if let Some(fix) = main_fix(d) {
+                message.push_str(&format!(" (fix: {fix})"));
+            }
+            writeln!(
+                out,
+                "::{command} file={},line={line},col={col},endLine={end_line},endColumn={end_col},title={}::{}",
+                escape_property(&c.name),
+                escape_property(&format!("kref {}", d.rule)),
+                escape_data(&message)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn list_rules(format: Option<Format>) -> Result<Outcome> {
+    if format == Some(Format::Json) {
+        let rules: Vec<Value> = RULES
+            .iter()
+            .map(|r| {
+                json!({
+                    "id": r.id,
+                    "severity": r.severity.as_str(),
+                    "profile": r.profile.as_str(),
+                    "category": r.category.as_str(),
+                    "summary": r.summary,
+                    "podSecurity": r.pss.map(|p| p.as_str()),
+                    "kubeLinter": r.kube_linter,
+                    "kubeScore": r.kube_score,
+                    "polaris": r.polaris,
+                })
+            })
+            .collect();
+        print_json(&Value::Array(rules))?;
+        return Ok(Outcome::Found);
+    }
+    let mut out = anstream::stdout().lock();
+    for r in RULES {
+        let style = severity_style(r.severity);
+        writeln!(
+            out,
+            "{BOLD}{:<24}{BOLD:#} {style}{:<8}{style:#} {DIM}{:<8}{DIM:#} {}",
+            r.id,
+            r.severity.as_str(),
+            r.profile.as_str(),
+            r.summary
+        )?;
+    }
+    Ok(Outcome::Found)
+}
+
+fn explain(id: &str) -> Result<Outcome> {
+    let Some(rule) = rule_by_id(id) else {
+        let close = kref_corpus::schema::suggest(RULES.iter().map(|r| r.id), id);
+        let hint = close.first().map(|c| format!("; did you mean {c}?")).unwrap_or_default();
+        return Err(anyhow!("no rule {id:?}{hint} (`kref check --list-rules` lists them)"));
+    };
+    let doc = rule_doc(rule.id).unwrap_or(rule.summary);
+    let body = match doc.strip_prefix("---\n").and_then(|rest| rest.split_once("\n---\n")) {
+        Some((_, body)) => body.trim_start(),
+        None => doc,
+    };
+    let mut out = anstream::stdout().lock();
+    let rendered = if io::stdout().is_terminal() { super::render::render_markdown(body) } else { body.to_string() };
+    writeln!(out, "{}", rendered.trim_end())?;
+    writeln!(
+        out,
+        "\n{DIM}severity {}, profile {}{}{DIM:#}",
+        rule.severity.as_str(),
+        rule.profile.as_str(),
+        rule.pss.map(|p| format!(", Pod Security level {}", p.as_str())).unwrap_or_default()
+    )?;
+    Ok(Outcome::Found)
+}
