@@ -121,7 +121,7 @@ impl Knowledge {
         }
         let request = Query {
             text: query.to_string(),
-            limit: limit * 3,
+            limit: limit + 2,
             kind: kind.map(str::to_string),
             origin: None,
             doc_type: Some(DocType::Section),

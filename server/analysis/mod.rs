@@ -10,6 +10,7 @@ pub mod docs;
 pub mod hover;
 pub mod knowledge;
 pub mod notes_check;
+pub mod schema_doc;
 pub mod site;
 pub mod skeletons;
 pub mod symbols;

@@ -9,6 +9,7 @@ use serde_json::json;
 use super::NotesArgs;
 use super::output::{DIM, Outcome, PATH, print_json};
 use super::render::render_markdown;
+use crate::analysis::schema_doc::schema_section;
 use crate::kb::store::load_notes;
 
 /// Arguments of `kref show`.
@@ -57,13 +58,47 @@ pub fn find_section<'a>(notes: &'a [Note], target: &str) -> Option<(&'a Note, &'
         .or_else(|| all().find(|(_, s)| s.id.ends_with(target)))
 }
 
+/// `kref show` of a schema search result (its id starts with `schema:`).
+fn show_schema(settings: &crate::kb::config::Settings, id: &str, json: bool) -> Result<Outcome> {
+    let (schema, warnings) = crate::kb::schemas::load_schema(&crate::kb::config::cache_dir(), &settings.schemas);
+    for w in warnings {
+        super::output::warn(&w);
+    }
+    let Some(section) = schema_section(&schema, id) else {
+        let mut err = anstream::stderr();
+        let _ = writeln!(err, "no kind or field with the id {id:?}; find one with `kref search` or `kref explain`");
+        return Ok(Outcome::NothingFound);
+    };
+    if json {
+        print_json(&json!({
+            "id": id,
+            "title": section.title,
+            "breadcrumb": section.source,
+            "source": if section.source.starts_with("built-in") { "builtin" } else { "user" },
+            "path": id,
+            "line_start": 0,
+            "line_end": 0,
+            "kinds": [section.kind],
+            "markdown": section.markdown,
+        }))?;
+        return Ok(Outcome::Found);
+    }
+    let mut out = anstream::stdout().lock();
+    out.write_all(render_markdown(&section.markdown).as_bytes())?;
+    out.flush()?;
+    Ok(Outcome::Found)
+}
+
 pub fn run(args: &ShowArgs) -> Result<Outcome> {
     let settings = args.notes.settings()?;
+    let target = args.target.join(" ");
+    if target.starts_with("schema:") {
+        return show_schema(&settings, &target, args.json);
+    }
     let (notes, warnings) = load_notes(&settings.notes);
     for w in warnings {
         super::output::warn(&w);
     }
-    let target = args.target.join(" ");
     let Some((note, section)) = find_section(&notes, &target) else {
         let mut err = anstream::stderr();
         let _ = writeln!(

@@ -277,3 +277,14 @@ fn index_check_reports_typos_in_notes_with_the_closest_match() {
     let run = env.run(&["index", "--check", "--notes", arg(&env.path("notes"))]);
     assert_eq!(run.code, 0, "{}", run.stdout);
 }
+
+#[test]
+fn show_opens_schema_results_too() {
+    let env = TestEnv::new();
+    let run = env.run(&["show", "--json", "schema:field:CronJob.spec.concurrencyPolicy"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json = run.json();
+    assert_eq!(json["source"], "builtin");
+    assert!(json["markdown"].as_str().unwrap().contains("`Forbid`"), "{json}");
+    assert_eq!(env.run(&["show", "schema:field:CronJob.spec.nope"]).code, 1);
+}

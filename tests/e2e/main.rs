@@ -1,5 +1,6 @@
 //! End-to-end tests of the real `kref` binary, each in its own temporary home and cache.
 
+mod check;
 mod cli;
 mod explain;
 mod lsp;

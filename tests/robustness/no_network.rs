@@ -114,11 +114,12 @@ fn commands(env: &TestEnv) -> Vec<Vec<String>> {
     let notes = env.path("notes");
     env.write("notes/own.md", "# Own\n\nNightly backups use a `CronJob` with `concurrencyPolicy: Forbid`.\n");
     let n = arg(&notes).to_string();
+    let n = n.as_str();
     [
-        vec!["index", "--rebuild", "--notes", &n],
-        vec!["search", "rolling update", "--json", "--notes", &n],
-        vec!["search", "nightly backups", "--json", "--notes", &n],
-        vec!["explain", "Deployment.spec.strategy", "--notes", &n],
+        vec!["index", "--rebuild", "--notes", n],
+        vec!["search", "rolling update", "--json", "--notes", n],
+        vec!["search", "nightly backups", "--json", "--notes", n],
+        vec!["explain", "Deployment.spec.strategy", "--notes", n],
         vec!["lsp"],
     ]
     .into_iter()
