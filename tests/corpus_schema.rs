@@ -46,3 +46,25 @@ fn builtin_entries_name_real_kinds_fields_and_values() {
         .collect();
     assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
 }
+
+#[test]
+fn every_builtin_kind_has_a_note() {
+    let notes = builtin::notes();
+    let documented: std::collections::HashSet<String> = notes
+        .iter()
+        .flat_map(|n| n.entries.iter())
+        .filter_map(|e| match &e.subject {
+            kref_corpus::Subject::Kind { kind } => Some(kind.clone()),
+            _ => None,
+        })
+        .collect();
+    let mut missing: Vec<String> = Schema::builtin()
+        .kinds()
+        .filter(|k| !k.subresource && !k.kind.ends_with("List"))
+        .map(|k| k.kind.clone())
+        .filter(|k| !documented.contains(k))
+        .collect();
+    missing.sort();
+    missing.dedup();
+    assert!(missing.is_empty(), "built-in kinds without a kind entry in the corpus: {missing:?}");
+}
