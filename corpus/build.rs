@@ -200,6 +200,8 @@ fn all_resources(generator: &mut schemars::SchemaGenerator) -> Vec<ResourceInfo>
 fn main() {
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-changed=data/enums.yaml");
+    // The notes are embedded by `include_dir!`, which cannot tell cargo about new files itself.
+    println!("cargo::rerun-if-changed=notes");
     for file in ["convert", "enums", "error", "model", "openapi", "shortnames"] {
         println!("cargo::rerun-if-changed=src/schema/{file}.rs");
     }

@@ -451,6 +451,32 @@ Silence it on one line with `# kref-ignore: {r['id']}` above it, for a whole doc
                 also.append(tool + " " + ", ".join(f"`{c}`" for c in r[key]))
         sev = r["severity"] + (f" (PSS {r['podSecurity']})" if r["podSecurity"] else "")
         lines.append(f"| `{r['id']}` | {sev} | {r['profile']} | {r['summary']} | {'; '.join(also)} |")
+    lines += ["", "## What kref, kubeconform and kube-linter catch", "",
+              "From the tools' documentation and source (the project's diagnostics research); kref's column is what the tests",
+              "in `tests/fixtures/manifests/` check. kubeconform validates against JSON schemas only (unknown fields only",
+              "with `-strict`); kube-linter runs best-practice checks on objects that already parse.", "",
+              "| Mistake | kref | kubeconform | kube-linter |", "| --- | --- | --- | --- |"]
+    rows = [
+        ("YAML syntax error, duplicate key", "yes, where it starts", "yes (duplicate keys with -strict)", "parse failure"),
+        ("Unknown field (`replica:`)", "yes, with did-you-mean", "only with -strict", "no"),
+        ("Wrong type (`replicas: \"3\"`, `value: 8080`)", "yes", "yes", "no"),
+        ("Invalid enum (`type: Rolling`, `LoadBalancers`)", "yes, with did-you-mean", "only where the schema lists the enum", "no"),
+        ("Job `restartPolicy: Always`", "yes", "no (kubeconform #277)", "no"),
+        ("Missing required field", "yes", "yes", "no"),
+        ("Removed or deprecated apiVersion for a target version", "yes, with migration fix", "only as \"no schema\"", "`no-extensions-v1beta` only"),
+        ("Name rules (Service `web_svc`, CronJob > 52)", "yes", "no (kubeconform #65)", "no"),
+        ("Selector does not match template labels", "yes", "no (kubeconform #132)", "yes (`mismatching-selector`)"),
+        ("Port name > 15 characters", "yes", "no (kubeconform #178)", "yes (`invalid-target-ports`)"),
+        ("Bad quantity (`1GB`), request above limit", "yes", "type only (string or number)", "no"),
+        ("Invalid cron schedule, bad timeZone", "yes", "no", "no"),
+        ("ConfigMap/Secret over 1 MiB, bad base64", "yes", "no (kubeconform #214)", "no"),
+        ("Image without tag, missing resources/probes", "yes (warnings)", "no", "yes"),
+        ("Privileged, host namespaces, hostPath, capabilities", "yes (Pod Security levels)", "no", "yes"),
+        ("Service selecting no pods, dangling Ingress/HPA", "yes (workspace)", "no", "yes (`dangling-*`)"),
+        ("Missing ConfigMap/Secret/ServiceAccount references", "yes (workspace)", "no", "ServiceAccount only by default"),
+    ]
+    for r in rows:
+        lines.append("| " + " | ".join(r) + " |")
     lines.append("")
     with open("docs/rules.md", "w") as f:
         f.write("\n".join(lines))

@@ -14,6 +14,11 @@ use crate::text::{is_field_name, is_kind_name, is_value_name, slugify};
 /// indexing such a file would make every search slower for no benefit.
 pub const MAX_NOTE_BYTES: usize = 16 * 1024 * 1024;
 
+/// List items nested deeper than this keep their text in the section but do not add it to the
+/// items above them: re-indenting every level's text into its parent's is cubic in the depth,
+/// and a 20 KB line of `- - - …` (10,000 levels) would otherwise take hours.
+const MAX_NESTED_ITEMS: usize = 32;
+
 /// Where a note comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Origin {
@@ -552,9 +557,10 @@ impl<'a> Builder<'a> {
         let Some(item) = self.items.pop() else { return };
         let own = item.text.trim().to_string();
         let section_id = self.section_id_placeholder(item.section);
+        let nested_too_deep = self.items.len() >= MAX_NESTED_ITEMS;
         if item.subjects.is_empty() {
             // A plain item adds its text to the nearest entry above it.
-            if let Some(parent) = self.items.last_mut() {
+            if let Some(parent) = self.items.last_mut().filter(|_| !nested_too_deep) {
                 let mut line = String::from("- ");
                 line.push_str(&own);
                 line.push('\n');
@@ -578,7 +584,7 @@ impl<'a> Builder<'a> {
             }
             text.push_str(children);
         }
-        if let Some(parent) = self.items.last_mut() {
+        if let Some(parent) = self.items.last_mut().filter(|_| !nested_too_deep) {
             // Entries also read as part of their parent's text, as a summary line.
             let names: Vec<String> = item.leading.iter().map(|l| format!("`{l}`")).collect();
             parent.children.push_str(&format!("- {}: {}\n", names.join(", "), first_line(&own)));

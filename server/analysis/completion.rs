@@ -432,7 +432,7 @@ impl<'a> Ctx<'a> {
         let space = if self.needs_space(range) { " " } else { "" };
         let doc_av = self.doc.api_version.as_ref();
         let mut names: Vec<&str> =
-            self.kb.schema.kinds().filter(|k| !k.subresource).map(|k| k.kind.as_str()).collect();
+            self.kb.schema.kinds().filter(|k| is_resource(k)).map(|k| k.kind.as_str()).collect();
         names.sort_unstable();
         names.dedup();
         let mut items = Vec::new();
@@ -495,7 +495,7 @@ impl<'a> Ctx<'a> {
             }
             _ => {
                 let mut all: Vec<(String, Vec<&str>)> = Vec::new();
-                for k in self.kb.schema.kinds().filter(|k| !k.subresource) {
+                for k in self.kb.schema.kinds().filter(|k| is_resource(k)) {
                     let av = k.api_version();
                     match all.iter_mut().find(|(a, _)| *a == av) {
                         Some((_, kinds)) => kinds.push(&k.kind),
@@ -530,6 +530,12 @@ impl<'a> Ctx<'a> {
             })
             .collect()
     }
+}
+
+/// A kind one writes manifests of: not a subresource, and served as a resource (`APIGroup` and
+/// the like are discovery answers, with no resource name).
+fn is_resource(kind: &Kind) -> bool {
+    !kind.subresource && !kind.plural.is_empty()
 }
 
 /// What a key inserts in block style: `name: ` for scalars, `name:` and the next line's

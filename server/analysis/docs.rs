@@ -180,8 +180,7 @@ pub fn field_doc(kb: &Knowledge, site: &FieldSite<'_>) -> String {
     {
         push_description(&mut out, &def.description, false);
     }
-    let last = site.keys.last().copied().unwrap_or_default();
-    push_related(&mut out, kb, &format!("{} {last}", site.kind.kind), Some(&site.kind.kind));
+    push_related(&mut out, kb, &related_query(&site.kind.kind, site.keys), Some(&site.kind.kind));
     finish(out)
 }
 
@@ -365,6 +364,35 @@ fn push_description(out: &mut String, description: &str, without_values: bool) {
         let _ = writeln!(out, "\n{text}");
     }
 }
+
+/// What "See also" searches for about a field: the kind and the field's name.
+pub fn related_query(kind: &str, keys: &[&str]) -> String {
+    format!("{kind} {}", keys.last().copied().unwrap_or_default())
+}
+
+/// Asks now the "See also" questions hover will ask about the fields of `file`, so that hover
+/// finds the answers cached (a search costs about half a millisecond, a cached answer nothing).
+pub fn warm_up(file: &kref_yaml::File, kb: &Knowledge) {
+    let mut asked = std::collections::HashSet::new();
+    for doc in &file.documents {
+        let Some((kind, _)) = &doc.kind else { continue };
+        let api_version = doc.api_version.as_ref().map(|(a, _)| a.as_str());
+        let Some(kind) = super::site::kind_of(kb, api_version, kind) else { continue };
+        for (path, _) in doc.pairs() {
+            let keys = super::site::path_keys(&path);
+            let query = related_query(&kind.kind, &keys);
+            if asked.len() >= WARM_UP_MAX {
+                return;
+            }
+            if asked.insert((kind.kind.clone(), query.clone())) {
+                kb.related(&query, Some(&kind.kind), MAX_RELATED);
+            }
+        }
+    }
+}
+
+/// At most this many searches are made ahead for one document.
+const WARM_UP_MAX: usize = 2000;
 
 /// Titles of note sections that a search for `query` finds, as "See also".
 fn push_related(out: &mut String, kb: &Knowledge, query: &str, kind: Option<&str>) {

@@ -249,15 +249,14 @@ mod tests {
         let text = "# leading comment\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  labels:\n    app: web\n  name: web\nspec:\n  replicas: 2\n---\n---\nkind: Service # svc\nspec: {}\n...\nname: x\n";
         let parsed = document_symbols(&kref_yaml::parse(text));
         let lines = outline_by_lines(text);
-        let shape = |symbols: &[Symbol]| -> Vec<(String, TextRange, Vec<(String, TextRange)>)> {
+        // Name and selection of each symbol and of its children.
+        let shape = |symbols: &[Symbol]| -> Vec<String> {
             symbols
                 .iter()
                 .map(|s| {
-                    (
-                        s.name.clone(),
-                        s.selection,
-                        s.children.iter().map(|c| (c.name.clone(), c.selection)).collect(),
-                    )
+                    let children: Vec<String> =
+                        s.children.iter().map(|c| format!("{}@{}", c.name, c.selection)).collect();
+                    format!("{}@{} [{}]", s.name, s.selection, children.join(" "))
                 })
                 .collect()
         };

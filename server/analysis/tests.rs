@@ -615,74 +615,76 @@ fn kind_values_come_with_their_api_version() {
         Ask::CompleteDetail,
         "kind: $0\nmetadata:\n  name: x\n",
         expect![[r#"
-        Deployment "Deployment"
-            apps/v1
-            + "apiVersion: apps/v1\n" at 0..0
-        Service "Service"
-            v1
-            + "apiVersion: v1\n" at 0..0
-        ConfigMap "ConfigMap"
-            v1
-            + "apiVersion: v1\n" at 0..0
-        Secret "Secret"
-            v1
-            + "apiVersion: v1\n" at 0..0
-        Ingress "Ingress"
-            networking.k8s.io/v1
-            + "apiVersion: networking.k8s.io/v1\n" at 0..0
-        Pod "Pod"
-            v1
-            + "apiVersion: v1\n" at 0..0
-        StatefulSet "StatefulSet"
-            apps/v1
-            + "apiVersion: apps/v1\n" at 0..0
-        DaemonSet "DaemonSet"
-            apps/v1
-            + "apiVersion: apps/v1\n" at 0..0
-        Job "Job"
-            batch/v1
-            + "apiVersion: batch/v1\n" at 0..0
-        CronJob "CronJob"
-            batch/v1
-            + "apiVersion: batch/v1\n" at 0..0
-        … 72 more
-    "#]],
+            Deployment "Deployment"
+                apps/v1
+                + "apiVersion: apps/v1\n" at 0..0
+            Service "Service"
+                v1
+                + "apiVersion: v1\n" at 0..0
+            ConfigMap "ConfigMap"
+                v1
+                + "apiVersion: v1\n" at 0..0
+            Secret "Secret"
+                v1
+                + "apiVersion: v1\n" at 0..0
+            Ingress "Ingress"
+                networking.k8s.io/v1
+                + "apiVersion: networking.k8s.io/v1\n" at 0..0
+            Pod "Pod"
+                v1
+                + "apiVersion: v1\n" at 0..0
+            StatefulSet "StatefulSet"
+                apps/v1
+                + "apiVersion: apps/v1\n" at 0..0
+            DaemonSet "DaemonSet"
+                apps/v1
+                + "apiVersion: apps/v1\n" at 0..0
+            Job "Job"
+                batch/v1
+                + "apiVersion: batch/v1\n" at 0..0
+            CronJob "CronJob"
+                batch/v1
+                + "apiVersion: batch/v1\n" at 0..0
+            … 68 more
+        "#]],
     );
+    let all = labels("kind: $0\n");
+    assert!(all.contains(&"Namespace".to_string()) && !all.contains(&"APIGroup".to_string()), "{all:?}");
     // With an apiVersion, the kinds it serves come first and need no other edit.
     check(
         Ask::CompleteDetail,
         "apiVersion: batch/v1\nkind: $0\n",
         expect![[r#"
-        Job "Job"
-            batch/v1
-        CronJob "CronJob"
-            batch/v1
-        Deployment "Deployment"
-            apps/v1
-            + "apps/v1" at 12..20
-        Service "Service"
-            v1
-            + "v1" at 12..20
-        ConfigMap "ConfigMap"
-            v1
-            + "v1" at 12..20
-        Secret "Secret"
-            v1
-            + "v1" at 12..20
-        Ingress "Ingress"
-            networking.k8s.io/v1
-            + "networking.k8s.io/v1" at 12..20
-        Pod "Pod"
-            v1
-            + "v1" at 12..20
-        StatefulSet "StatefulSet"
-            apps/v1
-            + "apps/v1" at 12..20
-        DaemonSet "DaemonSet"
-            apps/v1
-            + "apps/v1" at 12..20
-        … 72 more
-    "#]],
+            Job "Job"
+                batch/v1
+            CronJob "CronJob"
+                batch/v1
+            Deployment "Deployment"
+                apps/v1
+                + "apps/v1" at 12..20
+            Service "Service"
+                v1
+                + "v1" at 12..20
+            ConfigMap "ConfigMap"
+                v1
+                + "v1" at 12..20
+            Secret "Secret"
+                v1
+                + "v1" at 12..20
+            Ingress "Ingress"
+                networking.k8s.io/v1
+                + "networking.k8s.io/v1" at 12..20
+            Pod "Pod"
+                v1
+                + "v1" at 12..20
+            StatefulSet "StatefulSet"
+                apps/v1
+                + "apps/v1" at 12..20
+            DaemonSet "DaemonSet"
+                apps/v1
+                + "apps/v1" at 12..20
+            … 68 more
+        "#]],
     );
 }
 

@@ -100,12 +100,15 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
         return explain(id);
     }
     let mut warnings = Vec::new();
-    let settings = load_settings(&Overrides { kubernetes_version: args.kube_version.clone(), ..Overrides::default() })?;
+    let settings =
+        load_settings(&Overrides { kubernetes_version: args.kube_version.clone(), ..Overrides::default() })?;
     let kube_version = match (&args.kube_version, &settings.kubernetes_version) {
-        (Some(v), _) => KubeVersion::parse(v)
-            .ok_or_else(|| anyhow!("--kube-version {v:?} is not a version like 1.29"))?,
+        (Some(v), _) => {
+            KubeVersion::parse(v).ok_or_else(|| anyhow!("--kube-version {v:?} is not a version like 1.29"))?
+        }
         (None, Some(v)) => KubeVersion::parse(v).unwrap_or_else(|| {
-            warnings.push(format!("kubernetesVersion {v:?} is not a version like \"1.33\"; using the default"));
+            warnings
+                .push(format!("kubernetesVersion {v:?} is not a version like \"1.33\"; using the default"));
             default_kube_version()
         }),
         (None, None) => default_kube_version(),
@@ -121,7 +124,10 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
     let mut cli_warnings = Vec::new();
     config.apply(&cli, &mut cli_warnings);
     if let Some(w) = cli_warnings.first() {
-        return Err(anyhow!("{}", w.replace("rules.enable", "--enable").replace("rules.disable", "--disable")));
+        return Err(anyhow!(
+            "{}",
+            w.replace("rules.enable", "--enable").replace("rules.disable", "--disable")
+        ));
     }
     let (schema, schema_warnings) = crate::kb::schemas::load_schema(&cache_dir(), &settings.schemas);
     warnings.extend(schema_warnings);
@@ -132,7 +138,8 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
     for w in &warnings {
         warn(w);
     }
-    let format = args.format.unwrap_or(if io::stdout().is_terminal() { Format::Human } else { Format::Plain });
+    let format =
+        args.format.unwrap_or(if io::stdout().is_terminal() { Format::Human } else { Format::Plain });
     let mut out = io::BufWriter::new(anstream::stdout().lock());
     match format {
         Format::Human => human(&mut out, &checked, true)?,
@@ -159,7 +166,9 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
     if !errors.is_empty() {
         return Err(anyhow!("{}", errors.join("\n")));
     }
-    let failing = |d: &Diagnostic| d.severity == Severity::Error || (args.deny_warnings && d.severity == Severity::Warning);
+    let failing = |d: &Diagnostic| {
+        d.severity == Severity::Error || (args.deny_warnings && d.severity == Severity::Warning)
+    };
     let failed = checked.iter().any(|c| c.report.diagnostics.iter().any(failing));
     Ok(if failed { Outcome::NothingFound } else { Outcome::Found })
 }
@@ -176,14 +185,18 @@ fn profile_name(p: ProfileArg) -> &'static str {
 fn rule_settings() -> Result<RuleSettings> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let mut rules = RuleSettings::default();
-    for path in [find_workspace_config(&cwd), user_config_path().filter(|p| p.is_file())].into_iter().flatten() {
+    for path in
+        [find_workspace_config(&cwd), user_config_path().filter(|p| p.is_file())].into_iter().flatten()
+    {
         rules.merge_under(&read_config_file(&path)?.rules);
     }
     Ok(rules)
 }
 
 fn is_manifest_name(path: &Path) -> bool {
-    path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
 }
 
 /// Files to check, in the order given (folders sorted), and the paths that could not be read.
@@ -204,12 +217,16 @@ fn collect_inputs(paths: &[PathBuf], stdin_name: &str) -> (Vec<Input>, Vec<Strin
         };
         if meta.is_dir() {
             let walker = walkdir::WalkDir::new(path).sort_by_file_name().into_iter().filter_entry(|e| {
-                e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.') || n == "node_modules")
+                e.depth() == 0
+                    || !e.file_name().to_str().is_some_and(|n| n.starts_with('.') || n == "node_modules")
             });
             for entry in walker {
                 match entry {
                     Ok(e) if e.file_type().is_file() && is_manifest_name(e.path()) => {
-                        inputs.push(Input { name: e.path().display().to_string(), path: Some(e.path().to_path_buf()) });
+                        inputs.push(Input {
+                            name: e.path().display().to_string(),
+                            path: Some(e.path().to_path_buf()),
+                        });
                     }
                     Ok(_) => {}
                     Err(e) => errors.push(format!("{e}")),
@@ -267,7 +284,12 @@ fn read_input(input: &Input) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8 text, not checked", input.name))
 }
 
-fn check_inputs(inputs: Vec<Input>, kb: &Knowledge, config: &RuleConfig, errors: &mut Vec<String>) -> Vec<Checked> {
+fn check_inputs(
+    inputs: Vec<Input>,
+    kb: &Knowledge,
+    config: &RuleConfig,
+    errors: &mut Vec<String>,
+) -> Vec<Checked> {
     // Stdin is read once, on this thread.
     let texts: Vec<Result<String, String>> = parallel(&inputs, read_input);
     let mut names = Vec::new();
@@ -373,7 +395,13 @@ fn human(out: &mut impl Write, checked: &[Checked], annotated: bool) -> Result<(
                 )?;
                 continue;
             }
-            writeln!(out, "{style}{}[{}]{style:#}{BOLD}: {}{BOLD:#}", d.severity.as_str(), d.rule, d.message)?;
+            writeln!(
+                out,
+                "{style}{}[{}]{style:#}{BOLD}: {}{BOLD:#}",
+                d.severity.as_str(),
+                d.rule,
+                d.message
+            )?;
             let width = line.to_string().len();
             let pad = " ".repeat(width);
             writeln!(out, "{pad}{PATH}-->{PATH:#} {}:{line}:{col}", c.name)?;
@@ -632,7 +660,8 @@ fn explain(id: &str) -> Result<Outcome> {
         None => doc,
     };
     let mut out = anstream::stdout().lock();
-    let rendered = if io::stdout().is_terminal() { super::render::render_markdown(body) } else { body.to_string() };
+    let rendered =
+        if io::stdout().is_terminal() { super::render::render_markdown(body) } else { body.to_string() };
     writeln!(out, "{}", rendered.trim_end())?;
     writeln!(
         out,

@@ -118,6 +118,19 @@ impl Documents {
         })
     }
 
+    /// Every open document.
+    pub fn snapshots(&self) -> Vec<Snapshot> {
+        self.docs
+            .iter()
+            .map(|entry| Snapshot {
+                uri: entry.key().clone(),
+                version: entry.version,
+                text: entry.text.clone(),
+                parsed: entry.parsed.clone(),
+            })
+            .collect()
+    }
+
     /// Is `snapshot` still the current version of its document?
     pub fn is_current(&self, snapshot: &Snapshot) -> bool {
         self.docs

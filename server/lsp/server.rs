@@ -279,7 +279,13 @@ impl Backend {
                 notes: loaded.notes.clone(),
                 settings: loaded.settings.clone(),
             });
-            shared.current.send_replace(Some(Arc::new(Current { loaded, search: state })));
+            let current = Arc::new(Current { loaded, search: state });
+            shared.current.send_replace(Some(current.clone()));
+            if matches!(current.search, SearchState::Ready) {
+                for snapshot in shared.docs.snapshots() {
+                    prepare(snapshot, Some(current.clone()));
+                }
+            }
             for w in warnings {
                 shared.warn(w).await;
             }
@@ -317,6 +323,20 @@ impl Shared {
             self.client.log_message(MessageType::WARNING, message).await;
         }
     }
+}
+
+/// Parses a document off the message loop and, with a search index, warms hover's cache of
+/// related notes for its fields. Nothing for documents too large to analyse.
+fn prepare(snapshot: Snapshot, current: Option<Arc<Current>>) {
+    if !snapshot.analyzable() {
+        return;
+    }
+    tokio::task::spawn_blocking(move || {
+        let file = snapshot.file();
+        if let Some(current) = current {
+            analysis::docs::warm_up(&file, &current.loaded.knowledge);
+        }
+    });
 }
 
 /// A path from the editor's settings, relative to the workspace folder.
@@ -411,11 +431,10 @@ impl LanguageServer for Backend {
         let doc = params.text_document;
         let changed = self.shared.docs.open(doc.uri.as_str(), doc.version, doc.text);
         self.report_change(doc.uri.as_str(), changed);
-        // Parse now, so the first hover does not wait for it.
-        if let Some(snapshot) = self.shared.docs.snapshot(doc.uri.as_str())
-            && snapshot.analyzable()
-        {
-            tokio::task::spawn_blocking(move || drop(snapshot.file()));
+        // Parse now and ask the searches hover will ask, so the first hovers do not wait.
+        if let Some(snapshot) = self.shared.docs.snapshot(doc.uri.as_str()) {
+            let current = self.shared.current.borrow().clone();
+            prepare(snapshot, current.filter(|c| matches!(c.search, SearchState::Ready)));
         }
     }
 

@@ -67,7 +67,13 @@ fn check(env: &TestEnv, args: &[&str]) -> Run {
 fn with_stdin(env: &TestEnv, args: &[&str], input: &str) -> Run {
     let mut all = vec!["check"];
     all.extend_from_slice(args);
-    let mut child = env.command(&all).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child = env
+        .command(&all)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
     to_run(child.wait_with_output().unwrap())
 }
@@ -86,7 +92,11 @@ fn exit_codes_follow_errors_not_warnings() {
 
     let run = check(&env, &[arg(&warn)]);
     assert_eq!(run.code, 0, "warnings alone do not fail: {}", run.stdout);
-    assert!(run.stdout.contains("warn.yaml:8:12: warning[image-tag]: image busybox has no tag"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("warn.yaml:8:12: warning[image-tag]: image busybox has no tag"),
+        "{}",
+        run.stdout
+    );
 
     let run = check(&env, &[arg(&warn), "--deny-warnings"]);
     assert_eq!(run.code, 1);
@@ -177,7 +187,12 @@ fn sarif_output_is_sarif_2_1_0() {
     let region = &result["locations"][0]["physicalLocation"]["region"];
     assert_eq!(region["startLine"], 8);
     assert_eq!(region["startColumn"], 22);
-    assert!(result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap().ends_with("broken.yaml"));
+    assert!(
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("broken.yaml")
+    );
 }
 
 #[test]
@@ -190,7 +205,11 @@ fn github_output_is_workflow_commands() {
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(lines.len(), 2, "{}", run.stdout);
     assert!(lines[0].starts_with("::error file="), "{}", lines[0]);
-    assert!(lines[0].contains("broken.yaml,line=8,col=22,endLine=8,endColumn=28,title=kref invalid-enum::"), "{}", lines[0]);
+    assert!(
+        lines[0].contains("broken.yaml,line=8,col=22,endLine=8,endColumn=28,title=kref invalid-enum::"),
+        "{}",
+        lines[0]
+    );
     assert!(lines[1].starts_with("::warning file="), "{}", lines[1]);
 }
 
@@ -232,11 +251,16 @@ spec:
     let run = check(&env, &["app", "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     let json = run.json();
-    let paths: Vec<&str> = json["files"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    let paths: Vec<&str> =
+        json["files"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
     assert_eq!(paths, ["app/deploy.yaml", "app/nested/service.yml"]);
-    assert_eq!(json["summary"]["warnings"], 0, "the Service finds its pods in the other file: {}", run.stdout);
+    assert_eq!(
+        json["summary"]["warnings"], 0,
+        "the Service finds its pods in the other file: {}",
+        run.stdout
+    );
 
-    env.write("work/app/nested/service.yml", &service.replace("{app: web}", "{app: api}"));
+    env.write("work/app/nested/service.yml", service.replace("{app: web}", "{app: api}"));
     let run = check(&env, &["app"]);
     assert_eq!(run.code, 0);
     assert!(run.stdout.contains("app/nested/service.yml:6:3: warning[service-selector]"), "{}", run.stdout);
@@ -295,7 +319,13 @@ fn rules_are_listed_and_explained() {
     assert!(run.stdout.contains("selector-mismatch"), "{}", run.stdout);
     let run = check(&env, &["--list-rules", "--format", "json"]);
     let rules = run.json();
-    assert!(rules.as_array().unwrap().iter().any(|r| r["id"] == "image-tag" && r["kubeLinter"][0] == "latest-tag"));
+    assert!(
+        rules
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["id"] == "image-tag" && r["kubeLinter"][0] == "latest-tag")
+    );
     let run = check(&env, &["--explain", "image-tag"]);
     assert_eq!(run.code, 0);
     assert!(run.stdout.contains("Rule image-tag"), "{}", run.stdout);

@@ -18,7 +18,8 @@ pub(crate) fn is_object(root: &Node) -> bool {
     root.as_mapping().is_some()
         && (root.pair("apiVersion").is_some()
             || root.pair("kind").is_some()
-            || (root.pair("metadata").is_some() && (root.pair("spec").is_some() || root.pair("data").is_some())))
+            || (root.pair("metadata").is_some()
+                && (root.pair("spec").is_some() || root.pair("data").is_some())))
 }
 
 /// Kinds that look like objects but are client-side files, checked for nothing but syntax.
@@ -56,7 +57,8 @@ pub(crate) fn check(cx: &mut Cx<'_>, _view: &View<'_>) {
     let root = cx.root;
     let api = root.pair("apiVersion");
     let kind = root.pair("kind");
-    let first_key = root.as_mapping().and_then(|p| p.first()).map_or(TextRange::empty(doc.range.start), |p| p.key_range);
+    let first_key =
+        root.as_mapping().and_then(|p| p.first()).map_or(TextRange::empty(doc.range.start), |p| p.key_range);
     if cx.on("missing-api-version") {
         match api {
             None => {
@@ -124,7 +126,8 @@ pub(crate) fn check(cx: &mut Cx<'_>, _view: &View<'_>) {
             return;
         }
         ApiStatus::Deprecated { since, removal, replacement } => {
-            let mut message = format!("{} {} is deprecated since Kubernetes {since}", cx.api_version, cx.kind);
+            let mut message =
+                format!("{} {} is deprecated since Kubernetes {since}", cx.api_version, cx.kind);
             if let Some(r) = removal {
                 message.push_str(&format!(" and removed in {r}"));
             }
@@ -146,7 +149,9 @@ pub(crate) fn check(cx: &mut Cx<'_>, _view: &View<'_>) {
         }
         ApiStatus::Current => {}
     }
-    if cx.kb.schema.kind_for(cx.api_version, cx.kind).is_some() || lifecycle(cx.api_version, cx.kind).is_some() {
+    if cx.kb.schema.kind_for(cx.api_version, cx.kind).is_some()
+        || lifecycle(cx.api_version, cx.kind).is_some()
+    {
         return;
     }
     unknown_pair(cx, api_range, kind_range);
@@ -172,7 +177,8 @@ fn missing_name(cx: &mut Cx<'_>, first_key: TextRange) {
         return;
     }
     let meta = cx.root.pair("metadata");
-    let has = |key: &str| meta.and_then(|m| get(&m.value, key)).and_then(text_of).is_some_and(|s| !s.is_empty());
+    let has =
+        |key: &str| meta.and_then(|m| get(&m.value, key)).and_then(text_of).is_some_and(|s| !s.is_empty());
     if has("name") || has("generateName") {
         return;
     }
@@ -189,7 +195,11 @@ fn missing_name(cx: &mut Cx<'_>, first_key: TextRange) {
             let col = super::edits::column(cx.file, k.key_range.start);
             (k.value.range.end <= at).then(|| TextEdit {
                 range: TextRange::empty(at),
-                new_text: format!("\n{0}metadata:\n{0}{1}name: {placeholder}", " ".repeat(col), " ".repeat(unit)),
+                new_text: format!(
+                    "\n{0}metadata:\n{0}{1}name: {placeholder}",
+                    " ".repeat(col),
+                    " ".repeat(unit)
+                ),
             })
         }),
     };
@@ -239,24 +249,38 @@ fn unknown_pair(cx: &mut Cx<'_>, api_range: TextRange, kind_range: TextRange) {
             cx.kind,
             versions.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
         );
-        let fixes = versions.iter().take(3).map(|v| replace(format!("Change apiVersion to {v}"), api_range, v.clone()));
+        let fixes = versions
+            .iter()
+            .take(3)
+            .map(|v| replace(format!("Change apiVersion to {v}"), api_range, v.clone()));
         cx.emit(Diagnostic::new("unknown-kind", api_range, message).fixes(fixes));
         return;
     }
     // An unknown kind name: suggest kinds of this apiVersion, then any kind.
-    let in_version: Vec<&str> =
-        schema.kinds().filter(|k| k.has_api_version(cx.api_version) && !k.subresource).map(|k| k.kind.as_str()).collect();
+    let in_version: Vec<&str> = schema
+        .kinds()
+        .filter(|k| k.has_api_version(cx.api_version) && !k.subresource)
+        .map(|k| k.kind.as_str())
+        .collect();
     let mut close = suggest(in_version.iter().copied(), cx.kind);
     if close.is_empty() {
         close = schema.suggest_kinds(cx.kind);
     }
     let message = match close.as_slice() {
         [] if group_known || group.is_empty() => {
-            format!("{} has no kind {}; check the spelling (kinds are UpperCamelCase)", cx.api_version, cx.kind)
+            format!(
+                "{} has no kind {}; check the spelling (kinds are UpperCamelCase)",
+                cx.api_version, cx.kind
+            )
         }
         [] => format!("unknown apiVersion {} for kind {}; check the group name", cx.api_version, cx.kind),
         [one] => format!("unknown kind {} in {}: did you mean {one}?", cx.kind, cx.api_version),
-        many => format!("unknown kind {} in {}: did you mean one of {}?", cx.kind, cx.api_version, many.join(", ")),
+        many => format!(
+            "unknown kind {} in {}: did you mean one of {}?",
+            cx.kind,
+            cx.api_version,
+            many.join(", ")
+        ),
     };
     let mut fixes = Vec::new();
     for c in &close {
@@ -312,7 +336,8 @@ fn ingress_v1(file: &File, root: &Node, unit: usize, edits: &mut Vec<TextEdit>) 
                 backend_v1(file, b, unit, edits);
             }
             if path.pair("pathType").is_none()
-                && let Some(e) = insert_entry(file, None, path, "pathType", &Y::s("ImplementationSpecific"), unit)
+                && let Some(e) =
+                    insert_entry(file, None, path, "pathType", &Y::s("ImplementationSpecific"), unit)
             {
                 edits.push(e);
             }
@@ -331,8 +356,10 @@ fn backend_v1(file: &File, backend: &Node, unit: usize, edits: &mut Vec<TextEdit
         ("name".into(), Y::s(yaml_string(name_text))),
         ("port".into(), Y::M(vec![port_entry.clone()])),
     ]);
-    let others: Vec<&Pair> =
-        pairs(backend).iter().filter(|p| p.key.text != "serviceName" && p.key.text != "servicePort").collect();
+    let others: Vec<&Pair> = pairs(backend)
+        .iter()
+        .filter(|p| p.key.text != "serviceName" && p.key.text != "servicePort")
+        .collect();
     if backend.flow {
         if !others.is_empty() {
             return;

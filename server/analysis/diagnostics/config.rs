@@ -106,9 +106,8 @@ impl RuleConfig {
         if let Some(p) = &settings.profile {
             match Profile::parse(p) {
                 Some(p) => self.profile = p,
-                None => warnings.push(format!(
-                    "rules.profile {p:?} is not a profile; use minimal, default or strict"
-                )),
+                None => warnings
+                    .push(format!("rules.profile {p:?} is not a profile; use minimal, default or strict")),
             }
         }
         for id in &settings.enable {
@@ -152,7 +151,9 @@ impl RuleConfig {
 
     /// Was the rule turned on or off by id (rather than by profile)?
     pub fn named(&self, id: &str) -> bool {
-        self.severity.contains_key(id) || self.disable.iter().any(|d| d == id) || self.enable.iter().any(|e| e == id)
+        self.severity.contains_key(id)
+            || self.disable.iter().any(|d| d == id)
+            || self.enable.iter().any(|e| e == id)
     }
 
     /// The severity of every rule, in [`RULES`] order.

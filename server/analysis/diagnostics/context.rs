@@ -77,6 +77,7 @@ impl<'a> Cx<'a> {
     /// Is `id` reported at all here (on by configuration, or turned on by the namespace's Pod
     /// Security level)?
     pub fn on(&self, id: &str) -> bool {
+        debug_assert!(rule_index(id).is_some(), "no rule {id}");
         let Some(i) = rule_index(id) else { return false };
         self.levels.get(i).copied().flatten().is_some() || self.escalated(i)
     }
@@ -92,12 +93,14 @@ impl<'a> Cx<'a> {
     /// Adds a diagnostic if its rule is on, at the configured severity (or as an error when the
     /// namespace's Pod Security level would reject it).
     pub fn emit(&mut self, mut d: Diagnostic) {
+        debug_assert!(rule_index(d.rule).is_some(), "no rule {}", d.rule);
         let Some(i) = rule_index(d.rule) else { return };
         let rule = &RULES[i];
         if self.escalated(i) {
             d.severity = Severity::Error;
             if let Some(level) = self.enforced {
-                d.message.push_str(&format!(" (the namespace enforces Pod Security level {})", level.as_str()));
+                d.message
+                    .push_str(&format!(" (the namespace enforces Pod Security level {})", level.as_str()));
             }
         } else {
             match self.levels.get(i).copied().flatten() {
@@ -218,8 +221,8 @@ pub(crate) fn resolve_plain(text: &str) -> Scalar<'_> {
         "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
             return Scalar::Bool(false);
         }
-        ".nan" | ".NaN" | ".NAN" | ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf"
-        | "-.INF" => return Scalar::Float(f64::NAN),
+        ".nan" | ".NaN" | ".NAN" | ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf"
+        | "-.Inf" | "-.INF" => return Scalar::Float(f64::NAN),
         _ => {}
     }
     let first = text.as_bytes()[0];
@@ -341,11 +344,13 @@ pub(crate) fn bool_of(node: &Node) -> Option<bool> {
 
 /// The string → string pairs of a mapping (labels, selectors), values as written.
 pub(crate) fn string_map(node: &Node) -> Vec<(&str, &str)> {
-    pairs(node).iter().filter_map(|p| Some((p.key.text.as_str(), text_of(&p.value).unwrap_or("")))).collect()
+    pairs(node).iter().map(|p| (p.key.text.as_str(), text_of(&p.value).unwrap_or(""))).collect()
 }
 
 /// Where a pod spec sits in a kind, and the path of its template's metadata.
-pub(crate) fn pod_spec_path(kind: &str) -> Option<(&'static [&'static str], Option<&'static [&'static str]>)> {
+pub(crate) fn pod_spec_path(
+    kind: &str,
+) -> Option<(&'static [&'static str], Option<&'static [&'static str]>)> {
     Some(match kind {
         "Pod" => (&["spec"], None),
         "PodTemplate" => (&["template", "spec"], Some(&["template", "metadata"])),

@@ -27,7 +27,12 @@ pub(crate) fn problem(schedule: &str) -> Option<String> {
         ("minute", 0, 59, &[]),
         ("hour", 0, 23, &[]),
         ("day-of-month", 1, 31, &[]),
-        ("month", 1, 12, &["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]),
+        (
+            "month",
+            1,
+            12,
+            &["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
+        ),
         ("day-of-week", 0, 6, &["sun", "mon", "tue", "wed", "thu", "fri", "sat"]),
     ];
     for (field, (name, min, max, names)) in fields.iter().zip(SPECS) {
@@ -66,11 +71,9 @@ fn field_problem(field: &str, min: u32, max: u32, names: &[&str]) -> Option<Stri
                 return Ok(n);
             }
             let lower = t.to_ascii_lowercase();
-            names
-                .iter()
-                .position(|n| *n == lower)
-                .map(|i| i as u32 + min)
-                .ok_or_else(|| format!("{t:?} is not a number{}", if names.is_empty() { "" } else { " or a name" }))
+            names.iter().position(|n| *n == lower).map(|i| i as u32 + min).ok_or_else(|| {
+                format!("{t:?} is not a number{}", if names.is_empty() { "" } else { " or a name" })
+            })
         };
         let lo_v = match value(lo) {
             Ok(v) => v,
@@ -112,22 +115,76 @@ fn is_duration(text: &str) -> bool {
 
 /// Areas of the IANA time zone database (`Area/Location` names), current and legacy.
 const AREAS: &[&str] = &[
-    "Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific",
-    "Etc", "US", "Canada", "Brazil", "Chile", "Mexico",
+    "Africa",
+    "America",
+    "Antarctica",
+    "Arctic",
+    "Asia",
+    "Atlantic",
+    "Australia",
+    "Europe",
+    "Indian",
+    "Pacific",
+    "Etc",
+    "US",
+    "Canada",
+    "Brazil",
+    "Chile",
+    "Mexico",
 ];
 
 /// Zone names without an area.
 const SINGLE: &[&str] = &[
-    "UTC", "GMT", "UCT", "Universal", "Zulu", "Greenwich", "EST", "MST", "HST", "EST5EDT", "CST6CDT", "MST7MDT",
-    "PST8PDT", "CET", "EET", "MET", "WET", "Cuba", "Egypt", "Eire", "GB", "GB-Eire", "Hongkong", "Iceland", "Iran",
-    "Israel", "Jamaica", "Japan", "Kwajalein", "Libya", "NZ", "NZ-CHAT", "Navajo", "PRC", "Poland", "Portugal",
-    "ROC", "ROK", "Singapore", "Turkey", "W-SU",
+    "UTC",
+    "GMT",
+    "UCT",
+    "Universal",
+    "Zulu",
+    "Greenwich",
+    "EST",
+    "MST",
+    "HST",
+    "EST5EDT",
+    "CST6CDT",
+    "MST7MDT",
+    "PST8PDT",
+    "CET",
+    "EET",
+    "MET",
+    "WET",
+    "Cuba",
+    "Egypt",
+    "Eire",
+    "GB",
+    "GB-Eire",
+    "Hongkong",
+    "Iceland",
+    "Iran",
+    "Israel",
+    "Jamaica",
+    "Japan",
+    "Kwajalein",
+    "Libya",
+    "NZ",
+    "NZ-CHAT",
+    "Navajo",
+    "PRC",
+    "Poland",
+    "Portugal",
+    "ROC",
+    "ROK",
+    "Singapore",
+    "Turkey",
+    "W-SU",
 ];
 
 /// Why `tz` is not an IANA time zone name; with a corrected spelling when one is obvious.
 pub(crate) fn time_zone_problem(tz: &str) -> Option<(String, Option<String>)> {
     if tz.eq_ignore_ascii_case("local") {
-        return Some(("Local is not allowed: name an explicit zone such as Etc/UTC".into(), Some("Etc/UTC".into())));
+        return Some((
+            "Local is not allowed: name an explicit zone such as Etc/UTC".into(),
+            Some("Etc/UTC".into()),
+        ));
     }
     if SINGLE.contains(&tz) {
         return None;
@@ -182,11 +239,30 @@ mod tests {
 
     #[test]
     fn schedules() {
-        for ok in ["*/5 * * * *", "0 3 * * 1-5", "15 2 1 jan,jul *", "@daily", "@every 1h30m", "0 0 * * SUN", "0-30/10 * ? * *"]
-        {
+        for ok in [
+            "*/5 * * * *",
+            "0 3 * * 1-5",
+            "15 2 1 jan,jul *",
+            "@daily",
+            "@every 1h30m",
+            "0 0 * * SUN",
+            "0-30/10 * ? * *",
+        ] {
             assert_eq!(problem(ok), None, "{ok}");
         }
-        for bad in ["* * * *", "0 0 * * * *", "60 * * * *", "0 24 * * *", "0 0 0 * *", "0 0 * 13 *", "0 0 * * 7", "*/0 * * * *", "@sometimes", "a b c d e", "5-1 * * * *"] {
+        for bad in [
+            "* * * *",
+            "0 0 * * * *",
+            "60 * * * *",
+            "0 24 * * *",
+            "0 0 0 * *",
+            "0 0 * 13 *",
+            "0 0 * * 7",
+            "*/0 * * * *",
+            "@sometimes",
+            "a b c d e",
+            "5-1 * * * *",
+        ] {
             assert!(problem(bad).is_some(), "{bad}");
         }
     }

@@ -45,7 +45,8 @@ pub(crate) fn yaml_string(text: &str) -> String {
     let plain_ok = !text.is_empty()
         && matches!(super::context::resolve_plain(text), super::context::Scalar::Str(_))
         && !text.starts_with([
-            ' ', '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`',
+            ' ', '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@',
+            '`',
         ])
         && !text.contains(": ")
         && !text.contains(" #")
@@ -215,7 +216,10 @@ pub(crate) fn suppress_fix(file: &File, rule: &str, offset: usize) -> Fix {
     let indent = line_indent(file, offset);
     Fix {
         title: format!("Suppress {rule} on this line"),
-        edits: vec![TextEdit { range: TextRange::empty(start), new_text: format!("{indent}# kref-ignore: {rule}\n") }],
+        edits: vec![TextEdit {
+            range: TextRange::empty(start),
+            new_text: format!("{indent}# kref-ignore: {rule}\n"),
+        }],
     }
 }
 
@@ -245,7 +249,10 @@ mod tests {
     fn renders_blocks() {
         let y = Y::M(vec![
             ("requests".into(), Y::M(vec![("cpu".into(), Y::s("100m")), ("memory".into(), Y::s("128Mi"))])),
-            ("list".into(), Y::L(vec![Y::M(vec![("a".into(), Y::s("1")), ("b".into(), Y::s("2"))]), Y::s("x")])),
+            (
+                "list".into(),
+                Y::L(vec![Y::M(vec![("a".into(), Y::s("1")), ("b".into(), Y::s("2"))]), Y::s("x")]),
+            ),
         ]);
         assert_eq!(
             Y::render_pair("resources", &y, 4, 2),
@@ -269,7 +276,10 @@ mod tests {
         let root = file.documents[0].root.as_ref().unwrap();
         let spec = root.pair("spec").unwrap();
         let e = insert_entry(&file, Some(spec), &spec.value, "paused", &Y::s("false"), 2).unwrap();
-        assert_eq!(apply_edits(text, &[e]), "spec:\n  replicas: 1\n  template: {}\n  paused: false\nother:\n");
+        assert_eq!(
+            apply_edits(text, &[e]),
+            "spec:\n  replicas: 1\n  template: {}\n  paused: false\nother:\n"
+        );
         let t = spec.value.pair("template").unwrap();
         let e = insert_entry(&file, Some(t), &t.value, "a", &Y::s("1"), 2).unwrap();
         assert_eq!(apply_edits(text, &[e]), "spec:\n  replicas: 1\n  template: {a: 1}\nother:\n");

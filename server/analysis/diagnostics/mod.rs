@@ -196,7 +196,11 @@ const CHECKS: &[(&str, Check)] = &[
 pub fn diagnose(file: &File, kb: &Knowledge, config: &RuleConfig) -> Vec<Diagnostic> {
     let report = analyze(file, kb, config);
     for note in &report.notes {
-        tracing::warn!("{note}");
+        if note.starts_with("internal error") {
+            tracing::warn!("{note}");
+        } else {
+            tracing::debug!("{note}");
+        }
     }
     report.diagnostics
 }
@@ -209,7 +213,13 @@ pub fn analyze(file: &File, kb: &Knowledge, config: &RuleConfig) -> Report {
 
 /// Checks `file`, known in `workspace` as `key`, against the objects of every file there (its
 /// own entry is replaced by its current text).
-pub fn analyze_in(file: &File, key: &str, workspace: &Workspace, kb: &Knowledge, config: &RuleConfig) -> Report {
+pub fn analyze_in(
+    file: &File,
+    key: &str,
+    workspace: &Workspace,
+    kb: &Knowledge,
+    config: &RuleConfig,
+) -> Report {
     let local = workspace::objects(file);
     run(file, &View::new(key, &local, workspace), kb, config)
 }
@@ -224,7 +234,14 @@ pub fn diagnose_workspace(files: &[(&str, &File)], kb: &Knowledge, config: &Rule
 }
 
 /// Runs one check on one document; a panic drops what it reported and leaves a note.
-fn contained(name: &str, check: Check, cx: &mut Cx<'_>, view: &View<'_>, index: usize, notes: &mut Vec<String>) {
+fn contained(
+    name: &str,
+    check: Check,
+    cx: &mut Cx<'_>,
+    view: &View<'_>,
+    index: usize,
+    notes: &mut Vec<String>,
+) {
     let before = cx.out.len();
     if catch_unwind(AssertUnwindSafe(|| check(cx, view))).is_err() {
         cx.out.truncate(before);
@@ -233,13 +250,16 @@ fn contained(name: &str, check: Check, cx: &mut Cx<'_>, view: &View<'_>, index: 
             (Some((k, _)), None) => k.clone(),
             _ => "an object".to_string(),
         };
-        notes.push(format!("internal error: the {name} checks failed on document {} ({what}) and were skipped", index + 1));
+        notes.push(format!(
+            "internal error: the {name} checks failed on document {} ({what}) and were skipped",
+            index + 1
+        ));
     }
 }
 
 fn run(file: &File, view: &View<'_>, kb: &Knowledge, config: &RuleConfig) -> Report {
     let mut report = Report::default();
-    if suppress::is_template(file.text()) {
+    if suppress::is_template(file) {
         report.notes.push("template syntax ({{ }}): not a plain manifest, not checked".to_string());
         return report;
     }
@@ -261,13 +281,20 @@ fn run(file: &File, view: &View<'_>, kb: &Knowledge, config: &RuleConfig) -> Rep
         #[cfg(test)]
         contained("test", tests::explode, &mut cx, view, index, &mut report.notes);
         let annotated = suppress::annotated(doc);
-        out.extend(cx.out.into_iter().filter(|d| !registry::rule_index(d.rule).is_some_and(|i| annotated[i])));
+        out.extend(
+            cx.out.into_iter().filter(|d| !registry::rule_index(d.rule).is_some_and(|i| annotated[i])),
+        );
     }
     let ignores = suppress::comments(file);
     let index = file.line_index();
     out.retain(|d| {
         ignores.is_empty()
-            || !suppress::ignored(&ignores, d.rule, index.line_of(d.range.start), file.document_at(d.range.start))
+            || !suppress::ignored(
+                &ignores,
+                d.rule,
+                index.line_of(d.range.start),
+                file.document_at(d.range.start),
+            )
     });
     for d in &mut out {
         let fix = edits::suppress_fix(file, d.rule, d.range.start);

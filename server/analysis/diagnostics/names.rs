@@ -15,7 +15,13 @@ pub(crate) fn check(cx: &mut Cx<'_>, _view: &View<'_>) {
     let labels = cx.on("invalid-label");
     let selectors = cx.on("invalid-selector");
     if labels || selectors {
-        walk(cx, labels, selectors);
+        if cx.builtin() {
+            walk(cx, labels, selectors);
+        } else if labels && let Some(map) = at(cx.root, &["metadata", "labels"]) {
+            // Custom resources: only their metadata is known to hold labels; `labels` keys in
+            // their spec mean whatever the resource says (alert labels, templates).
+            label_map(cx, map);
+        }
     }
     if cx.on("invalid-annotation") {
         annotations(cx);
@@ -26,7 +32,8 @@ pub(crate) fn check(cx: &mut Cx<'_>, _view: &View<'_>) {
                 && !super::context::is_null(&p.value)
                 && !(key == "manualSelector" && super::context::bool_of(&p.value) == Some(false))
             {
-                let fix = super::edits::remove_pair(cx.file, p).map(|e| Fix { title: format!("Remove {key}"), edits: vec![e] });
+                let fix = super::edits::remove_pair(cx.file, p)
+                    .map(|e| Fix { title: format!("Remove {key}"), edits: vec![e] });
                 cx.emit(
                     Diagnostic::new(
                         "invalid-selector",
@@ -93,7 +100,9 @@ fn name(cx: &mut Cx<'_>) {
         NameRule::Subdomain(63) => "a Job name (at most 63 characters: it becomes a label value)",
         NameRule::Subdomain(_) => "a DNS subdomain name",
         NameRule::Label => "a DNS label (lower-case letters, digits and '-', at most 63)",
-        NameRule::Label1035 => "a Service name (DNS-1035 label: starts with a letter; lower-case letters, digits, '-')",
+        NameRule::Label1035 => {
+            "a Service name (DNS-1035 label: starts with a letter; lower-case letters, digits, '-')"
+        }
         NameRule::PathSegment => "an RBAC name",
     };
     let mut d = Diagnostic::new("invalid-name", raw, format!("name {name:?} is not {what}: it {problem}"));
@@ -142,7 +151,9 @@ pub(crate) fn subdomain_problem(s: &str, max: usize) -> Option<String> {
     if s.len() > max {
         return Some(format!("is {} characters long (at most {max})", s.len()));
     }
-    if let Some(c) = s.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-' || *c == '.')) {
+    if let Some(c) =
+        s.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-' || *c == '.'))
+    {
         return Some(if c.is_ascii_uppercase() {
             "has upper-case letters".to_string()
         } else {
@@ -208,7 +219,9 @@ fn name_part_problem(name: &str, what: &str) -> Option<String> {
     if let Some(c) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || "-_.".contains(*c))) {
         return Some(format!("contains {c:?}"));
     }
-    if !name.starts_with(|c: char| c.is_ascii_alphanumeric()) || !name.ends_with(|c: char| c.is_ascii_alphanumeric()) {
+    if !name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        || !name.ends_with(|c: char| c.is_ascii_alphanumeric())
+    {
         return Some(format!("has a {what} that does not start and end with a letter or digit"));
     }
     None
@@ -220,7 +233,8 @@ pub(crate) fn value_problem(value: &str) -> Option<String> {
     if value.is_empty() {
         return None;
     }
-    name_part_problem(value, "value").map(|p| p.replace("has a value", "is a value").replace("has an empty value", "is empty"))
+    name_part_problem(value, "value")
+        .map(|p| p.replace("has a value", "is a value").replace("has an empty value", "is empty"))
 }
 
 /// Looks at every label map and selector expression of the document.
@@ -238,7 +252,9 @@ fn walk(cx: &mut Cx<'_>, labels: bool, selectors: bool) {
                 for p in entries {
                     match p.key.text.as_str() {
                         "labels" | "matchLabels" | "nodeSelector" if labels => label_map(cx, &p.value),
-                        "selector" if labels && cx.is("Service") && std::ptr::eq(node, service_spec(root)) => {
+                        "selector"
+                            if labels && cx.is("Service") && std::ptr::eq(node, service_spec(root)) =>
+                        {
                             label_map(cx, &p.value);
                         }
                         "matchExpressions" | "matchFields" if selectors => expressions(cx, &p.value),
@@ -249,7 +265,7 @@ fn walk(cx: &mut Cx<'_>, labels: bool, selectors: bool) {
                     }
                 }
             }
-            NodeValue::Sequence(list) => stack.extend(list.iter().filter(|n| !n.as_scalar().is_some())),
+            NodeValue::Sequence(list) => stack.extend(list.iter().filter(|n| n.as_scalar().is_none())),
             _ => {}
         }
     }
@@ -263,7 +279,11 @@ fn label_map(cx: &mut Cx<'_>, map: &Node) {
     for p in pairs(map) {
         let key = p.key.text.as_str();
         if let Some(why) = key_problem(key) {
-            cx.emit(Diagnostic::new("invalid-label", p.key_range, format!("label key {key:?} {why}; fix the key")));
+            cx.emit(Diagnostic::new(
+                "invalid-label",
+                p.key_range,
+                format!("label key {key:?} {why}; fix the key"),
+            ));
         }
         if let Some(v) = str_of(&p.value)
             && let Some(why) = value_problem(v)
@@ -272,7 +292,10 @@ fn label_map(cx: &mut Cx<'_>, map: &Node) {
             let mut d = Diagnostic::new(
                 "invalid-label",
                 raw,
-                format!("label value {:?} {why}; use at most 63 letters, digits, '-', '_' or '.'", super::context::short(v)),
+                format!(
+                    "label value {:?} {why}; use at most 63 letters, digits, '-', '_' or '.'",
+                    super::context::short(v)
+                ),
             );
             let fixed = fix_value(v);
             if !fixed.is_empty() && fixed != v {
@@ -284,7 +307,8 @@ fn label_map(cx: &mut Cx<'_>, map: &Node) {
 }
 
 fn fix_value(v: &str) -> String {
-    let mapped: String = v.chars().map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '-' }).collect();
+    let mapped: String =
+        v.chars().map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '-' }).collect();
     let mut out: String = mapped.chars().take(63).collect();
     out = out.trim_matches(|c: char| !c.is_ascii_alphanumeric()).to_string();
     out
@@ -304,11 +328,15 @@ fn expressions(cx: &mut Cx<'_>, list: &Node) {
             )),
             "Exists" | "DoesNotExist" => {
                 if let Some(v) = values.filter(|v| !super::context::is_null(&v.value)) {
-                    let fix =
-                        super::edits::remove_pair(cx.file, v).map(|e| Fix { title: "Remove values".into(), edits: vec![e] });
+                    let fix = super::edits::remove_pair(cx.file, v)
+                        .map(|e| Fix { title: "Remove values".into(), edits: vec![e] });
                     cx.emit(
-                        Diagnostic::new("invalid-selector", v.key_range, format!("operator {op} takes no values; remove values"))
-                            .fixes(fix),
+                        Diagnostic::new(
+                            "invalid-selector",
+                            v.key_range,
+                            format!("operator {op} takes no values; remove values"),
+                        )
+                        .fixes(fix),
                     );
                 }
             }
@@ -361,7 +389,10 @@ fn annotations(cx: &mut Cx<'_>) {
         cx.emit(Diagnostic::new(
             "invalid-annotation",
             range,
-            format!("annotations hold {} KiB, more than the 256 KiB limit; move the data to a ConfigMap", total / 1024),
+            format!(
+                "annotations hold {} KiB, more than the 256 KiB limit; move the data to a ConfigMap",
+                total / 1024
+            ),
         ));
     }
 }

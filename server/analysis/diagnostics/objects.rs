@@ -68,7 +68,8 @@ fn service(cx: &mut Cx<'_>) {
         if ports.is_empty() && ty != "ExternalName" && !headless {
             cx.emit(Diagnostic::new(
                 "service-ports",
-                ports_pair.map_or(cx.root.pair("spec").map_or(cx.doc.range, |p| p.key_range), |p| p.key_range),
+                ports_pair
+                    .map_or(cx.root.pair("spec").map_or(cx.doc.range, |p| p.key_range), |p| p.key_range),
                 "a Service needs at least one port; add ports: [{port: 80, targetPort: 8080}]",
             ));
         }
@@ -93,8 +94,17 @@ fn service(cx: &mut Cx<'_>) {
                         if let Some((_, first)) = names.iter().find(|(x, _)| *x == name) {
                             let line = cx.file.line_index().line_of(first.start) as u32;
                             cx.emit(
-                                Diagnostic::new("service-ports", n.range, format!("port name {name:?} is used twice; rename one"))
-                                    .related(super::Related { file: None, range: *first, line, message: "the first use".into() }),
+                                Diagnostic::new(
+                                    "service-ports",
+                                    n.range,
+                                    format!("port name {name:?} is used twice; rename one"),
+                                )
+                                .related(super::Related {
+                                    file: None,
+                                    range: *first,
+                                    line,
+                                    message: "the first use".into(),
+                                }),
                             );
                         } else {
                             names.push((name, n.range));
@@ -122,7 +132,11 @@ fn service(cx: &mut Cx<'_>) {
                 let raw = t.as_scalar().map_or(t.range, |s| s.raw_range);
                 match scalar(t) {
                     Some(Scalar::Int(v)) if !(1..=65535).contains(&v) => {
-                        cx.emit(Diagnostic::new("service-ports", t.range, format!("targetPort {v} is outside 1-65535")));
+                        cx.emit(Diagnostic::new(
+                            "service-ports",
+                            t.range,
+                            format!("targetPort {v} is outside 1-65535"),
+                        ));
                     }
                     Some(Scalar::Str(s)) => {
                         if s.trim().parse::<i64>().is_ok() {
@@ -152,12 +166,15 @@ fn service(cx: &mut Cx<'_>) {
             let Some(np) = p.pair("nodePort").filter(|x| !is_null(&x.value)) else { continue };
             let Some(v) = int_of(&np.value) else { continue };
             if !matches!(ty, "NodePort" | "LoadBalancer") {
-                let fix = remove_pair(cx.file, np).map(|e| Fix { title: "Remove nodePort".into(), edits: vec![e] });
+                let fix =
+                    remove_pair(cx.file, np).map(|e| Fix { title: "Remove nodePort".into(), edits: vec![e] });
                 cx.emit(
                     Diagnostic::new(
                         "node-port",
                         np.key_range,
-                        format!("nodePort may not be used when type is {ty}; remove it or set type: NodePort"),
+                        format!(
+                            "nodePort may not be used when type is {ty}; remove it or set type: NodePort"
+                        ),
                     )
                     .fixes(fix),
                 );
@@ -184,7 +201,9 @@ fn service(cx: &mut Cx<'_>) {
                     cx.emit(Diagnostic::new(
                         "external-name",
                         n,
-                        format!("externalName {name:?} is not a DNS name: it {why} (IP addresses are not allowed)"),
+                        format!(
+                            "externalName {name:?} is not a DNS name: it {why} (IP addresses are not allowed)"
+                        ),
                     ));
                 }
             }
@@ -204,7 +223,11 @@ fn ingress(cx: &mut Cx<'_>) {
             let bare = host.strip_prefix("*.").unwrap_or(host);
             let ip = bare.split('.').count() == 4 && bare.split('.').all(|p| p.parse::<u8>().is_ok());
             if ip {
-                cx.emit(Diagnostic::new("ingress-rules", h.range, format!("host {host} is an IP address; a rule's host must be a DNS name")));
+                cx.emit(Diagnostic::new(
+                    "ingress-rules",
+                    h.range,
+                    format!("host {host} is an IP address; a rule's host must be a DNS name"),
+                ));
             } else if let Some(why) = subdomain_problem(bare, 253) {
                 cx.emit(Diagnostic::new(
                     "ingress-rules",
@@ -228,8 +251,16 @@ fn ingress(cx: &mut Cx<'_>) {
                         {
                             let fixed = format!("/{t}");
                             cx.emit(
-                                Diagnostic::new("ingress-rules", p.range, format!("path {t:?} must start with '/'"))
-                                    .fix(replace(format!("Change to {fixed}"), p.range, yaml_string(&fixed))),
+                                Diagnostic::new(
+                                    "ingress-rules",
+                                    p.range,
+                                    format!("path {t:?} must start with '/'"),
+                                )
+                                .fix(replace(
+                                    format!("Change to {fixed}"),
+                                    p.range,
+                                    yaml_string(&fixed),
+                                )),
                             );
                         }
                     }
@@ -285,7 +316,11 @@ fn backend(cx: &mut Cx<'_>, b: &Pair) {
                     if let Some(v) = int_of(n)
                         && !(1..=65535).contains(&v)
                     {
-                        cx.emit(Diagnostic::new("ingress-rules", n.range, format!("port number {v} is outside 1-65535")));
+                        cx.emit(Diagnostic::new(
+                            "ingress-rules",
+                            n.range,
+                            format!("port number {v} is outside 1-65535"),
+                        ));
                     }
                 }
                 (None, Some(_)) => {}
@@ -301,11 +336,19 @@ fn pvc(cx: &mut Cx<'_>, spec_pair: &Pair, where_: &str) {
         return;
     }
     let modes_pair = spec.pair("accessModes").filter(|p| !is_null(&p.value));
-    let modes: Vec<&str> = modes_pair.map(|p| items(&p.value)).unwrap_or(&[]).iter().filter_map(text_of).collect();
+    let modes: Vec<&str> =
+        modes_pair.map(|p| items(&p.value)).unwrap_or(&[]).iter().filter_map(text_of).collect();
     if modes.is_empty() && spec.pair("dataSourceRef").is_none() {
         let fix = match modes_pair {
-            None => insert_entry(cx.file, Some(spec_pair), spec, "accessModes", &Y::L(vec![Y::s("ReadWriteOnce")]), unit(cx))
-                .map(|e| Fix { title: "Add accessModes: [ReadWriteOnce]".into(), edits: vec![e] }),
+            None => insert_entry(
+                cx.file,
+                Some(spec_pair),
+                spec,
+                "accessModes",
+                &Y::L(vec![Y::s("ReadWriteOnce")]),
+                unit(cx),
+            )
+            .map(|e| Fix { title: "Add accessModes: [ReadWriteOnce]".into(), edits: vec![e] }),
             Some(_) => None,
         };
         cx.emit(
@@ -391,8 +434,10 @@ fn config_data(cx: &mut Cx<'_>) {
             if cx.on("config-key")
                 && let Some(why) = config_key_problem(key)
             {
-                let fixed: String =
-                    key.chars().map(|c| if c.is_ascii_alphanumeric() || "-._".contains(c) { c } else { '_' }).collect();
+                let fixed: String = key
+                    .chars()
+                    .map(|c| if c.is_ascii_alphanumeric() || "-._".contains(c) { c } else { '_' })
+                    .collect();
                 let mut d = Diagnostic::new("config-key", p.key_range, format!("key {key:?} {why}"));
                 if config_key_problem(&fixed).is_none() {
                     d = d.fix(replace(format!("Rename to {fixed}"), p.key.raw_range, yaml_string(&fixed)));
@@ -417,7 +462,10 @@ fn config_data(cx: &mut Cx<'_>) {
     if cx.on("object-size") && size > MAX_SIZE {
         cx.emit(Diagnostic::new(
             "object-size",
-            cx.root.pair(sections[0]).or_else(|| cx.root.pair(sections[1])).map_or(cx.doc.range, |p| p.key_range),
+            cx.root
+                .pair(sections[0])
+                .or_else(|| cx.root.pair(sections[1]))
+                .map_or(cx.doc.range, |p| p.key_range),
             format!(
                 "this {} holds {} KiB, over the 1 MiB limit; split it or mount the data from a volume",
                 cx.kind,
@@ -472,7 +520,11 @@ fn secret_type(cx: &mut Cx<'_>, keys: &[(&str, &str, TextRange)]) {
             Diagnostic::new(
                 "secret-type-keys",
                 ty_node.range,
-                format!("a {ty} Secret needs the key{} {}", if missing.len() > 1 { "s" } else { "" }, missing.join(" and ")),
+                format!(
+                    "a {ty} Secret needs the key{} {}",
+                    if missing.len() > 1 { "s" } else { "" },
+                    missing.join(" and ")
+                ),
             )
             .fixes(fix),
         );
@@ -543,7 +595,10 @@ fn budget(node: &Node) -> Result<(i64, bool), String> {
     }
     match str_of(node).and_then(|s| s.strip_suffix('%')).map(str::parse::<i64>) {
         Some(Ok(p)) => Ok((p, true)),
-        _ => Err(format!("{:?} is neither an integer nor a percentage such as 50%", text_of(node).unwrap_or(""))),
+        _ => Err(format!(
+            "{:?} is neither an integer nor a percentage such as 50%",
+            text_of(node).unwrap_or("")
+        )),
     }
 }
 
@@ -554,7 +609,8 @@ fn pdb(cx: &mut Cx<'_>) {
     let max = spec.pair("maxUnavailable").filter(|p| !is_null(&p.value));
     match (min, max) {
         (Some(_), Some(m)) => {
-            let fix = remove_pair(cx.file, m).map(|e| Fix { title: "Remove maxUnavailable".into(), edits: vec![e] });
+            let fix = remove_pair(cx.file, m)
+                .map(|e| Fix { title: "Remove maxUnavailable".into(), edits: vec![e] });
             cx.emit(
                 Diagnostic::new(
                     "pdb-budget",
@@ -585,9 +641,17 @@ fn pdb(cx: &mut Cx<'_>) {
             Err(why) => cx.emit(Diagnostic::new("pdb-budget", p.value.range, format!("{key}: {why}"))),
             Ok((v, pct)) => {
                 if v < 0 {
-                    cx.emit(Diagnostic::new("pdb-budget", p.value.range, format!("{key} may not be negative")));
+                    cx.emit(Diagnostic::new(
+                        "pdb-budget",
+                        p.value.range,
+                        format!("{key} may not be negative"),
+                    ));
                 } else if pct && v > 100 {
-                    cx.emit(Diagnostic::new("pdb-budget", p.value.range, format!("{key} may not be more than 100%")));
+                    cx.emit(Diagnostic::new(
+                        "pdb-budget",
+                        p.value.range,
+                        format!("{key} may not be more than 100%"),
+                    ));
                 } else if (key == "maxUnavailable" && v == 0) || (key == "minAvailable" && pct && v == 100) {
                     cx.emit(
                         Diagnostic::new(
@@ -608,8 +672,15 @@ fn eviction_policy(cx: &mut Cx<'_>) {
     if get(&spec_pair.value, "unhealthyPodEvictionPolicy").is_some() {
         return;
     }
-    let fix = insert_entry(cx.file, Some(spec_pair), &spec_pair.value, "unhealthyPodEvictionPolicy", &Y::s("AlwaysAllow"), unit(cx))
-        .map(|e| Fix { title: "Add unhealthyPodEvictionPolicy: AlwaysAllow".into(), edits: vec![e] });
+    let fix = insert_entry(
+        cx.file,
+        Some(spec_pair),
+        &spec_pair.value,
+        "unhealthyPodEvictionPolicy",
+        &Y::s("AlwaysAllow"),
+        unit(cx),
+    )
+    .map(|e| Fix { title: "Add unhealthyPodEvictionPolicy: AlwaysAllow".into(), edits: vec![e] });
     cx.emit(
         Diagnostic::new(
             "pdb-eviction-policy",
@@ -636,7 +707,11 @@ fn hpa(cx: &mut Cx<'_>) {
     let Some(max_node) = max_node else { return };
     let Some(max) = int_of(max_node) else { return };
     if max < 1 {
-        cx.emit(Diagnostic::new("hpa-replicas", max_node.range, format!("maxReplicas must be at least 1, not {max}")));
+        cx.emit(Diagnostic::new(
+            "hpa-replicas",
+            max_node.range,
+            format!("maxReplicas must be at least 1, not {max}"),
+        ));
     } else if max < min {
         cx.emit(
             Diagnostic::new(
@@ -644,7 +719,11 @@ fn hpa(cx: &mut Cx<'_>) {
                 max_node.range,
                 format!("maxReplicas ({max}) is below minReplicas ({min}); raise it"),
             )
-            .fix(replace(format!("Change to {}", min * 2), max_node.range, (min * 2).to_string())),
+            .fix(replace(
+                format!("Change to {}", min * 2),
+                max_node.range,
+                (min * 2).to_string(),
+            )),
         );
     } else if max == min && min_node.is_some() {
         cx.emit(
@@ -682,8 +761,16 @@ fn rbac(cx: &mut Cx<'_>) {
             && group != "rbac.authorization.k8s.io"
         {
             cx.emit(
-                Diagnostic::new("rbac-binding", g.range, "roleRef.apiGroup must be rbac.authorization.k8s.io")
-                    .fix(replace("Change to rbac.authorization.k8s.io", g.range, "rbac.authorization.k8s.io")),
+                Diagnostic::new(
+                    "rbac-binding",
+                    g.range,
+                    "roleRef.apiGroup must be rbac.authorization.k8s.io",
+                )
+                .fix(replace(
+                    "Change to rbac.authorization.k8s.io",
+                    g.range,
+                    "rbac.authorization.k8s.io",
+                )),
             );
         }
     }
@@ -696,11 +783,16 @@ fn rbac(cx: &mut Cx<'_>) {
                     && let Some(g) = get(s, "apiGroup")
                 {
                     cx.emit(
-                        Diagnostic::new("rbac-binding", g.range, "a ServiceAccount subject has no apiGroup (the core group); remove it")
-                            .fixes(s.pair("apiGroup").and_then(|p| remove_pair(cx.file, p)).map(|e| Fix {
-                                title: "Remove apiGroup".into(),
-                                edits: vec![e],
-                            })),
+                        Diagnostic::new(
+                            "rbac-binding",
+                            g.range,
+                            "a ServiceAccount subject has no apiGroup (the core group); remove it",
+                        )
+                        .fixes(
+                            s.pair("apiGroup")
+                                .and_then(|p| remove_pair(cx.file, p))
+                                .map(|e| Fix { title: "Remove apiGroup".into(), edits: vec![e] }),
+                        ),
                     );
                 }
                 if cluster && get(s, "namespace").is_none() {
@@ -711,24 +803,35 @@ fn rbac(cx: &mut Cx<'_>) {
                     ));
                 }
             }
-            Some("User" | "Group") => {
-                if group != "rbac.authorization.k8s.io" {
-                    let range = get(s, "apiGroup").map_or(get(s, "kind").map_or(s.range, |n| n.range), |n| n.range);
-                    let fix = match get(s, "apiGroup") {
-                        Some(g) => Some(replace("Change to rbac.authorization.k8s.io", g.range, "rbac.authorization.k8s.io")),
-                        None => insert_entry(cx.file, None, s, "apiGroup", &Y::s("rbac.authorization.k8s.io"), unit(cx))
-                            .map(|e| Fix { title: "Add apiGroup: rbac.authorization.k8s.io".into(), edits: vec![e] }),
-                    };
-                    cx.emit(
-                        Diagnostic::new(
-                            "rbac-binding",
-                            range,
-                            format!("a {} subject needs apiGroup: rbac.authorization.k8s.io", kind.unwrap_or("")),
-                        )
-                        .fixes(fix),
-                    );
-                }
+            Some("User" | "Group") if group != "rbac.authorization.k8s.io" => {
+                let range =
+                    get(s, "apiGroup").map_or(get(s, "kind").map_or(s.range, |n| n.range), |n| n.range);
+                let fix = match get(s, "apiGroup") {
+                    Some(g) => Some(replace(
+                        "Change to rbac.authorization.k8s.io",
+                        g.range,
+                        "rbac.authorization.k8s.io",
+                    )),
+                    None => insert_entry(
+                        cx.file,
+                        None,
+                        s,
+                        "apiGroup",
+                        &Y::s("rbac.authorization.k8s.io"),
+                        unit(cx),
+                    )
+                    .map(|e| Fix { title: "Add apiGroup: rbac.authorization.k8s.io".into(), edits: vec![e] }),
+                };
+                cx.emit(
+                    Diagnostic::new(
+                        "rbac-binding",
+                        range,
+                        format!("a {} subject needs apiGroup: rbac.authorization.k8s.io", kind.unwrap_or("")),
+                    )
+                    .fixes(fix),
+                );
             }
+            Some("User" | "Group") => {}
             Some(other) => {
                 let n = get(s, "kind").map_or(s.range, |n| n.range);
                 cx.emit(Diagnostic::new(
@@ -760,11 +863,10 @@ fn deprecated_annotations(cx: &mut Cx<'_>) {
         let Some(map) = at(cx.root, path) else { continue };
         for p in pairs(map) {
             let key = p.key.text.as_str();
-            let replacement = DEPRECATED_ANNOTATIONS
-                .iter()
-                .find(|(k, _)| *k == key)
-                .map(|(_, r)| *r)
-                .or_else(|| DEPRECATED_PREFIXES.iter().find(|(pre, _)| key.starts_with(pre)).map(|(_, r)| *r));
+            let replacement =
+                DEPRECATED_ANNOTATIONS.iter().find(|(k, _)| *k == key).map(|(_, r)| *r).or_else(|| {
+                    DEPRECATED_PREFIXES.iter().find(|(pre, _)| key.starts_with(pre)).map(|(_, r)| *r)
+                });
             let Some(replacement) = replacement else { continue };
             let mut d = Diagnostic::new(
                 "deprecated-field",
@@ -778,10 +880,20 @@ fn deprecated_annotations(cx: &mut Cx<'_>) {
                 && let Some(class) = text_of(&p.value)
                 && let (Some(remove), Some(add)) = (
                     remove_pair(cx.file, p),
-                    insert_entry(cx.file, Some(spec), &spec.value, "ingressClassName", &Y::s(yaml_string(class)), unit(cx)),
+                    insert_entry(
+                        cx.file,
+                        Some(spec),
+                        &spec.value,
+                        "ingressClassName",
+                        &Y::s(yaml_string(class)),
+                        unit(cx),
+                    ),
                 )
             {
-                d = d.fix(Fix { title: format!("Move to spec.ingressClassName: {class}"), edits: vec![remove, add] });
+                d = d.fix(Fix {
+                    title: format!("Move to spec.ingressClassName: {class}"),
+                    edits: vec![remove, add],
+                });
             }
             cx.emit(d);
         }

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use kref_yaml::{File, Node, Pair, TextRange};
 
 use super::context::{
-    ContainerAt, Cx, Scalar, at, bool_of, containers, get, int_of, is_null, items, pairs, pod_spec, scalar, str_of,
-    text_of,
+    ContainerAt, Cx, Scalar, at, bool_of, containers, get, int_of, is_null, items, pairs, pod_spec, scalar,
+    str_of, text_of,
 };
 use super::edits::{Y, insert_entry, line_end, line_start, replace};
 use super::names::label_problem;
@@ -28,7 +28,10 @@ pub(crate) fn check(cx: &mut Cx<'_>, _view: &View<'_>) {
     if cx.on("volume-mount") {
         volumes(cx, spec, &list);
     }
-    let long_running = matches!(cx.kind, "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "ReplicationController");
+    let long_running = matches!(
+        cx.kind,
+        "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "ReplicationController"
+    );
     for c in &list {
         if c.list == "ephemeralContainers" {
             continue;
@@ -81,9 +84,16 @@ fn container_names(cx: &mut Cx<'_>, list: &[ContainerAt<'_>]) {
                 Diagnostic::new(
                     "container-name",
                     node.range,
-                    format!("container name {name:?} is used twice in this pod; container names must be unique"),
+                    format!(
+                        "container name {name:?} is used twice in this pod; container names must be unique"
+                    ),
                 )
-                .related(Related { file: None, range: *first, line, message: "the first use".into() }),
+                .related(Related {
+                    file: None,
+                    range: *first,
+                    line,
+                    message: "the first use".into(),
+                }),
             );
         } else {
             seen.insert(name, node.range);
@@ -97,7 +107,11 @@ pub(crate) fn port_name_problem(name: &str) -> Option<String> {
         return Some(format!("is {} characters long (at most 15)", name.len()));
     }
     if let Some(c) = name.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')) {
-        return Some(if c.is_ascii_uppercase() { "has upper-case letters".into() } else { format!("contains {c:?}") });
+        return Some(if c.is_ascii_uppercase() {
+            "has upper-case letters".into()
+        } else {
+            format!("contains {c:?}")
+        });
     }
     if !name.chars().any(|c| c.is_ascii_lowercase()) {
         return Some("has no letter".into());
@@ -108,6 +122,28 @@ pub(crate) fn port_name_problem(name: &str) -> Option<String> {
     None
 }
 
+/// A valid port name close to `name`: lower case, other characters as '-', and whole words
+/// kept while they fit in 15 characters (`http-frontend-port` → `http-frontend`).
+fn shorten_port_name(name: &str) -> String {
+    let clean: String =
+        name.to_ascii_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+    let mut out = String::new();
+    for word in clean.split('-').filter(|w| !w.is_empty()) {
+        let extra = if out.is_empty() { word.len() } else { word.len() + 1 };
+        if out.len() + extra > 15 {
+            break;
+        }
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.push_str(word);
+    }
+    if out.is_empty() {
+        out = clean.trim_matches('-').chars().take(15).collect::<String>().trim_end_matches('-').to_string();
+    }
+    out
+}
+
 fn container_ports(cx: &mut Cx<'_>, list: &[ContainerAt<'_>]) {
     let mut names: HashMap<String, TextRange> = HashMap::new();
     for c in list {
@@ -116,13 +152,21 @@ fn container_ports(cx: &mut Cx<'_>, list: &[ContainerAt<'_>]) {
                 && let Some(v) = int_of(n)
                 && !(1..=65535).contains(&v)
             {
-                cx.emit(Diagnostic::new("container-port", n.range, format!("containerPort {v} is outside 1-65535")));
+                cx.emit(Diagnostic::new(
+                    "container-port",
+                    n.range,
+                    format!("containerPort {v} is outside 1-65535"),
+                ));
             }
             if let Some(n) = get(p, "hostPort")
                 && let Some(v) = int_of(n)
                 && !(0..=65535).contains(&v)
             {
-                cx.emit(Diagnostic::new("container-port", n.range, format!("hostPort {v} is outside 1-65535")));
+                cx.emit(Diagnostic::new(
+                    "container-port",
+                    n.range,
+                    format!("hostPort {v} is outside 1-65535"),
+                ));
             }
             let Some(node) = get(p, "name") else { continue };
             let Some(name) = str_of(node) else { continue };
@@ -130,16 +174,11 @@ fn container_ports(cx: &mut Cx<'_>, list: &[ContainerAt<'_>]) {
                 let mut d = Diagnostic::new(
                     "container-port",
                     node.range,
-                    format!("port name {name:?} {why}; port names are at most 15 lower-case letters, digits and '-'"),
+                    format!(
+                        "port name {name:?} {why}; port names are at most 15 lower-case letters, digits and '-'"
+                    ),
                 );
-                let fixed: String = name
-                    .to_ascii_lowercase()
-                    .chars()
-                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-                    .take(15)
-                    .collect::<String>()
-                    .trim_matches('-')
-                    .to_string();
+                let fixed = shorten_port_name(name);
                 if port_name_problem(&fixed).is_none() && fixed != name {
                     d = d.fix(replace(format!("Rename to {fixed}"), node.range, fixed));
                 }
@@ -148,8 +187,17 @@ fn container_ports(cx: &mut Cx<'_>, list: &[ContainerAt<'_>]) {
             if let Some(first) = names.get(name) {
                 let line = cx.file.line_index().line_of(first.start) as u32;
                 cx.emit(
-                    Diagnostic::new("container-port", node.range, format!("port name {name:?} is used twice in this pod; rename one"))
-                        .related(Related { file: None, range: *first, line, message: "the first use".into() }),
+                    Diagnostic::new(
+                        "container-port",
+                        node.range,
+                        format!("port name {name:?} is used twice in this pod; rename one"),
+                    )
+                    .related(Related {
+                        file: None,
+                        range: *first,
+                        line,
+                        message: "the first use".into(),
+                    }),
                 );
             } else {
                 names.insert(name.to_string(), node.range);
@@ -196,7 +244,9 @@ fn image(cx: &mut Cx<'_>, c: &ContainerAt<'_>) {
 /// Resources whose requests must equal their limits (not overcommittable).
 fn non_overcommittable(resource: &str) -> bool {
     resource.starts_with("hugepages-")
-        || (resource.contains('/') && !resource.starts_with("kubernetes.io/") && !resource.contains(".kubernetes.io/"))
+        || (resource.contains('/')
+            && !resource.starts_with("kubernetes.io/")
+            && !resource.contains(".kubernetes.io/"))
 }
 
 fn limits(cx: &mut Cx<'_>, c: &ContainerAt<'_>) {
@@ -225,9 +275,16 @@ fn limits(cx: &mut Cx<'_>, c: &ContainerAt<'_>) {
                         Diagnostic::new(
                             "memory-units",
                             raw,
-                            format!("{} {text} means {num} thousandths of a byte; did you mean {fixed}?", p.key.text),
+                            format!(
+                                "{} {text} means {num} thousandths of a byte; did you mean {fixed}?",
+                                p.key.text
+                            ),
                         )
-                        .fix(replace(format!("Change to {fixed}"), raw, fixed.clone())),
+                        .fix(replace(
+                            format!("Change to {fixed}"),
+                            raw,
+                            fixed.clone(),
+                        )),
                     );
                 } else if let Some(v) = value(&p.value)
                     && v > 0.0
@@ -294,8 +351,11 @@ fn limits(cx: &mut Cx<'_>, c: &ContainerAt<'_>) {
 fn missing_resources(cx: &mut Cx<'_>, c: &ContainerAt<'_>) {
     let resources_pair = c.node.pair("resources").filter(|p| !is_null(&p.value));
     let resources = resources_pair.map(|p| &p.value);
-    let has = |section: &str, key: &str| resources.and_then(|r| get(r, section)).and_then(|s| get(s, key)).is_some();
-    let wanted = [("requests", "cpu", "100m"), ("requests", "memory", "128Mi"), ("limits", "memory", "128Mi")];
+    let has = |section: &str, key: &str| {
+        resources.and_then(|r| get(r, section)).and_then(|s| get(s, key)).is_some()
+    };
+    let wanted =
+        [("requests", "cpu", "100m"), ("requests", "memory", "128Mi"), ("limits", "memory", "128Mi")];
     let missing: Vec<(&str, &str, &str)> = wanted.into_iter().filter(|(s, k, _)| !has(s, k)).collect();
     if missing.is_empty() {
         return;
@@ -312,7 +372,13 @@ fn missing_resources(cx: &mut Cx<'_>, c: &ContainerAt<'_>) {
     );
     let unit = unit(cx);
     let section_y = |section: &str| -> Y {
-        Y::M(missing.iter().filter(|(s, _, _)| *s == section).map(|(_, k, v)| (k.to_string(), Y::s(*v))).collect())
+        Y::M(
+            missing
+                .iter()
+                .filter(|(s, _, _)| *s == section)
+                .map(|(_, k, v)| (k.to_string(), Y::s(*v)))
+                .collect(),
+        )
     };
     let mut edits = Vec::new();
     match resources {
@@ -398,13 +464,18 @@ fn probes(cx: &mut Cx<'_>, c: &ContainerAt<'_>) {
             continue;
         }
         if cx.on("invalid-probe") {
-            let handlers: Vec<&Pair> =
-                pairs(probe).iter().filter(|p| HANDLERS.contains(&p.key.text.as_str()) && !is_null(&p.value)).collect();
+            let handlers: Vec<&Pair> = pairs(probe)
+                .iter()
+                .filter(|p| HANDLERS.contains(&p.key.text.as_str()) && !is_null(&p.value))
+                .collect();
             if handlers.is_empty() {
                 cx.emit(Diagnostic::new(
                     "invalid-probe",
                     probe_pair.key_range,
-                    format!("{kind} of container {} has no handler; add one of exec, httpGet, tcpSocket or grpc", c.name()),
+                    format!(
+                        "{kind} of container {} has no handler; add one of exec, httpGet, tcpSocket or grpc",
+                        c.name()
+                    ),
                 ));
             } else if handlers.len() > 1 {
                 cx.emit(Diagnostic::new(
@@ -440,21 +511,33 @@ fn probes(cx: &mut Cx<'_>, c: &ContainerAt<'_>) {
                     .fixes(fix),
                 );
             }
-            for key in ["initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold", "failureThreshold"] {
+            for key in [
+                "initialDelaySeconds",
+                "timeoutSeconds",
+                "periodSeconds",
+                "successThreshold",
+                "failureThreshold",
+            ] {
                 if let Some(n) = get(probe, key)
                     && int_of(n).is_some_and(|v| v < 0)
                 {
-                    cx.emit(Diagnostic::new("invalid-probe", n.range, format!("{kind}.{key} may not be negative")));
+                    cx.emit(Diagnostic::new(
+                        "invalid-probe",
+                        n.range,
+                        format!("{kind}.{key} may not be negative"),
+                    ));
                 }
             }
         }
         for handler in ["httpGet", "tcpSocket", "grpc"] {
             let Some(port) = get(probe, handler).and_then(|h| get(h, "port")) else { continue };
             match scalar(port) {
-                Some(Scalar::Int(v)) if !(1..=65535).contains(&v) => {
-                    if cx.on("invalid-probe") {
-                        cx.emit(Diagnostic::new("invalid-probe", port.range, format!("{kind} port {v} is outside 1-65535")));
-                    }
+                Some(Scalar::Int(v)) if !(1..=65535).contains(&v) && cx.on("invalid-probe") => {
+                    cx.emit(Diagnostic::new(
+                        "invalid-probe",
+                        port.range,
+                        format!("{kind} port {v} is outside 1-65535"),
+                    ));
                 }
                 Some(Scalar::Str(name)) if cx.on("probe-port") => {
                     if let Some(why) = port_name_problem(name) {
@@ -462,7 +545,9 @@ fn probes(cx: &mut Cx<'_>, c: &ContainerAt<'_>) {
                             cx.emit(Diagnostic::new(
                                 "invalid-probe",
                                 port.range,
-                                format!("{kind} port {name:?} is neither a number nor a valid port name: it {why}"),
+                                format!(
+                                    "{kind} port {name:?} is neither a number nor a valid port name: it {why}"
+                                ),
                             ));
                         }
                     } else if !declared.iter().any(|(n, _)| *n == Some(name)) {
@@ -503,7 +588,10 @@ fn missing_probes(cx: &mut Cx<'_>, c: &ContainerAt<'_>) {
         format!("container {} has no readinessProbe; it gets traffic before it is ready: add one", c.name()),
     );
     let port = get(c.node, "ports").map(items).unwrap_or(&[]).first().and_then(|p| {
-        get(p, "name").and_then(str_of).map(str::to_string).or_else(|| get(p, "containerPort").and_then(int_of).map(|v| v.to_string()))
+        get(p, "name")
+            .and_then(str_of)
+            .map(str::to_string)
+            .or_else(|| get(p, "containerPort").and_then(int_of).map(|v| v.to_string()))
     });
     if let Some(port) = port {
         let probe = Y::M(vec![("tcpSocket".into(), Y::M(vec![("port".into(), Y::s(port.clone()))]))]);
@@ -557,7 +645,11 @@ fn env(cx: &mut Cx<'_>, c: &ContainerAt<'_>) {
                     cx.emit(Diagnostic::new(
                         "env-source",
                         from.key_range,
-                        format!("{name}: valueFrom has {} sources ({}); keep exactly one", sources.len(), sources.join(", ")),
+                        format!(
+                            "{name}: valueFrom has {} sources ({}); keep exactly one",
+                            sources.len(),
+                            sources.join(", ")
+                        ),
                     ));
                 } else if sources.is_empty() {
                     cx.emit(Diagnostic::new(
@@ -566,11 +658,17 @@ fn env(cx: &mut Cx<'_>, c: &ContainerAt<'_>) {
                         format!("{name}: valueFrom names no source; add configMapKeyRef, secretKeyRef, fieldRef or resourceFieldRef"),
                     ));
                 }
-                if let Some(v) = e.pair("value").filter(|p| text_of(&p.value).is_some_and(|s| !s.is_empty())) {
-                    let fix = super::edits::remove_pair(cx.file, v).map(|ed| Fix { title: "Remove value".into(), edits: vec![ed] });
+                if let Some(v) = e.pair("value").filter(|p| text_of(&p.value).is_some_and(|s| !s.is_empty()))
+                {
+                    let fix = super::edits::remove_pair(cx.file, v)
+                        .map(|ed| Fix { title: "Remove value".into(), edits: vec![ed] });
                     cx.emit(
-                        Diagnostic::new("env-source", v.key_range, format!("{name}: set value or valueFrom, not both"))
-                            .fixes(fix),
+                        Diagnostic::new(
+                            "env-source",
+                            v.key_range,
+                            format!("{name}: set value or valueFrom, not both"),
+                        )
+                        .fixes(fix),
                     );
                 }
             }
@@ -578,15 +676,25 @@ fn env(cx: &mut Cx<'_>, c: &ContainerAt<'_>) {
         if cx.on("duplicate-env") {
             if let Some(first) = seen.get(name) {
                 let line = cx.file.line_index().line_of(first.range.start) as u32;
-                let fix = remove_item(cx.file, first)
-                    .map(|ed| Fix { title: "Remove the earlier definition (the later one wins)".into(), edits: vec![ed] });
+                let fix = remove_item(cx.file, first).map(|ed| Fix {
+                    title: "Remove the earlier definition (the later one wins)".into(),
+                    edits: vec![ed],
+                });
                 cx.emit(
                     Diagnostic::new(
                         "duplicate-env",
                         name_node.range,
-                        format!("{name} is set twice in container {}; only the last one counts, remove the other", c.name()),
+                        format!(
+                            "{name} is set twice in container {}; only the last one counts, remove the other",
+                            c.name()
+                        ),
                     )
-                    .related(Related { file: None, range: first.range, line, message: "the earlier definition".into() })
+                    .related(Related {
+                        file: None,
+                        range: first.range,
+                        line,
+                        message: "the earlier definition".into(),
+                    })
                     .fixes(fix),
                 );
             }
@@ -601,25 +709,42 @@ fn volumes(cx: &mut Cx<'_>, spec: &Node, list: &[ContainerAt<'_>]) {
         let Some(name_node) = get(v, "name") else { continue };
         let Some(name) = text_of(name_node) else { continue };
         if let Some(why) = label_problem(name, false) {
-            cx.emit(Diagnostic::new("volume-mount", name_node.range, format!("volume name {name:?} is not a DNS label: it {why}")));
+            cx.emit(Diagnostic::new(
+                "volume-mount",
+                name_node.range,
+                format!("volume name {name:?} is not a DNS label: it {why}"),
+            ));
         }
         if declared.insert(name, name_node.range).is_some() {
-            cx.emit(Diagnostic::new("volume-mount", name_node.range, format!("volume {name:?} is declared twice; rename one")));
+            cx.emit(Diagnostic::new(
+                "volume-mount",
+                name_node.range,
+                format!("volume {name:?} is declared twice; rename one"),
+            ));
         }
-        let sources: Vec<&str> = pairs(v).iter().map(|p| p.key.text.as_str()).filter(|k| *k != "name").collect();
+        let sources: Vec<&str> =
+            pairs(v).iter().map(|p| p.key.text.as_str()).filter(|k| *k != "name").collect();
         if sources.len() > 1 {
             cx.emit(Diagnostic::new(
                 "volume-mount",
                 name_node.range,
-                format!("volume {name:?} has {} sources ({}); a volume has exactly one", sources.len(), sources.join(", ")),
+                format!(
+                    "volume {name:?} has {} sources ({}); a volume has exactly one",
+                    sources.len(),
+                    sources.join(", ")
+                ),
             ));
         } else if sources.is_empty() {
             cx.emit(
-                Diagnostic::new("volume-mount", name_node.range, format!("volume {name:?} has no source; add one, such as emptyDir: {{}}"))
-                    .fixes(insert_entry(cx.file, None, v, "emptyDir", &Y::M(Vec::new()), unit(cx)).map(|e| Fix {
-                        title: "Add emptyDir: {}".into(),
-                        edits: vec![e],
-                    })),
+                Diagnostic::new(
+                    "volume-mount",
+                    name_node.range,
+                    format!("volume {name:?} has no source; add one, such as emptyDir: {{}}"),
+                )
+                .fixes(
+                    insert_entry(cx.file, None, v, "emptyDir", &Y::M(Vec::new()), unit(cx))
+                        .map(|e| Fix { title: "Add emptyDir: {}".into(), edits: vec![e] }),
+                ),
             );
         }
     }
@@ -643,9 +768,13 @@ fn volumes(cx: &mut Cx<'_>, spec: &Node, list: &[ContainerAt<'_>]) {
                     && !declared.contains_key(name)
                     && !templates.contains(&name)
                 {
-                    let known: Vec<&str> = declared.keys().copied().chain(templates.iter().copied()).collect();
+                    let known: Vec<&str> =
+                        declared.keys().copied().chain(templates.iter().copied()).collect();
                     let close = kref_corpus::schema::suggest(known.iter().copied(), name);
-                    let mut message = format!("container {} mounts volume {name:?}, which the pod does not declare", c.name());
+                    let mut message = format!(
+                        "container {} mounts volume {name:?}, which the pod does not declare",
+                        c.name()
+                    );
                     match close.first() {
                         Some(x) => message.push_str(&format!("; did you mean {x}?")),
                         None => message.push_str("; add it under volumes"),
@@ -660,7 +789,10 @@ fn volumes(cx: &mut Cx<'_>, spec: &Node, list: &[ContainerAt<'_>]) {
                     cx.emit(Diagnostic::new(
                         "volume-mount",
                         p.range,
-                        format!("container {} mounts two volumes at {path}; use distinct mount paths", c.name()),
+                        format!(
+                            "container {} mounts two volumes at {path}; use distinct mount paths",
+                            c.name()
+                        ),
                     ));
                 }
             }
@@ -670,8 +802,19 @@ fn volumes(cx: &mut Cx<'_>, spec: &Node, list: &[ContainerAt<'_>]) {
 
 /// Capabilities a baseline pod may add.
 const BASELINE_CAPS: &[&str] = &[
-    "AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "SETFCAP",
-    "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT",
+    "AUDIT_WRITE",
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "MKNOD",
+    "NET_BIND_SERVICE",
+    "SETFCAP",
+    "SETGID",
+    "SETPCAP",
+    "SETUID",
+    "SYS_CHROOT",
 ];
 
 /// Sysctls a baseline pod may set.
@@ -691,7 +834,8 @@ const SAFE_SYSCTLS: &[&str] = &[
 ];
 
 /// Host paths whose mount gives the node away.
-const SENSITIVE_PATHS: &[&str] = &["/", "/boot", "/dev", "/etc", "/lib", "/proc", "/sys", "/usr", "/var/lib/kubelet"];
+const SENSITIVE_PATHS: &[&str] =
+    &["/", "/boot", "/dev", "/etc", "/lib", "/proc", "/sys", "/usr", "/var/lib/kubelet"];
 
 fn security(cx: &mut Cx<'_>, spec: &Node, list: &[ContainerAt<'_>]) {
     if cx.on("host-namespaces") {
@@ -699,7 +843,8 @@ fn security(cx: &mut Cx<'_>, spec: &Node, list: &[ContainerAt<'_>]) {
             if let Some(p) = spec.pair(key)
                 && bool_of(&p.value) == Some(true)
             {
-                let fix = super::edits::remove_pair(cx.file, p).map(|e| Fix { title: format!("Remove {key}"), edits: vec![e] });
+                let fix = super::edits::remove_pair(cx.file, p)
+                    .map(|e| Fix { title: format!("Remove {key}"), edits: vec![e] });
                 cx.emit(
                     Diagnostic::new(
                         "host-namespaces",
@@ -717,7 +862,10 @@ fn security(cx: &mut Cx<'_>, spec: &Node, list: &[ContainerAt<'_>]) {
             let path = get(&hp.value, "path").and_then(text_of).unwrap_or("");
             let trimmed = path.trim_end_matches('/');
             let trimmed = if trimmed.is_empty() { "/" } else { trimmed };
-            let why = if path.ends_with("docker.sock") || path.ends_with("containerd.sock") || path.ends_with("crio.sock") {
+            let why = if path.ends_with("docker.sock")
+                || path.ends_with("containerd.sock")
+                || path.ends_with("crio.sock")
+            {
                 "mounts the container runtime socket, which gives root on the node"
             } else if SENSITIVE_PATHS.contains(&trimmed) {
                 "mounts a sensitive host directory"
@@ -754,13 +902,21 @@ fn security(cx: &mut Cx<'_>, spec: &Node, list: &[ContainerAt<'_>]) {
         && let Some(n) = pod_sc.and_then(|s| get(s, "runAsUser"))
         && int_of(n) == Some(0)
     {
-        cx.emit(Diagnostic::new("run-as-non-root", n.range, "runAsUser: 0 runs the pod's containers as root; use a non-zero user id"));
+        cx.emit(Diagnostic::new(
+            "run-as-non-root",
+            n.range,
+            "runAsUser: 0 runs the pod's containers as root; use a non-zero user id",
+        ));
     }
     if cx.on("seccomp-profile") && pod_seccomp == Some("Unconfined") {
         let n = pod_sc.and_then(|s| at(s, &["seccompProfile", "type"])).map_or(spec.range, |n| n.range);
         cx.emit(
-            Diagnostic::new("seccomp-profile", n, "seccomp profile Unconfined turns syscall filtering off; use RuntimeDefault")
-                .fix(replace("Change to RuntimeDefault", n, "RuntimeDefault")),
+            Diagnostic::new(
+                "seccomp-profile",
+                n,
+                "seccomp profile Unconfined turns syscall filtering off; use RuntimeDefault",
+            )
+            .fix(replace("Change to RuntimeDefault", n, "RuntimeDefault")),
         );
     }
     let mut seccomp_reported = false;
@@ -828,15 +984,26 @@ fn security(cx: &mut Cx<'_>, spec: &Node, list: &[ContainerAt<'_>]) {
                 ));
             }
         }
-        if cx.on("privilege-escalation") && field("allowPrivilegeEscalation").and_then(bool_of) != Some(false) {
+        if cx.on("privilege-escalation") && field("allowPrivilegeEscalation").and_then(bool_of) != Some(false)
+        {
             let mut d = Diagnostic::new(
                 "privilege-escalation",
                 anchor,
-                format!("container {} may gain more privileges than its parent; set allowPrivilegeEscalation: false", c.name()),
+                format!(
+                    "container {} may gain more privileges than its parent; set allowPrivilegeEscalation: false",
+                    c.name()
+                ),
             );
             if let Some(p) = sc_pair
                 && field("allowPrivilegeEscalation").is_none()
-                && let Some(e) = insert_entry(cx.file, Some(p), &p.value, "allowPrivilegeEscalation", &Y::s("false"), unit(cx))
+                && let Some(e) = insert_entry(
+                    cx.file,
+                    Some(p),
+                    &p.value,
+                    "allowPrivilegeEscalation",
+                    &Y::s("false"),
+                    unit(cx),
+                )
             {
                 d = d.fix(Fix { title: "Set allowPrivilegeEscalation: false".into(), edits: vec![e] });
             }
@@ -855,7 +1022,10 @@ fn security(cx: &mut Cx<'_>, spec: &Node, list: &[ContainerAt<'_>]) {
                 cx.emit(Diagnostic::new(
                     "run-as-non-root",
                     anchor,
-                    format!("container {} may run as root; set runAsNonRoot: true (and a non-zero runAsUser)", c.name()),
+                    format!(
+                        "container {} may run as root; set runAsNonRoot: true (and a non-zero runAsUser)",
+                        c.name()
+                    ),
                 ));
             }
         }
@@ -864,8 +1034,16 @@ fn security(cx: &mut Cx<'_>, spec: &Node, list: &[ContainerAt<'_>]) {
             if own == Some("Unconfined") {
                 if let Some(n) = field("seccompProfile").and_then(|s| get(s, "type")) {
                     cx.emit(
-                        Diagnostic::new("seccomp-profile", n.range, "seccomp profile Unconfined turns syscall filtering off; use RuntimeDefault")
-                            .fix(replace("Change to RuntimeDefault", n.range, "RuntimeDefault")),
+                        Diagnostic::new(
+                            "seccomp-profile",
+                            n.range,
+                            "seccomp profile Unconfined turns syscall filtering off; use RuntimeDefault",
+                        )
+                        .fix(replace(
+                            "Change to RuntimeDefault",
+                            n.range,
+                            "RuntimeDefault",
+                        )),
                     );
                 }
             } else if own.is_none() && pod_seccomp.is_none() && !seccomp_reported {
@@ -881,15 +1059,40 @@ fn security(cx: &mut Cx<'_>, spec: &Node, list: &[ContainerAt<'_>]) {
             let mut d = Diagnostic::new(
                 "read-only-root-fs",
                 anchor,
-                format!("container {} can write its root filesystem; set readOnlyRootFilesystem: true and mount emptyDir where it writes", c.name()),
+                format!(
+                    "container {} can write its root filesystem; set readOnlyRootFilesystem: true and mount emptyDir where it writes",
+                    c.name()
+                ),
             );
             if let Some(p) = sc_pair
                 && field("readOnlyRootFilesystem").is_none()
-                && let Some(e) = insert_entry(cx.file, Some(p), &p.value, "readOnlyRootFilesystem", &Y::s("true"), unit(cx))
+                && let Some(e) = insert_entry(
+                    cx.file,
+                    Some(p),
+                    &p.value,
+                    "readOnlyRootFilesystem",
+                    &Y::s("true"),
+                    unit(cx),
+                )
             {
                 d = d.fix(Fix { title: "Set readOnlyRootFilesystem: true".into(), edits: vec![e] });
             }
             cx.emit(d);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn port_names() {
+        assert_eq!(shorten_port_name("http-frontend-port"), "http-frontend");
+        assert_eq!(shorten_port_name("Admin"), "admin");
+        assert_eq!(shorten_port_name("verylongportnamewithoutdashes"), "verylongportnam");
+        assert!(port_name_problem("http-frontend").is_none());
+        assert!(port_name_problem("8080").is_some());
+        assert!(port_name_problem("a--b").is_some());
     }
 }

@@ -59,7 +59,8 @@ pub(crate) fn parse(text: &str) -> Result<f64, String> {
 /// Spellings the author probably meant for a quantity that does not parse, best first.
 pub(crate) fn suggestions(text: &str) -> Vec<String> {
     let t = text.trim();
-    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-')).unwrap_or(t.len());
+    let split =
+        t.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-')).unwrap_or(t.len());
     let (number, unit) = t.split_at(split);
     let unit = unit.trim();
     if number.is_empty() || parse(number).is_err() {

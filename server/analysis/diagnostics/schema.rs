@@ -78,7 +78,14 @@ impl<'c, 'a> Walker<'c, 'a> {
         out
     }
 
-    fn object(&mut self, node: &'a Node, t: TypeRef, parent: Option<&'a Pair>, up: Option<TypeRef>, top: bool) {
+    fn object(
+        &mut self,
+        node: &'a Node,
+        t: TypeRef,
+        parent: Option<&'a Pair>,
+        up: Option<TypeRef>,
+        top: bool,
+    ) {
         let Some(def) = self.schema.type_def(t) else { return };
         match &node.value {
             NodeValue::Mapping(entries) => {
@@ -115,11 +122,19 @@ impl<'c, 'a> Walker<'c, 'a> {
         if f.read_only {
             if self.read_only && !is_empty_value(value) {
                 let what = self.path_text();
-                self.cx.emit(Diagnostic::new(
-                    "read-only-field",
-                    p.key_range,
-                    format!("{what} is set by the system and ignored or rejected in a manifest; remove it"),
-                ).fixes(super::edits::remove_pair(self.cx.file, p).map(|e| Fix { title: format!("Remove {}", p.key.text), edits: vec![e] })));
+                self.cx.emit(
+                    Diagnostic::new(
+                        "read-only-field",
+                        p.key_range,
+                        format!(
+                            "{what} is set by the system and ignored or rejected in a manifest; remove it"
+                        ),
+                    )
+                    .fixes(
+                        super::edits::remove_pair(self.cx.file, p)
+                            .map(|e| Fix { title: format!("Remove {}", p.key.text), edits: vec![e] }),
+                    ),
+                );
             }
             return;
         }
@@ -132,7 +147,14 @@ impl<'c, 'a> Walker<'c, 'a> {
         self.value(value, &f.ty, Some(f), Some(p), Some(owner));
     }
 
-    fn value(&mut self, node: &'a Node, ty: &'a FieldType, field: Option<&'a Field>, pair: Option<&'a Pair>, up: Option<TypeRef>) {
+    fn value(
+        &mut self,
+        node: &'a Node,
+        ty: &'a FieldType,
+        field: Option<&'a Field>,
+        pair: Option<&'a Pair>,
+        up: Option<TypeRef>,
+    ) {
         if is_null(node) || matches!(node.value, NodeValue::Alias(_)) {
             return;
         }
@@ -163,7 +185,12 @@ impl<'c, 'a> Walker<'c, 'a> {
                         self.path.pop();
                     }
                 }
-                _ => self.wrong_shape(node, pair.map_or(node.range, |p| p.key_range), "", "a map of key: value lines"),
+                _ => self.wrong_shape(
+                    node,
+                    pair.map_or(node.range, |p| p.key_range),
+                    "",
+                    "a map of key: value lines",
+                ),
             },
             FieldType::FreeForm => {}
             scalar_ty => self.scalar(node, scalar_ty, field),
@@ -186,7 +213,11 @@ impl<'c, 'a> Walker<'c, 'a> {
         };
         let title = if title.is_empty() { String::new() } else { format!(" ({title})") };
         let what = if what.is_empty() { "the document".to_string() } else { what };
-        self.cx.emit(Diagnostic::new("wrong-type", range, format!("{what}{title} must be {expected}, not {got}")));
+        self.cx.emit(Diagnostic::new(
+            "wrong-type",
+            range,
+            format!("{what}{title} must be {expected}, not {got}"),
+        ));
     }
 
     fn scalar(&mut self, node: &'a Node, ty: &FieldType, field: Option<&'a Field>) {
@@ -207,26 +238,38 @@ impl<'c, 'a> Walker<'c, 'a> {
         let name = self.path_text();
         match (ty, value) {
             (FieldType::String, Scalar::Str(s)) => self.enum_value(raw, s, field),
-            (FieldType::String | FieldType::DateTime, Scalar::Int(_) | Scalar::Float(_) | Scalar::Bool(_)) => {
+            (
+                FieldType::String | FieldType::DateTime,
+                Scalar::Int(_) | Scalar::Float(_) | Scalar::Bool(_),
+            ) => {
                 if self.types {
                     let text = self.cx.slice(raw).to_string();
                     let quoted = format!("\"{}\"", text.replace('"', "\\\""));
-                    let why = if matches!(value, Scalar::Bool(_)) && !matches!(text.as_str(), "true" | "false") {
-                        " (YAML reads it as a boolean)"
-                    } else {
-                        ""
-                    };
+                    let why =
+                        if matches!(value, Scalar::Bool(_)) && !matches!(text.as_str(), "true" | "false") {
+                            " (YAML reads it as a boolean)"
+                        } else {
+                            ""
+                        };
                     self.cx.emit(
                         Diagnostic::new(
                             "wrong-type",
                             raw,
-                            format!("{name} must be a string, not {}{why}; quote it: {quoted}", value.type_name()),
+                            format!(
+                                "{name} must be a string, not {}{why}; quote it: {quoted}",
+                                value.type_name()
+                            ),
                         )
-                        .fix(replace(format!("Quote as {quoted}"), raw, quoted.clone())),
+                        .fix(replace(
+                            format!("Quote as {quoted}"),
+                            raw,
+                            quoted.clone(),
+                        )),
                     );
                 }
             }
-            (FieldType::Integer, Scalar::Int(_)) | (FieldType::Number, Scalar::Int(_) | Scalar::Float(_)) => {}
+            (FieldType::Integer, Scalar::Int(_)) | (FieldType::Number, Scalar::Int(_) | Scalar::Float(_)) => {
+            }
             (FieldType::Boolean, Scalar::Bool(_)) => {}
             (FieldType::IntOrString, Scalar::Int(_)) => {}
             (FieldType::IntOrString, Scalar::Str(s)) => self.enum_value(raw, s, field),
@@ -235,7 +278,8 @@ impl<'c, 'a> Walker<'c, 'a> {
                     return;
                 }
                 let trimmed = s.trim();
-                let numeric = matches!(super::context::resolve_plain(trimmed), Scalar::Int(_) | Scalar::Float(_));
+                let numeric =
+                    matches!(super::context::resolve_plain(trimmed), Scalar::Int(_) | Scalar::Float(_));
                 let what = if ty == &FieldType::Number { "a number" } else { "an integer" };
                 let d = if numeric {
                     Diagnostic::new(
@@ -267,9 +311,14 @@ impl<'c, 'a> Walker<'c, 'a> {
                 if !self.types {
                     return;
                 }
-                let mut d = Diagnostic::new("wrong-type", raw, format!("{name} must be true or false, not the string {s:?}"));
+                let mut d = Diagnostic::new(
+                    "wrong-type",
+                    raw,
+                    format!("{name} must be true or false, not the string {s:?}"),
+                );
                 if let Scalar::Bool(b) = super::context::resolve_plain(s.trim()) {
-                    d.message = format!("{name} must be a boolean, but \"{s}\" is quoted (a string); write {b}");
+                    d.message =
+                        format!("{name} must be a boolean, but \"{s}\" is quoted (a string); write {b}");
                     d = d.fix(replace(format!("Write {b}"), raw, b.to_string()));
                 }
                 self.cx.emit(d);
@@ -279,7 +328,10 @@ impl<'c, 'a> Walker<'c, 'a> {
                     self.cx.emit(Diagnostic::new(
                         "wrong-type",
                         raw,
-                        format!("{name} must be a whole number or a string such as \"25%\", not {}", self.cx.slice(raw)),
+                        format!(
+                            "{name} must be a whole number or a string such as \"25%\", not {}",
+                            self.cx.slice(raw)
+                        ),
                     ));
                 }
             }
@@ -334,7 +386,10 @@ impl<'c, 'a> Walker<'c, 'a> {
                 r.note.trim_end_matches('.')
             ),
             None => match close.as_slice() {
-                [one] => format!("{name}: {value:?} is not a valid value; did you mean {one}? (allowed: {})", names.join(", ")),
+                [one] => format!(
+                    "{name}: {value:?} is not a valid value; did you mean {one}? (allowed: {})",
+                    names.join(", ")
+                ),
                 [first, rest @ ..] if close.len() < names.len() => format!(
                     "{name}: {value:?} is not a valid value; did you mean {first}{}? (allowed: {})",
                     rest.iter().map(|r| format!(" or {r}")).collect::<String>(),
@@ -354,7 +409,9 @@ impl<'c, 'a> Walker<'c, 'a> {
         if let Err(why) = quantity::parse(s) {
             let options = quantity::suggestions(s);
             let message = match options.as_slice() {
-                [bin, dec] => format!("{name}: {s:?} is not a quantity ({why}); write {bin} (binary) or {dec} (decimal)"),
+                [bin, dec] => format!(
+                    "{name}: {s:?} is not a quantity ({why}); write {bin} (binary) or {dec} (decimal)"
+                ),
                 [one] => format!("{name}: {s:?} is not a quantity ({why}); write {one}"),
                 _ => format!(
                     "{name}: {s:?} is not a quantity ({why}); write a number with a unit such as 500m, 128Mi or 2Gi"
@@ -375,7 +432,11 @@ impl<'c, 'a> Walker<'c, 'a> {
             format!("{name} is not valid base64; encode the value, or put plain text under stringData"),
         );
         let plain_text = s.chars().any(|c| !(c.is_ascii_alphanumeric() || "+/=\r\n".contains(c)));
-        if plain_text && !node.as_scalar().is_some_and(|sc| matches!(sc.style, kref_yaml::ScalarStyle::Literal | kref_yaml::ScalarStyle::Folded)) {
+        if plain_text
+            && !node.as_scalar().is_some_and(|sc| {
+                matches!(sc.style, kref_yaml::ScalarStyle::Literal | kref_yaml::ScalarStyle::Folded)
+            })
+        {
             d = d.fix(replace("Encode the value as base64", raw, encode_base64(s.as_bytes())));
         }
         self.cx.emit(d);
@@ -387,7 +448,11 @@ impl<'c, 'a> Walker<'c, 'a> {
         }
         let key = p.key.text.as_str();
         let at = self.path_text();
-        let place = if at.is_empty() { format!("the top level of a {}", self.cx.kind) } else { format!("{at} ({})", def.title) };
+        let place = if at.is_empty() {
+            format!("the top level of a {}", self.cx.kind)
+        } else {
+            format!("{at} ({})", def.title)
+        };
         let present = |name: &str| mapping.pair(name).is_some();
         let close: Vec<String> =
             suggest(def.fields.iter().filter(|f| !f.read_only).map(|f| f.name.as_str()), key)
@@ -417,7 +482,9 @@ impl<'c, 'a> Walker<'c, 'a> {
                 format!("unknown field {key:?} in {place}; {b}")
             }
             ([one, ..], _) => format!("unknown field {key:?} in {place}; did you mean {one}?"),
-            ([], _) => format!("unknown field {key:?} in {place}; remove it or check its spelling and indentation"),
+            ([], _) => {
+                format!("unknown field {key:?} in {place}; remove it or check its spelling and indentation")
+            }
         };
         let fixes = close.iter().map(|c| replace(format!("Rename to {c}"), p.key.raw_range, c.clone()));
         self.cx.emit(Diagnostic::new("unknown-field", p.key_range, message).fixes(fixes));
@@ -426,7 +493,9 @@ impl<'c, 'a> Walker<'c, 'a> {
     fn missing(&mut self, def: &'a TypeDef, mapping: &'a Node, parent: Option<&'a Pair>, top: bool) {
         let range = match parent {
             Some(p) => p.key_range,
-            None if top => self.cx.root.pair("kind").map_or(TextRange::empty(mapping.range.start), |k| k.key_range),
+            None if top => {
+                self.cx.root.pair("kind").map_or(TextRange::empty(mapping.range.start), |k| k.key_range)
+            }
             // A list item: its first key.
             None => pairs(mapping).first().map_or(TextRange::empty(mapping.range.start), |p| p.key_range),
         };
@@ -442,7 +511,8 @@ impl<'c, 'a> Walker<'c, 'a> {
                 continue;
             }
             let at = self.path_text();
-            let place = if at.is_empty() { format!("a {}", self.cx.kind) } else { format!("{at} ({})", def.title) };
+            let place =
+                if at.is_empty() { format!("a {}", self.cx.kind) } else { format!("{at} ({})", def.title) };
             let message = format!("missing required field {} in {place}; add it", f.name);
             let mut d = Diagnostic::new("missing-required", range, message);
             if let Some(fix) = self.insert_required(mapping, parent, f) {
@@ -459,7 +529,10 @@ impl<'c, 'a> Walker<'c, 'a> {
         let edit = match existing {
             // `key:` with nothing (or null) after it: fill the value in.
             Some(p) => match &value {
-                Y::S(s) => TextEdit { range: TextRange::new(p.colon? + 1, p.range().end.max(p.colon? + 1)), new_text: format!(" {s}") },
+                Y::S(s) => TextEdit {
+                    range: TextRange::new(p.colon? + 1, p.range().end.max(p.colon? + 1)),
+                    new_text: format!(" {s}"),
+                },
                 _ => {
                     let col = super::edits::column(self.cx.file, p.key_range.start);
                     let text = Y::render_pair(&f.name, &value, col, unit);
@@ -481,7 +554,11 @@ impl<'c, 'a> Walker<'c, 'a> {
                 let _ = write!(message, "; use {r} instead");
             }
             None => {
-                let _ = write!(message, ": {}", super::context::short(reason).trim_end_matches('.'));
+                let _ = write!(
+                    message,
+                    " ({}); remove it or move to its replacement",
+                    deprecation_sentence(reason)
+                );
             }
         }
         let mut d = Diagnostic::new("deprecated-field", p.key_range, message);
@@ -494,6 +571,27 @@ impl<'c, 'a> Walker<'c, 'a> {
         }
         self.cx.emit(d);
     }
+}
+
+/// The sentence that says why a field is deprecated, without the "Deprecated:" label and at
+/// most about 100 characters (cut at a word).
+fn deprecation_sentence(reason: &str) -> String {
+    let start = reason.find("Deprecated:").map_or(0, |i| i + "Deprecated:".len());
+    let rest = reason[start..].trim();
+    let sentence = match rest.find(". ") {
+        Some(end) => &rest[..end],
+        None => rest.trim_end_matches('.'),
+    };
+    if sentence.len() <= 100 {
+        return sentence.to_string();
+    }
+    let mut cut = 100;
+    while !sentence.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let head = &sentence[..cut];
+    let head = head.rsplit_once(' ').map_or(head, |(h, _)| h);
+    format!("{head}...")
 }
 
 /// The field a deprecation sentence names: "Deprecated: Use serviceAccountName instead."
@@ -569,7 +667,7 @@ fn placeholder(cx: &Cx<'_>, schema: &Schema, f: &Field, depth: usize) -> Option<
 /// Standard base64 with padding, as Go's encoding/json decodes `[]byte` (line breaks ignored).
 pub(crate) fn is_base64(s: &str) -> bool {
     let clean: Vec<u8> = s.bytes().filter(|b| !matches!(b, b'\r' | b'\n')).collect();
-    if clean.len() % 4 != 0 {
+    if !clean.len().is_multiple_of(4) {
         return false;
     }
     let pad = clean.iter().rev().take_while(|b| **b == b'=').count();
@@ -612,9 +710,18 @@ mod tests {
     #[test]
     fn deprecation_sentences() {
         assert_eq!(
-            use_instead("DeprecatedServiceAccount is a deprecated alias for ServiceAccountName. Deprecated: Use serviceAccountName instead."),
+            use_instead(
+                "DeprecatedServiceAccount is a deprecated alias for ServiceAccountName. Deprecated: Use serviceAccountName instead."
+            ),
             Some("serviceAccountName")
         );
         assert_eq!(use_instead("Deprecated. Not used."), None);
+        assert_eq!(
+            deprecation_sentence(
+                "Only applies to LoadBalancer. Deprecated: This field was under-specified. It may go."
+            ),
+            "This field was under-specified"
+        );
+        assert!(deprecation_sentence(&"word ".repeat(40)).ends_with("word..."));
     }
 }

@@ -2,7 +2,7 @@
 //! for the next line), `# kref-ignore-document: id` for the whole document, and the ignore
 //! annotations of kube-linter, kube-score and Polaris mapped to our rules.
 
-use kref_yaml::{Document, File};
+use kref_yaml::{Document, File, NodeValue, ScalarStyle};
 
 use super::context::{at, pairs, text_of};
 use super::registry::{RULES, Rule};
@@ -113,7 +113,8 @@ pub(crate) fn annotated(doc: &Document) -> Vec<bool> {
             score.extend(value.split(',').map(str::trim));
         } else if key == "polaris.fairwinds.com/exempt" && truthy(value) {
             polaris_all = true;
-        } else if let Some(check) = key.strip_prefix("polaris.fairwinds.com/").and_then(|k| k.strip_suffix("-exempt"))
+        } else if let Some(check) =
+            key.strip_prefix("polaris.fairwinds.com/").and_then(|k| k.strip_suffix("-exempt"))
             && truthy(value)
         {
             polaris.push(check);
@@ -132,15 +133,52 @@ fn truthy(value: &str) -> bool {
     matches!(value.trim(), "true" | "True" | "TRUE" | "yes" | "\"true\"")
 }
 
-fn maps(rule: &Rule, linter: &[&str], linter_all: bool, score: &[&str], polaris: &[&str], polaris_all: bool) -> bool {
+fn maps(
+    rule: &Rule,
+    linter: &[&str],
+    linter_all: bool,
+    score: &[&str],
+    polaris: &[&str],
+    polaris_all: bool,
+) -> bool {
     (!rule.kube_linter.is_empty() && (linter_all || rule.kube_linter.iter().any(|c| linter.contains(c))))
         || rule.kube_score.iter().any(|c| score.contains(c))
         || (!rule.polaris.is_empty() && (polaris_all || rule.polaris.iter().any(|c| polaris.contains(c))))
 }
 
-/// Does the text use `{{ }}` template syntax (a Helm chart template, not a manifest)?
-pub(crate) fn is_template(text: &str) -> bool {
-    text.contains("{{") && text.contains("}}")
+/// Is the file a template (a Helm chart's `templates/`): does `{{` appear outside comments and
+/// outside the content of string values? Go templates inside a ConfigMap's quoted or block
+/// values (alerting rules, dashboards) do not count.
+pub(crate) fn is_template(file: &File) -> bool {
+    let text = file.text();
+    if !text.contains("{{") {
+        return false;
+    }
+    let mut strings: Vec<(usize, usize)> = Vec::new();
+    for doc in &file.documents {
+        let Some(root) = &doc.root else { continue };
+        let mut stack = vec![root];
+        while let Some(node) = stack.pop() {
+            match &node.value {
+                NodeValue::Mapping(pairs) => stack.extend(pairs.iter().map(|p| &p.value)),
+                NodeValue::Sequence(items) => stack.extend(items.iter()),
+                NodeValue::Scalar(s) => {
+                    let r = s.raw_range;
+                    // A plain scalar that starts with `{{` is template syntax, not text.
+                    let start = if s.style == ScalarStyle::Plain { r.start + 1 } else { r.start };
+                    strings.push((start, r.end));
+                }
+                _ => {}
+            }
+        }
+    }
+    strings.sort_unstable();
+    let in_string = |at: usize| {
+        let i = strings.partition_point(|(s, _)| *s <= at);
+        i > 0 && at < strings[i - 1].1
+    };
+    let in_comment = |at: usize| file.comments.iter().any(|c| c.start <= at && at < c.end);
+    text.match_indices("{{").any(|(at, _)| !in_string(at) && !in_comment(at))
 }
 
 #[cfg(test)]
@@ -160,6 +198,16 @@ mod tests {
         assert!(!ignored(&ignores, "because", 4, 0));
         assert!(ignored(&ignores, "w", 7, 1));
         assert!(!ignored(&ignores, "w", 0, 0));
+    }
+
+    #[test]
+    fn templates_are_told_from_text_that_holds_braces() {
+        let helm = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n";
+        assert!(is_template(&kref_yaml::parse(helm)));
+        let control = "{{- if .Values.enabled }}\napiVersion: v1\nkind: ConfigMap\n{{- end }}\n";
+        assert!(is_template(&kref_yaml::parse(control)));
+        let alerts = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: alerts # {{ not a template }}\ndata:\n  rule: \"{{ $labels.instance }} is down\"\n  tmpl: |\n    {{ define \"x\" }}hi{{ end }}\n  plain: host {{ x }}\n";
+        assert!(!is_template(&kref_yaml::parse(alerts)));
     }
 
     #[test]

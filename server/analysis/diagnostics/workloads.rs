@@ -10,7 +10,8 @@ use super::edits::{Y, insert_entry, replace, yaml_string};
 use super::workspace::{Selector, View};
 use super::{Diagnostic, Fix, TextEdit};
 
-const REPLICATED: &[&str] = &["Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "ReplicationController"];
+const REPLICATED: &[&str] =
+    &["Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "ReplicationController"];
 
 pub(crate) fn check(cx: &mut Cx<'_>, view: &View<'_>) {
     if !cx.builtin() {
@@ -59,13 +60,19 @@ fn selector(cx: &mut Cx<'_>) {
             format!("an empty selector is invalid for a {kind}; select the template labels with matchLabels"),
         );
         if !template_labels.is_empty() && sel_pair.value.as_mapping().is_some_and(<[Pair]>::is_empty) {
-            let entries = template_labels.iter().map(|(k, v)| (yaml_string(k), Y::s(yaml_string(v)))).collect();
+            let entries =
+                template_labels.iter().map(|(k, v)| (yaml_string(k), Y::s(yaml_string(v)))).collect();
             let col = super::edits::column(cx.file, sel_pair.key_range.start);
             d = d.fix(Fix {
                 title: "Select the template labels".into(),
                 edits: vec![TextEdit {
                     range: TextRange::new(sel_pair.key_range.start, sel_pair.range().end),
-                    new_text: Y::render_pair("selector", &Y::M(vec![("matchLabels".into(), Y::M(entries))]), col, unit(cx)),
+                    new_text: Y::render_pair(
+                        "selector",
+                        &Y::M(vec![("matchLabels".into(), Y::M(entries))]),
+                        col,
+                        unit(cx),
+                    ),
                 }],
             });
         }
@@ -123,7 +130,9 @@ fn selector(cx: &mut Cx<'_>) {
                             let at = super::edits::line_end(cx.file, r.end.saturating_sub(1).max(r.start));
                             let text: String = to_add
                                 .iter()
-                                .map(|(k, v)| format!("\n{}{}", " ".repeat(col), Y::render_pair(k, v, col, unit(cx))))
+                                .map(|(k, v)| {
+                                    format!("\n{}{}", " ".repeat(col), Y::render_pair(k, v, col, unit(cx)))
+                                })
                                 .collect();
                             TextEdit { range: TextRange::empty(at), new_text: text }
                         })
@@ -151,29 +160,27 @@ fn restart_policy(cx: &mut Cx<'_>) {
     let Some(spec) = pod_spec(cx) else { return };
     let policy = spec.pair("restartPolicy");
     match cx.kind {
-        "Job" | "CronJob" => {
-            if policy.is_none_or(|p| is_null(&p.value)) {
-                let range = at(cx.root, &["spec"]).and_then(|_| template_key(cx)).unwrap_or(cx.doc.range);
-                let fixes: Vec<Fix> = ["OnFailure", "Never"]
-                    .iter()
-                    .filter_map(|v| {
-                        let parent = template_spec_pair(cx)?;
-                        let e = insert_entry(cx.file, Some(parent), spec, "restartPolicy", &Y::s(*v), unit(cx))?;
-                        Some(Fix { title: format!("Add restartPolicy: {v}"), edits: vec![e] })
-                    })
-                    .collect();
-                cx.emit(
-                    Diagnostic::new(
-                        "restart-policy",
-                        range,
-                        format!(
-                            "a {}'s pod template needs restartPolicy OnFailure or Never (the Pod default Always is rejected); add it",
-                            cx.kind
-                        ),
-                    )
-                    .fixes(fixes),
-                );
-            }
+        "Job" | "CronJob" if policy.is_none_or(|p| is_null(&p.value)) => {
+            let range = at(cx.root, &["spec"]).and_then(|_| template_key(cx)).unwrap_or(cx.doc.range);
+            let fixes: Vec<Fix> = ["OnFailure", "Never"]
+                .iter()
+                .filter_map(|v| {
+                    let parent = template_spec_pair(cx)?;
+                    let e = insert_entry(cx.file, Some(parent), spec, "restartPolicy", &Y::s(*v), unit(cx))?;
+                    Some(Fix { title: format!("Add restartPolicy: {v}"), edits: vec![e] })
+                })
+                .collect();
+            cx.emit(
+                Diagnostic::new(
+                    "restart-policy",
+                    range,
+                    format!(
+                        "a {}'s pod template needs restartPolicy OnFailure or Never (the Pod default Always is rejected); add it",
+                        cx.kind
+                    ),
+                )
+                .fixes(fixes),
+            );
         }
         k if REPLICATED.contains(&k) => {
             if let Some(p) = policy
@@ -197,7 +204,8 @@ fn restart_policy(cx: &mut Cx<'_>) {
             && !is_null(&p.value)
             && c.list != "initContainers"
         {
-            let fix = super::edits::remove_pair(cx.file, p).map(|e| Fix { title: "Remove restartPolicy".into(), edits: vec![e] });
+            let fix = super::edits::remove_pair(cx.file, p)
+                .map(|e| Fix { title: "Remove restartPolicy".into(), edits: vec![e] });
             cx.emit(
                 Diagnostic::new(
                     "restart-policy",
@@ -245,14 +253,22 @@ fn schedule(cx: &mut Cx<'_>) {
                 "cron-schedule",
                 raw,
                 if tz_field.is_some() {
-                    "do not use both timeZone and TZ or CRON_TZ in the schedule; remove the prefix".to_string()
+                    "do not use both timeZone and TZ or CRON_TZ in the schedule; remove the prefix"
+                        .to_string()
                 } else {
                     format!("the schedule cannot carry {pre}; move the zone to the timeZone field")
                 },
             );
             let mut edits = vec![TextEdit { range: raw, new_text: yaml_string(sched.trim()) }];
             if tz_field.is_none() {
-                if let Some(e) = insert_entry(cx.file, cx.root.pair("spec"), spec, "timeZone", &Y::s(yaml_string(zone)), unit(cx)) {
+                if let Some(e) = insert_entry(
+                    cx.file,
+                    cx.root.pair("spec"),
+                    spec,
+                    "timeZone",
+                    &Y::s(yaml_string(zone)),
+                    unit(cx),
+                ) {
                     edits.push(e);
                 } else {
                     edits.clear();
@@ -317,7 +333,8 @@ fn strategy(cx: &mut Cx<'_>) {
     if let Some(r) = rolling
         && ty != rolling_type
     {
-        let fix = super::edits::remove_pair(cx.file, r).map(|e| Fix { title: "Remove rollingUpdate".into(), edits: vec![e] });
+        let fix = super::edits::remove_pair(cx.file, r)
+            .map(|e| Fix { title: "Remove rollingUpdate".into(), edits: vec![e] });
         cx.emit(
             Diagnostic::new(
                 "rollout-strategy",
@@ -341,9 +358,17 @@ fn strategy(cx: &mut Cx<'_>) {
             match int_or_percent(node) {
                 Ok((v, pct)) => {
                     if v < 0 {
-                        cx.emit(Diagnostic::new("rollout-strategy", node.range, format!("{f} may not be negative")));
+                        cx.emit(Diagnostic::new(
+                            "rollout-strategy",
+                            node.range,
+                            format!("{f} may not be negative"),
+                        ));
                     } else if pct && v > 100 && *f == "maxUnavailable" {
-                        cx.emit(Diagnostic::new("rollout-strategy", node.range, format!("{f} may not be more than 100%")));
+                        cx.emit(Diagnostic::new(
+                            "rollout-strategy",
+                            node.range,
+                            format!("{f} may not be more than 100%"),
+                        ));
                     }
                     values.push((*f, Some((v, node.range))));
                 }
@@ -356,20 +381,19 @@ fn strategy(cx: &mut Cx<'_>) {
         let get_v = |name: &str, default: i64| {
             values.iter().find(|(n, _)| *n == name).and_then(|(_, v)| *v).map_or(default, |(v, _)| v)
         };
-        let range_of = |name: &str| values.iter().find(|(n, _)| *n == name).and_then(|(_, v)| v.map(|(_, r)| r));
+        let range_of =
+            |name: &str| values.iter().find(|(n, _)| *n == name).and_then(|(_, v)| v.map(|(_, r)| r));
         match kind {
-            "Deployment" => {
-                if get_v("maxSurge", 1) == 0 && get_v("maxUnavailable", 1) == 0 {
-                    let range = range_of("maxUnavailable").unwrap_or(r.key_range);
-                    cx.emit(
-                        Diagnostic::new(
-                            "rollout-strategy",
-                            range,
-                            "maxSurge and maxUnavailable are both 0, so a rollout can never progress; set one of them above 0",
-                        )
-                        .fix(replace("Set maxUnavailable to 1", range, "1")),
-                    );
-                }
+            "Deployment" if get_v("maxSurge", 1) == 0 && get_v("maxUnavailable", 1) == 0 => {
+                let range = range_of("maxUnavailable").unwrap_or(r.key_range);
+                cx.emit(
+                    Diagnostic::new(
+                        "rollout-strategy",
+                        range,
+                        "maxSurge and maxUnavailable are both 0, so a rollout can never progress; set one of them above 0",
+                    )
+                    .fix(replace("Set maxUnavailable to 1", range, "1")),
+                );
             }
             "DaemonSet" => {
                 let surge = get_v("maxSurge", 0);
@@ -392,7 +416,11 @@ fn strategy(cx: &mut Cx<'_>) {
                 if let Some(range) = range_of("maxUnavailable")
                     && get_v("maxUnavailable", 1) == 0
                 {
-                    cx.emit(Diagnostic::new("rollout-strategy", range, "a StatefulSet's maxUnavailable may not be 0"));
+                    cx.emit(Diagnostic::new(
+                        "rollout-strategy",
+                        range,
+                        "a StatefulSet's maxUnavailable may not be 0",
+                    ));
                 }
                 if let Some(p) = get(&r.value, "partition")
                     && int_of(p).is_some_and(|v| v < 0)
@@ -497,7 +525,8 @@ fn hints(cx: &mut Cx<'_>, view: &View<'_>) {
     let replicas_node = get(spec, "replicas");
     let replicas = replicas_node.and_then(int_of).unwrap_or(1);
     if cx.on("single-replica") && replicas == 1 && !scaled {
-        let range = spec.pair("replicas").map_or(spec_pair.map_or(cx.doc.range, |p| p.key_range), |p| p.key_range);
+        let range =
+            spec.pair("replicas").map_or(spec_pair.map_or(cx.doc.range, |p| p.key_range), |p| p.key_range);
         let fix = match replicas_node {
             Some(n) => Some(replace("Set replicas: 2", n.range, "2")),
             None => insert_entry(cx.file, spec_pair, spec, "replicas", &Y::s("2"), unit(cx))
@@ -526,8 +555,12 @@ fn hints(cx: &mut Cx<'_>, view: &View<'_>) {
             ));
         }
     }
-    if cx.on("hpa-replicas-conflict") && scaled && let Some(p) = spec.pair("replicas") {
-        let fix = super::edits::remove_pair(cx.file, p).map(|e| Fix { title: "Remove replicas".into(), edits: vec![e] });
+    if cx.on("hpa-replicas-conflict")
+        && scaled
+        && let Some(p) = spec.pair("replicas")
+    {
+        let fix = super::edits::remove_pair(cx.file, p)
+            .map(|e| Fix { title: "Remove replicas".into(), edits: vec![e] });
         cx.emit(
             Diagnostic::new(
                 "hpa-replicas-conflict",

@@ -13,7 +13,9 @@ use std::sync::OnceLock;
 use kref_corpus::schema::suggest;
 use kref_yaml::{File, Node, TextRange};
 
-use super::context::{Cx, at, bool_of, get, int_of, is_null, items, pairs, pod_labels, pod_spec, str_of, text_of};
+use super::context::{
+    Cx, at, bool_of, get, int_of, is_null, items, pairs, pod_labels, pod_spec, str_of, text_of,
+};
 use super::edits::replace;
 use super::registry::PssLevel;
 use super::{Diagnostic, Related};
@@ -87,18 +89,28 @@ pub fn objects(file: &File) -> Vec<Object> {
         };
         if builtin {
             if super::context::pod_spec_path(kind).is_some() {
-                o.pod_labels = Some(pod_labels(root, kind).map(|l| owned(super::context::string_map(l))).unwrap_or_default());
+                o.pod_labels = Some(
+                    pod_labels(root, kind).map(|l| owned(super::context::string_map(l))).unwrap_or_default(),
+                );
             }
             match kind.as_str() {
                 "Service" => {
                     let spec = get(root, "spec");
-                    let selector = spec.and_then(|s| get(s, "selector")).map(super::context::string_map).unwrap_or_default();
+                    let selector = spec
+                        .and_then(|s| get(s, "selector"))
+                        .map(super::context::string_map)
+                        .unwrap_or_default();
                     let ports = spec
                         .and_then(|s| get(s, "ports"))
                         .map(items)
                         .unwrap_or(&[])
                         .iter()
-                        .map(|p| (get(p, "name").and_then(text_of).map(str::to_string), get(p, "port").and_then(int_of)))
+                        .map(|p| {
+                            (
+                                get(p, "name").and_then(text_of).map(str::to_string),
+                                get(p, "port").and_then(int_of),
+                            )
+                        })
                         .collect();
                     let headless = spec.and_then(|s| get(s, "clusterIP")).and_then(text_of) == Some("None");
                     o.service = Some(ServiceFacts { selector: owned(selector), ports, headless });
@@ -137,15 +149,49 @@ pub struct Workspace {
     index: OnceLock<Index>,
 }
 
-/// Lookups over every object of the workspace.
+/// Lookups over a set of objects: `(file, object)` positions.
 #[derive(Debug, Default)]
 struct Index {
     /// (kind, name) → objects.
     by_name: HashMap<(String, String), Vec<(usize, usize)>>,
     /// kind → objects.
     by_kind: HashMap<String, Vec<(usize, usize)>>,
-    /// Objects with pod templates.
-    pods: Vec<(usize, usize)>,
+    /// Objects with pod templates, by namespace (`None` when not written).
+    pods: HashMap<Option<String>, Vec<(usize, usize)>>,
+}
+
+impl Index {
+    fn build<'o>(files: impl Iterator<Item = &'o [Object]>) -> Index {
+        let mut index = Index::default();
+        for (f, objects) in files.enumerate() {
+            for (o, obj) in objects.iter().enumerate() {
+                if let Some(name) = &obj.name {
+                    index.by_name.entry((obj.kind.clone(), name.clone())).or_default().push((f, o));
+                }
+                index.by_kind.entry(obj.kind.clone()).or_default().push((f, o));
+                if obj.pod_labels.is_some() {
+                    index.pods.entry(obj.namespace.clone()).or_default().push((f, o));
+                }
+            }
+        }
+        index
+    }
+
+    /// Objects with pod templates whose namespace may be `ns`: those of `ns` and those with
+    /// none written (or all, when `ns` is not written).
+    fn pods_in<'s>(&'s self, ns: Option<&'s str>) -> Box<dyn Iterator<Item = (usize, usize)> + 's> {
+        match ns {
+            None => Box::new(self.pods.values().flatten().copied()),
+            Some(ns) => Box::new(
+                self.pods
+                    .get(&Some(ns.to_string()))
+                    .into_iter()
+                    .chain(self.pods.get(&None))
+                    .flatten()
+                    .copied(),
+            ),
+        }
+    }
 }
 
 impl Workspace {
@@ -196,21 +242,7 @@ impl Workspace {
     }
 
     fn index(&self) -> &Index {
-        self.index.get_or_init(|| {
-            let mut index = Index::default();
-            for (f, (_, objects)) in self.files.iter().enumerate() {
-                for (o, obj) in objects.iter().enumerate() {
-                    if let Some(name) = &obj.name {
-                        index.by_name.entry((obj.kind.clone(), name.clone())).or_default().push((f, o));
-                    }
-                    index.by_kind.entry(obj.kind.clone()).or_default().push((f, o));
-                    if obj.pod_labels.is_some() {
-                        index.pods.push((f, o));
-                    }
-                }
-            }
-            index
-        })
+        self.index.get_or_init(|| Index::build(self.files.iter().map(|(_, o)| o.as_slice())))
     }
 
     fn get(&self, (f, o): (usize, usize)) -> Option<(&str, &Object)> {
@@ -231,19 +263,35 @@ fn ns_compatible(a: Option<&str>, b: Option<&str>) -> bool {
 pub(crate) struct View<'a> {
     key: Option<&'a str>,
     local: &'a [Object],
+    /// Lookups over `local`, built on first use (a file can hold thousands of objects).
+    local_index: OnceLock<Index>,
     ws: Option<&'a Workspace>,
 }
 
 impl<'a> View<'a> {
     pub fn local(local: &'a [Object]) -> View<'a> {
-        View { key: None, local, ws: None }
+        View { key: None, local, local_index: OnceLock::new(), ws: None }
     }
 
     pub fn new(key: &'a str, local: &'a [Object], ws: &'a Workspace) -> View<'a> {
-        View { key: Some(key), local, ws: Some(ws) }
+        View { key: Some(key), local, local_index: OnceLock::new(), ws: Some(ws) }
     }
 
-    fn others(&self, refs: Option<&'a Vec<(usize, usize)>>) -> impl Iterator<Item = (Option<&'a str>, &'a Object)> {
+    fn local_index(&self) -> &Index {
+        self.local_index.get_or_init(|| Index::build(std::iter::once(self.local)))
+    }
+
+    /// This file's object for document `doc`.
+    fn at_doc(&self, doc: usize) -> Option<&'a Object> {
+        let local = self.local;
+        let i = local.partition_point(|o| o.doc < doc);
+        local.get(i).filter(|o| o.doc == doc)
+    }
+
+    fn others(
+        &self,
+        refs: Option<&'a Vec<(usize, usize)>>,
+    ) -> impl Iterator<Item = (Option<&'a str>, &'a Object)> {
         let ws = self.ws;
         let key = self.key;
         refs.into_iter()
@@ -253,24 +301,25 @@ impl<'a> View<'a> {
             .map(|(k, o)| (Some(k), o))
     }
 
+    fn locals(&self, refs: Option<&Vec<(usize, usize)>>) -> Vec<(Option<&'a str>, &'a Object)> {
+        let local = self.local;
+        refs.into_iter().flatten().filter_map(|(_, o)| local.get(*o)).map(|o| (None, o)).collect()
+    }
+
     /// Objects of `kind` named `name`, this file's first.
     fn named(&self, kind: &str, name: &str) -> Vec<(Option<&'a str>, &'a Object)> {
-        let mut out: Vec<(Option<&'a str>, &'a Object)> =
-            self.local.iter().filter(|o| o.kind == kind && o.name.as_deref() == Some(name)).map(|o| (None, o)).collect();
+        let key = (kind.to_string(), name.to_string());
+        let mut out = self.locals(self.local_index().by_name.get(&key));
         if let Some(ws) = self.ws {
-            out.extend(self.others(ws.index().by_name.get(&(kind.to_string(), name.to_string()))));
+            out.extend(self.others(ws.index().by_name.get(&key)));
         }
         out
     }
 
     /// Objects of `kind` in a namespace compatible with `ns`.
     fn of_kind(&self, kind: &str, ns: Option<&str>) -> Vec<(Option<&'a str>, &'a Object)> {
-        let mut out: Vec<(Option<&'a str>, &'a Object)> = self
-            .local
-            .iter()
-            .filter(|o| o.kind == kind && ns_compatible(o.namespace.as_deref(), ns))
-            .map(|o| (None, o))
-            .collect();
+        let mut out = self.locals(self.local_index().by_kind.get(kind));
+        out.retain(|(_, o)| ns_compatible(o.namespace.as_deref(), ns));
         if let Some(ws) = self.ws {
             out.extend(
                 self.others(ws.index().by_kind.get(kind))
@@ -282,16 +331,18 @@ impl<'a> View<'a> {
 
     /// Objects with pod templates in a namespace compatible with `ns`.
     fn pods(&self, ns: Option<&str>) -> Vec<&'a Object> {
+        let local = self.local;
         let mut out: Vec<&'a Object> = self
-            .local
-            .iter()
-            .filter(|o| o.pod_labels.is_some() && ns_compatible(o.namespace.as_deref(), ns))
+            .local_index()
+            .pods_in(ns)
+            .filter_map(|(_, o)| local.get(o))
+            .filter(|o| ns_compatible(o.namespace.as_deref(), ns))
             .collect();
         if let Some(ws) = self.ws {
-            let refs = &ws.index().pods;
             out.extend(
-                refs.iter()
-                    .filter_map(|r| ws.get(*r))
+                ws.index()
+                    .pods_in(ns)
+                    .filter_map(|r| ws.get(r))
                     .filter(|(k, o)| Some(*k) != self.key && ns_compatible(o.namespace.as_deref(), ns))
                     .map(|(_, o)| o),
             );
@@ -331,8 +382,13 @@ impl Selector {
         for e in get(node, "matchExpressions").map(items).unwrap_or(&[]) {
             let key = get(e, "key").and_then(text_of).unwrap_or("").to_string();
             let op = get(e, "operator").and_then(text_of).unwrap_or("").to_string();
-            let values =
-                get(e, "values").map(items).unwrap_or(&[]).iter().filter_map(text_of).map(str::to_string).collect();
+            let values = get(e, "values")
+                .map(items)
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(text_of)
+                .map(str::to_string)
+                .collect();
             s.exprs.push((key, op, values));
         }
         s
@@ -405,7 +461,7 @@ pub(crate) fn check(cx: &mut Cx<'_>, view: &View<'_>) {
 
 fn duplicates(cx: &mut Cx<'_>, view: &View<'_>, ns: Option<&str>) {
     let Some(name) = cx.doc.name.as_deref() else { return };
-    let here = view.local.iter().find(|o| o.doc == cx.index);
+    let here = view.at_doc(cx.index);
     let Some(here) = here else { return };
     let group = here.group();
     let first_other = view.named(cx.kind, name).into_iter().find(|(file, o)| {
@@ -463,7 +519,11 @@ fn service_selector(cx: &mut Cx<'_>, view: &View<'_>, ns: Option<&str>) {
             if let Some((_, v)) = labels.iter().find(|(k, _)| *k == p.key.text)
                 && text_of(&p.value) != Some(v.as_str())
             {
-                fixes.push(replace(format!("Select {}={v}", p.key.text), p.value.range, super::edits::yaml_string(v)));
+                fixes.push(replace(
+                    format!("Select {}={v}", p.key.text),
+                    p.value.range,
+                    super::edits::yaml_string(v),
+                ));
             }
         }
     }
@@ -544,10 +604,16 @@ fn ingress(cx: &mut Cx<'_>, view: &View<'_>, ns: Option<&str>) {
                 "Service {name} has no port {port_text}; its ports are {}",
                 if listed.is_empty() { "none".to_string() } else { listed.join(", ") }
             );
-            let mut d = Diagnostic::new("ingress-backend", port_node.range, message)
-                .related(related(*file, svc, format!("Service {name}")));
-            if facts.ports.len() == 1 && let Some(p) = facts.ports[0].1 {
-                let is_number = matches!(super::context::scalar(port_node), Some(super::context::Scalar::Int(_)));
+            let mut d = Diagnostic::new("ingress-backend", port_node.range, message).related(related(
+                *file,
+                svc,
+                format!("Service {name}"),
+            ));
+            if facts.ports.len() == 1
+                && let Some(p) = facts.ports[0].1
+            {
+                let is_number =
+                    matches!(super::context::scalar(port_node), Some(super::context::Scalar::Int(_)));
                 if is_number {
                     d = d.fix(replace(format!("Change to {p}"), port_node.range, p.to_string()));
                 }
@@ -559,7 +625,9 @@ fn ingress(cx: &mut Cx<'_>, view: &View<'_>, ns: Option<&str>) {
 
 fn hpa(cx: &mut Cx<'_>, view: &View<'_>, ns: Option<&str>) {
     let Some(target) = at(cx.root, &["spec", "scaleTargetRef"]) else { return };
-    let (Some(kind), Some(name_node)) = (get(target, "kind").and_then(text_of), get(target, "name")) else { return };
+    let (Some(kind), Some(name_node)) = (get(target, "kind").and_then(text_of), get(target, "name")) else {
+        return;
+    };
     let Some(name) = text_of(name_node) else { return };
     let candidates = view.of_kind(kind, ns);
     if candidates.is_empty() || candidates.iter().any(|(_, o)| o.name.as_deref() == Some(name)) {
@@ -576,7 +644,8 @@ fn hpa(cx: &mut Cx<'_>, view: &View<'_>, ns: Option<&str>) {
 }
 
 fn pdb(cx: &mut Cx<'_>, view: &View<'_>, ns: Option<&str>) {
-    let Some(sel_pair) = get(cx.root, "spec").and_then(|s| s.pair("selector")).filter(|p| !is_null(&p.value)) else {
+    let Some(sel_pair) = get(cx.root, "spec").and_then(|s| s.pair("selector")).filter(|p| !is_null(&p.value))
+    else {
         return;
     };
     let selector = Selector::from_label_selector(&sel_pair.value);
@@ -590,7 +659,10 @@ fn pdb(cx: &mut Cx<'_>, view: &View<'_>, ns: Option<&str>) {
     cx.emit(Diagnostic::new(
         "pdb-selector",
         sel_pair.key_range,
-        format!("selector {} matches no pod template in the workspace; the budget protects nothing", selector.describe()),
+        format!(
+            "selector {} matches no pod template in the workspace; the budget protects nothing",
+            selector.describe()
+        ),
     ));
 }
 
@@ -713,7 +785,10 @@ fn references(cx: &mut Cx<'_>, view: &View<'_>, ns: Option<&str>) {
             Some(c) => message.push_str(&format!("; did you mean {c}?")),
             None => message.push_str("; create it, fix the name, or mark the reference optional"),
         }
-        let fixes = close.iter().map(|c| replace(format!("Change to {c}"), node.range, c.clone())).collect::<Vec<_>>();
+        let fixes = close
+            .iter()
+            .map(|c| replace(format!("Change to {c}"), node.range, c.clone()))
+            .collect::<Vec<_>>();
         cx.emit(Diagnostic::new("missing-reference", node.range, message).fixes(fixes));
     }
 }

@@ -60,11 +60,15 @@ fn a_failing_check_is_skipped_for_that_document_and_reported() {
 fn comments_suppress_the_next_line_their_own_line_and_the_document() {
     let config = default_config();
     assert_eq!(rules_of(POD_LATEST, &config), [(8, "image-tag")]);
-    let next_line = POD_LATEST.replace("    image: nginx:latest", "    # kref-ignore: image-tag -- pinned by the CD system\n    image: nginx:latest");
+    let next_line = POD_LATEST.replace(
+        "    image: nginx:latest",
+        "    # kref-ignore: image-tag -- pinned by the CD system\n    image: nginx:latest",
+    );
     assert_eq!(rules_of(&next_line, &config), []);
     let same_line = POD_LATEST.replace("image: nginx:latest", "image: nginx:latest # kref-ignore: image-tag");
     assert_eq!(rules_of(&same_line, &config), []);
-    let other_rule = POD_LATEST.replace("image: nginx:latest", "image: nginx:latest # kref-ignore: privileged");
+    let other_rule =
+        POD_LATEST.replace("image: nginx:latest", "image: nginx:latest # kref-ignore: privileged");
     assert_eq!(rules_of(&other_rule, &config), [(8, "image-tag")]);
     let second = POD_LATEST.replace("name: web", "name: web-2");
     let document = format!("# kref-ignore-document: image-tag\n{POD_LATEST}---\n{second}");
@@ -91,11 +95,13 @@ fn other_linters_annotations_are_honoured() {
         "polaris.fairwinds.com/tagNotSpecified-exempt: \"true\"",
         "polaris.fairwinds.com/exempt: \"true\"",
     ] {
-        let text = POD_LATEST.replace("  name: web\n", &format!("  name: web\n  annotations:\n    {annotation}\n"));
+        let text =
+            POD_LATEST.replace("  name: web\n", &format!("  name: web\n  annotations:\n    {annotation}\n"));
         assert_eq!(rules_of(&text, &config), [], "{annotation}");
     }
     // An annotation for another check changes nothing.
-    let text = POD_LATEST.replace("  name: web\n", "  name: web\n  annotations:\n    kube-score/ignore: pod-probes\n");
+    let text = POD_LATEST
+        .replace("  name: web\n", "  name: web\n  annotations:\n    kube-score/ignore: pod-probes\n");
     assert_eq!(rules_of(&text, &config), [(10, "image-tag")]);
 }
 
@@ -103,13 +109,13 @@ fn other_linters_annotations_are_honoured() {
 fn profiles_and_severities_come_from_the_configuration() {
     let mut config = default_config();
     let mut warnings = Vec::new();
-    config.apply(
-        &RuleSettings { profile: Some("minimal".into()), ..Default::default() },
-        &mut warnings,
-    );
+    config.apply(&RuleSettings { profile: Some("minimal".into()), ..Default::default() }, &mut warnings);
     assert_eq!(rules_of(POD_LATEST, &config), [], "image-tag is not in the minimal profile");
     config.apply(
-        &RuleSettings { severity: [("image-tag".to_string(), "error".to_string())].into(), ..Default::default() },
+        &RuleSettings {
+            severity: [("image-tag".to_string(), "error".to_string())].into(),
+            ..Default::default()
+        },
         &mut warnings,
     );
     let file = kref_yaml::parse(POD_LATEST);
@@ -133,7 +139,9 @@ fn a_namespace_enforcing_pod_security_turns_its_checks_into_errors() {
     assert!(report.diagnostics.iter().any(|d| d.message.contains("enforces Pod Security level restricted")));
     // The same pod elsewhere: those rules are off in the default profile.
     let file = kref_yaml::parse(POD_LATEST);
-    assert!(analyze(&file, kb(), &default_config()).diagnostics.iter().all(|d| d.severity != Severity::Error));
+    assert!(
+        analyze(&file, kb(), &default_config()).diagnostics.iter().all(|d| d.severity != Severity::Error)
+    );
 }
 
 const DEPLOYMENT: &str = "apiVersion: apps/v1
@@ -170,16 +178,20 @@ spec:
 fn cross_document_rules_see_every_file_of_the_workspace() {
     let deploy = kref_yaml::parse(DEPLOYMENT);
     let service = kref_yaml::parse(SERVICE);
-    let reports = diagnose_workspace(&[("deploy.yaml", &deploy), ("svc.yaml", &service)], kb(), &default_config());
+    let reports =
+        diagnose_workspace(&[("deploy.yaml", &deploy), ("svc.yaml", &service)], kb(), &default_config());
     assert!(reports.iter().all(|r| r.diagnostics.is_empty()), "{reports:#?}");
 
     let wrong = kref_yaml::parse(&SERVICE.replace("{app: web}", "{app: api}"));
-    let reports = diagnose_workspace(&[("deploy.yaml", &deploy), ("svc.yaml", &wrong)], kb(), &default_config());
+    let reports =
+        diagnose_workspace(&[("deploy.yaml", &deploy), ("svc.yaml", &wrong)], kb(), &default_config());
     let d = &reports[1].diagnostics;
     assert_eq!(d.len(), 1, "{d:#?}");
     assert_eq!(d[0].rule, "service-selector");
-    expect![[r#"selector app=api matches no pod template in the workspace; Deployment web has labels app=web"#]]
-        .assert_eq(&d[0].message);
+    expect![[
+        r#"selector app=api matches no pod template in the workspace; Deployment web has labels app=web"#
+    ]]
+    .assert_eq(&d[0].message);
     let fixed = apply_edits(wrong.text(), &d[0].fixes[0].edits);
     assert!(fixed.contains("selector: {app: web}"), "{fixed}");
 
@@ -188,8 +200,10 @@ fn cross_document_rules_see_every_file_of_the_workspace() {
     let d = &reports[0].diagnostics[0];
     assert_eq!(d.rule, "duplicate-object");
     assert_eq!(d.related[0].file.as_deref(), Some("b.yaml"));
-    expect![[r#"Service shop/web is also defined at b.yaml:4; the later one replaces the earlier when applied"#]]
-        .assert_eq(&d.message);
+    expect![[
+        r#"Service shop/web is also defined at b.yaml:4; the later one replaces the earlier when applied"#
+    ]]
+    .assert_eq(&d.message);
 }
 
 #[test]
@@ -200,7 +214,8 @@ fn a_workspace_is_updated_file_by_file() {
     let config = default_config();
     // No workload anywhere: a Service selector is not judged.
     assert!(analyze_in(&service, "svc.yaml", &ws, kb(), &config).diagnostics.is_empty());
-    let other = kref_yaml::parse(&DEPLOYMENT.replace("app: web", "app: api").replace("{app: web}", "{app: api}"));
+    let other =
+        kref_yaml::parse(&DEPLOYMENT.replace("app: web", "app: api").replace("{app: web}", "{app: api}"));
     ws.update("deploy.yaml", &other);
     let d = analyze_in(&service, "svc.yaml", &ws, kb(), &config).diagnostics;
     assert_eq!(d.iter().map(|d| d.rule).collect::<Vec<_>>(), ["service-selector"]);
@@ -336,7 +351,10 @@ spec:
       targetAverageValue: 500Mi
 ",
     );
-    assert!(fixed.contains("      target:\n        type: AverageValue\n        averageValue: 500Mi\n"), "{fixed}");
+    assert!(
+        fixed.contains("      target:\n        type: AverageValue\n        averageValue: 500Mi\n"),
+        "{fixed}"
+    );
 }
 
 #[test]

@@ -9,7 +9,9 @@ fn manifest_files(dir: &str) -> Vec<(String, String)> {
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&p).unwrap()))
+        .map(|p| {
+            (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&p).unwrap())
+        })
         .collect();
     out.sort();
     out
@@ -39,7 +41,9 @@ fn the_fourteen_mistakes_are_all_caught_on_their_lines() {
     let want = expected(&text);
     let errors: BTreeSet<_> = want.iter().map(|(l, _)| *l).collect();
     assert!(errors.len() >= 14, "the fixture plants {} mistakes", errors.len());
-    for rule in ["invalid-enum", "yaml-syntax", "removed-api", "unknown-field", "wrong-type", "selector-mismatch"] {
+    for rule in
+        ["invalid-enum", "yaml-syntax", "removed-api", "unknown-field", "wrong-type", "selector-mismatch"]
+    {
         assert!(want.iter().any(|(_, r)| r == rule), "the fixture has no {rule}");
     }
 }
@@ -53,7 +57,8 @@ fn valid_manifests_have_no_errors_and_no_warnings() {
     let mut kinds = std::collections::BTreeSet::new();
     for (name, text) in &files {
         for profile in [Profile::Default, Profile::Strict] {
-            let (file, report) = run_fixture(text, &FixtureOptions { version: KubeVersion::new(1, 33), profile });
+            let (file, report) =
+                run_fixture(text, &FixtureOptions { version: KubeVersion::new(1, 33), profile });
             let limit = if profile == Profile::Default { Severity::Warning } else { Severity::Error };
             for d in report.diagnostics.iter().filter(|d| d.severity <= limit) {
                 failures.push(format!(
@@ -72,10 +77,32 @@ fn valid_manifests_have_no_errors_and_no_warnings() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     for kind in [
-        "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod", "Service", "Ingress", "IngressClass",
-        "HorizontalPodAutoscaler", "NetworkPolicy", "PodDisruptionBudget", "ConfigMap", "Secret",
-        "PersistentVolumeClaim", "PersistentVolume", "StorageClass", "ServiceAccount", "Role", "RoleBinding",
-        "ClusterRole", "ClusterRoleBinding", "Namespace", "LimitRange", "ResourceQuota", "PriorityClass",
+        "Deployment",
+        "StatefulSet",
+        "DaemonSet",
+        "Job",
+        "CronJob",
+        "Pod",
+        "Service",
+        "Ingress",
+        "IngressClass",
+        "HorizontalPodAutoscaler",
+        "NetworkPolicy",
+        "PodDisruptionBudget",
+        "ConfigMap",
+        "Secret",
+        "PersistentVolumeClaim",
+        "PersistentVolume",
+        "StorageClass",
+        "ServiceAccount",
+        "Role",
+        "RoleBinding",
+        "ClusterRole",
+        "ClusterRoleBinding",
+        "Namespace",
+        "LimitRange",
+        "ResourceQuota",
+        "PriorityClass",
         "CustomResourceDefinition",
     ] {
         assert!(kinds.contains(kind), "the valid corpus has no {kind}");
@@ -94,12 +121,17 @@ fn benchmark_manifests_have_no_errors() {
             continue;
         };
         seen += 1;
-        let (file, report) = run_fixture(&text, &FixtureOptions { version: KubeVersion::new(1, 33), profile: Profile::Strict });
+        let (file, report) = run_fixture(
+            &text,
+            &FixtureOptions { version: KubeVersion::new(1, 33), profile: Profile::Strict },
+        );
         let errors: Vec<String> = report
             .diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Error)
-            .map(|d| format!("{name}:{} {}: {}", file.line_index().line_of(d.range.start) + 1, d.rule, d.message))
+            .map(|d| {
+                format!("{name}:{} {}: {}", file.line_index().line_of(d.range.start) + 1, d.rule, d.message)
+            })
             .collect();
         assert!(errors.is_empty(), "{}", errors.join("\n"));
         assert!(report.notes.is_empty(), "{:?}", report.notes);

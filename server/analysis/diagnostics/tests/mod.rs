@@ -86,7 +86,11 @@ pub(super) fn run_fixture(text: &str, opts: &FixtureOptions) -> (kref_yaml::File
 }
 
 /// `(line, rule)` of the diagnostics that `keep` selects.
-pub(super) fn actual(file: &kref_yaml::File, report: &Report, keep: impl Fn(&Diagnostic) -> bool) -> BTreeSet<(usize, String)> {
+pub(super) fn actual(
+    file: &kref_yaml::File,
+    report: &Report,
+    keep: impl Fn(&Diagnostic) -> bool,
+) -> BTreeSet<(usize, String)> {
     report
         .diagnostics
         .iter()
@@ -115,14 +119,23 @@ pub(super) fn explain_mismatch(
             .iter()
             .find(|d| d.rule == r && file.line_index().line_of(d.range.start) == *l)
             .map_or("", |d| d.message.as_str());
-        out.push_str(&format!("  extra    line {:>3} {r:<22} | {}\n           {msg}\n", l + 1, lines.get(*l).unwrap_or(&"")));
+        out.push_str(&format!(
+            "  extra    line {:>3} {r:<22} | {}\n           {msg}\n",
+            l + 1,
+            lines.get(*l).unwrap_or(&"")
+        ));
     }
     out
 }
 
 /// Applies every fix of every diagnostic `select` picks, one at a time, and checks that the
 /// rule reports fewer problems afterwards and that the text gained no syntax error.
-pub(super) fn check_fixes(name: &str, text: &str, opts: &FixtureOptions, select: impl Fn(&Diagnostic) -> bool) -> usize {
+pub(super) fn check_fixes(
+    name: &str,
+    text: &str,
+    opts: &FixtureOptions,
+    select: impl Fn(&Diagnostic) -> bool,
+) -> usize {
     let (_, report) = run_fixture(text, opts);
     let mut applied = 0;
     for d in report.diagnostics.iter().filter(|d| select(d)) {
@@ -177,7 +190,10 @@ fn every_rule_fires_where_marked_and_nowhere_else() {
             failures.push(explain_mismatch(rule.id, &text, &want, &got, &report, &file));
         }
         let quiet_doc = file.documents.iter().any(|d| {
-            d.root.is_some() && !want.iter().any(|(l, _)| d.range.contains(file.line_index().line_range(*l).map_or(0, |r| r.start)))
+            d.root.is_some()
+                && !want
+                    .iter()
+                    .any(|(l, _)| d.range.contains(file.line_index().line_range(*l).map_or(0, |r| r.start)))
         });
         if !quiet_doc {
             failures.push(format!("{}: the fixture has no document where the rule stays quiet", rule.id));

@@ -20,9 +20,41 @@ impl Rng {
 }
 
 const SNIPPETS: &[&str] = &[
-    "\n", " ", "  ", "- ", ": ", "{", "}", "[", "]", "\"", "'", "#", "&a ", "*a", "!!str ", "<<: ", "---\n", "\t", "é",
-    "null", "~", "-1", "99999999999999999999", "1e400", "0x", "spec:", "containers:", "- name: x\n", "yes", "{{ x }}",
-    "kind: Deployment\n", "apiVersion: apps/v1\n", "matchLabels: {", "ports: [", "replicas: '3'",
+    "\n",
+    " ",
+    "  ",
+    "- ",
+    ": ",
+    "{",
+    "}",
+    "[",
+    "]",
+    "\"",
+    "'",
+    "#",
+    "&a ",
+    "*a",
+    "!!str ",
+    "<<: ",
+    "---\n",
+    "\t",
+    "é",
+    "null",
+    "~",
+    "-1",
+    "99999999999999999999",
+    "1e400",
+    "0x",
+    "spec:",
+    "containers:",
+    "- name: x\n",
+    "yes",
+    "{{ x }}",
+    "kind: Deployment\n",
+    "apiVersion: apps/v1\n",
+    "matchLabels: {",
+    "ports: [",
+    "replicas: '3'",
 ];
 
 fn all_fixtures() -> Vec<String> {
@@ -44,11 +76,7 @@ fn all_fixtures() -> Vec<String> {
 fn assert_clean(text: &str) {
     let file = kref_yaml::parse(text);
     let report = analyze(&file, kb(), &RuleConfig::strict(KubeVersion::new(1, 33)));
-    assert!(
-        !report.notes.iter().any(|n| n.contains("internal error")),
-        "{:?} on:\n{text}",
-        report.notes
-    );
+    assert!(!report.notes.iter().any(|n| n.contains("internal error")), "{:?} on:\n{text}", report.notes);
     for d in &report.diagnostics {
         assert!(d.range.start <= d.range.end && d.range.end <= text.len(), "{d:?}");
         for f in &d.fixes {
@@ -112,7 +140,11 @@ fn randomly_edited_fixtures_never_fail_a_check() {
 
 #[test]
 fn deep_and_odd_documents() {
-    let deep = format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata: {}{}\n", "[".repeat(300), "]".repeat(300));
+    let deep = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata: {}{}\n",
+        "[".repeat(300),
+        "]".repeat(300)
+    );
     assert_clean(&deep);
     let mut nested = String::from("apiVersion: apps/v1\nkind: Deployment\nspec:\n");
     for i in 0..200 {
@@ -120,9 +152,17 @@ fn deep_and_odd_documents() {
     }
     assert_clean(&nested);
     for odd in [
-        "", "---", "kind: Pod", "apiVersion: v1", "kind: [Pod]", "kind: {a: b}\napiVersion: 5", "metadata: 3\nspec: 4",
-        "apiVersion: v1\nkind: Pod\nspec: [1, 2]", "apiVersion: v1\nkind: Pod\nmetadata: {name: [x]}\nspec:\n  containers: 5",
-        "apiVersion: apps/v1\nkind: Deployment\nspec:\n  selector: 3\n  template: *a", "- a\n- b",
+        "",
+        "---",
+        "kind: Pod",
+        "apiVersion: v1",
+        "kind: [Pod]",
+        "kind: {a: b}\napiVersion: 5",
+        "metadata: 3\nspec: 4",
+        "apiVersion: v1\nkind: Pod\nspec: [1, 2]",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: [x]}\nspec:\n  containers: 5",
+        "apiVersion: apps/v1\nkind: Deployment\nspec:\n  selector: 3\n  template: *a",
+        "- a\n- b",
         "apiVersion: v1\nkind: Service\nspec:\n  ports: [{port: x, nodePort: [1]}, 3]",
     ] {
         assert_clean(odd);
