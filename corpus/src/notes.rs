@@ -3,6 +3,7 @@
 //! The shape is documented for users in `docs/notes-format.md`: list items that start with a code
 //! span name a kind (top level), a field (nested under a kind) or a value (nested under a field).
 
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, MetadataBlockKind, Options, Parser, Tag, TagEnd};
@@ -18,6 +19,13 @@ pub const MAX_NOTE_BYTES: usize = 16 * 1024 * 1024;
 /// items above them: re-indenting every level's text into its parent's is cubic in the depth,
 /// and a 20 KB line of `- - - …` (10,000 levels) would otherwise take hours.
 const MAX_NESTED_ITEMS: usize = 32;
+
+/// Limits that keep one item's entries linear in its size: the names an item leads with, the
+/// values named inside its sentence, and the text each entry carries (the section keeps all of
+/// it). Without them 20,000 names in one item made entries quadratic in memory (gigabytes).
+const MAX_LEADING_NAMES: usize = 16;
+const MAX_INLINE_VALUES: usize = 32;
+const MAX_ENTRY_TEXT: usize = 64 * 1024;
 
 /// Where a note comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -341,7 +349,9 @@ impl<'a> Builder<'a> {
         }
         if !item.in_body {
             if code {
-                item.leading.push(s.to_string());
+                if item.leading.len() < MAX_LEADING_NAMES {
+                    item.leading.push(s.to_string());
+                }
                 return;
             }
             let trimmed = s.trim();
@@ -584,6 +594,7 @@ impl<'a> Builder<'a> {
             }
             text.push_str(children);
         }
+        clip(&mut text, MAX_ENTRY_TEXT);
         if let Some(parent) = self.items.last_mut().filter(|_| !nested_too_deep) {
             // Entries also read as part of their parent's text, as a summary line.
             let names: Vec<String> = item.leading.iter().map(|l| format!("`{l}`")).collect();
@@ -608,7 +619,7 @@ impl<'a> Builder<'a> {
         }
         // Values named inside a field's sentence.
         if let Some(Role::Field { kinds, field }) = &item.role {
-            for (i, (value, _start, end)) in item.inline_codes.iter().enumerate() {
+            for (i, (value, _start, end)) in item.inline_codes.iter().enumerate().take(MAX_INLINE_VALUES) {
                 if !is_value_name(value) || is_kind_name_only(value, kinds) {
                     continue;
                 }
@@ -618,7 +629,9 @@ impl<'a> Builder<'a> {
                     .trim_start_matches("or ")
                     .trim_start_matches("and ")
                     .trim();
-                let value_text = if snippet.is_empty() { own.clone() } else { format!("{snippet}. {own}") };
+                let mut value_text =
+                    if snippet.is_empty() { own.clone() } else { format!("{snippet}. {own}") };
+                clip(&mut value_text, MAX_ENTRY_TEXT);
                 for kind in kinds {
                     self.entries.push(Entry {
                         subject: Subject::Value {
@@ -659,7 +672,10 @@ impl<'a> Builder<'a> {
 
     fn build(self) -> Note {
         let Builder { path, origin, source, lines, front, mut warnings, sections, mut entries, .. } = self;
-        let mut ids: Vec<String> = Vec::with_capacity(sections.len());
+        // A set, and the next suffix per base: 100,000 headings of the same title took minutes
+        // when each id was looked up in a list, suffix after suffix.
+        let mut ids: HashSet<String> = HashSet::with_capacity(sections.len());
+        let mut next_suffix: HashMap<String, usize> = HashMap::new();
         let mut out = Vec::new();
         let mut index_map = Vec::with_capacity(sections.len());
         for (builder, end) in sections {
@@ -674,12 +690,17 @@ impl<'a> Builder<'a> {
                 format!("{path}#{}", slugify(&builder.heading_path.join(" ")))
             };
             let mut id = base.clone();
-            let mut n = 2;
-            while ids.contains(&id) {
-                id = format!("{base}-{n}");
-                n += 1;
+            if ids.contains(&id) {
+                let n = next_suffix.entry(base.clone()).or_insert(2);
+                loop {
+                    id = format!("{base}-{n}");
+                    *n += 1;
+                    if !ids.contains(&id) {
+                        break;
+                    }
+                }
             }
-            ids.push(id.clone());
+            ids.insert(id.clone());
             index_map.push(Some(out.len()));
             let mut kinds = builder.kinds;
             for k in &front.kinds {
@@ -730,6 +751,17 @@ impl<'a> Builder<'a> {
 
 fn is_kind_name_only(value: &str, kinds: &[String]) -> bool {
     kinds.iter().any(|k| k == value)
+}
+
+/// Shortens `s` to at most `max` bytes, at a character boundary.
+fn clip(s: &mut String, max: usize) {
+    if s.len() > max {
+        let mut end = max;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        s.truncate(end);
+    }
 }
 
 fn first_line(s: &str) -> &str {

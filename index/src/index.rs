@@ -117,7 +117,8 @@ fn write_sidecar(dir: &Path, manifest: &Manifest) -> Result<String, IndexError> 
         .prefix(".files-")
         .tempfile_in(dir)
         .map_err(|e| IndexError::io("cannot write the file list in", dir, e))?;
-    std::io::Write::write_all(&mut tmp, &json).map_err(|e| IndexError::io("cannot write the file list in", dir, e))?;
+    std::io::Write::write_all(&mut tmp, &json)
+        .map_err(|e| IndexError::io("cannot write the file list in", dir, e))?;
     tmp.as_file().sync_all().map_err(|e| IndexError::io("cannot sync the file list in", dir, e))?;
     let unique = tmp
         .path()
@@ -125,7 +126,8 @@ fn write_sidecar(dir: &Path, manifest: &Manifest) -> Result<String, IndexError> 
         .map(|n| n.to_string_lossy().trim_start_matches(".files-").to_string())
         .unwrap_or_default();
     let name = format!("{SIDECAR_PREFIX}{unique}.json");
-    tmp.persist(dir.join(&name)).map_err(|e| IndexError::io("cannot write the file list in", dir, e.error))?;
+    tmp.persist(dir.join(&name))
+        .map_err(|e| IndexError::io("cannot write the file list in", dir, e.error))?;
     Ok(name)
 }
 
@@ -499,7 +501,8 @@ impl SearchIndex {
         }
         let dir = self.path.clone().unwrap_or_else(in_memory_path);
         let name = self.sidecar.as_deref().unwrap_or_default();
-        let bytes = fs::read(dir.join(name)).map_err(|e| IndexError::corrupt(&dir, format!("its file list {name} cannot be read: {e}")))?;
+        let bytes = fs::read(dir.join(name))
+            .map_err(|e| IndexError::corrupt(&dir, format!("its file list {name} cannot be read: {e}")))?;
         let files = serde_json::from_slice(&bytes)
             .map_err(|e| IndexError::corrupt(&dir, format!("its file list {name} is unreadable: {e}")))?;
         let s = &self.summary;

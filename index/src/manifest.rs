@@ -80,7 +80,8 @@ mod tests {
         m.files.insert("a.md".into(), FileStamp { hash: "ab".into(), size: 2, mtime: -5 });
         m.dirs.insert("notes".into(), 7);
         m.extra.insert("k".into(), "v".into());
-        let payload = Payload { summary: m.summary(), sidecar: Some("files-x.json".into()), files: BTreeMap::new() };
+        let payload =
+            Payload { summary: m.summary(), sidecar: Some("files-x.json".into()), files: BTreeMap::new() };
         let text = serde_json::to_string(&payload).unwrap();
         let back: Payload = serde_json::from_str(&text).unwrap();
         assert_eq!(back, payload);

@@ -180,7 +180,8 @@ pub fn field_doc(kb: &Knowledge, site: &FieldSite<'_>) -> String {
     {
         push_description(&mut out, &def.description, false);
     }
-    push_related(&mut out, kb, &related_query(&site.kind.kind, site.keys), Some(&site.kind.kind));
+    let (query, about) = related_query(&site.kind.kind, site.keys);
+    push_related(&mut out, kb, &query, &about);
     finish(out)
 }
 
@@ -365,10 +366,29 @@ fn push_description(out: &mut String, description: &str, without_values: bool) {
     }
 }
 
-/// What "See also" searches for about a field: the kind and the field's name.
-pub fn related_query(kind: &str, keys: &[&str]) -> String {
-    format!("{kind} {}", keys.last().copied().unwrap_or_default())
+/// What "See also" searches for about a field: its name (with its parent's when the name alone
+/// says little, like `type`), among notes about the kind, or about `Pod` inside a pod template
+/// and `Job` inside a job template.
+pub fn related_query(kind: &str, keys: &[&str]) -> (String, String) {
+    let mut about = kind;
+    for (i, key) in keys.iter().enumerate() {
+        match *key {
+            "template" if keys.get(i + 1) == Some(&"spec") || i + 1 == keys.len() => about = "Pod",
+            "jobTemplate" => about = "Job",
+            _ => {}
+        }
+    }
+    let text = match keys {
+        [.., parent, last] if GENERIC_NAMES.contains(last) => format!("{parent} {last}"),
+        [.., last] => (*last).to_string(),
+        [] => kind.to_string(),
+    };
+    (text, about.to_string())
 }
+
+/// Field names too common to search for alone.
+const GENERIC_NAMES: &[&str] =
+    &["type", "name", "value", "key", "path", "port", "kind", "mode", "items", "spec"];
 
 /// Asks now the "See also" questions hover will ask about the fields of `file`, so that hover
 /// finds the answers cached (a search costs about half a millisecond, a cached answer nothing).
@@ -379,13 +399,18 @@ pub fn warm_up(file: &kref_yaml::File, kb: &Knowledge) {
         let api_version = doc.api_version.as_ref().map(|(a, _)| a.as_str());
         let Some(kind) = super::site::kind_of(kb, api_version, kind) else { continue };
         for (path, _) in doc.pairs() {
+            if matches!(path.0.first(), Some(kref_yaml::Segment::Key(k)) if k == "kind" || k == "apiVersion")
+            {
+                continue;
+            }
             let keys = super::site::path_keys(&path);
-            let query = related_query(&kind.kind, &keys);
+            let question = related_query(&kind.kind, &keys);
             if asked.len() >= WARM_UP_MAX {
                 return;
             }
-            if asked.insert((kind.kind.clone(), query.clone())) {
-                kb.related(&query, Some(&kind.kind), MAX_RELATED);
+            if !asked.contains(&question) {
+                related_titles(kb, &question.0, &question.1);
+                asked.insert(question);
             }
         }
     }
@@ -395,13 +420,26 @@ pub fn warm_up(file: &kref_yaml::File, kb: &Knowledge) {
 const WARM_UP_MAX: usize = 2000;
 
 /// Titles of note sections that a search for `query` finds, as "See also".
-fn push_related(out: &mut String, kb: &Knowledge, query: &str, kind: Option<&str>) {
-    let titles = kb.related(query, kind, MAX_RELATED);
+fn push_related(out: &mut String, kb: &Knowledge, query: &str, about: &str) {
+    let titles = related_titles(kb, query, about);
     if titles.is_empty() {
         return;
     }
-    let list: Vec<String> = titles.iter().map(|r| r.title.clone()).collect();
-    let _ = writeln!(out, "\n**See also:** {}", list.join(" · "));
+    let _ = writeln!(out, "\n**See also:** {}", titles.join(" · "));
+}
+
+/// Up to [`MAX_RELATED`] section titles for `query`: those about `about` first, then any.
+fn related_titles(kb: &Knowledge, query: &str, about: &str) -> Vec<String> {
+    let mut titles: Vec<String> =
+        kb.related(query, Some(about), MAX_RELATED).into_iter().map(|r| r.title).collect();
+    if titles.len() < MAX_RELATED {
+        for r in kb.related(query, None, MAX_RELATED) {
+            if titles.len() < MAX_RELATED && !titles.iter().any(|t| t.eq_ignore_ascii_case(&r.title)) {
+                titles.push(r.title);
+            }
+        }
+    }
+    titles
 }
 
 /// Every apiVersion that serves a kind of exactly this name, preferred first.
@@ -549,5 +587,26 @@ mod tests {
         let long = "word ".repeat(40);
         let s = summary(&long, 30);
         assert!(s.ends_with('…') && s.chars().count() <= 30, "{s}");
+    }
+}
+
+#[cfg(test)]
+mod related_tests {
+    use super::related_query;
+
+    #[test]
+    fn related_questions() {
+        let q = |kind: &str, keys: &[&str]| {
+            let (text, about) = related_query(kind, keys);
+            format!("{text} @ {about}")
+        };
+        assert_eq!(q("Deployment", &["spec", "strategy"]), "strategy @ Deployment");
+        assert_eq!(q("Deployment", &["spec", "strategy", "type"]), "strategy type @ Deployment");
+        assert_eq!(q("Deployment", &["spec", "template", "spec", "containers", "image"]), "image @ Pod");
+        assert_eq!(q("CronJob", &["spec", "jobTemplate", "spec", "backoffLimit"]), "backoffLimit @ Job");
+        assert_eq!(
+            q("CronJob", &["spec", "jobTemplate", "spec", "template", "spec", "restartPolicy"]),
+            "restartPolicy @ Pod"
+        );
     }
 }

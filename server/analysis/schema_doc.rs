@@ -48,7 +48,11 @@ pub fn schema_section(schema: &Schema, id: &str) -> Option<SchemaSection> {
             if !values.is_empty() {
                 md.push_str("**Allowed values:**\n\n");
                 for v in values {
-                    md.push_str(&format!("- `{}`{}\n", v.value, if v.note.is_empty() { String::new() } else { format!(": {}", v.note) }));
+                    md.push_str(&format!(
+                        "- `{}`{}\n",
+                        v.value,
+                        if v.note.is_empty() { String::new() } else { format!(": {}", v.note) }
+                    ));
                 }
                 md.push('\n');
             }
@@ -65,7 +69,12 @@ pub fn schema_section(schema: &Schema, id: &str) -> Option<SchemaSection> {
         if !children.is_empty() {
             md.push_str("\n## Fields\n\n");
             for c in children {
-                md.push_str(&format!("- `{}` `{}`{}\n", c.name, schema.display_type(&c.ty), if c.required { " (required)" } else { "" }));
+                md.push_str(&format!(
+                    "- `{}` `{}`{}\n",
+                    c.name,
+                    schema.display_type(&c.ty),
+                    if c.required { " (required)" } else { "" }
+                ));
             }
         }
     }

@@ -148,7 +148,7 @@ fn hover_on_strategy_shows_path_type_values_and_both_notes() {
 
             The deployment strategy to use to replace existing pods with new ones.
 
-            **See also:** Deployment · Rollouts
+            **See also:** Deployment · Rollouts · Rolling updates
         "#]],
     );
 }
@@ -224,24 +224,24 @@ fn hover_on_concurrency_policy_and_its_value() {
         Ask::Hover,
         &cron.replace("concurrencyPolicy:", "concurrency$0Policy:"),
         expect![[r#"
-        [concurrencyPolicy] CronJob.spec.concurrencyPolicy
-        **CronJob.spec.concurrencyPolicy**
+            [concurrencyPolicy] CronJob.spec.concurrencyPolicy
+            **CronJob.spec.concurrencyPolicy**
 
-        `string` · optional · default `Allow`
+            `string` · optional · default `Allow`
 
-        **Values**:
-        - `Allow` (default) — Start a new Job on schedule even while earlier ones still run.
-        - `Forbid` — what the backup jobs use: a late run is skipped, never doubled. _(your notes)_
-        - `Replace` — Cancel the running Job and start the new one in its place.
+            **Values**:
+            - `Allow` (default) — Start a new Job on schedule even while earlier ones still run.
+            - `Forbid` — what the backup jobs use: a late run is skipped, never doubled. _(your notes)_
+            - `Replace` — Cancel the running Job and start the new one in its place.
 
-        **Notes:**
-        - always set it; the default lets slow runs pile up. _(your notes, team-workloads.md:12)_
-        - what happens when the previous run is still going. _(kref: CronJob)_
+            **Notes:**
+            - always set it; the default lets slow runs pile up. _(your notes, team-workloads.md:12)_
+            - what happens when the previous run is still going. _(kref: CronJob)_
 
-        Specifies how to treat concurrent executions of a Job.
+            Specifies how to treat concurrent executions of a Job.
 
-        **See also:** CronJob · Batch
-    "#]],
+            **See also:** CronJob · Batch · Overlapping runs
+        "#]],
     );
     check(
         Ask::Hover,
@@ -419,23 +419,23 @@ fn explain_names_the_field_and_matches_hover() {
         Ask::Explain,
         &DEPLOYMENT.replace("  strategy:", "  strat$0egy:"),
         expect![[r#"
-        Deployment.spec.strategy
-        **Deployment.spec.strategy**
+            Deployment.spec.strategy
+            **Deployment.spec.strategy**
 
-        `DeploymentStrategy` · optional
+            `DeploymentStrategy` · optional
 
-        **`type` values**:
-        - `Recreate` — only for apps that cannot run two versions side by side (schema migrations). _(your notes)_
-        - `RollingUpdate` (default) — swaps pods a few at a time; pair it with a readiness probe or it rolls blind. _(your notes)_
+            **`type` values**:
+            - `Recreate` — only for apps that cannot run two versions side by side (schema migrations). _(your notes)_
+            - `RollingUpdate` (default) — swaps pods a few at a time; pair it with a readiness probe or it rolls blind. _(your notes)_
 
-        **Notes:**
-        - keep RollingUpdate with maxUnavailable 0 for anything users see. _(your notes, team-workloads.md:5)_
-        - how old pods give way to new ones. _(kref: Deployment)_
+            **Notes:**
+            - keep RollingUpdate with maxUnavailable 0 for anything users see. _(your notes, team-workloads.md:5)_
+            - how old pods give way to new ones. _(kref: Deployment)_
 
-        The deployment strategy to use to replace existing pods with new ones.
+            The deployment strategy to use to replace existing pods with new ones.
 
-        **See also:** Deployment · Rollouts
-    "#]],
+            **See also:** Deployment · Rollouts · Rolling updates
+        "#]],
     );
     // On a blank line inside `spec`, explain what `spec` is.
     let (text, offset) = cursor("apiVersion: apps/v1\nkind: Deployment\nspec:\n  replicas: 2\n  $0\n");

@@ -60,13 +60,17 @@ pub fn find_section<'a>(notes: &'a [Note], target: &str) -> Option<(&'a Note, &'
 
 /// `kref show` of a schema search result (its id starts with `schema:`).
 fn show_schema(settings: &crate::kb::config::Settings, id: &str, json: bool) -> Result<Outcome> {
-    let (schema, warnings) = crate::kb::schemas::load_schema(&crate::kb::config::cache_dir(), &settings.schemas);
+    let (schema, warnings) =
+        crate::kb::schemas::load_schema(&crate::kb::config::cache_dir(), &settings.schemas);
     for w in warnings {
         super::output::warn(&w);
     }
     let Some(section) = schema_section(&schema, id) else {
         let mut err = anstream::stderr();
-        let _ = writeln!(err, "no kind or field with the id {id:?}; find one with `kref search` or `kref explain`");
+        let _ = writeln!(
+            err,
+            "no kind or field with the id {id:?}; find one with `kref search` or `kref explain`"
+        );
         return Ok(Outcome::NothingFound);
     };
     if json {

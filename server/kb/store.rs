@@ -450,9 +450,8 @@ pub fn load_notes(notes: &[PathBuf]) -> (Vec<Note>, Vec<String>) {
 /// in it, so the result holds every entry about those kinds at a fraction of the cost.
 pub fn load_notes_naming(notes: &[PathBuf], kinds: Option<&[&str]>) -> (Vec<Note>, Vec<String>) {
     let spans: Option<Vec<String>> = kinds.map(|ks| ks.iter().map(|k| format!("`{k}`")).collect());
-    let wanted = |text: &[u8]| {
-        spans.as_ref().is_none_or(|spans| spans.iter().any(|s| contains(text, s.as_bytes())))
-    };
+    let wanted =
+        |text: &[u8]| spans.as_ref().is_none_or(|spans| spans.iter().any(|s| contains(text, s.as_bytes())));
     let mut out: Vec<Note> =
         builtin::files().iter().filter(|f| wanted(f.contents)).map(builtin::BuiltinFile::parse).collect();
     let walk = walk_notes(notes);

@@ -47,7 +47,12 @@ impl LspClient {
         Self::start_with(env, &[], init_options, json!({}))
     }
 
-    pub fn start_with(env: &TestEnv, extra_args: &[&str], init_options: Value, capabilities: Value) -> (Self, Value) {
+    pub fn start_with(
+        env: &TestEnv,
+        extra_args: &[&str],
+        init_options: Value,
+        capabilities: Value,
+    ) -> (Self, Value) {
         let mut args = vec!["lsp"];
         args.extend_from_slice(extra_args);
         let mut child = env
@@ -186,7 +191,10 @@ impl LspClient {
     }
 
     pub fn hover(&mut self, uri: &str, line: u32, character: u32) -> Value {
-        self.request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}))
+        self.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
+        )
     }
 
     pub fn completion(&mut self, uri: &str, line: u32, character: u32) -> Value {
@@ -235,7 +243,11 @@ pub fn hover_text(hover: &Value) -> String {
         Value::Object(o) => o.get("value").and_then(Value::as_str).unwrap_or_default().to_string(),
         Value::Array(items) => items
             .iter()
-            .map(|i| i.as_str().map(str::to_string).unwrap_or_else(|| i["value"].as_str().unwrap_or_default().to_string()))
+            .map(|i| {
+                i.as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| i["value"].as_str().unwrap_or_default().to_string())
+            })
             .collect::<Vec<_>>()
             .join("\n"),
         _ => String::new(),
@@ -245,5 +257,7 @@ pub fn hover_text(hover: &Value) -> String {
 /// Labels of a completion response (a list or a CompletionList).
 pub fn completion_labels(response: &Value) -> Vec<String> {
     let items = if response.is_array() { response.as_array() } else { response["items"].as_array() };
-    items.map(|v| v.iter().map(|i| i["label"].as_str().unwrap_or_default().to_string()).collect()).unwrap_or_default()
+    items
+        .map(|v| v.iter().map(|i| i["label"].as_str().unwrap_or_default().to_string()).collect())
+        .unwrap_or_default()
 }

@@ -58,9 +58,7 @@ fn bad_notes_are_skipped_or_indexed_with_messages() {
     assert_no_crash(&run.stderr, "kref index");
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(took < Duration::from_secs(120), "indexing took {took:?}");
-    let warned = |name: &str, why: &str| {
-        run.stderr.lines().any(|l| l.contains(name) && l.contains(why))
-    };
+    let warned = |name: &str, why: &str| run.stderr.lines().any(|l| l.contains(name) && l.contains(why));
     assert!(warned("invalid-utf8.md", "not valid UTF-8"), "{}", run.stderr);
     assert!(warned("binary.md", "binary"), "{}", run.stderr);
     assert!(warned("huge.md", "too large"), "{}", run.stderr);
@@ -182,7 +180,10 @@ fn bad_schema_files_get_clear_errors() {
         }),
         ("pod.yaml", b"apiVersion: v1\nkind: Pod\nmetadata: {name: x}\n".to_vec()),
         ("swagger.json", br#"{"swagger": "2.0", "definitions": 5}"#.to_vec()),
-        ("crd.yaml", b"apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nspec: 7\n".to_vec()),
+        (
+            "crd.yaml",
+            b"apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nspec: 7\n".to_vec(),
+        ),
     ];
     for (name, bytes) in cases {
         let path = env.write(&format!("schemas/{name}"), bytes);

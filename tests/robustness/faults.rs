@@ -24,7 +24,9 @@ pub struct Rng(u64);
 impl Rng {
     pub fn from_env(name: &str) -> Rng {
         let seed = std::env::var(name).ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |d| d.as_nanos() as u64)
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(1, |d| d.as_nanos() as u64)
         });
         eprintln!("{name}={seed}");
         Rng(seed | 1)
@@ -86,7 +88,13 @@ fn expected_names(live: &BTreeMap<usize, usize>) -> BTreeSet<String> {
 
 /// The index answers for every live note: the common word finds them all, and the newest
 /// tokens of `changed` notes find those.
-fn check_everything_found(env: &TestEnv, notes: &Path, live: &BTreeMap<usize, usize>, changed: &[usize], when: &str) {
+fn check_everything_found(
+    env: &TestEnv,
+    notes: &Path,
+    live: &BTreeMap<usize, usize>,
+    changed: &[usize],
+    when: &str,
+) {
     let (run, names) = search(env, notes, COMMON);
     assert_eq!(run.code, 0, "{when}: search failed: {}", run.stderr);
     let expected = expected_names(live);
@@ -183,7 +191,8 @@ fn kill_9_during_index_leaves_a_working_index() {
             }
         }
         child.wait().unwrap();
-        let when = format!("trial {trial} ({}, killed after {delay:?})", if rebuild { "rebuild" } else { "update" });
+        let when =
+            format!("trial {trial} ({}, killed after {delay:?})", if rebuild { "rebuild" } else { "update" });
         check_everything_found(&env, &notes, &live, &changed, &when);
     }
     let left = leftovers(&env.cache());
@@ -318,7 +327,9 @@ fn concurrent_index_runs_and_a_search_corrupt_nothing() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|h| Path::new(h["path"].as_str().unwrap()).file_name().unwrap().to_string_lossy().into_owned())
+            .map(|h| {
+                Path::new(h["path"].as_str().unwrap()).file_name().unwrap().to_string_lossy().into_owned()
+            })
             .collect();
         assert_eq!(found, expected_names(&live), "round {round}: the concurrent search");
         let mut changed = changed;
@@ -391,7 +402,8 @@ fn kref_on_tmpfs(env: &TestEnv, options: &str, setup: &str, args: &[&str]) -> Op
 #[test]
 fn a_read_only_or_full_cache_still_searches() {
     let env = TestEnv::new();
-    let Some(read_only) = kref_on_tmpfs(&env, "ro,size=4m", "true", &["search", "rolling update", "--json"]) else {
+    let Some(read_only) = kref_on_tmpfs(&env, "ro,size=4m", "true", &["search", "rolling update", "--json"])
+    else {
         eprintln!("skipped: needs root and `unshare -m` for the read-only and full cache cases");
         return;
     };
@@ -403,7 +415,11 @@ fn a_read_only_or_full_cache_still_searches() {
     let after = kref_on_tmpfs(
         &env,
         "size=200k",
-        &format!("'{}' search pod --json >/dev/null 2>&1 || true; ls -A '{}/index' >&2", env!("CARGO_BIN_EXE_kref"), env.cache().display()),
+        &format!(
+            "'{}' search pod --json >/dev/null 2>&1 || true; ls -A '{}/index' >&2",
+            env!("CARGO_BIN_EXE_kref"),
+            env.cache().display()
+        ),
         &["--version"],
     )
     .unwrap();

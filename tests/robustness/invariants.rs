@@ -87,7 +87,10 @@ pub fn line_index(text: &str) {
                 let (start, ch): (usize, char) = (start, ch);
                 for inside in start + 1..start + ch.len_utf8() {
                     assert_eq!(index.clamp(inside), start, "clamp({inside})");
-                    assert_eq!(index.line_col(inside, Encoding::Utf16), index.line_col(start, Encoding::Utf16));
+                    assert_eq!(
+                        index.line_col(inside, Encoding::Utf16),
+                        index.line_col(start, Encoding::Utf16)
+                    );
                 }
             }
         }
@@ -113,7 +116,10 @@ pub fn line_index(text: &str) {
                 assert!(offset <= text.len() && text.is_char_boundary(offset), "{line}:{col} → {offset}");
                 match range {
                     Some(range) => {
-                        assert!(range.start <= offset && offset <= range.end, "{line}:{col} → {offset} not in {range:?}")
+                        assert!(
+                            range.start <= offset && offset <= range.end,
+                            "{line}:{col} → {offset} not in {range:?}"
+                        )
                     }
                     None => assert_eq!(offset, text.len()),
                 }

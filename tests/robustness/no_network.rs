@@ -81,11 +81,23 @@ fn lsp_session(mut child: std::process::Child) -> Run {
     let uri = "file:///tmp/no-network/deploy.yaml";
     let text = "apiVersion: apps/v1\nkind: Deployment\nspec:\n  strategy:\n    type: RollingUpdate\n  \n";
     let send = |stdin: &mut std::process::ChildStdin, msg: Value| stdin.write_all(&frame(&msg)).unwrap();
-    send(&mut stdin, json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"processId": null, "rootUri": null, "capabilities": {}}}));
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"processId": null, "rootUri": null, "capabilities": {}}}),
+    );
     send(&mut stdin, json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
-    send(&mut stdin, json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}}));
-    send(&mut stdin, json!({"jsonrpc": "2.0", "id": 2, "method": "textDocument/hover", "params": {"textDocument": {"uri": uri}, "position": {"line": 3, "character": 4}}}));
-    send(&mut stdin, json!({"jsonrpc": "2.0", "id": 3, "method": "textDocument/completion", "params": {"textDocument": {"uri": uri}, "position": {"line": 5, "character": 2}}}));
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}}),
+    );
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "id": 2, "method": "textDocument/hover", "params": {"textDocument": {"uri": uri}, "position": {"line": 3, "character": 4}}}),
+    );
+    send(
+        &mut stdin,
+        json!({"jsonrpc": "2.0", "id": 3, "method": "textDocument/completion", "params": {"textDocument": {"uri": uri}, "position": {"line": 5, "character": 2}}}),
+    );
     let mut answers = std::collections::BTreeMap::new();
     while answers.len() < 2 {
         let msg = rx.recv_timeout(Duration::from_secs(60)).expect("no answer from kref lsp");
@@ -128,7 +140,12 @@ fn commands(env: &TestEnv) -> Vec<Vec<String>> {
 }
 
 fn works(program: &str, args: &[&str]) -> bool {
-    Command::new(program).args(args).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+    Command::new(program)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 #[test]
@@ -163,7 +180,8 @@ fn no_inet_sockets() {
         let run = run_wrapped(&env, &wrapper, &args, b"");
         assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
         let trace = std::fs::read_to_string(&log).unwrap();
-        let inet: Vec<&str> = trace.lines().filter(|l| l.contains("AF_INET") || l.contains("PF_INET")).collect();
+        let inet: Vec<&str> =
+            trace.lines().filter(|l| l.contains("AF_INET") || l.contains("PF_INET")).collect();
         assert!(inet.is_empty(), "{args:?} opened network sockets:\n{}", inet.join("\n"));
     }
 }

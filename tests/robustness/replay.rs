@@ -55,3 +55,35 @@ fn heading_inside_a_list_item() {
         assert!(!note.sections.is_empty(), "{text:?}");
     }
 }
+
+/// Notes that took minutes or gigabytes before the limits in `corpus/src/notes.rs`: 10,000
+/// nested list levels (cubic re-indentation), 20,000 headings with one title (cubic id
+/// de-duplication), 20,000 values in one sentence and 3,000 × 3,000 names (quadratic entries).
+#[test]
+fn pathological_notes_parse_in_linear_time_and_memory() {
+    let product = format!(
+        "- {}\n  - {}\n    - {}\n",
+        (0..3_000).map(|i| format!("`Kind{i}`, ")).collect::<String>(),
+        (0..3_000).map(|i| format!("`field{i}`, ")).collect::<String>(),
+        (0..3_000).map(|i| format!("`Value{i}`, ")).collect::<String>()
+    );
+    let cases = [
+        ("10,000 nested items", format!("{}`Pod`: x\n", "- ".repeat(10_000))),
+        ("1,000 indented levels", (0..1_000).map(|i| format!("{}- `Pod` {i}\n", "  ".repeat(i))).collect()),
+        ("20,000 equal headings", "# a\n".repeat(20_000)),
+        ("20,000 inline values", format!("- `Pod`:\n  - `restartPolicy`: {}\n", "`Always` ".repeat(20_000))),
+        ("20,000 leading names", format!("- {}: text\n", "`Pod`, ".repeat(20_000))),
+        ("name products", product),
+    ];
+    for (what, text) in cases {
+        let started = std::time::Instant::now();
+        let note = kref_corpus::parse_note("p.md", kref_corpus::Origin::User, &text);
+        let took = started.elapsed();
+        assert!(took < std::time::Duration::from_secs(10), "{what}: {took:?}");
+        let entry_bytes: usize = note.entries.iter().map(|e| e.text.len()).sum();
+        assert!(entry_bytes <= 64 * text.len() + 1_000_000, "{what}: entries hold {entry_bytes} bytes");
+        let section_ids: std::collections::HashSet<&str> =
+            note.sections.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(section_ids.len(), note.sections.len(), "{what}: section ids are not unique");
+    }
+}

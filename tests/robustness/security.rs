@@ -149,9 +149,19 @@ fn traced(env: &TestEnv, args: &[&str]) -> Traced {
 
 /// Places any program may read: the loader, libraries, the kernel's views, devices, locale.
 fn is_system(path: &str) -> bool {
-    ["/lib", "/usr/lib", "/lib64", "/proc/", "/sys/", "/dev/", "/etc/ld.so", "/usr/share/locale", "/etc/localtime"]
-        .iter()
-        .any(|p| path.starts_with(p))
+    [
+        "/lib",
+        "/usr/lib",
+        "/lib64",
+        "/proc/",
+        "/sys/",
+        "/dev/",
+        "/etc/ld.so",
+        "/usr/share/locale",
+        "/etc/localtime",
+    ]
+    .iter()
+    .any(|p| path.starts_with(p))
         || path == "/proc"
 }
 
@@ -181,7 +191,8 @@ fn nothing_outside_the_configured_folders_is_read() {
             .filter(|p| !p.starts_with('.') && p.starts_with('/'))
             .collect();
         assert!(strays.is_empty(), "{args:?} opened files outside its folders: {strays:?}");
-        let outside: Vec<&String> = traced.opened.iter().filter(|p| p.contains("/outside/") || p.contains("passwd")).collect();
+        let outside: Vec<&String> =
+            traced.opened.iter().filter(|p| p.contains("/outside/") || p.contains("passwd")).collect();
         assert!(outside.is_empty(), "{args:?} opened {outside:?} through a link");
         assert!(!traced.inet, "{args:?} opened a network socket");
     }
