@@ -364,7 +364,8 @@ impl<'a> Builder<'a> {
                 return;
             }
             item.in_body = true;
-            if let Some(rest) = trimmed.strip_prefix(':')
+            // Keep the text's trailing space: a code span may follow ("`a`: one `b`").
+            if let Some(rest) = s.trim_start().strip_prefix(':')
                 && !item.leading.is_empty()
             {
                 append(&mut item.text, rest.trim_start());

@@ -42,11 +42,12 @@ pub struct Knowledge {
 /// A [`Knowledge::related`] question: query, kind, limit.
 type RelatedKey = (String, Option<String>, usize);
 
-/// A note section found for a subject, for "See also" lines.
+/// A note found for a subject, for "See also" lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Related {
-    /// The section id (`kref show ID`).
+    /// The id of the best section of it (`kref show ID`).
     pub id: String,
+    /// The note's title (the first heading of its breadcrumb).
     pub title: String,
 }
 
@@ -109,8 +110,8 @@ impl Knowledge {
         }
     }
 
-    /// Titles of up to `limit` note sections a search for `query` finds (about `kind` when given),
-    /// best first, without repeats. Empty without a search index. Answers are cached.
+    /// Up to `limit` notes whose sections a search for `query` finds (about `kind` when given),
+    /// best first, one per note title. Empty without a search index. Answers are cached.
     pub fn related(&self, query: &str, kind: Option<&str>, limit: usize) -> Vec<Related> {
         let Some(index) = &self.search else { return Vec::new() };
         let key = (query.to_string(), kind.map(str::to_string), limit);
@@ -131,8 +132,11 @@ impl Knowledge {
             if out.len() >= limit {
                 break;
             }
-            if !out.iter().any(|r| r.title.eq_ignore_ascii_case(&hit.title)) {
-                out.push(Related { id: hit.id, title: hit.title });
+            // The note's own title: a section's ("Entries", "Example") means little alone.
+            let note = hit.breadcrumb.split(kref_index::BREADCRUMB_SEPARATOR).next().map(str::trim);
+            let title = note.filter(|t| !t.is_empty()).unwrap_or(&hit.title).to_string();
+            if !out.iter().any(|r| r.title.eq_ignore_ascii_case(&title)) {
+                out.push(Related { id: hit.id, title });
             }
         }
         if let Ok(mut cache) = self.related.lock() {

@@ -148,7 +148,7 @@ fn hover_on_strategy_shows_path_type_values_and_both_notes() {
 
             The deployment strategy to use to replace existing pods with new ones.
 
-            **See also:** Deployment · Rollouts · Rolling updates
+            **See also:** Deployment · Team notes: workloads
         "#]],
     );
 }
@@ -181,24 +181,24 @@ fn hover_on_access_modes_and_its_items() {
         Ask::Hover,
         &pvc.replace("accessModes", "access$0Modes"),
         expect![[r#"
-        [accessModes] PersistentVolumeClaim.spec.accessModes
-        **PersistentVolumeClaim.spec.accessModes**
+            [accessModes] PersistentVolumeClaim.spec.accessModes
+            **PersistentVolumeClaim.spec.accessModes**
 
-        `[]string` · optional
+            `[]string` · optional
 
-        **Item values**:
-        - `ReadOnlyMany` — Many nodes may mount the volume read-only.
-        - `ReadWriteMany` — needs the NFS class; ask the platform team first. _(your notes)_
-        - `ReadWriteOnce` — One node may mount the volume read-write (its pods can share it).
-        - `ReadWriteOncePod` — A single pod in the cluster may use the volume; cannot be combined with other modes.
+            **Item values**:
+            - `ReadOnlyMany` — Many nodes may mount the volume read-only.
+            - `ReadWriteMany` — needs the NFS class; ask the platform team first. _(your notes)_
+            - `ReadWriteOnce` — One node may mount the volume read-write (its pods can share it).
+            - `ReadWriteOncePod` — A single pod in the cluster may use the volume; cannot be combined with other modes.
 
-        **Notes:**
-        - most of our storage classes only do ReadWriteOnce. _(your notes, team-workloads.md:19)_
+            **Notes:**
+            - most of our storage classes only do ReadWriteOnce. _(your notes, team-workloads.md:19)_
 
-        accessModes contains the desired access modes the volume should have. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes-1
+            accessModes contains the desired access modes the volume should have. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes-1
 
-        **See also:** Storage
-    "#]],
+            **See also:** Team notes: workloads
+        "#]],
     );
     check(
         Ask::Hover,
@@ -240,7 +240,7 @@ fn hover_on_concurrency_policy_and_its_value() {
 
             Specifies how to treat concurrent executions of a Job.
 
-            **See also:** CronJob · Batch · Overlapping runs
+            **See also:** CronJob · Team notes: workloads
         "#]],
     );
     check(
@@ -434,7 +434,7 @@ fn explain_names_the_field_and_matches_hover() {
 
             The deployment strategy to use to replace existing pods with new ones.
 
-            **See also:** Deployment · Rollouts · Rolling updates
+            **See also:** Deployment · Team notes: workloads
         "#]],
     );
     // On a blank line inside `spec`, explain what `spec` is.
@@ -804,11 +804,8 @@ fn utf16_columns_after_emoji_and_cjk() {
     let line_text = text.lines().nth(line).unwrap();
     let owner_byte = line_text.find("owner").unwrap();
     let utf16_col = line_text[..owner_byte].encode_utf16().count() as u32;
-    assert_eq!(
-        utf16_col as usize,
-        owner_byte - 4 - 2 * 2 + 2,
-        "😀 is 4 bytes/2 units, each CJK 3 bytes/1 unit"
-    );
+    // 😀 is 4 bytes and 2 UTF-16 units; 配 and 置 are 3 bytes and 1 unit each.
+    assert_eq!(utf16_col as usize, owner_byte - (4 - 2) - 2 * (3 - 1));
     let offset = index.offset(LineCol { line: line as u32, col: utf16_col }, Encoding::Utf16);
     assert_eq!(&text[offset..offset + 5], "owner");
     let h = hover(&file, offset, kb()).unwrap();

@@ -29,6 +29,10 @@ pub struct ShowArgs {
 /// (case-insensitive, the user's notes first), then an id that ends with the target.
 pub fn find_section<'a>(notes: &'a [Note], target: &str) -> Option<(&'a Note, &'a Section)> {
     let target = target.trim();
+    // Every id ends with "": an empty target would show an arbitrary section.
+    if target.is_empty() {
+        return None;
+    }
     let by_location = |path: &str, line: Option<u32>| {
         let note = notes.iter().find(|n| n.path == path)?;
         let section = match line {

@@ -41,7 +41,7 @@ pub fn read_schema_file(path: &Path) -> Result<SchemaSource> {
 /// Stores an import atomically (temporary file, then rename), replacing one of the same name.
 pub fn store(cache: &Path, source: &SchemaSource) -> Result<PathBuf> {
     let dir = store_dir(cache);
-    std::fs::create_dir_all(&dir).with_context(|| format!("could not create {}", dir.display()))?;
+    super::store::create_private_dir(&dir).with_context(|| format!("could not create {}", dir.display()))?;
     let target = dir.join(file_name_for(&source.name));
     let mut tmp = tempfile::NamedTempFile::new_in(&dir)
         .with_context(|| format!("could not write in {}", dir.display()))?;

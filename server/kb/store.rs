@@ -75,6 +75,16 @@ pub trait Progress {
 pub struct NoProgress;
 impl Progress for NoProgress {}
 
+/// Creates `dir` and its missing parents readable by the user only (0700): the cache holds the
+/// user's notes. A folder that exists keeps its permissions.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
 /// The folder of the index for this set of note folders.
 pub fn index_dir(cache: &Path, notes: &[PathBuf]) -> PathBuf {
     let mut hasher = blake3::Hasher::new();
@@ -240,7 +250,7 @@ fn build(
     report.files = manifest.files.len();
     let deadline = Instant::now() + LOCK_WAIT;
     let written = loop {
-        match std::fs::create_dir_all(dir.parent().unwrap_or(dir)) {
+        match create_private_dir(dir.parent().unwrap_or(dir)) {
             Err(e) => break Err(e.to_string()),
             Ok(()) => match SearchIndex::create(dir, &docs, manifest.clone()) {
                 // Another kref process is updating this index: wait for it, as `refresh` does.

@@ -124,7 +124,7 @@ impl Backend {
         T: Send + 'static,
         F: FnOnce() -> T + Send + 'static,
     {
-        let answer = tokio::task::spawn_blocking(move || std::panic::catch_unwind(AssertUnwindSafe(f))).await;
+        let answer = tokio::task::spawn_blocking(move || caught(method, f)).await;
         match answer {
             Ok(Ok(value)) => match snapshot {
                 Some(s) if !self.shared.docs.is_current(s) => {
@@ -137,7 +137,7 @@ impl Backend {
                 }
                 _ => Ok(value),
             },
-            Ok(Err(panic)) => Err(internal_error(method, &panic_message(&panic))),
+            Ok(Err(e)) => Err(e),
             Err(join) => Err(internal_error(method, &join.to_string())),
         }
     }
@@ -178,14 +178,11 @@ impl Backend {
     pub async fn show(&self, params: ShowParams) -> Result<Value> {
         let Some(current) = self.current().await else { return Ok(Value::Null) };
         let notes = current.loaded.notes.clone();
-        let found = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        let found = caught("kref/show", || {
             crate::cli::show::find_section(&notes, &params.id)
                 .map(|(note, section)| ext::section_json(note, section))
-        }));
-        match found {
-            Ok(value) => Ok(value.unwrap_or(Value::Null)),
-            Err(panic) => Err(internal_error("kref/show", &panic_message(&panic))),
-        }
+        })?;
+        Ok(found.unwrap_or(Value::Null))
     }
 
     /// `kref/explain`: `{path, markdown}` for the field at a position, or `null`.
@@ -345,6 +342,12 @@ fn anchor(workspace: &Option<PathBuf>, path: &std::path::Path) -> PathBuf {
         Some(root) => crate::kb::config::resolve_path(root, path),
         None => path.to_path_buf(),
     }
+}
+
+/// Runs `f`, turning a panic into an internal error (logged with the request's method).
+fn caught<T>(method: &str, f: impl FnOnce() -> T) -> Result<T> {
+    std::panic::catch_unwind(AssertUnwindSafe(f))
+        .map_err(|panic| internal_error(method, &panic_message(&panic)))
 }
 
 fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
@@ -569,5 +572,20 @@ impl Backend {
                 ));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_an_internal_error() {
+        let err = caught("textDocument/hover", || -> u32 { panic!("boom") }).unwrap_err();
+        assert_eq!(err.code, ErrorCode::InternalError);
+        assert!(err.message.contains("textDocument/hover"), "{}", err.message);
+        assert_eq!(caught("textDocument/hover", || 7).unwrap(), 7);
+        let payload: Box<dyn std::any::Any + Send> = Box::new(String::from("index out of bounds"));
+        assert_eq!(panic_message(&payload), "index out of bounds");
     }
 }

@@ -145,6 +145,14 @@ fn kill_9_during_index_leaves_a_working_index() {
     assert!(status.success());
     let full = started.elapsed();
     check_everything_found(&env, &notes, &live, &[], "first build");
+    // And how long an update of a dozen notes takes.
+    for i in 0..12 {
+        live.insert(i, 1);
+        write_note(&notes, i, 1);
+    }
+    let started = Instant::now();
+    assert!(kref(&env, &["index", "--notes", arg(&notes)]).status().unwrap().success());
+    let update = started.elapsed();
     let mut next_id = NOTES;
     let (mut interrupted, mut finished) = (0, 0);
     for trial in 0..trials {
@@ -175,7 +183,7 @@ fn kill_9_during_index_leaves_a_working_index() {
             changed.dedup();
         }
         // Kill anywhere in the build's time, a little past its end now and then.
-        let window = full.as_micros() as u64 * if rebuild { 11 } else { 6 } / 10;
+        let window = if rebuild { full } else { update }.as_micros() as u64 * 11 / 10;
         let delay = Duration::from_micros(rng.below(window.max(1)));
         let mut args = vec!["index", "--notes", arg(&notes)];
         if rebuild {
@@ -197,7 +205,7 @@ fn kill_9_during_index_leaves_a_working_index() {
     }
     let left = leftovers(&env.cache());
     eprintln!(
-        "kill -9: {trials} trials, {interrupted} interrupted, {finished} finished first; full build {full:?}; \
+        "kill -9: {trials} trials, {interrupted} interrupted, {finished} finished first; full build {full:?}, update {update:?}; \
          {left} build folders left beside the index"
     );
     assert!(interrupted * 2 >= trials, "too few kills landed while kref was running: {interrupted}/{trials}");

@@ -5,6 +5,10 @@
 mod bad_input;
 mod faults;
 mod invariants;
+mod lsp;
+#[allow(dead_code)]
+#[path = "../e2e/lsp_client.rs"]
+mod lsp_client;
 mod no_network;
 mod props;
 mod replay;

@@ -295,6 +295,8 @@ impl Schema {
             }
             keys.sort();
             keys.dedup();
+            // Kinds that are not resources have no plural: `kref explain ""` found one of them.
+            keys.retain(|k| !k.is_empty() && !k.starts_with('.'));
             for key in keys {
                 self.names.entry(key).or_default().push(i);
             }
