@@ -18,9 +18,7 @@ use crate::analysis::diagnostics::{
     default_kube_version, rule_by_id, rule_doc,
 };
 use crate::analysis::knowledge::Knowledge;
-use crate::kb::config::{
-    Overrides, cache_dir, find_workspace_config, load_settings, read_config_file, user_config_path,
-};
+use crate::kb::config::{Overrides, cache_dir, load_settings};
 
 /// Arguments of `kref check`.
 #[derive(Debug, clap::Args)]
@@ -114,7 +112,10 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
         (None, None) => default_kube_version(),
     };
     let mut config = RuleConfig::new(kube_version);
-    config.apply(&rule_settings()?, &mut warnings);
+    config.apply(
+        &crate::kb::config::rule_settings(&std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")))?,
+        &mut warnings,
+    );
     let cli = RuleSettings {
         profile: args.profile.map(|p| profile_name(p).to_string()),
         enable: args.enable.clone(),
@@ -179,18 +180,6 @@ fn profile_name(p: ProfileArg) -> &'static str {
         ProfileArg::Default => Profile::Default.as_str(),
         ProfileArg::Strict => Profile::Strict.as_str(),
     }
-}
-
-/// The `rules:` sections of `.kref.yaml` (nearest the current folder) over `config.yaml`.
-fn rule_settings() -> Result<RuleSettings> {
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let mut rules = RuleSettings::default();
-    for path in
-        [find_workspace_config(&cwd), user_config_path().filter(|p| p.is_file())].into_iter().flatten()
-    {
-        rules.merge_under(&read_config_file(&path)?.rules);
-    }
-    Ok(rules)
 }
 
 fn is_manifest_name(path: &Path) -> bool {

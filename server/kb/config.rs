@@ -158,6 +158,18 @@ fn dedup_paths(paths: &mut Vec<PathBuf>) {
     });
 }
 
+/// The `rules:` sections of the workspace `.kref.yaml` (nearest `workspace`) over the user's
+/// `config.yaml`: what `kref check` and the language server's diagnostics use.
+pub fn rule_settings(workspace: &Path) -> Result<crate::analysis::diagnostics::RuleSettings> {
+    let mut rules = crate::analysis::diagnostics::RuleSettings::default();
+    for path in
+        [find_workspace_config(workspace), user_config_path().filter(|p| p.is_file())].into_iter().flatten()
+    {
+        rules.merge_under(&read_config_file(&path)?.rules);
+    }
+    Ok(rules)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod convert;
+mod diagnostics;
 mod documents;
 mod ext;
 mod loader;

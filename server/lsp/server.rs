@@ -16,11 +16,13 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
 use super::convert::{self, ClientFlags};
+use super::diagnostics::{DEBOUNCE, DiagState};
 use super::documents::{Changed, Documents, MAX_ANALYZED_BYTES, Snapshot};
 use super::ext::{self, ExplainParams, SearchParams, ShowParams};
 use super::loader::{self, Loaded};
 use super::positions::{self, encoding_kind, negotiate};
 use super::settings::{EditorSettings, workspace_root};
+use crate::analysis::diagnostics::RuleConfig;
 use crate::analysis::{self, Knowledge};
 
 /// The command `workspace/executeCommand` runs for a search.
@@ -56,6 +58,8 @@ struct Shared {
     generation: AtomicU64,
     /// Set once the client said `initialized`: messages to it are sent only after that.
     talking: watch::Sender<bool>,
+    /// Diagnostics: the objects of open documents and what was last published.
+    diags: DiagState,
 }
 
 /// The language server.
@@ -76,6 +80,7 @@ impl Backend {
                 current: watch::Sender::new(None),
                 generation: AtomicU64::new(0),
                 talking: watch::Sender::new(false),
+                diags: DiagState::default(),
             }),
         }
     }
@@ -407,6 +412,10 @@ impl LanguageServer for Backend {
                     ..CompletionOptions::default()
                 }),
                 document_symbol_provider: Some(OneOf::Left(true)),
+                code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+                    code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                    ..CodeActionOptions::default()
+                })),
                 execute_command_provider: Some(ExecuteCommandOptions {
                     commands: vec![SEARCH_COMMAND.into()],
                     ..ExecuteCommandOptions::default()
@@ -434,6 +443,7 @@ impl LanguageServer for Backend {
         let doc = params.text_document;
         let changed = self.shared.docs.open(doc.uri.as_str(), doc.version, doc.text);
         self.report_change(doc.uri.as_str(), changed);
+        self.schedule_diagnostics(doc.uri.clone(), doc.version);
         // Parse now and ask the searches hover will ask, so the first hovers do not wait.
         if let Some(snapshot) = self.shared.docs.snapshot(doc.uri.as_str()) {
             let current = self.shared.current.borrow().clone();
@@ -443,17 +453,46 @@ impl LanguageServer for Backend {
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         let uri = params.text_document.uri;
-        let changed = self.shared.docs.change(
-            uri.as_str(),
-            params.text_document.version,
-            params.content_changes,
-            self.encoding(),
-        );
+        let version = params.text_document.version;
+        let changed = self.shared.docs.change(uri.as_str(), version, params.content_changes, self.encoding());
         self.report_change(uri.as_str(), changed);
+        self.schedule_diagnostics(uri, version);
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
-        self.shared.docs.close(params.text_document.uri.as_str());
+        let uri = params.text_document.uri;
+        self.shared.docs.close(uri.as_str());
+        self.shared.diags.close(uri.as_str());
+        if *self.shared.talking.borrow() {
+            self.shared.client.publish_diagnostics(uri, Vec::new(), None).await;
+        }
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let uri = params.text_document.uri;
+        let Some(snapshot) = self.snapshot(&uri, "codeAction") else { return Ok(None) };
+        if !snapshot.analyzable() {
+            return Ok(None);
+        }
+        let shared = self.shared.clone();
+        let range = params.range;
+        let config_root = self.workspace_dir();
+        self.analyze("textDocument/codeAction", snapshot, move |file, kb, encoding, _| {
+            let index = file.line_index();
+            let start = positions::offset(index, range.start, encoding);
+            let end = positions::offset(index, range.end, encoding);
+            let config = rule_config(kb, &config_root);
+            let report = shared.diags.run(uri.as_str(), file, kb, &config);
+            let actions = super::diagnostics::code_actions(
+                &report,
+                kref_yaml::TextRange::new(start, end.max(start)),
+                &uri,
+                file,
+                encoding,
+            );
+            Some(actions)
+        })
+        .await
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
@@ -484,10 +523,27 @@ impl LanguageServer for Backend {
             return Ok(None);
         }
         let position = at.position;
+        let shared = self.shared.clone();
+        let uri = at.text_document.uri.as_str().to_string();
         self.analyze("textDocument/hover", snapshot, move |file, kb, encoding, _| {
             let index = file.line_index();
             let offset = positions::offset(index, position, encoding);
-            analysis::hover(file, offset, kb).map(|h| convert::hover(h, index, encoding))
+            let rules = shared.diags.hover_notes(&uri, offset);
+            match (analysis::hover(file, offset, kb), rules) {
+                (Some(mut h), Some(rules)) => {
+                    h.markdown.push_str(&rules);
+                    Some(convert::hover(h, index, encoding))
+                }
+                (Some(h), None) => Some(convert::hover(h, index, encoding)),
+                (None, Some(rules)) => Some(Hover {
+                    contents: HoverContents::Markup(MarkupContent {
+                        kind: MarkupKind::Markdown,
+                        value: rules.trim_start_matches(['\n', '-', ' ']).trim_start().to_string(),
+                    }),
+                    range: None,
+                }),
+                (None, None) => None,
+            }
         })
         .await
     }
@@ -558,7 +614,83 @@ impl LanguageServer for Backend {
     }
 }
 
+/// The rule configuration: the target version of the knowledge base, then `rules:` from the
+/// workspace `.kref.yaml` and the user's `config.yaml` (a broken file is logged, defaults used).
+fn rule_config(kb: &Knowledge, workspace: &std::path::Path) -> RuleConfig {
+    let mut config = RuleConfig::new(kb.kube_version);
+    match crate::kb::config::rule_settings(workspace) {
+        Ok(rules) => {
+            let mut warnings = Vec::new();
+            config.apply(&rules, &mut warnings);
+            for w in warnings {
+                tracing::warn!("{w}");
+            }
+        }
+        Err(e) => tracing::warn!("rule settings ignored: {e:#}"),
+    }
+    config
+}
+
 impl Backend {
+    /// The workspace folder (or the current folder), where `.kref.yaml` is looked for.
+    fn workspace_dir(&self) -> PathBuf {
+        self.shared
+            .workspace
+            .lock()
+            .ok()
+            .and_then(|w| w.clone())
+            .unwrap_or_else(|| std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")))
+    }
+
+    /// Checks the document `DEBOUNCE` after its last change and publishes the result tagged with
+    /// its version. A newer change makes an older run give up (before or after it ran).
+    fn schedule_diagnostics(&self, uri: Uri, version: i32) {
+        let shared = self.shared.clone();
+        let encoding = self.encoding();
+        let root = self.workspace_dir();
+        tokio::spawn(async move {
+            tokio::time::sleep(DEBOUNCE).await;
+            let Some(snapshot) = shared.docs.snapshot(uri.as_str()) else { return };
+            if snapshot.version != version {
+                return;
+            }
+            let Some(current) = shared.wait_for(|c| c.is_some()).await else { return };
+            let kb = current.loaded.knowledge.clone();
+            let work_uri = uri.clone();
+            let work_shared = shared.clone();
+            let work = snapshot.clone();
+            let published = tokio::task::spawn_blocking(move || {
+                caught("publishDiagnostics", || {
+                    if !work.analyzable() {
+                        return Vec::new();
+                    }
+                    let file = work.file();
+                    let config = rule_config(&kb, &root);
+                    let report = work_shared.diags.run(work_uri.as_str(), &file, &kb, &config);
+                    work_shared.diags.remember(work_uri.as_str(), &report);
+                    report
+                        .diagnostics
+                        .iter()
+                        .map(|d| super::diagnostics::to_lsp(d, &work_uri, &file, encoding))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .await;
+            let Ok(Ok(diagnostics)) = published else {
+                tracing::warn!("diagnostics of {} failed; nothing published", uri.as_str());
+                return;
+            };
+            if !shared.docs.is_current(&snapshot) {
+                return;
+            }
+            let mut talking = shared.talking.subscribe();
+            if talking.wait_for(|t| *t).await.is_err() {
+                return;
+            }
+            shared.client.publish_diagnostics(uri, diagnostics, Some(version)).await;
+        });
+    }
+
     fn report_change(&self, uri: &str, changed: Changed) {
         match changed {
             Changed::Applied => {}

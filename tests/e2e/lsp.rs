@@ -73,6 +73,7 @@ fn hover_until(
 fn initialize_hover_completion_symbols_and_exit() {
     let env = TestEnv::new();
     let (mut client, init) = LspClient::start(&env, Value::Null);
+    client.ignore("textDocument/publishDiagnostics");
     let caps = &init["capabilities"];
     assert_eq!(caps["positionEncoding"], "utf-16");
     assert_eq!(caps["textDocumentSync"]["change"], 2, "incremental sync");
@@ -115,6 +116,7 @@ fn initialize_hover_completion_symbols_and_exit() {
 fn a_thousand_rapid_edits_then_a_hover_on_the_final_text() {
     let env = TestEnv::new();
     let (mut client, _) = LspClient::start(&env, Value::Null);
+    client.ignore("textDocument/publishDiagnostics");
     client.open(URI, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n");
     // Type "Service" over "Pod" one character at a time, deleting and retyping 1,000 times,
     // then leave `kind: ConfigMap`: every change depends on the one before.
@@ -157,6 +159,7 @@ fn a_thousand_rapid_edits_then_a_hover_on_the_final_text() {
 fn user_notes_show_in_hover_for_fields_and_values() {
     let env = TestEnv::new();
     let (mut client, _) = LspClient::start(&env, json!({"notes": [fixture_notes()]}));
+    client.ignore("textDocument/publishDiagnostics");
     client.open(URI, DEPLOYMENT);
     // The field: the user's note, with its file.
     let strategy = hover_text(&client.hover(URI, 6, 4));
@@ -177,6 +180,7 @@ fn user_notes_show_in_hover_for_fields_and_values() {
 fn changed_notes_setting_reloads_without_a_restart() {
     let env = TestEnv::new();
     let (mut client, _) = LspClient::start(&env, Value::Null);
+    client.ignore("textDocument/publishDiagnostics");
     client.open(URI, DEPLOYMENT);
     let before = hover_text(&client.hover(URI, 6, 4));
     assert!(!before.contains("your notes"), "{before}");
@@ -201,6 +205,7 @@ fn workspace_kref_yaml_adds_notes() {
     std::fs::copy(format!("{}/team-workloads.md", fixture_notes()), notes.join("team-workloads.md")).unwrap();
     env.write("work/.kref.yaml", "notes: [team-notes]\n");
     let (mut client, _) = LspClient::start(&env, Value::Null);
+    client.ignore("textDocument/publishDiagnostics");
     client.open(URI, DEPLOYMENT);
     let text = hover_text(&client.hover(URI, 5, 4));
     assert!(text.contains("at least 2 in production"), "{text}");
@@ -211,6 +216,7 @@ fn workspace_kref_yaml_adds_notes() {
 fn search_show_and_explain_requests() {
     let env = TestEnv::new();
     let (mut client, _) = LspClient::start(&env, json!({"notes": [fixture_notes()]}));
+    client.ignore("textDocument/publishDiagnostics");
     client.open(URI, DEPLOYMENT);
 
     let search = client.request("kref/search", json!({"query": "backup jobs", "limit": 3, "source": "user"}));
@@ -264,6 +270,7 @@ fn utf8_positions_when_offered() {
     let env = TestEnv::new();
     let caps = json!({"general": {"positionEncodings": ["utf-8", "utf-16"]}});
     let (mut client, init) = LspClient::start_with(&env, &[], Value::Null, caps);
+    client.ignore("textDocument/publishDiagnostics");
     assert_eq!(init["capabilities"]["positionEncoding"], "utf-8");
     let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  annotations: {note: \"😀 配置\", owner: x}\n";
     client.open(URI, text);
@@ -279,6 +286,7 @@ fn utf8_positions_when_offered() {
 fn utf16_positions_after_emoji_and_cjk() {
     let env = TestEnv::new();
     let (mut client, _) = LspClient::start(&env, Value::Null);
+    client.ignore("textDocument/publishDiagnostics");
     let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  annotations: {note: \"😀 配置\", owner: x}\n";
     client.open(URI, text);
     let line = text.lines().nth(3).unwrap();
@@ -304,6 +312,7 @@ fn utf16_positions_after_emoji_and_cjk() {
 fn bad_requests_get_errors_or_nothing_and_the_next_one_works() {
     let env = TestEnv::new();
     let (mut client, _) = LspClient::start(&env, Value::Null);
+    client.ignore("textDocument/publishDiagnostics");
     client.open(URI, DEPLOYMENT);
     // Unknown method: method not found.
     let unknown = client.request_raw("kref/doesNotExist", json!({}));
@@ -344,6 +353,7 @@ fn bad_requests_get_errors_or_nothing_and_the_next_one_works() {
 fn hostile_documents_do_not_hang_or_crash_the_server() {
     let env = TestEnv::new();
     let (mut client, _) = LspClient::start(&env, Value::Null);
+    client.ignore("textDocument/publishDiagnostics");
     client.timeout = Duration::from_secs(60);
 
     // 20,000-deep nesting, block and flow.
@@ -406,6 +416,7 @@ fn logs_go_to_the_log_file_and_never_to_stdout() {
     let log = env.path("kref.log");
     let log_arg = log.to_str().unwrap().to_string();
     let (mut client, _) = LspClient::start_with(&env, &["--log-file", &log_arg], Value::Null, json!({}));
+    client.ignore("textDocument/publishDiagnostics");
     client.open(URI, DEPLOYMENT);
     let _ = client.hover(URI, 6, 4);
     let _ = client.hover("file:///work/not-open.yaml", 0, 0);
@@ -413,4 +424,57 @@ fn logs_go_to_the_log_file_and_never_to_stdout() {
     let text = std::fs::read_to_string(&log).unwrap();
     assert!(text.contains("kref") && text.contains("starting"), "{text}");
     assert!(text.contains("not open"), "{text}");
+}
+
+/// A CronJob with a value the API server rejects.
+const BROKEN_CRONJOB: &str = "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: nightly\nspec:\n  schedule: \"0 2 * * *\"\n  concurrencyPolicy: Sometimes\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: OnFailure\n          containers:\n            - name: job\n              image: busybox:1.36\n";
+
+#[test]
+fn diagnostics_are_published_with_versions_and_quick_fixes_remove_them() {
+    let env = TestEnv::new();
+    let (mut client, init) = LspClient::start(&env, Value::Null);
+    assert!(init["capabilities"]["codeActionProvider"].is_object(), "{init}");
+    client.open(URI, BROKEN_CRONJOB);
+    let published = client.wait_notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == URI && p["version"] == 1 && !p["diagnostics"].as_array().unwrap().is_empty()
+    });
+    let diags = published["diagnostics"].as_array().unwrap().clone();
+    let enum_diag = diags
+        .iter()
+        .find(|d| d["code"] == "invalid-enum")
+        .unwrap_or_else(|| panic!("no invalid-enum in {diags:#?}"));
+    assert_eq!(enum_diag["range"]["start"]["line"], 6, "{enum_diag}");
+    assert_eq!(enum_diag["source"], "kref");
+    // Hover over the bad value shows the rule's note too.
+    let hover = client.hover(URI, 6, 22);
+    assert!(crate::lsp_client::hover_text(&hover).contains("invalid-enum"), "{hover}");
+    // The quick fix edits the value into an allowed one.
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": URI}, "range": enum_diag["range"], "context": {"diagnostics": [enum_diag]}}),
+    );
+    let actions = actions.as_array().unwrap().clone();
+    let fix = actions
+        .iter()
+        .find(|a| {
+            a["kind"] == "quickfix"
+                && a["edit"]["changes"][URI][0]["newText"]
+                    .as_str()
+                    .is_some_and(|t| ["Allow", "Forbid", "Replace"].contains(&t))
+        })
+        .unwrap_or_else(|| panic!("no value fix in {actions:#?}"));
+    let edit = &fix["edit"]["changes"][URI][0];
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [{"range": edit["range"], "text": edit["newText"]}]}),
+    );
+    let after =
+        client.wait_notification("textDocument/publishDiagnostics", |p| p["uri"] == URI && p["version"] == 2);
+    assert!(!after["diagnostics"].as_array().unwrap().iter().any(|d| d["code"] == "invalid-enum"), "{after}");
+    client.notify("textDocument/didClose", json!({"textDocument": {"uri": URI}}));
+    let closed = client.wait_notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == URI && p["diagnostics"].as_array().unwrap().is_empty()
+    });
+    assert!(closed["version"].is_null());
+    client.finish();
 }

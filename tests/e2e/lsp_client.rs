@@ -19,6 +19,8 @@ pub struct LspClient {
     pending: Vec<Value>,
     pub timeout: Duration,
     finished: bool,
+    /// Notification methods this test declared it does not read (see [`LspClient::ignore`]).
+    ignored: Vec<String>,
 }
 
 fn read_message(reader: &mut impl BufRead) -> Option<Value> {
@@ -81,6 +83,7 @@ impl LspClient {
             pending: Vec::new(),
             timeout: Duration::from_secs(20),
             finished: false,
+            ignored: Vec::new(),
         };
         let root = env.path("work");
         let result = client.request(
@@ -178,6 +181,12 @@ impl LspClient {
         }
     }
 
+    /// Declares that this test does not read notifications of `method` (a test about hover
+    /// need not read the diagnostics the server publishes); `finish` then does not count them.
+    pub fn ignore(&mut self, method: &str) {
+        self.ignored.push(method.to_string());
+    }
+
     /// Drops notifications of a method that a test does not care about.
     pub fn discard(&mut self, method: &str) {
         self.pending.retain(|m| m["method"] != method);
@@ -220,7 +229,12 @@ impl LspClient {
         while let Ok(msg) = self.incoming.try_recv() {
             self.pending.push(msg);
         }
-        self.pending.retain(|m| m["method"] != "window/logMessage" && m["method"] != "$/progress");
+        let ignored = std::mem::take(&mut self.ignored);
+        self.pending.retain(|m| {
+            m["method"] != "window/logMessage"
+                && m["method"] != "$/progress"
+                && !ignored.iter().any(|i| m["method"] == i.as_str())
+        });
         let unread = std::mem::take(&mut self.pending);
         self.finished = true;
         assert!(unread.is_empty(), "the server sent messages nobody read: {unread:#?}");

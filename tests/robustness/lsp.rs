@@ -23,7 +23,8 @@ const CONTENT_MODIFIED: i64 = -32801;
 const MANIFEST: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  strategy:\n    type: RollingUpdate\n  template:\n    spec:\n      containers:\n        - name: app\n          image: nginx\n";
 
 fn start(env: &TestEnv) -> LspClient {
-    let (client, _) = LspClient::start(env, json!({}));
+    let (mut client, _) = LspClient::start(env, json!({}));
+    client.ignore("textDocument/publishDiagnostics");
     client
 }
 
@@ -610,6 +611,7 @@ fn settings_with_wrong_types() {
     env.write("work/.kref.yaml", "notes: 5\nkubernetesVersion: [1]\n");
     let options = json!({"notes": 5, "schemas": {"a": 1}, "kubernetesVersion": [1, 33]});
     let (mut client, _) = LspClient::start(&env, options);
+    client.ignore("textDocument/publishDiagnostics");
     let uri = "file:///work/app.yaml";
     client.open(uri, MANIFEST);
     let warning = client.wait_notification("window/logMessage", |p| {
