@@ -332,21 +332,21 @@ fn hover_on_api_version_shows_the_lifecycle() {
         Ask::Hover,
         "apiVersion: batch/v1beta1\nkind: Cron$0Job\n",
         expect![[r#"
-        [CronJob] CronJob
-        **CronJob** · `batch/v1`
+            [CronJob] CronJob
+            **CronJob** · `batch/v1`
 
-        namespaced · short name `cj`
+            namespaced · short name `cj`
 
-        **Notes:**
-        - nightly jobs live in the`batch` namespace. _(your notes, team-workloads.md:11)_
-        - starts a Job on a cron schedule. _(kref: CronJob)_
+            **Notes:**
+            - nightly jobs live in the `batch` namespace. _(your notes, team-workloads.md:11)_
+            - starts a Job on a cron schedule. _(kref: CronJob)_
 
-        CronJob represents the configuration of a single cron job.
+            CronJob represents the configuration of a single cron job.
 
-        **API versions:** `batch/v1`
+            **API versions:** `batch/v1`
 
-        **Removed** in Kubernetes 1.25: a cluster at your target 1.33 rejects `batch/v1beta1` CronJob. Use `batch/v1` CronJob.
-    "#]],
+            **Removed** in Kubernetes 1.25: a cluster at your target 1.33 rejects `batch/v1beta1` CronJob. Use `batch/v1` CronJob.
+        "#]],
     );
 }
 
