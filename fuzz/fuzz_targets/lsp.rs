@@ -147,7 +147,8 @@ fn text(u: &mut Unstructured<'_>, max: usize) -> AResult<String> {
     let count = u.int_in_range(0..=max)?;
     for _ in 0..count {
         if u.ratio(1, 6)? {
-            out.push_str(&String::from_utf8_lossy(u.bytes(u.int_in_range(0..=8)?)?));
+            let len = u.int_in_range(0..=8)?;
+            out.push_str(&String::from_utf8_lossy(u.bytes(len)?));
         } else {
             out.push_str(u.choose(PIECES)?);
         }
@@ -276,7 +277,7 @@ fn session(h: &Harness, u: &mut Unstructured<'_>, n: u64) -> AResult<()> {
         "textDocument/didOpen",
         json!({"textDocument": {"uri": fresh, "languageId": "yaml", "version": 1, "text": editor}}),
     );
-    let mut outline = |uri: &str| {
+    let outline = |uri: &str| {
         let mut v = h.request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}}));
         strip_uris(&mut v);
         v

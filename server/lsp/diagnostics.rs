@@ -21,13 +21,17 @@ use crate::analysis::diagnostics::{self, Diagnostic, Report, RuleConfig, Severit
 /// How long a burst of edits may go on before the checks run (the issue allows 30 ms).
 pub const DEBOUNCE: Duration = Duration::from_millis(25);
 
+/// A document version and the ranges and rule ids of its diagnostics.
+type Checked = (i32, Vec<(TextRange, &'static str)>);
+
 /// What the diagnostics of open documents need between runs.
 #[derive(Default)]
 pub struct DiagState {
     /// The objects of every open document, for the cross-document rules.
     workspace: Mutex<Workspace>,
-    /// The ranges and rule ids last published per URI, for hover.
-    published: DashMap<String, Vec<(TextRange, &'static str)>>,
+    /// The ranges and rule ids of the diagnostics per URI, with the document version they
+    /// are about, for hover.
+    published: DashMap<String, Checked>,
 }
 
 impl DiagState {
@@ -50,10 +54,17 @@ impl DiagState {
         report
     }
 
-    /// Remembers what was published, for hover.
-    pub fn remember(&self, uri: &str, report: &Report) {
-        self.published
-            .insert(uri.to_string(), report.diagnostics.iter().map(|d| (d.range, d.rule)).collect());
+    /// Remembers the diagnostics of `version`, for hover.
+    pub fn remember(&self, uri: &str, version: i32, report: &Report) {
+        self.published.insert(
+            uri.to_string(),
+            (version, report.diagnostics.iter().map(|d| (d.range, d.rule)).collect()),
+        );
+    }
+
+    /// Have the diagnostics of this version been computed?
+    pub fn knows(&self, uri: &str, version: i32) -> bool {
+        self.published.get(uri).is_some_and(|p| p.0 == version)
     }
 
     /// Forgets a closed document.
@@ -64,12 +75,14 @@ impl DiagState {
         }
     }
 
-    /// The notes of the rules whose diagnostics cover `offset`, as Markdown for hover.
-    pub fn hover_notes(&self, uri: &str, offset: usize) -> Option<String> {
-        let published = self.published.get(uri)?;
+    /// The notes of the rules whose diagnostics of `version` cover `offset`, as Markdown for
+    /// hover (the caller makes sure that version was checked, so the answer does not depend on
+    /// whether the debounced run came first).
+    pub fn hover_notes(&self, uri: &str, version: i32, offset: usize) -> Option<String> {
+        let published = self.published.get(uri).filter(|p| p.0 == version)?;
         let mut out = String::new();
         let mut seen = Vec::new();
-        for (range, rule) in published.iter() {
+        for (range, rule) in published.1.iter() {
             if range.start <= offset && offset <= range.end.max(range.start + 1) && !seen.contains(rule) {
                 seen.push(*rule);
                 if let Some(doc) = rule_doc(rule) {

@@ -525,10 +525,17 @@ impl LanguageServer for Backend {
         let position = at.position;
         let shared = self.shared.clone();
         let uri = at.text_document.uri.as_str().to_string();
+        let version = snapshot.version;
+        let root = self.workspace_dir();
         self.analyze("textDocument/hover", snapshot, move |file, kb, encoding, _| {
             let index = file.line_index();
             let offset = positions::offset(index, position, encoding);
-            let rules = shared.diags.hover_notes(&uri, offset);
+            if !shared.diags.knows(&uri, version) {
+                // The debounced run has not checked this version yet: check it now, once.
+                let report = shared.diags.run(&uri, file, kb, &rule_config(kb, &root));
+                shared.diags.remember(&uri, version, &report);
+            }
+            let rules = shared.diags.hover_notes(&uri, version, offset);
             match (analysis::hover(file, offset, kb), rules) {
                 (Some(mut h), Some(rules)) => {
                     h.markdown.push_str(&rules);
@@ -667,7 +674,7 @@ impl Backend {
                     let file = work.file();
                     let config = rule_config(&kb, &root);
                     let report = work_shared.diags.run(work_uri.as_str(), &file, &kb, &config);
-                    work_shared.diags.remember(work_uri.as_str(), &report);
+                    work_shared.diags.remember(work_uri.as_str(), work.version, &report);
                     report
                         .diagnostics
                         .iter()
