@@ -60,12 +60,21 @@ pub fn run(args: &LspArgs) -> Result<()> {
 
 fn init_logging(log_file: Option<&Path>) -> Result<()> {
     let filter = EnvFilter::try_from_env("KREF_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    // The protocol library dumps whole messages at trace level, document text (and so Secret
+    // values) included: never let it go below info, whatever KREF_LOG asks for.
+    let filter = match "tower_lsp_server=info".parse() {
+        Ok(cap) => filter.add_directive(cap),
+        Err(_) => filter,
+    };
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(false).with_target(false);
     let result = match log_file {
         Some(path) => {
-            let file = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
+            let mut options = std::fs::OpenOptions::new();
+            options.create(true).append(true);
+            // Logs are the user's alone.
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let file = options
                 .open(path)
                 .with_context(|| format!("could not open the log file {}", path.display()))?;
             builder.with_writer(Mutex::new(file)).try_init()

@@ -547,7 +547,6 @@ fn secret_values_stay_out_of_the_log() {
 /// The protocol library (tower-lsp-server) dumps every message, document text included, at
 /// trace level; `KREF_LOG=trace` turns that on.
 #[test]
-#[ignore = "KREF_LOG=trace logs whole messages (tower_lsp_server's dump); cap that target in server/lsp/mod.rs init_logging"]
 fn secret_values_stay_out_of_the_log_at_trace_level() {
     secret_session("trace");
 }
@@ -593,7 +592,6 @@ fn secret_session(level: &str) {
 
 /// The log file may hold paths and note text: it should be created readable by the user only.
 #[test]
-#[ignore = "server/lsp/mod.rs init_logging creates the log file with the umask (0644); open it with mode 0600"]
 fn the_log_file_is_private() {
     use std::os::unix::fs::PermissionsExt;
     let env = TestEnv::new();
