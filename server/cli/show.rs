@@ -62,6 +62,37 @@ pub fn find_section<'a>(notes: &'a [Note], target: &str) -> Option<(&'a Note, &'
         .or_else(|| all().find(|(_, s)| s.id.ends_with(target)))
 }
 
+/// A section as `kref show --json` prints it (and `kref/show` answers).
+pub fn section_json(note: &Note, section: &Section) -> serde_json::Value {
+    json!({
+        "id": section.id,
+        "title": section.title,
+        "breadcrumb": section.heading_path.join(" › "),
+        "source": note.origin.as_str(),
+        "path": note.path,
+        "line_start": section.line_start,
+        "line_end": section.line_end,
+        "kinds": section.kinds,
+        "markdown": section.markdown,
+    })
+}
+
+/// A schema search result in the same shape as [`section_json`].
+pub fn schema_json(schema: &kref_corpus::Schema, id: &str) -> Option<serde_json::Value> {
+    let section = schema_section(schema, id)?;
+    Some(json!({
+        "id": id,
+        "title": section.title,
+        "breadcrumb": section.source,
+        "source": if section.source.starts_with("built-in") { "builtin" } else { "user" },
+        "path": id,
+        "line_start": 0,
+        "line_end": 0,
+        "kinds": [section.kind],
+        "markdown": section.markdown,
+    }))
+}
+
 /// `kref show` of a schema search result (its id starts with `schema:`).
 fn show_schema(settings: &crate::kb::config::Settings, id: &str, json: bool) -> Result<Outcome> {
     let (schema, warnings) =
@@ -78,17 +109,7 @@ fn show_schema(settings: &crate::kb::config::Settings, id: &str, json: bool) -> 
         return Ok(Outcome::NothingFound);
     };
     if json {
-        print_json(&json!({
-            "id": id,
-            "title": section.title,
-            "breadcrumb": section.source,
-            "source": if section.source.starts_with("built-in") { "builtin" } else { "user" },
-            "path": id,
-            "line_start": 0,
-            "line_end": 0,
-            "kinds": [section.kind],
-            "markdown": section.markdown,
-        }))?;
+        print_json(&schema_json(&schema, id).unwrap_or_default())?;
         return Ok(Outcome::Found);
     }
     let mut out = anstream::stdout().lock();
@@ -116,17 +137,7 @@ pub fn run(args: &ShowArgs) -> Result<Outcome> {
         return Ok(Outcome::NothingFound);
     };
     if args.json {
-        print_json(&json!({
-            "id": section.id,
-            "title": section.title,
-            "breadcrumb": section.heading_path.join(" › "),
-            "source": note.origin.as_str(),
-            "path": note.path,
-            "line_start": section.line_start,
-            "line_end": section.line_end,
-            "kinds": section.kinds,
-            "markdown": section.markdown,
-        }))?;
+        print_json(&section_json(note, section))?;
         return Ok(Outcome::Found);
     }
     let mut out = anstream::stdout().lock();

@@ -2,10 +2,10 @@
 //! the `kref.search` command. Their answers have the shapes of `kref search --json` and
 //! `kref show --json`, so an editor and a script read the same thing.
 
-use kref_corpus::{Note, Origin, Section};
+use kref_corpus::Origin;
 use kref_index::Query;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::{Position, TextDocumentIdentifier};
 
@@ -81,24 +81,10 @@ pub struct ExplainParams {
     pub position: Position,
 }
 
-/// A section as `kref show --json` prints it.
-pub fn section_json(note: &Note, section: &Section) -> Value {
-    json!({
-        "id": section.id,
-        "title": section.title,
-        "breadcrumb": section.heading_path.join(" › "),
-        "source": note.origin.as_str(),
-        "path": note.path,
-        "line_start": section.line_start,
-        "line_end": section.line_end,
-        "kinds": section.kinds,
-        "markdown": section.markdown,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn search_params_are_checked() {

@@ -18,7 +18,7 @@ use tower_lsp_server::{Client, LanguageServer};
 use super::convert::{self, ClientFlags};
 use super::diagnostics::{DEBOUNCE, DiagState};
 use super::documents::{Changed, Documents, MAX_ANALYZED_BYTES, Snapshot};
-use super::ext::{self, ExplainParams, SearchParams, ShowParams};
+use super::ext::{ExplainParams, SearchParams, ShowParams};
 use super::loader::{self, Loaded};
 use super::positions::{self, encoding_kind, negotiate};
 use super::settings::{EditorSettings, workspace_root};
@@ -183,9 +183,13 @@ impl Backend {
     pub async fn show(&self, params: ShowParams) -> Result<Value> {
         let Some(current) = self.current().await else { return Ok(Value::Null) };
         let notes = current.loaded.notes.clone();
+        let knowledge = current.loaded.knowledge.clone();
         let found = caught("kref/show", || {
-            crate::cli::show::find_section(&notes, &params.id)
-                .map(|(note, section)| ext::section_json(note, section))
+            use crate::cli::show::{find_section, schema_json, section_json};
+            if params.id.starts_with("schema:") {
+                return schema_json(&knowledge.schema, &params.id);
+            }
+            find_section(&notes, &params.id).map(|(note, section)| section_json(note, section))
         })?;
         Ok(found.unwrap_or(Value::Null))
     }

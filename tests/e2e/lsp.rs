@@ -478,3 +478,17 @@ fn diagnostics_are_published_with_versions_and_quick_fixes_remove_them() {
     assert!(closed["version"].is_null());
     client.finish();
 }
+
+#[test]
+fn show_answers_schema_results_like_the_cli() {
+    let env = TestEnv::new();
+    let (mut client, _) = LspClient::start(&env, Value::Null);
+    client.ignore("textDocument/publishDiagnostics");
+    let id = "schema:field:Deployment.spec.strategy.type";
+    let shown = client.request("kref/show", json!({"id": id}));
+    let cli = env.run(&["show", "--json", id]);
+    assert_eq!(cli.code, 0, "{}", cli.stderr);
+    assert_eq!(shown, cli.json());
+    assert!(shown["markdown"].as_str().unwrap().contains("`Recreate`"), "{shown}");
+    client.finish();
+}
