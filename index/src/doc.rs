@@ -87,6 +87,9 @@ pub mod prior {
     pub const INLINE_VALUE: f32 = 0.8;
     /// Applied on top for the user's own notes: they are shown first among equals.
     pub const USER_NOTE: f32 = 1.3;
+    /// Applied on top for the notes of `kref check`'s rules (`builtin:rules/`): they answer
+    /// "what does this diagnostic mean", rarely a question asked in words.
+    pub const RULE_NOTE: f32 = 0.7;
 }
 
 /// The separator of breadcrumbs, as [`Subject::breadcrumb`] writes it.
@@ -102,7 +105,13 @@ pub const BREADCRUMB_SEPARATOR: &str = " › ";
 pub fn docs_from_note(note: &Note) -> Vec<Doc> {
     let mut docs = Vec::with_capacity(note.sections.len() + note.entries.len());
     let mut ids: HashSet<String> = HashSet::new();
-    let origin_factor = if note.origin == Origin::User { prior::USER_NOTE } else { 1.0 };
+    let origin_factor = if note.origin == Origin::User {
+        prior::USER_NOTE
+    } else if note.path.starts_with("builtin:rules/") {
+        prior::RULE_NOTE
+    } else {
+        1.0
+    };
     for section in &note.sections {
         let mut kinds: Vec<String> = Vec::new();
         for k in section.kinds.iter().chain(&section.terms) {
