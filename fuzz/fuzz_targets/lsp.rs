@@ -1,12 +1,13 @@
 //! Fuzz target `lsp`: random sessions against the real language server (`kref::lsp::Backend`),
 //! driven in process through tower-lsp-server's `LspService`: didOpen, didChange (ranges
 //! anywhere, past the end included), hover, completion, completionItem/resolve, documentSymbol,
-//! didClose and requests with nonsense parameters, on YAML-ish text.
+//! codeAction (its first quick fix applied as an editor would), didClose and requests with
+//! nonsense parameters, on YAML-ish text.
 //!
 //! Findings are: a panic anywhere, an InternalError answer (the server catches handler panics and
 //! answers -32603, so this is how a contained panic shows), and a document whose text on the
 //! server differs from the editor's (checked at the end of every session by comparing the
-//! edited document's outline and hovers with a fresh copy opened with the editor's text).
+//! edited document's outline and hover ranges with a fresh copy opened with the editor's text).
 //!
 //! One server is started per fuzzing process (loading the knowledge base takes a while); each
 //! input works on its own documents and closes them, so inputs do not affect each other.
@@ -196,6 +197,29 @@ fn at(uri: &str, (line, character): (u32, u32)) -> Value {
     json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}})
 }
 
+/// The text edits a code action makes to `uri` (from `edit.changes` or `edit.documentChanges`).
+fn edits_for(action: &Value, uri: &str) -> Vec<((u32, u32), (u32, u32), String)> {
+    let edit = &action["edit"];
+    let mut list: Vec<&Value> =
+        edit["changes"][uri].as_array().map(|v| v.iter().collect()).unwrap_or_default();
+    for change in edit["documentChanges"].as_array().into_iter().flatten() {
+        if change["textDocument"]["uri"] == uri {
+            list.extend(change["edits"].as_array().into_iter().flatten());
+        }
+    }
+    let pos =
+        |p: &Value| (p["line"].as_u64().unwrap_or(0) as u32, p["character"].as_u64().unwrap_or(0) as u32);
+    list.iter()
+        .map(|e| {
+            (
+                pos(&e["range"]["start"]),
+                pos(&e["range"]["end"]),
+                e["newText"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
 fn strip_uris(v: &mut Value) {
     match v {
         Value::Object(map) => {
@@ -222,7 +246,7 @@ fn session(h: &Harness, u: &mut Unstructured<'_>, n: u64) -> AResult<()> {
     let mut last_item = Value::Null;
     for _ in 0..u.int_in_range(0..=24)? {
         version += 1;
-        match u.int_in_range(0..=9)? {
+        match u.int_in_range(0..=11)? {
             0..=2 => {
                 // One to three range edits in one notification, applied in order.
                 let mut changes = Vec::new();
@@ -263,6 +287,27 @@ fn session(h: &Harness, u: &mut Unstructured<'_>, n: u64) -> AResult<()> {
             8 => {
                 h.request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}}));
             }
+            9 | 10 => {
+                // Quick fixes for a range; the first one's edits are applied, as an editor would.
+                let (a, b) = (position(u, &editor)?, position(u, &editor)?);
+                let params = json!({"textDocument": {"uri": uri}, "range": range(a, b), "context": {"diagnostics": []}});
+                let actions = h.request("textDocument/codeAction", params);
+                let edits = actions.as_array().and_then(|list| list.first()).map(|a| edits_for(a, &uri));
+                if let Some(mut edits) = edits.filter(|e| !e.is_empty()) {
+                    // Non-overlapping edits of one version: applied from the last to the first.
+                    edits.sort_by_key(|(start, _, _)| std::cmp::Reverse(*start));
+                    let mut changes = Vec::new();
+                    for (start, end, new_text) in edits {
+                        let (from, to) = (offset(&editor, start), offset(&editor, end));
+                        editor.replace_range(from..to.max(from), &new_text);
+                        changes.push(json!({"range": range(start, end), "text": new_text}));
+                    }
+                    h.notify(
+                        "textDocument/didChange",
+                        json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": changes}),
+                    );
+                }
+            }
             _ => {
                 // Nonsense parameters.
                 let junk = json!({"textDocument": {"uri": uri}, "position": {"line": u.arbitrary::<i64>()?, "character": String::from_utf8_lossy(u.bytes(3)?)}});
@@ -284,13 +329,15 @@ fn session(h: &Harness, u: &mut Unstructured<'_>, n: u64) -> AResult<()> {
     };
     let (edited, copy) = (outline(&uri), outline(&fresh));
     assert_eq!(edited, copy, "the server's text differs from the editor's {editor:?}");
+    // Hover ranges too (not their text: the two copies are duplicates of each other, and
+    // hover shows the `duplicate-object` finding on one of them).
     for _ in 0..3 {
         let pos = position(u, &editor)?;
         let (a, b) = (
             h.request("textDocument/hover", at(&uri, pos)),
             h.request("textDocument/hover", at(&fresh, pos)),
         );
-        assert_eq!(a, b, "hover at {pos:?} differs from a fresh copy of {editor:?}");
+        assert_eq!(a["range"], b["range"], "hover at {pos:?} differs from a fresh copy of {editor:?}");
     }
     Ok(())
 }

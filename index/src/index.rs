@@ -532,6 +532,9 @@ impl SearchIndex {
         manifest.schema_version = INDEX_SCHEMA_VERSION;
         let shown = self.path.clone().unwrap_or_else(in_memory_path);
         let mut writer = writer_for(&self.index, &shown, add.len())?;
+        // A writer killed before its commit leaves files that this one would create again under
+        // the same names (`<segment>.<opstamp>.del`: "FileAlreadyExists"); remove them first.
+        let _ = writer.garbage_collect_files().wait();
         let files: BTreeSet<&str> =
             remove_files.iter().map(String::as_str).chain(add.iter().map(|d| d.file.as_str())).collect();
         for file in files {

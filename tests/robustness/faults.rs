@@ -436,3 +436,52 @@ fn a_read_only_or_full_cache_still_searches() {
     let index = kref_on_tmpfs(&env, "size=200k", "true", &["index"]).unwrap();
     assert!(index.stderr.contains("could not write the index"), "{}", index.stderr);
 }
+
+/// Names of the files in a folder.
+fn names_in(dir: &Path) -> BTreeSet<String> {
+    std::fs::read_dir(dir).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect()
+}
+
+/// The state a kill leaves between an update's first files and its commit, made on purpose: the
+/// files of the update (its deletes file `<segment>.<opstamp>.del` among them) and tantivy's list
+/// of managed files, beside the previous commit's `meta.json`. The next update repeats the same
+/// operations, so it would create the same file names. (Found by the kill -9 loop: the next
+/// search answered from the stale index with "FileAlreadyExists(…del)", and `kref index` failed,
+/// until `kref index --rebuild`.)
+#[test]
+fn an_update_killed_before_its_commit_does_not_block_the_next() {
+    let env = TestEnv::new();
+    let notes = env.path("notes");
+    let mut live: BTreeMap<usize, usize> = (0..40).map(|i| (i, 0)).collect();
+    for i in 0..40 {
+        write_note(&notes, i, 0);
+    }
+    assert_eq!(env.run(&["index", "--notes", arg(&notes)]).code, 0);
+    let index = std::fs::read_dir(env.cache().join("index"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| !p.file_name().unwrap().to_string_lossy().starts_with('.'))
+        .unwrap();
+    let before = env.path("before");
+    copy_dir(&index, &before);
+    for i in [3, 17] {
+        live.insert(i, 1);
+        write_note(&notes, i, 1);
+    }
+    assert_eq!(env.run(&["index", "--notes", arg(&notes)]).code, 0);
+    let after = env.path("after");
+    copy_dir(&index, &after);
+    // Back to the previous commit, keeping what the update wrote before committing.
+    copy_dir(&before, &index);
+    let new_files: Vec<String> = names_in(&after).difference(&names_in(&before)).cloned().collect();
+    assert!(new_files.iter().any(|f| f.ends_with(".del")), "the update wrote no deletes file: {new_files:?}");
+    for name in new_files.iter().filter(|f| !f.starts_with("files-")).chain([&".managed.json".to_string()]) {
+        std::fs::copy(after.join(name), index.join(name)).unwrap();
+    }
+    let run = env.run(&["search", "kilroy", "--limit", "10000", "--json", "--notes", arg(&notes)]);
+    assert!(run.stderr.is_empty(), "the next search could not update the index: {}", run.stderr);
+    check_everything_found(&env, &notes, &live, &[3, 17], "after an interrupted update");
+    let run = env.run(&["index", "--notes", arg(&notes)]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}

@@ -1,7 +1,8 @@
-//! `kref lsp` under abuse, over real JSON-RPC (the e2e client): wrong parameter types, positions
-//! past the end, unknown methods, unopened documents, edits past the end, `$/cancelRequest`
-//! storms, pathological documents, random incremental edits checked against the editor's text,
-//! hover and completion at every offset, and Secret values kept out of the log.
+//! `kref lsp` under abuse, over real JSON-RPC (the e2e client): hover, completion, symbols and
+//! code actions with wrong parameter types, positions past the end, unknown methods, unopened
+//! documents, edits past the end, `$/cancelRequest` storms, pathological documents, random
+//! incremental edits checked against the editor's text, hover and completion at every offset,
+//! and Secret values kept out of the log.
 //!
 //! A handler that panics is answered with InternalError (-32603) by the server's containment, so
 //! every answer here is also checked for that code: a caught panic still fails these tests.
@@ -11,7 +12,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::faults::Rng;
-use crate::lsp_client::LspClient;
+use crate::lsp_client::{LspClient, completion_labels};
 use crate::util::TestEnv;
 
 const INTERNAL_ERROR: i64 = -32603;
@@ -26,6 +27,15 @@ fn start(env: &TestEnv) -> LspClient {
     let (mut client, _) = LspClient::start(env, json!({}));
     client.ignore("textDocument/publishDiagnostics");
     client
+}
+
+/// `textDocument/codeAction` parameters for a range.
+fn code_action(uri: &str, (l1, c1): (u64, u64), (l2, c2): (u64, u64)) -> Value {
+    json!({
+        "textDocument": {"uri": uri},
+        "range": {"start": {"line": l1, "character": c1}, "end": {"line": l2, "character": c2}},
+        "context": {"diagnostics": []},
+    })
 }
 
 fn at(uri: &str, line: u64, character: u64) -> Value {
@@ -83,6 +93,13 @@ fn bad_requests_get_errors_or_empty_answers_and_the_server_lives_on() {
             let response = client.request_raw(method, at(uri, line, character));
             assert_eq!(error_code(&response, method), None, "{method} at {line}:{character}: {response}");
         }
+        let response =
+            client.request_raw("textDocument/codeAction", code_action(uri, (line, character), (0, 0)));
+        assert_eq!(error_code(&response, "codeAction"), None, "codeAction at {line}:{character}: {response}");
+    }
+    for params in [json!({"textDocument": {"uri": uri}, "range": 5}), json!({"textDocument": {"uri": uri}})] {
+        let response = client.request_raw("textDocument/codeAction", params.clone());
+        assert_eq!(error_code(&response, "codeAction"), Some(INVALID_PARAMS), "{params}: {response}");
     }
     // Unknown methods: MethodNotFound for requests, nothing for notifications.
     // (A `$/` request gets no answer at all: tower-lsp-server drops it, against the spec, which
@@ -102,6 +119,9 @@ fn bad_requests_get_errors_or_empty_answers_and_the_server_lives_on() {
         assert_eq!(error_code(&response, method), None, "{method}: {response}");
         assert!(response["result"].is_null(), "{method} on an unopened document: {response}");
     }
+    let response = client.request_raw("textDocument/codeAction", code_action(never, (0, 0), (1, 0)));
+    assert_eq!(error_code(&response, "codeAction"), None, "{response}");
+    assert!(response["result"].is_null(), "codeAction on an unopened document: {response}");
     client.notify(
         "textDocument/didChange",
         json!({"textDocument": {"uri": never, "version": 2}, "contentChanges": [{"text": "kind: Pod\n"}]}),
@@ -233,7 +253,7 @@ fn apply(text: &mut String, start: (u32, u32), end: (u32, u32), insert: &str) {
 }
 
 /// The edited document and a freshly opened one with the editor's text answer alike: the same
-/// outline, and the same hover and completion at sampled positions.
+/// outline, hover ranges and completion labels at sampled positions.
 fn assert_same_document(client: &mut LspClient, edited: &str, fresh: &str, text: &str, when: &str) {
     let symbols = |client: &mut LspClient, uri: &str| {
         let response =
@@ -251,15 +271,23 @@ fn assert_same_document(client: &mut LspClient, edited: &str, fresh: &str, text:
     let lines = text.split('\n').count() as u64;
     for line in (0..lines).step_by(((lines / 6) as usize).max(1)) {
         for character in [0, 2, 5, 9] {
-            for method in ["textDocument/hover", "textDocument/completion"] {
-                let a = client.request_raw(method, at(edited, line, character));
-                let b = client.request_raw(method, at(fresh, line, character));
-                error_code(&a, method);
-                assert_eq!(
-                    a["result"], b["result"],
-                    "{when}: {method} at {line}:{character}; editor text {text:?}"
-                );
-            }
+            // Hover ranges and completion labels, not hover text: the two copies duplicate each
+            // other, and hover shows the `duplicate-object` finding on one of them.
+            let a = client.request_raw("textDocument/hover", at(edited, line, character));
+            let b = client.request_raw("textDocument/hover", at(fresh, line, character));
+            error_code(&a, "hover");
+            assert_eq!(
+                a["result"]["range"], b["result"]["range"],
+                "{when}: hover at {line}:{character}; {text:?}"
+            );
+            let a = client.request_raw("textDocument/completion", at(edited, line, character));
+            let b = client.request_raw("textDocument/completion", at(fresh, line, character));
+            error_code(&a, "completion");
+            assert_eq!(
+                completion_labels(&a["result"]),
+                completion_labels(&b["result"]),
+                "{when}: completion at {line}:{character}; {text:?}"
+            );
         }
     }
 }
@@ -339,6 +367,11 @@ fn hover_and_completion_at_every_position_of_random_documents() {
         client.open(&uri, text);
         for (line, content) in text.split('\n').enumerate() {
             let width = content.encode_utf16().count() as u64;
+            let line_actions = client.request_raw(
+                "textDocument/codeAction",
+                code_action(&uri, (line as u64, 0), (line as u64, width)),
+            );
+            error_code(&line_actions, "codeAction");
             for character in 0..=width + 1 {
                 for method in ["textDocument/hover", "textDocument/completion"] {
                     let response = client.request_raw(method, at(&uri, line as u64, character));
@@ -392,6 +425,9 @@ fn pathological_documents() {
         let symbols =
             client.request_raw("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}}));
         error_code(&symbols, name);
+        let actions =
+            client.request_raw("textDocument/codeAction", code_action(&uri, (0, 0), (lines + 1, 0)));
+        error_code(&actions, name);
         assert!(started.elapsed() < Duration::from_secs(30), "{name}: {:?}", started.elapsed());
     }
     client.finish();
@@ -545,7 +581,7 @@ fn secret_values_stay_out_of_the_log() {
 }
 
 /// The protocol library (tower-lsp-server) dumps every message, document text included, at
-/// trace level; `KREF_LOG=trace` turns that on.
+/// trace level; `init_logging` keeps that target at info even with `KREF_LOG=trace`.
 #[test]
 fn secret_values_stay_out_of_the_log_at_trace_level() {
     secret_session("trace");
