@@ -36,11 +36,25 @@ pub struct DiagState {
 
 impl DiagState {
     /// Checks `file` (the document `uri`) against the other open documents.
-    pub fn run(&self, uri: &str, file: &File, kb: &Knowledge, config: &RuleConfig) -> Report {
+    ///
+    /// `still_open` is asked under the workspace lock, which `close` takes too: a run that comes
+    /// after the document was closed does not put its objects back.
+    pub fn run(
+        &self,
+        uri: &str,
+        file: &File,
+        kb: &Knowledge,
+        config: &RuleConfig,
+        still_open: impl Fn() -> bool,
+    ) -> Report {
         let report = match self.workspace.lock() {
             Ok(mut ws) => {
-                ws.update(uri, file);
-                diagnostics::analyze_in(file, uri, &ws, kb, config)
+                if still_open() {
+                    ws.update(uri, file);
+                    diagnostics::analyze_in(file, uri, &ws, kb, config)
+                } else {
+                    Report::default()
+                }
             }
             Err(_) => diagnostics::analyze_in(file, uri, &Workspace::new(), kb, config),
         };

@@ -486,7 +486,9 @@ impl LanguageServer for Backend {
             let start = positions::offset(index, range.start, encoding);
             let end = positions::offset(index, range.end, encoding);
             let config = rule_config(kb, &config_root);
-            let report = shared.diags.run(uri.as_str(), file, kb, &config);
+            let report = shared
+                .diags
+                .run(uri.as_str(), file, kb, &config, || shared.docs.snapshot(uri.as_str()).is_some());
             let actions = super::diagnostics::code_actions(
                 &report,
                 kref_yaml::TextRange::new(start, end.max(start)),
@@ -536,7 +538,9 @@ impl LanguageServer for Backend {
             let offset = positions::offset(index, position, encoding);
             if !shared.diags.knows(&uri, version) {
                 // The debounced run has not checked this version yet: check it now, once.
-                let report = shared.diags.run(&uri, file, kb, &rule_config(kb, &root));
+                let report = shared
+                    .diags
+                    .run(&uri, file, kb, &rule_config(kb, &root), || shared.docs.snapshot(&uri).is_some());
                 shared.diags.remember(&uri, version, &report);
             }
             let rules = shared.diags.hover_notes(&uri, version, offset);
@@ -677,7 +681,9 @@ impl Backend {
                     }
                     let file = work.file();
                     let config = rule_config(&kb, &root);
-                    let report = work_shared.diags.run(work_uri.as_str(), &file, &kb, &config);
+                    let report = work_shared.diags.run(work_uri.as_str(), &file, &kb, &config, || {
+                        work_shared.docs.snapshot(work_uri.as_str()).is_some()
+                    });
                     work_shared.diags.remember(work_uri.as_str(), work.version, &report);
                     report
                         .diagnostics

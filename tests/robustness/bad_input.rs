@@ -347,7 +347,6 @@ fn kref_check_on_the_yaml_matrix() {
 /// The same name in many namespaces (one ConfigMap per team, say) made `duplicate-object`
 /// quadratic: 10,000 documents (1 MB) took 11 s and 40,000 took 160 s in a release build.
 #[test]
-#[ignore = "quadratic duplicate-object check: server/analysis/diagnostics/workspace.rs duplicates()/View::named"]
 fn kref_check_is_linear_in_documents_with_one_name() {
     let env = TestEnv::new();
     let text: String = (0..10_000)

@@ -149,11 +149,17 @@ pub struct Workspace {
     index: OnceLock<Index>,
 }
 
+/// (kind, name, namespace as written).
+type NameInNamespace = (String, String, Option<String>);
+
 /// Lookups over a set of objects: `(file, object)` positions.
 #[derive(Debug, Default)]
 struct Index {
     /// (kind, name) → objects.
     by_name: HashMap<(String, String), Vec<(usize, usize)>>,
+    /// (kind, name, namespace as written) → objects: what the duplicate check needs, so that
+    /// thousands of objects sharing a name across namespaces do not make it quadratic.
+    by_name_ns: HashMap<NameInNamespace, Vec<(usize, usize)>>,
     /// kind → objects.
     by_kind: HashMap<String, Vec<(usize, usize)>>,
     /// Objects with pod templates, by namespace (`None` when not written).
@@ -167,6 +173,11 @@ impl Index {
             for (o, obj) in objects.iter().enumerate() {
                 if let Some(name) = &obj.name {
                     index.by_name.entry((obj.kind.clone(), name.clone())).or_default().push((f, o));
+                    index
+                        .by_name_ns
+                        .entry((obj.kind.clone(), name.clone(), obj.namespace.clone()))
+                        .or_default()
+                        .push((f, o));
                 }
                 index.by_kind.entry(obj.kind.clone()).or_default().push((f, o));
                 if obj.pod_labels.is_some() {
@@ -312,6 +323,16 @@ impl<'a> View<'a> {
         let mut out = self.locals(self.local_index().by_name.get(&key));
         if let Some(ws) = self.ws {
             out.extend(self.others(ws.index().by_name.get(&key)));
+        }
+        out
+    }
+
+    /// Objects of `kind` named `name` whose namespace is written exactly as `ns`, this file's first.
+    fn named_in(&self, kind: &str, name: &str, ns: Option<&str>) -> Vec<(Option<&'a str>, &'a Object)> {
+        let key = (kind.to_string(), name.to_string(), ns.map(str::to_string));
+        let mut out = self.locals(self.local_index().by_name_ns.get(&key));
+        if let Some(ws) = self.ws {
+            out.extend(self.others(ws.index().by_name_ns.get(&key)));
         }
         out
     }
@@ -464,7 +485,7 @@ fn duplicates(cx: &mut Cx<'_>, view: &View<'_>, ns: Option<&str>) {
     let here = view.at_doc(cx.index);
     let Some(here) = here else { return };
     let group = here.group();
-    let first_other = view.named(cx.kind, name).into_iter().find(|(file, o)| {
+    let first_other = view.named_in(cx.kind, name, ns).into_iter().find(|(file, o)| {
         !(file.is_none() && o.doc == here.doc) && o.group() == group && o.namespace.as_deref() == ns
     });
     if let Some((file, o)) = first_other {
