@@ -1,7 +1,7 @@
 //! Schema search results as readable sections: what `kref show` and `kref/show` return for the
 //! ids of schema documents (`schema:kind:apps/v1/Deployment`, `schema:field:Deployment.spec.replicas`).
 
-use kref_corpus::schema::Schema;
+use kref_corpus::schema::{BUILTIN_KUBERNETES_VERSION, Kind, KindSource, Schema};
 
 /// A kind or field of the schema, rendered as a Markdown section.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -10,6 +10,8 @@ pub struct SchemaSection {
     pub kind: String,
     /// Where it comes from: `built-in schema (Kubernetes 1.37)` or `imported from NAME`.
     pub source: String,
+    /// From the built-in schema (not an import).
+    pub builtin: bool,
     pub markdown: String,
 }
 
@@ -24,12 +26,7 @@ pub fn schema_section(schema: &Schema, id: &str) -> Option<SchemaSection> {
         (schema.kind(kind)?, path.to_string())
     };
     let resolved = schema.resolve_in(kind, &path).ok()?;
-    let source = match &kind.source {
-        kref_corpus::schema::KindSource::Builtin => {
-            format!("built-in schema (Kubernetes {})", kref_corpus::schema::BUILTIN_KUBERNETES_VERSION)
-        }
-        other => format!("imported from {other}"),
-    };
+    let source = source_text(kind);
     let mut md = String::new();
     let title = if path.is_empty() { kind.kind.clone() } else { format!("{}.{}", kind.kind, resolved.path) };
     md.push_str(&format!("# {title}\n\n"));
@@ -78,7 +75,21 @@ pub fn schema_section(schema: &Schema, id: &str) -> Option<SchemaSection> {
             }
         }
     }
-    Some(SchemaSection { title, kind: kind.kind.clone(), source, markdown: md })
+    Some(SchemaSection {
+        title,
+        kind: kind.kind.clone(),
+        source,
+        builtin: kind.source == KindSource::Builtin,
+        markdown: md,
+    })
+}
+
+/// Where a kind's definition comes from, as `kref explain` and `kref show` say it.
+pub fn source_text(kind: &Kind) -> String {
+    match &kind.source {
+        KindSource::Builtin => format!("built-in schema (Kubernetes {BUILTIN_KUBERNETES_VERSION})"),
+        other => format!("imported from {other}"),
+    }
 }
 
 #[cfg(test)]

@@ -135,7 +135,7 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome> {
     let mut out = anstream::stdout().lock();
     writeln!(out, "{BOLD}KIND:{BOLD:#}       {}", kind.kind)?;
     writeln!(out, "{BOLD}VERSION:{BOLD:#}    {}", kind.api_version())?;
-    writeln!(out, "{BOLD}SOURCE:{BOLD:#}     {}", source_text(kind))?;
+    writeln!(out, "{BOLD}SOURCE:{BOLD:#}     {}", crate::analysis::schema_doc::source_text(kind))?;
     if let Some(l) = lifecycle::lifecycle(&kind.api_version(), &kind.kind)
         && let Some(deprecated) = l.deprecated
     {
@@ -219,15 +219,6 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome> {
     }
     out.flush()?;
     Ok(Outcome::Found)
-}
-
-fn source_text(kind: &Kind) -> String {
-    match &kind.source {
-        kref_corpus::schema::KindSource::Builtin => {
-            format!("built-in schema (Kubernetes {})", kref_corpus::schema::BUILTIN_KUBERNETES_VERSION)
-        }
-        other => format!("imported from {other}"),
-    }
 }
 
 fn tree(

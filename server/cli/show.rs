@@ -84,7 +84,7 @@ pub fn schema_json(schema: &kref_corpus::Schema, id: &str) -> Option<serde_json:
         "id": id,
         "title": section.title,
         "breadcrumb": section.source,
-        "source": if section.source.starts_with("built-in") { "builtin" } else { "user" },
+        "source": if section.builtin { "builtin" } else { "user" },
         "path": id,
         "line_start": 0,
         "line_end": 0,

@@ -36,18 +36,8 @@ pub fn load_knowledge(
     settings: &Settings,
     search: Option<Arc<kref_index::SearchIndex>>,
 ) -> (Knowledge, Vec<String>) {
-    load_knowledge_about(settings, search, None)
-}
-
-/// Like [`load_knowledge`], but with only the notes about `kinds` (see
-/// [`store::load_notes_naming`]): what a one-shot command such as `kref explain` needs.
-pub fn load_knowledge_about(
-    settings: &Settings,
-    search: Option<Arc<kref_index::SearchIndex>>,
-    kinds: Option<&[&str]>,
-) -> (Knowledge, Vec<String>) {
     let (schema, mut warnings) = schemas::load_schema(&cache_dir(), &settings.schemas);
-    let (notes, note_warnings) = store::load_notes_naming(&settings.notes, kinds);
+    let (notes, note_warnings) = store::load_notes(&settings.notes);
     warnings.extend(note_warnings);
     let version = kube_version(settings, &mut warnings);
     (Knowledge::new(schema, &notes, search, version), warnings)

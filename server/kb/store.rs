@@ -409,7 +409,7 @@ fn refresh(
     let update = Update { remove_files, add, manifest };
     let deadline = Instant::now() + if mode == Refresh::Quick { Duration::ZERO } else { LOCK_WAIT };
     loop {
-        match index.update(clone_update(&update)) {
+        match index.update(update.clone()) {
             Ok(()) => return Ok((index, report)),
             Err(IndexError::Locked { .. }) if Instant::now() < deadline => {
                 std::thread::sleep(Duration::from_millis(100));
@@ -438,14 +438,6 @@ fn refresh(
                 return Err(e).with_context(|| format!("could not update the index at {}", dir.display()));
             }
         }
-    }
-}
-
-fn clone_update(update: &Update) -> Update {
-    Update {
-        remove_files: update.remove_files.clone(),
-        add: update.add.clone(),
-        manifest: update.manifest.clone(),
     }
 }
 
