@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # kref lsp and yaml-language-server, measured side by side in one run with the shared LSP bench
 # client (initialize, hover and completion latency, peak RSS) on small.yaml and large.yaml, then
-# a comparison table and what each answers on the same few positions.
+# a comparison table and what each answers on the same few positions. Diagnostics latency too:
+# didOpen -> first publishDiagnostics and didChange -> publishDiagnostics (p50/p95).
 #
 #   bench/lsp/run.sh                      # 3 rounds each; yamlls only if set up
 #   ROUNDS=5 SETUP=1 bench/lsp/run.sh     # install the offline yamlls first (npm + PyPI)
 #
 # Environment: BENCH (the shared kit, default ../shared/bench beside the repo), PEERS (yamlls
 # install, default /tmp/peers), OUT (results, default target/bench-lsp), KREF (the binary, default
-# target/release/kref; built first unless KREF_NO_BUILD=1), ROUNDS, SETUP.
+# target/release/kref; built first unless KREF_NO_BUILD=1), ROUNDS, CHANGES (edits per round,
+# default 20), SETUP.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BENCH=${BENCH:-$ROOT/../shared/bench}
@@ -30,9 +32,10 @@ if [ "${SETUP:-0}" = 1 ] && [ ! -x "$PEERS/yamlls.sh" ]; then
   PEERS=$PEERS bash "$BENCH/setup_yamlls_offline.sh"
 fi
 
-# kref publishes no diagnostics yet, so the client need not wait for them; the same short waits
-# apply to both servers so neither is favoured.
-COMMON=(--rounds "$ROUNDS" --config-wait 0.5 --changes 0)
+# Both servers publish diagnostics: each round measures didOpen -> first publish and CHANGES
+# edits (didChange -> the publish for that version); the same waits apply to both.
+CHANGES=${CHANGES:-20}
+COMMON=(--rounds "$ROUNDS" --config-wait 0.5 --changes "$CHANGES")
 
 run() { # name, server command, file, extra args...
   local name=$1 server=$2 file=$3
@@ -83,13 +86,15 @@ for name in ("kref", "yamlls"):
         if not os.path.exists(p):
             continue
         a = json.load(open(p))["aggregate"]
-        h, c = a["hover_all_rounds"], a["completion_all_rounds"]
+        h, c, ch = a["hover_all_rounds"], a["completion_all_rounds"], a["change_all_rounds"]
         rows.append((name, f, a["initialize_ms_median"], h["p50"], h["p95"], c["p50"], c["p95"],
-                     a["completion_items_median"], a["peak_hwm_tree_mb_max"], a["hover_nonempty"]))
+                     a["completion_items_median"], a["peak_hwm_tree_mb_max"], a["hover_nonempty"],
+                     a["first_diagnostics_ms_median"], a["first_diagnostics_count"],
+                     ch.get("p50"), ch.get("p95")))
 print()
-print("| server | file | initialize ms | hover p50/p95 ms | completion p50/p95 ms | items (median) | peak RSS MB | non-empty hovers per round |")
-print("|---|---|---|---|---|---|---|---|")
+print("| server | file | initialize ms | hover p50/p95 ms | completion p50/p95 ms | items (median) | peak RSS MB | non-empty hovers per round | didOpen -> diagnostics ms (count) | didChange -> diagnostics p50/p95 ms |")
+print("|---|---|---|---|---|---|---|---|---|---|")
 for r in rows:
-    print(f"| {r[0]} | {r[1]}.yaml | {r[2]} | {r[3]} / {r[4]} | {r[5]} / {r[6]} | {r[7]} | {r[8]} | {r[9]} |")
+    print(f"| {r[0]} | {r[1]}.yaml | {r[2]} | {r[3]} / {r[4]} | {r[5]} / {r[6]} | {r[7]} | {r[8]} | {r[9]} | {r[10]} ({r[11][-1] if r[11] else '-'}) | {r[12]} / {r[13]} |")
 print(f"\nfull results and probes in {out}")
 PY

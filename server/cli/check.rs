@@ -3,7 +3,7 @@
 //! error is found.
 
 use std::io::{self, IsTerminal, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Result, anyhow};
@@ -19,6 +19,7 @@ use crate::analysis::diagnostics::{
 };
 use crate::analysis::knowledge::Knowledge;
 use crate::kb::config::{Overrides, cache_dir, load_settings};
+use crate::kb::manifests;
 
 /// Arguments of `kref check`.
 #[derive(Debug, clap::Args)]
@@ -132,10 +133,19 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
     }
     let (schema, schema_warnings) = crate::kb::schemas::load_schema(&cache_dir(), &settings.schemas);
     warnings.extend(schema_warnings);
-    let kb = Knowledge::new(schema, &[], None, kube_version);
 
     let (inputs, mut errors) = collect_inputs(&args.paths, &args.stdin_name);
-    let checked = check_inputs(inputs, &kb, &config, &mut errors);
+    let parsed = read_inputs(inputs, &mut errors);
+    // CustomResourceDefinitions among the files describe the custom resources beside them.
+    let crds: Vec<(&str, &str)> = parsed
+        .iter()
+        .filter(|p| crate::kb::schemas::has_crd(&p.file))
+        .map(|p| (p.name.as_str(), p.file.text()))
+        .collect();
+    let (schema, crd_warnings) = crate::kb::schemas::with_crds(schema, &crds);
+    warnings.extend(crd_warnings);
+    let kb = Knowledge::new(schema, &[], None, kube_version);
+    let checked = check_parsed(parsed, &kb, &config);
     for w in &warnings {
         warn(w);
     }
@@ -182,12 +192,6 @@ fn profile_name(p: ProfileArg) -> &'static str {
     }
 }
 
-fn is_manifest_name(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
-}
-
 /// Files to check, in the order given (folders sorted), and the paths that could not be read.
 fn collect_inputs(paths: &[PathBuf], stdin_name: &str) -> (Vec<Input>, Vec<String>) {
     let mut inputs = Vec::new();
@@ -205,20 +209,10 @@ fn collect_inputs(paths: &[PathBuf], stdin_name: &str) -> (Vec<Input>, Vec<Strin
             }
         };
         if meta.is_dir() {
-            let walker = walkdir::WalkDir::new(path).sort_by_file_name().into_iter().filter_entry(|e| {
-                e.depth() == 0
-                    || !e.file_name().to_str().is_some_and(|n| n.starts_with('.') || n == "node_modules")
-            });
-            for entry in walker {
-                match entry {
-                    Ok(e) if e.file_type().is_file() && is_manifest_name(e.path()) => {
-                        inputs.push(Input {
-                            name: e.path().display().to_string(),
-                            path: Some(e.path().to_path_buf()),
-                        });
-                    }
-                    Ok(_) => {}
-                    Err(e) => errors.push(format!("{e}")),
+            for found in manifests::walk(path) {
+                match found {
+                    Ok(p) => inputs.push(Input { name: p.display().to_string(), path: Some(p) }),
+                    Err(e) => errors.push(e),
                 }
             }
         } else {
@@ -273,35 +267,41 @@ fn read_input(input: &Input) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8 text, not checked", input.name))
 }
 
-fn check_inputs(
-    inputs: Vec<Input>,
-    kb: &Knowledge,
-    config: &RuleConfig,
-    errors: &mut Vec<String>,
-) -> Vec<Checked> {
+/// A file read and parsed, with its objects for the cross-file rules.
+struct Parsed {
+    name: String,
+    file: File,
+    objects: Vec<Object>,
+}
+
+/// Reads and parses the inputs on every core; unreadable ones become errors.
+fn read_inputs(inputs: Vec<Input>, errors: &mut Vec<String>) -> Vec<Parsed> {
     // Stdin is read once, on this thread.
     let texts: Vec<Result<String, String>> = parallel(&inputs, read_input);
-    let mut names = Vec::new();
-    let mut sources = Vec::new();
+    let mut named = Vec::new();
     for (input, text) in inputs.into_iter().zip(texts) {
         match text {
-            Ok(t) => {
-                names.push(input.name);
-                sources.push(t);
-            }
+            Ok(t) => named.push((input.name, t)),
             Err(e) => errors.push(e),
         }
     }
-    let parsed: Vec<(File, Vec<Object>)> = parallel(&sources, |t| {
+    let parsed: Vec<(File, Vec<Object>)> = parallel(&named, |(_, t)| {
         let file = kref_yaml::parse(t);
         let objects = diagnostics::workspace::objects(&file);
         (file, objects)
     });
+    named.into_iter().zip(parsed).map(|((name, _), (file, objects))| Parsed { name, file, objects }).collect()
+}
+
+/// Checks parsed files together (the cross-file rules see them all).
+fn check_parsed(parsed: Vec<Parsed>, kb: &Knowledge, config: &RuleConfig) -> Vec<Checked> {
     let mut ws = Workspace::new();
     let mut files = Vec::with_capacity(parsed.len());
-    for (name, (file, objects)) in names.iter().zip(parsed) {
-        ws.set(name, objects);
-        files.push(file);
+    let mut names = Vec::with_capacity(parsed.len());
+    for p in parsed {
+        ws.set(&p.name, p.objects);
+        names.push(p.name);
+        files.push(p.file);
     }
     let jobs: Vec<(usize, &File)> = files.iter().enumerate().collect();
     let reports = parallel(&jobs, |(i, file)| diagnostics::analyze_in(file, &names[*i], &ws, kb, config));
@@ -318,7 +318,6 @@ fn check_inputs(
         .collect()
 }
 
-/// One-based line and column (in characters) of a byte offset.
 fn position(c: &Checked, offset: usize) -> (usize, usize) {
     let lc = c.index.line_col(offset, Encoding::Utf8);
     let start = c.index.line_range(lc.line as usize).map_or(0, |r| r.start);

@@ -91,6 +91,31 @@ pub fn remove(cache: &Path, name: &str) -> Result<bool> {
     }
 }
 
+/// `schema` with the CustomResourceDefinitions of manifests laid over it: `(name, text)` of
+/// files that hold at least one CRD. A file that does not import is a warning and changes
+/// nothing.
+pub fn with_crds(schema: Arc<Schema>, files: &[(&str, &str)]) -> (Arc<Schema>, Vec<String>) {
+    let mut warnings = Vec::new();
+    let mut overlaid: Option<Schema> = None;
+    for (name, text) in files {
+        match kref_corpus::schema::import_crds(name, text.as_bytes()) {
+            Ok(source) => overlaid = Some(overlaid.as_ref().unwrap_or(&schema).with_overlay(&source)),
+            Err(e) => {
+                warnings.push(format!("{name}: its CustomResourceDefinitions are not used as schemas: {e}"))
+            }
+        }
+    }
+    (overlaid.map_or(schema, Arc::new), warnings)
+}
+
+/// Does this parsed file define a CustomResourceDefinition?
+pub fn has_crd(file: &kref_yaml::File) -> bool {
+    file.documents.iter().any(|d| {
+        d.kind.as_ref().is_some_and(|(k, _)| k == "CustomResourceDefinition")
+            && d.api_version.as_ref().is_some_and(|(a, _)| a.starts_with("apiextensions.k8s.io/"))
+    })
+}
+
 /// The built-in schema with stored imports and the config's `schemas:` files laid over it
 /// (later ones win). Problems are warnings: a bad import never hides the built-in schema.
 pub fn load_schema(cache: &Path, config_schemas: &[PathBuf]) -> (Arc<Schema>, Vec<String>) {

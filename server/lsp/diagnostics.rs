@@ -1,44 +1,60 @@
-//! Diagnostics in the editor: debounced runs of the check engine on open and change, published
-//! with the document's version; quick fixes as code actions; the rule's note on hover.
+//! Diagnostics in the editor: checks of open documents on open and change, published with the
+//! document's version, against the other open documents and the workspace's manifests on disk;
+//! quick fixes as code actions; the rule's note on hover and as the diagnostic's link.
 //!
-//! Invariant: a run is dropped, never published, when its document changed while it ran.
+//! Invariants: a run is dropped, never published, when its document changed while it ran; at
+//! most one run per document is in flight, and edits that arrive meanwhile are checked together
+//! by one more run (no timer: an edit after a quiet moment is checked at once).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::str::FromStr;
 use std::sync::Mutex;
-use std::time::Duration;
 
 use dashmap::DashMap;
+use dashmap::mapref::entry::Entry;
 use kref_yaml::{Encoding, File, TextRange};
 use tower_lsp_server::ls_types::{
-    self as lsp, CodeAction, CodeActionKind, CodeActionOrCommand, DiagnosticRelatedInformation,
-    DiagnosticSeverity, Location, NumberOrString, Uri, WorkspaceEdit,
+    self as lsp, CodeAction, CodeActionKind, CodeActionOrCommand, CodeDescription,
+    DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Position, Uri, WorkspaceEdit,
 };
 
 use super::positions;
+use super::workspace::{key_of_uri, uri_of_key};
 use crate::analysis::Knowledge;
-use crate::analysis::diagnostics::{self, Diagnostic, Report, RuleConfig, Severity, Workspace, rule_doc};
-
-/// How long a burst of edits may go on before the checks run (the issue allows 30 ms).
-pub const DEBOUNCE: Duration = Duration::from_millis(25);
+use crate::analysis::diagnostics::workspace::same_facts;
+use crate::analysis::diagnostics::{
+    self, Diagnostic, Object, Report, RuleConfig, Severity, Workspace, rule_doc, rule_doc_path,
+};
 
 /// A document version and the ranges and rule ids of its diagnostics.
 type Checked = (i32, Vec<(TextRange, &'static str)>);
 
+/// The files the cross-document rules see.
+#[derive(Default)]
+struct Files {
+    /// Objects by file key (see [`super::workspace`]): open documents and manifests on disk.
+    workspace: Workspace,
+    /// Keys of open documents: their text in the editor wins over the file on disk.
+    open: HashSet<String>,
+}
+
 /// What the diagnostics of open documents need between runs.
 #[derive(Default)]
 pub struct DiagState {
-    /// The objects of every open document, for the cross-document rules.
-    workspace: Mutex<Workspace>,
+    files: Mutex<Files>,
     /// The ranges and rule ids of the diagnostics per URI, with the document version they
     /// are about, for hover.
     published: DashMap<String, Checked>,
+    /// Documents with a run in flight, and whether an edit asked for another meanwhile.
+    running: DashMap<String, bool>,
 }
 
 impl DiagState {
-    /// Checks `file` (the document `uri`) against the other open documents.
+    /// Checks `file` (the document `uri`) against the other files, after recording its objects.
+    /// Also answers whether that changed what other documents see (their checks are then due).
     ///
-    /// `still_open` is asked under the workspace lock, which `close` takes too: a run that comes
-    /// after the document was closed does not put its objects back.
+    /// `still_open` is asked under the lock that `close` takes too: a run that comes after the
+    /// document was closed does not put its objects back.
     pub fn run(
         &self,
         uri: &str,
@@ -46,17 +62,19 @@ impl DiagState {
         kb: &Knowledge,
         config: &RuleConfig,
         still_open: impl Fn() -> bool,
-    ) -> Report {
-        let report = match self.workspace.lock() {
-            Ok(mut ws) => {
+    ) -> (Report, bool) {
+        let key = key_of_uri(uri);
+        let (report, changed) = match self.files.lock() {
+            Ok(mut files) => {
                 if still_open() {
-                    ws.update(uri, file);
-                    diagnostics::analyze_in(file, uri, &ws, kb, config)
+                    files.open.insert(key.clone());
+                    let changed = set(&mut files.workspace, &key, diagnostics::workspace::objects(file));
+                    (diagnostics::analyze_in(file, &key, &files.workspace, kb, config), changed)
                 } else {
-                    Report::default()
+                    (Report::default(), false)
                 }
             }
-            Err(_) => diagnostics::analyze_in(file, uri, &Workspace::new(), kb, config),
+            Err(_) => (diagnostics::analyze_in(file, &key, &Workspace::new(), kb, config), false),
         };
         for note in &report.notes {
             if note.starts_with("internal error") {
@@ -65,7 +83,38 @@ impl DiagState {
                 tracing::debug!("{uri}: {note}");
             }
         }
-        report
+        (report, changed)
+    }
+
+    /// Marks a run of `uri` as started; `false` when one is in flight (which then runs again
+    /// once done, on the newest text).
+    pub fn begin(&self, uri: &str) -> bool {
+        match self.running.entry(uri.to_string()) {
+            Entry::Occupied(mut again) => {
+                again.insert(true);
+                false
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(false);
+                true
+            }
+        }
+    }
+
+    /// Marks a run of `uri` as done; `true` when another was asked for meanwhile (and is now
+    /// started).
+    pub fn end(&self, uri: &str) -> bool {
+        match self.running.entry(uri.to_string()) {
+            Entry::Occupied(mut e) if *e.get() => {
+                e.insert(false);
+                true
+            }
+            Entry::Occupied(e) => {
+                e.remove();
+                false
+            }
+            Entry::Vacant(_) => false,
+        }
     }
 
     /// Remembers the diagnostics of `version`, for hover.
@@ -81,12 +130,45 @@ impl DiagState {
         self.published.get(uri).is_some_and(|p| p.0 == version)
     }
 
-    /// Forgets a closed document.
-    pub fn close(&self, uri: &str) {
+    /// Forgets a closed document; answers its key (the caller reads the file from disk again
+    /// when it is a workspace manifest) and whether it had objects.
+    pub fn close(&self, uri: &str) -> (String, bool) {
+        let key = key_of_uri(uri);
         self.published.remove(uri);
-        if let Ok(mut ws) = self.workspace.lock() {
-            ws.remove(uri);
+        let mut had_objects = false;
+        if let Ok(mut files) = self.files.lock() {
+            files.open.remove(&key);
+            had_objects = files.workspace.objects_of(&key).is_some_and(|o| !o.is_empty());
+            files.workspace.remove(&key);
         }
+        (key, had_objects)
+    }
+
+    /// Records the objects of a file read from disk (an empty list forgets it), unless the file
+    /// is open. Answers whether that changed what documents see.
+    pub fn read_from_disk(&self, key: &str, objects: Vec<Object>) -> bool {
+        let Ok(mut files) = self.files.lock() else { return false };
+        if files.open.contains(key) {
+            return false;
+        }
+        set(&mut files.workspace, key, objects)
+    }
+
+    /// Records the files of a workspace scan (see [`DiagState::read_from_disk`]).
+    pub fn load_scan(&self, scanned: Vec<(String, Vec<Object>)>) -> bool {
+        let Ok(mut files) = self.files.lock() else { return false };
+        let mut changed = false;
+        for (key, objects) in scanned {
+            if !files.open.contains(&key) {
+                changed |= set(&mut files.workspace, &key, objects);
+            }
+        }
+        changed
+    }
+
+    /// Number of files and of objects the cross-document rules see.
+    pub fn counts(&self) -> (usize, usize) {
+        self.files.lock().map_or((0, 0), |f| (f.workspace.len(), f.workspace.object_count()))
     }
 
     /// The notes of the rules whose diagnostics of `version` cover `offset`, as Markdown for
@@ -108,6 +190,18 @@ impl DiagState {
     }
 }
 
+/// Records `objects` as the file `key`'s (none: forgets it); answers whether other files see a
+/// difference.
+fn set(ws: &mut Workspace, key: &str, objects: Vec<Object>) -> bool {
+    let changed = !same_facts(ws.objects_of(key).unwrap_or(&[]), &objects);
+    if objects.is_empty() {
+        ws.remove(key);
+    } else {
+        ws.set(key, objects);
+    }
+    changed
+}
+
 /// The note of a rule without its title line, cut to a hover-sized summary.
 fn rule_summary(doc: &str) -> String {
     let body: Vec<&str> = doc.lines().skip_while(|l| l.starts_with('#') || l.trim().is_empty()).collect();
@@ -127,22 +221,46 @@ fn severity(s: Severity) -> DiagnosticSeverity {
     }
 }
 
-/// One diagnostic in LSP terms (rule id as `code`, related places in the same file).
+/// The link of a rule's note: `kref:/notes/<id>.md?id=builtin:rules/<id>.md`, the form of
+/// the VS Code extension's read-only note documents (it opens the note with `kref/show`); other
+/// clients show it as the rule's reference.
+pub fn rule_link(rule: &str) -> Option<Uri> {
+    rule_doc(rule)?;
+    let id: String = rule_doc_path(rule)
+        .chars()
+        .map(|c| match c {
+            ':' => "%3A".to_string(),
+            '/' => "%2F".to_string(),
+            c => c.to_string(),
+        })
+        .collect();
+    Uri::from_str(&format!("kref:/notes/{rule}.md?id={id}")).ok()
+}
+
+/// One diagnostic in LSP terms: rule id as `code` with its note as `codeDescription`, related
+/// places in this file and in others.
 pub fn to_lsp(d: &Diagnostic, uri: &Uri, file: &File, encoding: Encoding) -> lsp::Diagnostic {
     let index = file.line_index();
     let related: Vec<DiagnosticRelatedInformation> = d
         .related
         .iter()
-        .filter(|r| r.file.is_none())
-        .map(|r| DiagnosticRelatedInformation {
-            location: Location { uri: uri.clone(), range: positions::range(index, r.range, encoding) },
-            message: r.message.clone(),
+        .filter_map(|r| {
+            let location = match &r.file {
+                None => Location { uri: uri.clone(), range: positions::range(index, r.range, encoding) },
+                // Another file's text is not at hand: its line.
+                Some(key) => Location {
+                    uri: uri_of_key(key)?,
+                    range: lsp::Range { start: Position::new(r.line, 0), end: Position::new(r.line + 1, 0) },
+                },
+            };
+            Some(DiagnosticRelatedInformation { location, message: r.message.clone() })
         })
         .collect();
     lsp::Diagnostic {
         range: positions::range(index, d.range, encoding),
         severity: Some(severity(d.severity)),
         code: Some(NumberOrString::String(d.rule.to_string())),
+        code_description: rule_link(d.rule).map(|href| CodeDescription { href }),
         source: Some("kref".into()),
         message: d.message.clone(),
         related_information: (!related.is_empty()).then_some(related),

@@ -14,6 +14,7 @@ mod loader;
 mod positions;
 mod server;
 mod settings;
+mod workspace;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;

@@ -6,7 +6,7 @@ use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use kref_yaml::{Encoding, File};
 use serde_json::Value;
@@ -16,12 +16,13 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
 use super::convert::{self, ClientFlags};
-use super::diagnostics::{DEBOUNCE, DiagState};
+use super::diagnostics::DiagState;
 use super::documents::{Changed, Documents, MAX_ANALYZED_BYTES, Snapshot};
 use super::ext::{ExplainParams, SearchParams, ShowParams};
 use super::loader::{self, Loaded};
 use super::positions::{self, encoding_kind, negotiate};
-use super::settings::{EditorSettings, workspace_root};
+use super::settings::{EditorSettings, workspace_root, workspace_roots};
+use super::workspace::{self, key_of_path};
 use crate::analysis::diagnostics::RuleConfig;
 use crate::analysis::{self, Knowledge};
 
@@ -58,8 +59,18 @@ struct Shared {
     generation: AtomicU64,
     /// Set once the client said `initialized`: messages to it are sent only after that.
     talking: watch::Sender<bool>,
-    /// Diagnostics: the objects of open documents and what was last published.
+    /// Diagnostics: the objects of open documents and workspace manifests, what was last
+    /// published, the runs in flight.
     diags: DiagState,
+    /// The workspace folders whose manifests the cross-document rules read.
+    roots: Mutex<Vec<PathBuf>>,
+    /// The client watches files for us when asked (dynamic `didChangeWatchedFiles`).
+    can_watch: OnceLock<bool>,
+    /// Files of the workspace folders that define CustomResourceDefinitions, used as schemas.
+    crds: Mutex<Vec<PathBuf>>,
+    /// Held while manifests are read from disk (the scan, watched-file events), so that an
+    /// older read never lands after a newer one.
+    disk: tokio::sync::Mutex<()>,
 }
 
 /// The language server.
@@ -81,12 +92,16 @@ impl Backend {
                 generation: AtomicU64::new(0),
                 talking: watch::Sender::new(false),
                 diags: DiagState::default(),
+                roots: Mutex::new(Vec::new()),
+                can_watch: OnceLock::new(),
+                crds: Mutex::new(Vec::new()),
+                disk: tokio::sync::Mutex::new(()),
             }),
         }
     }
 
     fn encoding(&self) -> Encoding {
-        self.shared.encoding.get().copied().unwrap_or(Encoding::Utf16)
+        self.shared.encoding()
     }
 
     fn flags(&self) -> ClientFlags {
@@ -213,17 +228,30 @@ impl Backend {
         Ok(answer.unwrap_or(Value::Null))
     }
 
+    /// See [`Shared::reload`].
+    fn reload(&self) {
+        self.shared.reload();
+    }
+}
+
+impl Shared {
     /// (Re)loads the knowledge base in the background: schema and notes first (published as soon
     /// as ready), then the search index.
-    fn reload(&self) {
-        let shared = self.shared.clone();
+    fn reload(self: &Arc<Self>) {
+        let shared = self.clone();
         let generation = shared.generation.fetch_add(1, Ordering::SeqCst) + 1;
         let workspace = shared.workspace.lock().map(|w| w.clone()).unwrap_or_default();
         let editor = shared.editor.lock().map(|e| e.clone()).unwrap_or_default();
         let overrides = editor.overrides(workspace.clone());
         let overrides = crate::kb::config::Overrides {
             notes: overrides.notes.iter().map(|p| anchor(&workspace, p)).collect(),
-            schemas: overrides.schemas.iter().map(|p| anchor(&workspace, p)).collect(),
+            // CRDs found in the workspace folders describe their custom resources too.
+            schemas: overrides
+                .schemas
+                .iter()
+                .map(|p| anchor(&workspace, p))
+                .chain(shared.crds.lock().map(|c| c.clone()).unwrap_or_default())
+                .collect(),
             ..overrides
         };
         tokio::spawn(async move {
@@ -248,10 +276,15 @@ impl Backend {
                 return;
             }
             let loaded = Arc::new(loaded);
+            let first = shared.current.borrow().is_none();
             shared.current.send_replace(Some(Arc::new(Current {
                 loaded: loaded.clone(),
                 search: SearchState::Loading,
             })));
+            if !first {
+                // A new schema or target version: the published diagnostics may be out of date.
+                shared.check_open_documents(None);
+            }
             for w in warnings {
                 shared.warn(w).await;
             }
@@ -297,9 +330,7 @@ impl Backend {
             }
         });
     }
-}
 
-impl Shared {
     /// Waits (up to [`LOAD_WAIT`]) for the published knowledge to satisfy `ready`.
     async fn wait_for(&self, ready: impl Fn(&Option<Arc<Current>>) -> bool) -> Option<Arc<Current>> {
         let mut rx = self.current.subscribe();
@@ -319,6 +350,207 @@ impl Shared {
     fn warn_soon(self: &Arc<Self>, message: String) {
         let shared = self.clone();
         tokio::spawn(async move { shared.warn(message).await });
+    }
+
+    fn encoding(&self) -> Encoding {
+        self.encoding.get().copied().unwrap_or(Encoding::Utf16)
+    }
+
+    /// The workspace folder (or the current folder), where `.kref.yaml` is looked for.
+    fn workspace_dir(&self) -> PathBuf {
+        self.workspace
+            .lock()
+            .ok()
+            .and_then(|w| w.clone())
+            .unwrap_or_else(|| std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")))
+    }
+
+    /// Checks the document now, or right after the run in flight for it (which then covers
+    /// every edit made meanwhile), and publishes the result tagged with its version.
+    fn check_soon(self: &Arc<Self>, uri: Uri) {
+        if !self.diags.begin(uri.as_str()) {
+            return;
+        }
+        let shared = self.clone();
+        tokio::spawn(async move {
+            loop {
+                shared.check_and_publish(&uri).await;
+                if !shared.diags.end(uri.as_str()) {
+                    break;
+                }
+            }
+        });
+    }
+
+    /// Checks every open document but `except` again: what they refer to has changed.
+    fn check_open_documents(self: &Arc<Self>, except: Option<&str>) {
+        for snapshot in self.docs.snapshots() {
+            if Some(snapshot.uri.as_str()) == except {
+                continue;
+            }
+            match snapshot.uri.parse::<Uri>() {
+                Ok(uri) => self.check_soon(uri),
+                Err(e) => tracing::debug!("{}: not a URI ({e}); not checked again", snapshot.uri),
+            }
+        }
+    }
+
+    /// One run of the checks on the document's current text; published unless it changed
+    /// meanwhile.
+    async fn check_and_publish(self: &Arc<Self>, uri: &Uri) {
+        let Some(snapshot) = self.docs.snapshot(uri.as_str()) else { return };
+        let Some(current) = self.wait_for(|c| c.is_some()).await else { return };
+        let kb = current.loaded.knowledge.clone();
+        let (encoding, root) = (self.encoding(), self.workspace_dir());
+        let (shared, work_uri, work) = (self.clone(), uri.clone(), snapshot.clone());
+        let published = tokio::task::spawn_blocking(move || {
+            caught("publishDiagnostics", || {
+                if !work.analyzable() {
+                    return (Vec::new(), false);
+                }
+                let file = work.file();
+                let config = rule_config(&kb, &root);
+                let (report, changed) = shared.diags.run(work_uri.as_str(), &file, &kb, &config, || {
+                    shared.docs.snapshot(work_uri.as_str()).is_some()
+                });
+                shared.diags.remember(work_uri.as_str(), work.version, &report);
+                let diagnostics = report
+                    .diagnostics
+                    .iter()
+                    .map(|d| super::diagnostics::to_lsp(d, &work_uri, &file, encoding))
+                    .collect::<Vec<_>>();
+                (diagnostics, changed)
+            })
+        })
+        .await;
+        let Ok(Ok((diagnostics, changed))) = published else {
+            tracing::warn!("diagnostics of {} failed; nothing published", uri.as_str());
+            return;
+        };
+        if changed {
+            self.check_open_documents(Some(uri.as_str()));
+        }
+        if !self.docs.is_current(&snapshot) {
+            return;
+        }
+        let mut talking = self.talking.subscribe();
+        if talking.wait_for(|t| *t).await.is_err() {
+            return;
+        }
+        self.client.publish_diagnostics(uri.clone(), diagnostics, Some(snapshot.version)).await;
+    }
+
+    /// Reads the manifests of the workspace folders for the cross-document rules, in the
+    /// background; open documents are checked again when that changes what they see.
+    fn scan_workspace(self: &Arc<Self>) {
+        let roots: Vec<PathBuf> = self.roots.lock().map(|r| r.clone()).unwrap_or_default();
+        let roots: Vec<PathBuf> = roots.into_iter().filter(|r| worth_scanning(r)).collect();
+        if roots.is_empty() {
+            return;
+        }
+        let shared = self.clone();
+        tokio::spawn(async move {
+            let _disk = shared.disk.lock().await;
+            let started = Instant::now();
+            let scanned =
+                tokio::task::spawn_blocking(move || caught("workspace scan", || workspace::scan(&roots)))
+                    .await;
+            let Ok(Ok(scan)) = scanned else {
+                tracing::warn!("the workspace scan failed; cross-file checks see open documents only");
+                return;
+            };
+            for skipped in scan.skipped.iter().take(20) {
+                tracing::info!("workspace scan skipped {skipped}");
+            }
+            let with_objects = scan.files.len();
+            let changed = shared.diags.load_scan(scan.files);
+            if !scan.crds.is_empty() {
+                tracing::info!("CRDs of the workspace used as schemas: {}", scan.crds.len());
+                if let Ok(mut crds) = shared.crds.lock() {
+                    *crds = scan.crds;
+                }
+                shared.reload();
+            }
+            let (files, objects) = shared.diags.counts();
+            tracing::info!(
+                "workspace scan: {} manifests read ({with_objects} with objects, {} skipped) in {:.1?}; \
+                 cross-file checks see {files} files, {objects} objects",
+                scan.read,
+                scan.skipped.len(),
+                started.elapsed()
+            );
+            if changed {
+                shared.check_open_documents(None);
+            }
+        });
+    }
+
+    /// Reads these files again (gone ones are forgotten); open documents are checked again
+    /// when that changes what they see, or always with `recheck`.
+    fn reread(self: &Arc<Self>, paths: Vec<PathBuf>, recheck: bool) {
+        let roots: Vec<PathBuf> = self.roots.lock().map(|r| r.clone()).unwrap_or_default();
+        let paths: Vec<PathBuf> = paths.into_iter().filter(|p| workspace::is_watched(&roots, p)).collect();
+        if paths.is_empty() && !recheck {
+            return;
+        }
+        let shared = self.clone();
+        tokio::spawn(async move {
+            let _disk = shared.disk.lock().await;
+            let work = shared.clone();
+            let read = tokio::task::spawn_blocking(move || {
+                caught("workspace/didChangeWatchedFiles", || {
+                    let mut changed = false;
+                    let mut crds_changed = false;
+                    for path in paths {
+                        // What the file holds now, whatever the event said: events may come late.
+                        let objects = match workspace::read_objects(&path) {
+                            Ok(objects) => objects,
+                            Err(e) => {
+                                tracing::debug!("not read: {e}");
+                                Vec::new()
+                            }
+                        };
+                        let is_crd = workspace::defines_crd(&objects);
+                        if let Ok(mut crds) = work.crds.lock() {
+                            let was_crd = crds.contains(&path);
+                            crds.retain(|p| *p != path);
+                            if is_crd {
+                                crds.push(path.clone());
+                            }
+                            crds_changed |= is_crd || was_crd;
+                        }
+                        changed |= work.diags.read_from_disk(&key_of_path(&path), objects);
+                    }
+                    (changed, crds_changed)
+                })
+            })
+            .await;
+            let (changed, crds_changed) = read.ok().and_then(|r| r.ok()).unwrap_or_default();
+            if crds_changed {
+                // The schema changes: the reload checks open documents again.
+                tracing::info!("a CustomResourceDefinition of the workspace changed; reloading the schema");
+                shared.reload();
+            } else if recheck || changed {
+                shared.check_open_documents(None);
+            }
+        });
+    }
+
+    /// Asks the client to tell us about changed manifests and `.kref.yaml`.
+    async fn watch_manifests(&self) {
+        let watchers: Vec<FileSystemWatcher> = ["**/*.yaml", "**/*.yml", "**/.kref.yaml"]
+            .into_iter()
+            .map(|glob| FileSystemWatcher { glob_pattern: GlobPattern::String(glob.into()), kind: None })
+            .collect();
+        let options = DidChangeWatchedFilesRegistrationOptions { watchers };
+        let registration = Registration {
+            id: "kref-manifests".into(),
+            method: "workspace/didChangeWatchedFiles".into(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        if let Err(e) = self.client.register_capability(vec![registration]).await {
+            tracing::info!("the client does not watch files for kref ({e}); open documents still count");
+        }
     }
 
     /// A warning for the log and, once the client is listening, its output window.
@@ -343,6 +575,13 @@ fn prepare(snapshot: Snapshot, current: Option<Arc<Current>>) {
             analysis::docs::warm_up(&file, &current.loaded.knowledge);
         }
     });
+}
+
+/// Is this folder a project to scan? Not the file system's root nor the home folder, which an
+/// editor started without a folder may report.
+fn worth_scanning(root: &std::path::Path) -> bool {
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    root.parent().is_some() && home.as_deref() != Some(root) && root.is_dir()
 }
 
 /// A path from the editor's settings, relative to the workspace folder.
@@ -385,6 +624,17 @@ impl LanguageServer for Backend {
         let _ = self.shared.encoding.set(encoding);
         let _ = self.shared.flags.set(ClientFlags::from_capabilities(&params.capabilities));
         let root = workspace_root(&params);
+        if let Ok(mut roots) = self.shared.roots.lock() {
+            *roots = workspace_roots(&params);
+        }
+        let can_watch = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|w| w.dynamic_registration)
+            .unwrap_or(false);
+        let _ = self.shared.can_watch.set(can_watch);
         let (editor, warnings) = EditorSettings::from_init(params.initialization_options.as_ref());
         if let Ok(mut w) = self.shared.workspace.lock() {
             w.clone_from(&root);
@@ -436,6 +686,11 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: InitializedParams) {
         self.shared.talking.send_replace(true);
+        if self.shared.can_watch.get().copied().unwrap_or(false) {
+            let shared = self.shared.clone();
+            tokio::spawn(async move { shared.watch_manifests().await });
+        }
+        self.shared.scan_workspace();
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -447,7 +702,7 @@ impl LanguageServer for Backend {
         let doc = params.text_document;
         let changed = self.shared.docs.open(doc.uri.as_str(), doc.version, doc.text);
         self.report_change(doc.uri.as_str(), changed);
-        self.schedule_diagnostics(doc.uri.clone(), doc.version);
+        self.shared.check_soon(doc.uri.clone());
         // Parse now and ask the searches hover will ask, so the first hovers do not wait.
         if let Some(snapshot) = self.shared.docs.snapshot(doc.uri.as_str()) {
             let current = self.shared.current.borrow().clone();
@@ -460,15 +715,33 @@ impl LanguageServer for Backend {
         let version = params.text_document.version;
         let changed = self.shared.docs.change(uri.as_str(), version, params.content_changes, self.encoding());
         self.report_change(uri.as_str(), changed);
-        self.schedule_diagnostics(uri, version);
+        self.shared.check_soon(uri);
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         self.shared.docs.close(uri.as_str());
-        self.shared.diags.close(uri.as_str());
+        let (key, had_objects) = self.shared.diags.close(uri.as_str());
         if *self.shared.talking.borrow() {
             self.shared.client.publish_diagnostics(uri, Vec::new(), None).await;
+        }
+        // The file on disk counts again (it may differ from the closed text, or be gone).
+        let path = PathBuf::from(&key);
+        if path.is_absolute() {
+            self.shared.reread(vec![path], had_objects);
+        } else if had_objects {
+            self.shared.check_open_documents(None);
+        }
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let paths: Vec<PathBuf> =
+            params.changes.iter().filter_map(|c| c.uri.to_file_path().map(|p| p.into_owned())).collect();
+        let settings_changed = paths.iter().any(|p| p.file_name().is_some_and(|n| n == ".kref.yaml"));
+        self.shared.reread(paths, settings_changed);
+        if settings_changed {
+            tracing::info!(".kref.yaml changed; reloading the knowledge base");
+            self.reload();
         }
     }
 
@@ -486,9 +759,12 @@ impl LanguageServer for Backend {
             let start = positions::offset(index, range.start, encoding);
             let end = positions::offset(index, range.end, encoding);
             let config = rule_config(kb, &config_root);
-            let report = shared
+            let (report, changed) = shared
                 .diags
                 .run(uri.as_str(), file, kb, &config, || shared.docs.snapshot(uri.as_str()).is_some());
+            if changed {
+                shared.check_open_documents(Some(uri.as_str()));
+            }
             let actions = super::diagnostics::code_actions(
                 &report,
                 kref_yaml::TextRange::new(start, end.max(start)),
@@ -538,10 +814,13 @@ impl LanguageServer for Backend {
             let offset = positions::offset(index, position, encoding);
             if !shared.diags.knows(&uri, version) {
                 // The debounced run has not checked this version yet: check it now, once.
-                let report = shared
+                let (report, changed) = shared
                     .diags
                     .run(&uri, file, kb, &rule_config(kb, &root), || shared.docs.snapshot(&uri).is_some());
                 shared.diags.remember(&uri, version, &report);
+                if changed {
+                    shared.check_open_documents(Some(&uri));
+                }
             }
             let rules = shared.diags.hover_notes(&uri, version, offset);
             match (analysis::hover(file, offset, kb), rules) {
@@ -649,63 +928,7 @@ fn rule_config(kb: &Knowledge, workspace: &std::path::Path) -> RuleConfig {
 impl Backend {
     /// The workspace folder (or the current folder), where `.kref.yaml` is looked for.
     fn workspace_dir(&self) -> PathBuf {
-        self.shared
-            .workspace
-            .lock()
-            .ok()
-            .and_then(|w| w.clone())
-            .unwrap_or_else(|| std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")))
-    }
-
-    /// Checks the document `DEBOUNCE` after its last change and publishes the result tagged with
-    /// its version. A newer change makes an older run give up (before or after it ran).
-    fn schedule_diagnostics(&self, uri: Uri, version: i32) {
-        let shared = self.shared.clone();
-        let encoding = self.encoding();
-        let root = self.workspace_dir();
-        tokio::spawn(async move {
-            tokio::time::sleep(DEBOUNCE).await;
-            let Some(snapshot) = shared.docs.snapshot(uri.as_str()) else { return };
-            if snapshot.version != version {
-                return;
-            }
-            let Some(current) = shared.wait_for(|c| c.is_some()).await else { return };
-            let kb = current.loaded.knowledge.clone();
-            let work_uri = uri.clone();
-            let work_shared = shared.clone();
-            let work = snapshot.clone();
-            let published = tokio::task::spawn_blocking(move || {
-                caught("publishDiagnostics", || {
-                    if !work.analyzable() {
-                        return Vec::new();
-                    }
-                    let file = work.file();
-                    let config = rule_config(&kb, &root);
-                    let report = work_shared.diags.run(work_uri.as_str(), &file, &kb, &config, || {
-                        work_shared.docs.snapshot(work_uri.as_str()).is_some()
-                    });
-                    work_shared.diags.remember(work_uri.as_str(), work.version, &report);
-                    report
-                        .diagnostics
-                        .iter()
-                        .map(|d| super::diagnostics::to_lsp(d, &work_uri, &file, encoding))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .await;
-            let Ok(Ok(diagnostics)) = published else {
-                tracing::warn!("diagnostics of {} failed; nothing published", uri.as_str());
-                return;
-            };
-            if !shared.docs.is_current(&snapshot) {
-                return;
-            }
-            let mut talking = shared.talking.subscribe();
-            if talking.wait_for(|t| *t).await.is_err() {
-                return;
-            }
-            shared.client.publish_diagnostics(uri, diagnostics, Some(version)).await;
-        });
+        self.shared.workspace_dir()
     }
 
     fn report_change(&self, uri: &str, changed: Changed) {

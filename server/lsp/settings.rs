@@ -124,6 +124,18 @@ fn paths(value: Option<&Value>, key: &str, warnings: &mut Vec<String>) -> Vec<Pa
     }
 }
 
+/// Every workspace folder of an `initialize` request (else `rootUri`, else `rootPath`): the
+/// folders whose manifests the cross-document rules read.
+pub fn workspace_roots(params: &InitializeParams) -> Vec<PathBuf> {
+    let folders: Vec<PathBuf> = params
+        .workspace_folders
+        .iter()
+        .flatten()
+        .filter_map(|f| f.uri.to_file_path().map(|p| p.into_owned()))
+        .collect();
+    if folders.is_empty() { workspace_root(params).into_iter().collect() } else { folders }
+}
+
 /// The workspace folder of an `initialize` request: the first workspace folder, else `rootUri`,
 /// else `rootPath`.
 #[allow(deprecated)]

@@ -334,3 +334,55 @@ fn rules_are_listed_and_explained() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("did you mean image-tag"), "{}", run.stderr);
 }
+
+/// A CRD (the valid corpus's Backup) and a custom resource of it with three mistakes.
+const BACKUP_CRD: &str = "apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: backups.example.com
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: backups, singular: backup, kind: Backup}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            required: [schedule]
+            properties:
+              schedule: {type: string}
+              retention: {type: integer}
+";
+
+const BAD_BACKUP: &str = "apiVersion: example.com/v1
+kind: Backup
+metadata:
+  name: nightly
+spec:
+  retention: seven
+  shedule: \"0 1 * * *\"
+";
+
+#[test]
+fn crds_among_the_checked_files_describe_their_custom_resources() {
+    let env = TestEnv::new();
+    env.write("work/deploy/crd.yaml", BACKUP_CRD);
+    env.write("work/deploy/backup.yaml", BAD_BACKUP);
+    let run = env.run(&["check", "--format", "plain", "deploy"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let out = &run.stdout;
+    assert!(!out.contains("no-schema"), "{out}");
+    assert!(out.contains("backup.yaml:6:14: error[wrong-type]"), "{out}");
+    assert!(out.contains("backup.yaml:7:3: error[unknown-field]") && out.contains("schedule"), "{out}");
+    assert!(out.contains("error[missing-required]") && out.contains("schedule"), "{out}");
+    // The custom resource alone: no schema, so only a hint, and success.
+    let alone = env.run(&["check", "--format", "plain", "deploy/backup.yaml"]);
+    assert_eq!(alone.code, 0, "{}", alone.stdout);
+    assert!(alone.stdout.contains("hint[no-schema]"), "{}", alone.stdout);
+}

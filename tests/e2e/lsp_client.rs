@@ -21,6 +21,8 @@ pub struct LspClient {
     finished: bool,
     /// Notification methods this test declared it does not read (see [`LspClient::ignore`]).
     ignored: Vec<String>,
+    /// Requests the server sent (each answered with an empty result).
+    pub server_requests: Vec<Value>,
 }
 
 fn read_message(reader: &mut impl BufRead) -> Option<Value> {
@@ -84,6 +86,7 @@ impl LspClient {
             timeout: Duration::from_secs(20),
             finished: false,
             ignored: Vec::new(),
+            server_requests: Vec::new(),
         };
         let root = env.path("work");
         let result = client.request(
@@ -161,6 +164,7 @@ impl LspClient {
             let _ = method;
             let reply = json!({"jsonrpc": "2.0", "id": sid, "result": null});
             self.send(&reply);
+            self.server_requests.push(msg);
         } else {
             self.pending.push(msg);
         }

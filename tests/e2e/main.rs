@@ -5,4 +5,5 @@ mod cli;
 mod explain;
 mod lsp;
 mod lsp_client;
+mod lsp_workspace;
 mod util;

@@ -228,7 +228,7 @@ fn unknown_pair(cx: &mut Cx<'_>, api_range: TextRange, kind_range: TextRange) {
                     "no-schema",
                     kind_range,
                     format!(
-                        "no schema for {} {}: only its structure is checked; import its CRD with `kref import`",
+                        "no schema for {} {}: only its structure is checked; check it with its CRD or import that with `kref import`",
                         cx.api_version, cx.kind
                     ),
                 ));

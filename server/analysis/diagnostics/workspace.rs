@@ -58,6 +58,15 @@ impl Object {
     }
 }
 
+/// Do two lists of objects tell other files the same, whatever their positions? (An edit that
+/// only moves objects needs no new check of the files that refer to them.)
+pub fn same_facts(a: &[Object], b: &[Object]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| Object { range: y.range, line: y.line, doc: y.doc, ..x.clone() } == *y)
+}
+
 fn owned(pairs: Vec<(&str, &str)>) -> Vec<(String, String)> {
     pairs.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
@@ -236,6 +245,11 @@ impl Workspace {
             }
             self.index = OnceLock::new();
         }
+    }
+
+    /// The objects recorded for the file `key`.
+    pub fn objects_of(&self, key: &str) -> Option<&[Object]> {
+        self.positions.get(key).map(|&i| self.files[i].1.as_slice())
     }
 
     /// Number of files.

@@ -133,6 +133,15 @@ describe('virtual documents', () => {
     assert.deepEqual(parseVirtualUri(uri.path, uri.query), { kind: 'note', id });
   });
 
+  it("opens the rule note a diagnostic's codeDescription links to", () => {
+    // The server sends kref:/notes/<rule>.md?id=builtin%3Arules%2F<rule>.md; VS Code hands the
+    // provider the query decoded, a hand-built URI may keep it encoded.
+    const id = 'builtin:rules/invalid-enum.md';
+    for (const query of [`id=${id}`, 'id=builtin%3Arules%2Finvalid-enum.md']) {
+      assert.deepEqual(parseVirtualUri('/notes/invalid-enum.md', query), { kind: 'note', id });
+    }
+  });
+
   it('names explanations by field path and keeps them apart', () => {
     const a = explainUri('Deployment.spec.strategy', 1);
     const b = explainUri('Deployment.spec.strategy', 2);
