@@ -668,3 +668,77 @@ fn settings_with_wrong_types() {
     alive(&mut client, uri);
     client.finish();
 }
+
+/// A workspace full of files the scan must step over: too large, not UTF-8, 10,000 levels deep,
+/// an alias bomb, a symlink loop, an unreadable folder, a broken CRD, a watched-file event for
+/// a file that never existed. The server keeps answering and checks open documents with what it
+/// could read.
+#[test]
+fn a_hostile_workspace_does_not_stop_the_server() {
+    let env = TestEnv::new();
+    let service = "apiVersion: v1\nkind: Service\nmetadata:\n  name: api\nspec:\n  selector:\n    app: api\n  ports:\n    - port: 80\n";
+    env.write(
+        "work/ok/web.yaml",
+        MANIFEST.replace(
+            "    spec:\n      containers",
+            "    metadata:\n      labels:\n        app: web\n    spec:\n      containers",
+        ),
+    );
+    let big = format!("{MANIFEST}# {}\n", "x".repeat(5 * 1024 * 1024));
+    env.write("work/big.yaml", big);
+    env.write("work/latin1.yaml", b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: caf\xe9\n");
+    env.write("work/deep.yaml", format!("a:\n{}", "- ".repeat(10_000)));
+    let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
+    for i in 0..30 {
+        bomb.push_str(&format!(
+            "b{i}: &b{i} [*{}, *{}, *{}]\n",
+            if i == 0 { "a".to_string() } else { format!("b{}", i - 1) },
+            "a",
+            "a"
+        ));
+    }
+    env.write("work/bomb.yaml", bomb);
+    env.write("work/crd.yaml", "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: x.example.com\nspec:\n  versions: [\n");
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(env.path("work"), env.path("work/loop")).unwrap();
+        let locked = env.path("work/locked");
+        std::fs::create_dir_all(&locked).unwrap();
+        std::fs::write(locked.join("x.yaml"), MANIFEST).unwrap();
+        std::fs::set_permissions(&locked, std::os::unix::fs::PermissionsExt::from_mode(0o000)).unwrap();
+    }
+    let (mut client, _) = LspClient::start_with(
+        &env,
+        &[],
+        json!({}),
+        json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}),
+    );
+    client.ignore("window/logMessage");
+    let uri = format!("file://{}", env.path("work/svc.yaml").display());
+    client.open(&uri, service);
+    // The good file was read: the Service is told what the Deployment's labels are.
+    let published = client.wait_notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri.as_str()
+            && p["diagnostics"].as_array().unwrap().iter().any(|d| {
+                d["code"] == "service-selector" && d["message"].as_str().unwrap().contains("app=web")
+            })
+    });
+    assert!(published["version"] == 1, "{published}");
+    let never = format!("file://{}", env.path("work/never.yaml").display());
+    for changes in [
+        json!([{"uri": never, "type": 2}, {"uri": "file:///", "type": 3}, {"uri": "untitled:x", "type": 1}]),
+        json!([{"uri": "not a uri", "type": 1}]),
+        json!("nonsense"),
+    ] {
+        client.notify("workspace/didChangeWatchedFiles", json!({"changes": changes}));
+    }
+    let hover = client.request_raw("textDocument/hover", at(&uri, 1, 7));
+    assert_eq!(error_code(&hover, "hover in a hostile workspace"), None, "{hover}");
+    assert!(hover["result"]["contents"]["value"].as_str().unwrap().contains("Service"), "{hover}");
+    #[cfg(unix)]
+    std::fs::set_permissions(env.path("work/locked"), std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .unwrap();
+    client.discard("textDocument/publishDiagnostics");
+    client.ignore("textDocument/publishDiagnostics");
+    client.finish();
+}
