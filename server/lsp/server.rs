@@ -66,6 +66,8 @@ struct Shared {
     roots: Mutex<Vec<PathBuf>>,
     /// The client watches files for us when asked (dynamic `didChangeWatchedFiles`).
     can_watch: OnceLock<bool>,
+    /// Warnings about the rule settings already shown (they are read again for every check).
+    warned: Mutex<std::collections::HashSet<String>>,
     /// Files of the workspace folders that define CustomResourceDefinitions, used as schemas.
     crds: Mutex<Vec<PathBuf>>,
     /// Held while manifests are read from disk (the scan, watched-file events), so that an
@@ -95,6 +97,7 @@ impl Backend {
                 roots: Mutex::new(Vec::new()),
                 can_watch: OnceLock::new(),
                 crds: Mutex::new(Vec::new()),
+                warned: Mutex::new(Default::default()),
                 disk: tokio::sync::Mutex::new(()),
             }),
         }
@@ -365,6 +368,27 @@ impl Shared {
             .unwrap_or_else(|| std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")))
     }
 
+    /// The rule configuration: the target version of the knowledge base, then `rules:` from the
+    /// user's `config.yaml`, the workspace `.kref.yaml` and the editor's settings, each over the
+    /// one before. Problems (a broken file, an unknown rule id) are reported once each.
+    fn rule_config(self: &Arc<Self>, kb: &Knowledge) -> RuleConfig {
+        let mut config = RuleConfig::new(kb.kube_version);
+        let mut warnings = Vec::new();
+        let mut rules = self.editor.lock().map(|e| e.rules.clone()).unwrap_or_default();
+        match crate::kb::config::rule_settings(&self.workspace_dir()) {
+            Ok(files) => rules.merge_under(&files),
+            Err(e) => warnings.push(format!("rule settings ignored: {e:#}")),
+        }
+        config.apply(&rules, &mut warnings);
+        for w in warnings {
+            let new = self.warned.lock().map(|mut seen| seen.insert(w.clone())).unwrap_or(false);
+            if new {
+                self.warn_soon(w);
+            }
+        }
+        config
+    }
+
     /// Checks the document now, or right after the run in flight for it (which then covers
     /// every edit made meanwhile), and publishes the result tagged with its version.
     fn check_soon(self: &Arc<Self>, uri: Uri) {
@@ -401,7 +425,7 @@ impl Shared {
         let Some(snapshot) = self.docs.snapshot(uri.as_str()) else { return };
         let Some(current) = self.wait_for(|c| c.is_some()).await else { return };
         let kb = current.loaded.knowledge.clone();
-        let (encoding, root) = (self.encoding(), self.workspace_dir());
+        let encoding = self.encoding();
         let (shared, work_uri, work) = (self.clone(), uri.clone(), snapshot.clone());
         let published = tokio::task::spawn_blocking(move || {
             caught("publishDiagnostics", || {
@@ -409,7 +433,7 @@ impl Shared {
                     return (Vec::new(), false);
                 }
                 let file = work.file();
-                let config = rule_config(&kb, &root);
+                let config = shared.rule_config(&kb);
                 let (report, changed) = shared.diags.run(work_uri.as_str(), &file, &kb, &config, || {
                     shared.docs.snapshot(work_uri.as_str()).is_some()
                 });
@@ -753,12 +777,11 @@ impl LanguageServer for Backend {
         }
         let shared = self.shared.clone();
         let range = params.range;
-        let config_root = self.workspace_dir();
         self.analyze("textDocument/codeAction", snapshot, move |file, kb, encoding, _| {
             let index = file.line_index();
             let start = positions::offset(index, range.start, encoding);
             let end = positions::offset(index, range.end, encoding);
-            let config = rule_config(kb, &config_root);
+            let config = shared.rule_config(kb);
             let (report, changed) = shared
                 .diags
                 .run(uri.as_str(), file, kb, &config, || shared.docs.snapshot(uri.as_str()).is_some());
@@ -808,7 +831,6 @@ impl LanguageServer for Backend {
         let shared = self.shared.clone();
         let uri = at.text_document.uri.as_str().to_string();
         let version = snapshot.version;
-        let root = self.workspace_dir();
         self.analyze("textDocument/hover", snapshot, move |file, kb, encoding, _| {
             let index = file.line_index();
             let offset = positions::offset(index, position, encoding);
@@ -816,7 +838,7 @@ impl LanguageServer for Backend {
                 // The debounced run has not checked this version yet: check it now, once.
                 let (report, changed) = shared
                     .diags
-                    .run(&uri, file, kb, &rule_config(kb, &root), || shared.docs.snapshot(&uri).is_some());
+                    .run(&uri, file, kb, &shared.rule_config(kb), || shared.docs.snapshot(&uri).is_some());
                 shared.diags.remember(&uri, version, &report);
                 if changed {
                     shared.check_open_documents(Some(&uri));
@@ -908,29 +930,7 @@ impl LanguageServer for Backend {
     }
 }
 
-/// The rule configuration: the target version of the knowledge base, then `rules:` from the
-/// workspace `.kref.yaml` and the user's `config.yaml` (a broken file is logged, defaults used).
-fn rule_config(kb: &Knowledge, workspace: &std::path::Path) -> RuleConfig {
-    let mut config = RuleConfig::new(kb.kube_version);
-    match crate::kb::config::rule_settings(workspace) {
-        Ok(rules) => {
-            let mut warnings = Vec::new();
-            config.apply(&rules, &mut warnings);
-            for w in warnings {
-                tracing::warn!("{w}");
-            }
-        }
-        Err(e) => tracing::warn!("rule settings ignored: {e:#}"),
-    }
-    config
-}
-
 impl Backend {
-    /// The workspace folder (or the current folder), where `.kref.yaml` is looked for.
-    fn workspace_dir(&self) -> PathBuf {
-        self.shared.workspace_dir()
-    }
-
     fn report_change(&self, uri: &str, changed: Changed) {
         match changed {
             Changed::Applied => {}

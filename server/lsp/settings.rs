@@ -7,17 +7,21 @@ use std::path::PathBuf;
 use serde_json::Value;
 use tower_lsp_server::ls_types::InitializeParams;
 
+use crate::analysis::diagnostics::RuleSettings;
 use crate::kb::config::Overrides;
 
-/// What the editor may set: `{ "notes": [dirs], "schemas": [files], "kubernetesVersion": "1.33" }`.
+/// What the editor may set: `{ "notes": [dirs], "schemas": [files], "kubernetesVersion": "1.33",
+/// "rules": {"profile": "strict", "disable": [...], "enable": [...], "severity": {...}} }`.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct EditorSettings {
     pub notes: Vec<PathBuf>,
     pub schemas: Vec<PathBuf>,
     pub kubernetes_version: Option<String>,
+    /// Rule settings, applied over `.kref.yaml` and `config.yaml` (as `kref check`'s flags are).
+    pub rules: RuleSettings,
 }
 
-const KEYS: [&str; 3] = ["notes", "schemas", "kubernetesVersion"];
+const KEYS: [&str; 4] = ["notes", "schemas", "kubernetesVersion", "rules"];
 
 impl EditorSettings {
     /// Reads `initializationOptions` (the object itself, or `{ "kref": {...} }`). Problems come
@@ -77,10 +81,20 @@ impl EditorSettings {
                 None
             }
         };
+        out.rules = match obj.get("rules") {
+            None | Some(Value::Null) => RuleSettings::default(),
+            Some(v) => serde_json::from_value(v.clone()).unwrap_or_else(|e| {
+                warnings.push(format!(
+                    "kref setting rules should look like {{\"profile\": \"strict\", \"disable\": [\"image-tag\"]}} \
+                     ({e}); ignored"
+                ));
+                RuleSettings::default()
+            }),
+        };
         for key in obj.keys() {
             if !KEYS.contains(&key.as_str()) {
                 warnings.push(format!(
-                    "unknown kref setting {key:?}; known settings are notes, schemas and kubernetesVersion"
+                    "unknown kref setting {key:?}; known settings are notes, schemas, kubernetesVersion and rules"
                 ));
             }
         }
@@ -171,6 +185,12 @@ mod tests {
         assert!(EditorSettings::from_change(&json!(null)).is_none());
         let (s, _) = EditorSettings::from_change(&json!({"notes": []})).unwrap();
         assert!(s.notes.is_empty());
+        let (s, w) =
+            EditorSettings::from_change(&json!({"rules": {"profile": "strict", "disable": ["image-tag"]}}))
+                .unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(s.rules.profile.as_deref(), Some("strict"));
+        assert_eq!(s.rules.disable, ["image-tag"]);
     }
 
     #[test]
@@ -184,5 +204,8 @@ mod tests {
         assert_eq!(w.len(), 1);
         let (_, w) = EditorSettings::from_init(Some(&json!({"kubernetesVersion": "soon"})));
         assert!(w[0].contains("soon"));
+        let (s, w) = EditorSettings::from_init(Some(&json!({"rules": {"disable": "image-tag"}})));
+        assert_eq!(s.rules, RuleSettings::default());
+        assert!(w[0].contains("rules"), "{w:?}");
     }
 }

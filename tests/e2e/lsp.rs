@@ -492,3 +492,41 @@ fn show_answers_schema_results_like_the_cli() {
     assert!(shown["markdown"].as_str().unwrap().contains("`Recreate`"), "{shown}");
     client.finish();
 }
+
+#[test]
+fn rule_settings_from_the_editor_apply_and_changes_republish() {
+    let env = TestEnv::new();
+    let options = json!({"rules": {"severity": {"invalid-enum": "hint"}, "disable": ["no-such-rule"]}});
+    let (mut client, _) = LspClient::start(&env, options);
+    client.open(URI, BROKEN_CRONJOB);
+    let is_enum = |d: &Value| d["code"] == "invalid-enum";
+    let first = client.wait_notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == URI && p["diagnostics"].as_array().unwrap().iter().any(is_enum)
+    });
+    let d = first["diagnostics"].as_array().unwrap().iter().find(|d| is_enum(d)).unwrap().clone();
+    assert_eq!(d["severity"], 4, "a hint, as the editor asked: {d}");
+    // The unknown rule id is reported to the user once, however many checks run.
+    for version in 2..=4 {
+        client.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": URI, "version": version}, "contentChanges": [{"text": BROKEN_CRONJOB}]}),
+        );
+    }
+    client.wait_notification("textDocument/publishDiagnostics", |p| p["uri"] == URI && p["version"] == 4);
+    let has_warning = |p: &Value| p["message"].as_str().unwrap_or("").contains("no-such-rule");
+    let warning = client.wait_notification("window/logMessage", has_warning);
+    assert_eq!(warning["type"], 2);
+    let _ = client.request("kref/show", json!({"id": "nothing"}));
+    assert_eq!(client.count_pending("window/logMessage", has_warning), 0, "the same warning came twice");
+    // Turning the rule off in the editor re-publishes without it.
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"kref": {"rules": {"disable": ["invalid-enum"]}}}}),
+    );
+    client.wait_notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == URI && !p["diagnostics"].as_array().unwrap().iter().any(is_enum)
+    });
+    client.discard("textDocument/publishDiagnostics");
+    client.ignore("textDocument/publishDiagnostics");
+    client.finish();
+}

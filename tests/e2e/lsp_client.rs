@@ -192,6 +192,14 @@ impl LspClient {
     }
 
     /// Drops notifications of a method that a test does not care about.
+    /// How many notifications of `method` that satisfy `pred` arrived and were not yet read.
+    pub fn count_pending(&mut self, method: &str, pred: impl Fn(&Value) -> bool) -> usize {
+        while let Ok(msg) = self.incoming.try_recv() {
+            self.handle_other(msg);
+        }
+        self.pending.iter().filter(|m| m["method"] == method && pred(&m["params"])).count()
+    }
+
     pub fn discard(&mut self, method: &str) {
         self.pending.retain(|m| m["method"] != method);
     }

@@ -143,6 +143,7 @@ class KrefExtension implements vscode.TextDocumentContentProvider {
         notes: config.get('notes'),
         schemas: config.get('schemas'),
         kubernetesVersion: config.get('kubernetesVersion'),
+        rules: config.get('rules'),
       },
       this.pathContext(),
     );

@@ -9,6 +9,15 @@ export interface RawSettings {
   notes?: unknown;
   schemas?: unknown;
   kubernetesVersion?: unknown;
+  rules?: unknown;
+}
+
+/** Rule settings, as `rules:` in `.kref.yaml`; the server applies them over the files'. */
+export interface RuleOptions {
+  profile?: string;
+  enable?: string[];
+  disable?: string[];
+  severity?: Record<string, string>;
 }
 
 /** The server's initializationOptions (also the `kref` object of didChangeConfiguration). */
@@ -16,6 +25,7 @@ export interface ServerOptions {
   notes: string[];
   schemas: string[];
   kubernetesVersion?: string;
+  rules?: RuleOptions;
 }
 
 function stringList(value: unknown): string[] {
@@ -40,6 +50,36 @@ export function normalizeKubernetesVersion(value: unknown): string | undefined {
   return m ? `${Number(m[1])}.${Number(m[2])}` : undefined;
 }
 
+/**
+ * The `kref.rules` setting with only the parts the server understands (a profile name, lists of
+ * rule ids, a map of rule id to severity); undefined when nothing is left.
+ */
+export function ruleOptions(value: unknown): RuleOptions | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return undefined;
+  }
+  const raw = value as Record<string, unknown>;
+  const out: RuleOptions = {};
+  if (typeof raw.profile === 'string' && raw.profile.trim() !== '') {
+    out.profile = raw.profile.trim();
+  }
+  for (const key of ['enable', 'disable'] as const) {
+    const ids = stringList(raw[key]);
+    if (ids.length > 0) {
+      out[key] = ids;
+    }
+  }
+  if (typeof raw.severity === 'object' && raw.severity !== null && !Array.isArray(raw.severity)) {
+    const entries = Object.entries(raw.severity as Record<string, unknown>).filter(
+      (e): e is [string, string] => typeof e[1] === 'string',
+    );
+    if (entries.length > 0) {
+      out.severity = Object.fromEntries(entries);
+    }
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
 /** Expands note and schema paths (`~`, `${workspaceFolder}`, relative paths) and drops duplicates. */
 export function toServerOptions(raw: RawSettings, ctx: PathContext): ServerOptions {
   const expandAll = (value: unknown) => [...new Set(stringList(value).map((p) => expandPath(p, ctx)))];
@@ -50,6 +90,10 @@ export function toServerOptions(raw: RawSettings, ctx: PathContext): ServerOptio
   const version = normalizeKubernetesVersion(raw.kubernetesVersion);
   if (version !== undefined) {
     options.kubernetesVersion = version;
+  }
+  const rules = ruleOptions(raw.rules);
+  if (rules !== undefined) {
+    options.rules = rules;
   }
   return options;
 }
@@ -66,13 +110,18 @@ export type SettingsReaction = 'restart' | 'notify' | 'none';
  * Decides how to react to a configuration change. `affects` is
  * `ConfigurationChangeEvent.affectsConfiguration`. A new binary needs a restart; notes, schemas
  * and the version are sent to the running server; `kref.trace.server` is handled by the language
- * client itself.
+ * client itself. Rule settings are sent too.
  */
 export function reactionTo(affects: (section: string) => boolean): SettingsReaction {
   if (affects('kref.path')) {
     return 'restart';
   }
-  if (affects('kref.notes') || affects('kref.schemas') || affects('kref.kubernetesVersion')) {
+  if (
+    affects('kref.notes') ||
+    affects('kref.schemas') ||
+    affects('kref.kubernetesVersion') ||
+    affects('kref.rules')
+  ) {
     return 'notify';
   }
   return 'none';

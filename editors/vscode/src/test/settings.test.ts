@@ -3,7 +3,13 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 
-import { didChangeConfigurationParams, normalizeKubernetesVersion, reactionTo, toServerOptions } from '../logic/settings';
+import {
+  didChangeConfigurationParams,
+  normalizeKubernetesVersion,
+  reactionTo,
+  ruleOptions,
+  toServerOptions,
+} from '../logic/settings';
 
 const ctx = { homeDir: '/home/ada', workspaceFolder: '/work/app', platform: 'linux' as NodeJS.Platform };
 
@@ -43,6 +49,22 @@ describe('toServerOptions', () => {
   });
 });
 
+describe('ruleOptions', () => {
+  it('keeps what the server understands and drops the rest', () => {
+    assert.equal(ruleOptions(undefined), undefined);
+    assert.equal(ruleOptions({}), undefined);
+    assert.equal(ruleOptions(['strict']), undefined);
+    assert.deepEqual(
+      ruleOptions({ profile: ' strict ', disable: ['image-tag', 3, ''], enable: 'job-ttl', severity: { 'missing-resources': 'error', x: 1 } }),
+      { profile: 'strict', disable: ['image-tag'], enable: ['job-ttl'], severity: { 'missing-resources': 'error' } },
+    );
+  });
+
+  it('is sent with the other options', () => {
+    assert.deepEqual(toServerOptions({ rules: { disable: ['image-tag'] } }, ctx).rules, { disable: ['image-tag'] });
+  });
+});
+
 describe('reactionTo', () => {
   const changed = (...keys: string[]) => (section: string) =>
     keys.some((k) => k === section || k.startsWith(section + '.') || section.startsWith(k + '.'));
@@ -56,6 +78,7 @@ describe('reactionTo', () => {
     assert.equal(reactionTo(changed('kref.notes')), 'notify');
     assert.equal(reactionTo(changed('kref.schemas')), 'notify');
     assert.equal(reactionTo(changed('kref.kubernetesVersion')), 'notify');
+    assert.equal(reactionTo(changed('kref.rules')), 'notify');
   });
 
   it('ignores trace (the client handles it) and other extensions', () => {
