@@ -1,7 +1,7 @@
 //! Generates the built-in schema: walks the schemars schema of every top-level resource type of
 //! k8s-openapi (feature `latest`), converts it with the same code as the OpenAPI importer, merges
-//! `data/enums.yaml` and writes the compact form to `$OUT_DIR/builtin-schema.bin`, which
-//! `src/schema/builtin.rs` embeds.
+//! `data/enums.yaml` and the defaults the descriptions state, and writes the compact form to
+//! `$OUT_DIR/builtin-schema.bin`, which `src/schema/builtin.rs` embeds.
 
 use std::collections::BTreeMap;
 
@@ -12,6 +12,8 @@ use serde_json::{Value, json};
 #[allow(dead_code)]
 #[path = "src/schema/convert.rs"]
 mod convert;
+#[path = "src/schema/defaults.rs"]
+mod defaults;
 #[allow(dead_code)]
 #[path = "src/schema/enums.rs"]
 mod enums;
@@ -202,7 +204,7 @@ fn main() {
     println!("cargo::rerun-if-changed=data/enums.yaml");
     // The notes are embedded by `include_dir!`, which cannot tell cargo about new files itself.
     println!("cargo::rerun-if-changed=notes");
-    for file in ["convert", "enums", "error", "model", "openapi", "shortnames"] {
+    for file in ["convert", "defaults", "enums", "error", "model", "openapi", "shortnames"] {
         println!("cargo::rerun-if-changed=src/schema/{file}.rs");
     }
     println!("cargo::rustc-env=KREF_BUILTIN_KUBERNETES_VERSION={KUBERNETES_VERSION}");
@@ -259,6 +261,8 @@ fn main() {
         }
         Err(e) => println!("cargo::warning=data/enums.yaml is not valid: {e}"),
     }
+    // Then the defaults the descriptions state, for fields the table gives none.
+    defaults::apply_described_defaults(&mut source);
 
     let out_dir = std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into());
     let path = std::path::Path::new(&out_dir).join("builtin-schema.bin");

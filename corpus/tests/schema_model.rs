@@ -325,3 +325,29 @@ fn compact_form_round_trips() {
     let bytes = decoded.to_bytes();
     assert!(SchemaSource::from_bytes(&bytes[..bytes.len() / 2]).is_err());
 }
+
+#[test]
+fn defaults_come_from_the_table_and_from_what_descriptions_state() {
+    let s = schema();
+    let default = |kind: &str, path: &str| {
+        let r = s.resolve(kind, path).unwrap_or_else(|e| panic!("{kind}.{path}: {e}"));
+        r.field().and_then(|f| f.default.clone())
+    };
+    for (kind, path, want) in [
+        ("Deployment", "spec.replicas", "1"),
+        ("Deployment", "spec.revisionHistoryLimit", "10"),
+        ("Deployment", "spec.progressDeadlineSeconds", "600"),
+        ("Deployment", "spec.strategy.rollingUpdate.maxSurge", "25%"),
+        ("Deployment", "spec.strategy.type", "RollingUpdate"),
+        ("Pod", "spec.terminationGracePeriodSeconds", "30"),
+        ("Pod", "spec.containers[].livenessProbe.periodSeconds", "10"),
+        ("Pod", "spec.containers[].terminationMessagePath", "/dev/termination-log"),
+        ("CronJob", "spec.successfulJobsHistoryLimit", "3"),
+        ("Job", "spec.backoffLimit", "6"),
+        ("Pod", "spec.containers[].stdin", "false"),
+    ] {
+        assert_eq!(default(kind, path).as_deref(), Some(want), "{kind}.{path}");
+    }
+    // Conditional defaults are not defaults.
+    assert_eq!(default("Pod", "spec.containers[].imagePullPolicy"), None);
+}

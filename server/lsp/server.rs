@@ -66,6 +66,10 @@ struct Shared {
     roots: Mutex<Vec<PathBuf>>,
     /// The client watches files for us when asked (dynamic `didChangeWatchedFiles`).
     can_watch: OnceLock<bool>,
+    /// ... and takes patterns relative to a folder (LSP 3.17).
+    relative_patterns: OnceLock<bool>,
+    /// The note folders and schema files being watched (see [`Shared::watch_sources`]).
+    watched_sources: tokio::sync::Mutex<Option<(Vec<PathBuf>, Vec<PathBuf>)>>,
     /// Warnings about the rule settings already shown (they are read again for every check).
     warned: Mutex<std::collections::HashSet<String>>,
     /// Files of the workspace folders that define CustomResourceDefinitions, used as schemas.
@@ -96,6 +100,8 @@ impl Backend {
                 diags: DiagState::default(),
                 roots: Mutex::new(Vec::new()),
                 can_watch: OnceLock::new(),
+                relative_patterns: OnceLock::new(),
+                watched_sources: tokio::sync::Mutex::new(None),
                 crds: Mutex::new(Vec::new()),
                 warned: Mutex::new(Default::default()),
                 disk: tokio::sync::Mutex::new(()),
@@ -287,6 +293,10 @@ impl Shared {
             if !first {
                 // A new schema or target version: the published diagnostics may be out of date.
                 shared.check_open_documents(None);
+            }
+            if shared.can_watch.get().copied().unwrap_or(false) {
+                let (watcher, settings) = (shared.clone(), loaded.settings.clone());
+                tokio::spawn(async move { watcher.watch_sources(&settings).await });
             }
             for w in warnings {
                 shared.warn(w).await;
@@ -560,6 +570,64 @@ impl Shared {
         });
     }
 
+    /// Asks the client to watch the note folders and schema files of `settings` (registered
+    /// again when they change), so that an edited note or schema reloads the knowledge base.
+    async fn watch_sources(&self, settings: &crate::kb::config::Settings) {
+        let crds: Vec<PathBuf> = self.crds.lock().map(|c| c.clone()).unwrap_or_default();
+        let schemas: Vec<PathBuf> = settings.schemas.iter().filter(|p| !crds.contains(p)).cloned().collect();
+        let wanted = (settings.notes.clone(), schemas);
+        let mut watched = self.watched_sources.lock().await;
+        if watched.as_ref() == Some(&wanted) {
+            return;
+        }
+        const ID: &str = "kref-sources";
+        const METHOD: &str = "workspace/didChangeWatchedFiles";
+        if watched.is_some() {
+            let gone = Unregistration { id: ID.into(), method: METHOD.into() };
+            if let Err(e) = self.client.unregister_capability(vec![gone]).await {
+                tracing::debug!("could not stop watching the old note folders: {e}");
+            }
+        }
+        let relative = self.relative_patterns.get().copied().unwrap_or(false);
+        let mut watchers: Vec<FileSystemWatcher> =
+            wanted.0.iter().filter_map(|dir| glob_under(dir, "**/*.{md,markdown,txt}", relative)).collect();
+        for file in &wanted.1 {
+            if let (Some(dir), Some(name)) = (file.parent(), file.file_name().and_then(|n| n.to_str())) {
+                watchers.extend(glob_under(dir, name, relative));
+            }
+        }
+        *watched = Some(wanted);
+        if watchers.is_empty() {
+            return;
+        }
+        let options = DidChangeWatchedFilesRegistrationOptions { watchers };
+        let registration = Registration {
+            id: ID.into(),
+            method: METHOD.into(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        if let Err(e) = self.client.register_capability(vec![registration]).await {
+            tracing::info!(
+                "the client does not watch the note folders ({e}); restart kref after editing notes"
+            );
+        }
+    }
+
+    /// Are any of `paths` notes in a note folder or schema files of the loaded settings?
+    fn is_source(&self, paths: &[PathBuf]) -> bool {
+        let Some(current) = self.current.borrow().clone() else { return false };
+        let settings = &current.loaded.settings;
+        let crds: Vec<PathBuf> = self.crds.lock().map(|c| c.clone()).unwrap_or_default();
+        paths.iter().any(|p| {
+            let note = p
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| ["md", "markdown", "txt"].iter().any(|x| e.eq_ignore_ascii_case(x)))
+                && settings.notes.iter().any(|dir| p.starts_with(dir));
+            note || (settings.schemas.contains(p) && !crds.contains(p))
+        })
+    }
+
     /// Asks the client to tell us about changed manifests and `.kref.yaml`.
     async fn watch_manifests(&self) {
         let watchers: Vec<FileSystemWatcher> = ["**/*.yaml", "**/*.yml", "**/.kref.yaml"]
@@ -599,6 +667,20 @@ fn prepare(snapshot: Snapshot, current: Option<Arc<Current>>) {
             analysis::docs::warm_up(&file, &current.loaded.knowledge);
         }
     });
+}
+
+/// A watcher for `pattern` under `dir`: relative to it when the client takes that, else as one
+/// absolute glob.
+fn glob_under(dir: &std::path::Path, pattern: &str, relative: bool) -> Option<FileSystemWatcher> {
+    let glob_pattern = if relative {
+        GlobPattern::Relative(RelativePattern {
+            base_uri: OneOf::Right(Uri::from_file_path(dir)?),
+            pattern: pattern.to_string(),
+        })
+    } else {
+        GlobPattern::String(format!("{}/{pattern}", dir.display()))
+    };
+    Some(FileSystemWatcher { glob_pattern, kind: None })
 }
 
 /// Is this folder a project to scan? Not the file system's root nor the home folder, which an
@@ -651,14 +733,13 @@ impl LanguageServer for Backend {
         if let Ok(mut roots) = self.shared.roots.lock() {
             *roots = workspace_roots(&params);
         }
-        let can_watch = params
-            .capabilities
-            .workspace
-            .as_ref()
-            .and_then(|w| w.did_change_watched_files.as_ref())
-            .and_then(|w| w.dynamic_registration)
-            .unwrap_or(false);
-        let _ = self.shared.can_watch.set(can_watch);
+        let watching =
+            params.capabilities.workspace.as_ref().and_then(|w| w.did_change_watched_files.as_ref());
+        let _ = self.shared.can_watch.set(watching.and_then(|w| w.dynamic_registration).unwrap_or(false));
+        let _ = self
+            .shared
+            .relative_patterns
+            .set(watching.and_then(|w| w.relative_pattern_support).unwrap_or(false));
         let (editor, warnings) = EditorSettings::from_init(params.initialization_options.as_ref());
         if let Ok(mut w) = self.shared.workspace.lock() {
             w.clone_from(&root);
@@ -762,9 +843,10 @@ impl LanguageServer for Backend {
         let paths: Vec<PathBuf> =
             params.changes.iter().filter_map(|c| c.uri.to_file_path().map(|p| p.into_owned())).collect();
         let settings_changed = paths.iter().any(|p| p.file_name().is_some_and(|n| n == ".kref.yaml"));
+        let sources_changed = self.shared.is_source(&paths);
         self.shared.reread(paths, settings_changed);
-        if settings_changed {
-            tracing::info!(".kref.yaml changed; reloading the knowledge base");
+        if settings_changed || sources_changed {
+            tracing::info!("settings, notes or schemas changed on disk; reloading the knowledge base");
             self.reload();
         }
     }

@@ -530,3 +530,47 @@ fn rule_settings_from_the_editor_apply_and_changes_republish() {
     client.ignore("textDocument/publishDiagnostics");
     client.finish();
 }
+
+#[test]
+fn edited_notes_are_watched_and_reloaded() {
+    let env = TestEnv::new();
+    let notes = env.path("notes");
+    std::fs::create_dir_all(&notes).unwrap();
+    let note = notes.join("team.md");
+    std::fs::write(&note, "# Team\n\n- `Deployment`\n  - `strategy`: we roll out slowly on Fridays.\n")
+        .unwrap();
+    let (mut client, _) = LspClient::start_with(
+        &env,
+        &[],
+        json!({"notes": [notes.display().to_string()]}),
+        json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true, "relativePatternSupport": true}}}),
+    );
+    client.ignore("textDocument/publishDiagnostics");
+    client.open(URI, DEPLOYMENT);
+    let before = hover_until(&mut client, URI, 6, 4, |t| t.contains("slowly on Fridays"));
+    assert!(before.contains("slowly on Fridays"), "{before}");
+    // The server asked to be told about notes under that folder.
+    let watchers = |p: &Value| -> Vec<Value> {
+        p["registrations"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|r| r["registerOptions"]["watchers"].as_array().cloned().unwrap_or_default())
+            .collect()
+    };
+    let registration = client.wait_server_request("client/registerCapability", |p| {
+        watchers(p).iter().any(|w| w["globPattern"]["pattern"] == "**/*.{md,markdown,txt}")
+    });
+    let watched = watchers(&registration);
+    assert!(watched[0]["globPattern"]["baseUri"].as_str().unwrap().ends_with("/notes"), "{watched:?}");
+    // The note is edited on disk: the editor says so, the hover follows.
+    std::fs::write(&note, "# Team\n\n- `Deployment`\n  - `strategy`: we never roll out on Fridays.\n")
+        .unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": format!("file://{}", note.display()), "type": 2}]}),
+    );
+    let after = hover_until(&mut client, URI, 6, 4, |t| t.contains("never roll out"));
+    assert!(after.contains("never roll out") && !after.contains("slowly"), "{after}");
+    client.finish();
+}

@@ -192,6 +192,20 @@ impl LspClient {
     }
 
     /// Drops notifications of a method that a test does not care about.
+    /// Waits for a request from the server of `method` whose params satisfy `pred` (answered
+    /// with an empty result, as every server request is).
+    pub fn wait_server_request(&mut self, method: &str, pred: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + self.timeout;
+        loop {
+            if let Some(r) = self.server_requests.iter().find(|r| r["method"] == method && pred(&r["params"]))
+            {
+                return r["params"].clone();
+            }
+            let msg = self.recv(deadline);
+            self.handle_other(msg);
+        }
+    }
+
     /// How many notifications of `method` that satisfy `pred` arrived and were not yet read.
     pub fn count_pending(&mut self, method: &str, pred: impl Fn(&Value) -> bool) -> usize {
         while let Ok(msg) = self.incoming.try_recv() {

@@ -144,6 +144,7 @@ fn openapi_with_fallbacks(name: &str, doc: &Value) -> Result<SchemaSource, Impor
             }
         }
     }
+    super::defaults::apply_described_defaults(&mut source);
     Ok(source)
 }
 
@@ -176,7 +177,9 @@ fn crds_from_docs(name: &str, docs: Vec<Value>) -> Result<SchemaSource, ImportEr
     for crd in &crds {
         crd_kinds(name, crd, &mut conv, &mut kinds)?;
     }
-    Ok(SchemaSource { name: name.to_string(), kinds, types: conv.finish() })
+    let mut source = SchemaSource { name: name.to_string(), kinds, types: conv.finish() };
+    super::defaults::apply_described_defaults(&mut source);
+    Ok(source)
 }
 
 /// Finds CRD documents, looking into `kind: List` items.

@@ -11,6 +11,7 @@
 
 mod builtin;
 mod convert;
+pub mod defaults;
 pub mod enums;
 mod error;
 mod export;
