@@ -5,6 +5,7 @@
 //! protocol types. Nothing here does IO.
 
 pub mod completion;
+pub mod definition;
 pub mod diagnostics;
 pub mod docs;
 pub mod hover;

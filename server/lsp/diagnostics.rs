@@ -166,6 +166,11 @@ impl DiagState {
         changed
     }
 
+    /// Runs `f` over the objects the cross-document rules see (go to definition reads them).
+    pub fn with_workspace<R>(&self, f: impl FnOnce(&Workspace) -> R) -> Option<R> {
+        self.files.lock().ok().map(|files| f(&files.workspace))
+    }
+
     /// Number of files and of objects the cross-document rules see.
     pub fn counts(&self) -> (usize, usize) {
         self.files.lock().map_or((0, 0), |f| (f.workspace.len(), f.workspace.object_count()))

@@ -570,6 +570,40 @@ impl Shared {
         });
     }
 
+    /// Where a definition is, in protocol terms. Another file's position comes from its text in
+    /// the editor when open, else on disk; its line alone when neither can be read.
+    fn definition_location(
+        &self,
+        d: &analysis::definition::Definition,
+        uri: &Uri,
+        file: &File,
+        encoding: Encoding,
+    ) -> Option<Location> {
+        let Some(key) = &d.file else {
+            return Some(Location {
+                uri: uri.clone(),
+                range: positions::range(file.line_index(), d.range, encoding),
+            });
+        };
+        let target = workspace::uri_of_key(key)?;
+        let open = self.docs.snapshots().into_iter().find(|s| workspace::key_of_uri(&s.uri) == *key);
+        let text: Option<String> = match open {
+            Some(s) => Some(s.text.to_string()),
+            None => workspace::read_text(std::path::Path::new(key)),
+        };
+        let range = match text {
+            Some(t)
+                if d.range.end <= t.len()
+                    && t.is_char_boundary(d.range.start)
+                    && t.is_char_boundary(d.range.end) =>
+            {
+                positions::range(&kref_yaml::LineIndex::new(&t), d.range, encoding)
+            }
+            _ => Range::new(Position::new(d.line, 0), Position::new(d.line, 0)),
+        };
+        Some(Location { uri: target, range })
+    }
+
     /// Asks the client to watch the note folders and schema files of `settings` (registered
     /// again when they change), so that an edited note or schema reloads the knowledge base.
     async fn watch_sources(&self, settings: &crate::kb::config::Settings) {
@@ -771,6 +805,7 @@ impl LanguageServer for Backend {
                     ..CompletionOptions::default()
                 }),
                 document_symbol_provider: Some(OneOf::Left(true)),
+                definition_provider: Some(OneOf::Left(true)),
                 code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
                     code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
                     ..CodeActionOptions::default()
@@ -941,6 +976,32 @@ impl LanguageServer for Backend {
                     range: None,
                 }),
                 (None, None) => None,
+            }
+        })
+        .await
+    }
+
+    async fn goto_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
+        let at = params.text_document_position_params;
+        let uri = at.text_document.uri;
+        let Some(snapshot) = self.snapshot(&uri, "definition") else { return Ok(None) };
+        if !snapshot.analyzable() {
+            return Ok(None);
+        }
+        let (shared, position) = (self.shared.clone(), at.position);
+        self.analyze("textDocument/definition", snapshot, move |file, _, encoding, _| {
+            let offset = positions::offset(file.line_index(), position, encoding);
+            let key = workspace::key_of_uri(uri.as_str());
+            let (_, found) = shared
+                .diags
+                .with_workspace(|ws| analysis::definition::definition(file, offset, &key, ws))
+                .flatten()?;
+            let mut locations: Vec<Location> =
+                found.iter().filter_map(|d| shared.definition_location(d, &uri, file, encoding)).collect();
+            match locations.len() {
+                0 => None,
+                1 => locations.pop().map(GotoDefinitionResponse::Scalar),
+                _ => Some(GotoDefinitionResponse::Array(locations)),
             }
         })
         .await

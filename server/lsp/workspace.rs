@@ -57,15 +57,25 @@ pub fn uri_of_key(key: &str) -> Option<Uri> {
     if path.is_absolute() { Uri::from_file_path(path) } else { Uri::from_str(key).ok() }
 }
 
-/// The objects of the manifest at `path`, or why it was not read.
-pub fn read_objects(path: &Path) -> Result<Vec<Object>, String> {
+/// The text of the manifest at `path`, or why it was not read (over the size limit, not
+/// UTF-8, unreadable).
+pub fn read_manifest(path: &Path) -> Result<String, String> {
     let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
     if meta.len() > MAX_ANALYZED_BYTES as u64 {
         return Err(format!("{}: over {} MB", path.display(), MAX_ANALYZED_BYTES / 1_048_576));
     }
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let text = String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8", path.display()))?;
-    Ok(objects(&kref_yaml::parse(&text)))
+    String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8", path.display()))
+}
+
+/// [`read_manifest`] for callers that only need the text, when there is one.
+pub fn read_text(path: &Path) -> Option<String> {
+    path.is_absolute().then(|| read_manifest(path).ok()).flatten()
+}
+
+/// The objects of the manifest at `path`, or why it was not read.
+pub fn read_objects(path: &Path) -> Result<Vec<Object>, String> {
+    read_manifest(path).map(|text| objects(&kref_yaml::parse(&text)))
 }
 
 /// Is `path` a manifest the scan of `roots` would read?

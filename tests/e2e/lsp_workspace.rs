@@ -200,3 +200,59 @@ fn crds_in_the_workspace_are_schemas_for_open_custom_resources() {
     client.ignore("window/logMessage");
     client.finish();
 }
+
+#[test]
+fn definition_goes_from_references_and_selectors_to_their_objects() {
+    let env = TestEnv::new();
+    let settings = env.write("work/app/settings.yaml", SETTINGS);
+    let (mut client, init) = LspClient::start(&env, Value::Null);
+    assert_eq!(init["capabilities"]["definitionProvider"], true);
+    client.ignore("textDocument/publishDiagnostics");
+    let web_uri = file_uri(&env.path("work/app/web.yaml"));
+    let web = format!(
+        "{}          envFrom:\n            - configMapRef:\n                name: settings\n---\n{}",
+        WEB,
+        SERVICE.replace("app: api", "app: web")
+    );
+    client.open(&web_uri, &web);
+    let line_of = |text: &str, needle: &str| text.lines().position(|l| l.contains(needle)).unwrap() as u32;
+    let definition = |client: &mut LspClient, line: u32, character: u32| {
+        client.request(
+            "textDocument/definition",
+            json!({"textDocument": {"uri": web_uri}, "position": {"line": line, "character": character}}),
+        )
+    };
+    // The ConfigMap in a file that is not open (the workspace scan read it; wait for it).
+    let reference = line_of(&web, "name: settings");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut found = definition(&mut client, reference, 24);
+    while found.is_null() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        found = definition(&mut client, reference, 24);
+    }
+    assert_eq!(found["uri"], file_uri(&settings), "{found}");
+    assert_eq!(found["range"]["start"], json!({"line": 3, "character": 8}), "{found}");
+    // The Service's selector: the Deployment above it, in this file.
+    let service_selector =
+        web.lines().enumerate().filter(|(_, l)| l.trim() == "selector:").map(|(i, _)| i).last().unwrap()
+            as u32;
+    let found = definition(&mut client, service_selector, 4);
+    assert_eq!(found["uri"], web_uri.as_str(), "{found}");
+    assert_eq!(found["range"]["start"]["line"], 3, "the Deployment's name: {found}");
+    // Nothing to go to from an image.
+    assert!(definition(&mut client, line_of(&web, "image:"), 12).is_null());
+    // The ConfigMap's file is opened with a line added on top: its open text is what counts.
+    let settings_uri = file_uri(&settings);
+    client.open(&settings_uri, &format!("# team settings\n{SETTINGS}"));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let found = definition(&mut client, reference, 24);
+        if found["range"]["start"]["line"] == 4 {
+            assert_eq!(found["uri"], settings_uri.as_str());
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "still {found}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    client.finish();
+}

@@ -9,7 +9,7 @@
 
 mod api;
 pub mod config;
-mod context;
+pub(crate) mod context;
 mod cron;
 pub mod edits;
 mod names;

@@ -277,7 +277,7 @@ impl Workspace {
 }
 
 /// Namespaces are compatible when they are equal or one is not written (applied with `-n`).
-fn ns_compatible(a: Option<&str>, b: Option<&str>) -> bool {
+pub(crate) fn ns_compatible(a: Option<&str>, b: Option<&str>) -> bool {
     match (a, b) {
         (Some(a), Some(b)) => a == b,
         _ => true,
@@ -332,7 +332,7 @@ impl<'a> View<'a> {
     }
 
     /// Objects of `kind` named `name`, this file's first.
-    fn named(&self, kind: &str, name: &str) -> Vec<(Option<&'a str>, &'a Object)> {
+    pub(crate) fn named(&self, kind: &str, name: &str) -> Vec<(Option<&'a str>, &'a Object)> {
         let key = (kind.to_string(), name.to_string());
         let mut out = self.locals(self.local_index().by_name.get(&key));
         if let Some(ws) = self.ws {
@@ -366,12 +366,18 @@ impl<'a> View<'a> {
 
     /// Objects with pod templates in a namespace compatible with `ns`.
     fn pods(&self, ns: Option<&str>) -> Vec<&'a Object> {
+        self.pods_in_files(ns).into_iter().map(|(_, o)| o).collect()
+    }
+
+    /// [`View::pods`] with the file of each (`None`: this file), this file's first.
+    pub(crate) fn pods_in_files(&self, ns: Option<&str>) -> Vec<(Option<&'a str>, &'a Object)> {
         let local = self.local;
-        let mut out: Vec<&'a Object> = self
+        let mut out: Vec<(Option<&'a str>, &'a Object)> = self
             .local_index()
             .pods_in(ns)
             .filter_map(|(_, o)| local.get(o))
             .filter(|o| ns_compatible(o.namespace.as_deref(), ns))
+            .map(|o| (None, o))
             .collect();
         if let Some(ws) = self.ws {
             out.extend(
@@ -379,7 +385,7 @@ impl<'a> View<'a> {
                     .pods_in(ns)
                     .filter_map(|r| ws.get(r))
                     .filter(|(k, o)| Some(*k) != self.key && ns_compatible(o.namespace.as_deref(), ns))
-                    .map(|(_, o)| o),
+                    .map(|(k, o)| (Some(k), o)),
             );
         }
         out
@@ -402,7 +408,7 @@ impl<'a> View<'a> {
 
 /// A label selector: `matchLabels` and `matchExpressions`, or a plain map (Service, RC).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct Selector {
+pub struct Selector {
     pub labels: Vec<(String, String)>,
     /// (key, operator, values)
     pub exprs: Vec<(String, String, Vec<String>)>,
@@ -567,7 +573,7 @@ fn service_selector(cx: &mut Cx<'_>, view: &View<'_>, ns: Option<&str>) {
 }
 
 /// Every backend of an Ingress: (service name node, port node).
-fn backends<'n>(root: &'n Node) -> Vec<(&'n Node, Option<&'n Node>)> {
+pub(crate) fn backends<'n>(root: &'n Node) -> Vec<(&'n Node, Option<&'n Node>)> {
     let mut out = Vec::new();
     let Some(spec) = get(root, "spec") else { return out };
     let mut push = |b: &'n Node| {
@@ -735,10 +741,11 @@ fn statefulset_service(cx: &mut Cx<'_>, view: &View<'_>, ns: Option<&str>) {
     }
 }
 
-/// Every reference a pod spec makes: (kind, name node, optional).
-fn pod_references(spec: &Node) -> Vec<(&'static str, &Node)> {
+/// Every reference a pod spec makes: (kind, name node); those marked `optional: true` only
+/// `with_optional`.
+pub(crate) fn pod_references(spec: &Node, with_optional: bool) -> Vec<(&'static str, &Node)> {
     let mut out = Vec::new();
-    let optional = |n: &Node| get(n, "optional").and_then(bool_of) == Some(true);
+    let optional = |n: &Node| !with_optional && get(n, "optional").and_then(bool_of) == Some(true);
     for key in ["serviceAccountName", "serviceAccount"] {
         if let Some(n) = get(spec, key)
             && text_of(n).is_some_and(|s| s != "default")
@@ -802,7 +809,7 @@ fn pod_references(spec: &Node) -> Vec<(&'static str, &Node)> {
 fn references(cx: &mut Cx<'_>, view: &View<'_>, ns: Option<&str>) {
     let Some(spec) = pod_spec(cx) else { return };
     let mut cache: HashMap<&'static str, Vec<String>> = HashMap::new();
-    for (kind, node) in pod_references(spec) {
+    for (kind, node) in pod_references(spec, false) {
         let Some(name) = text_of(node) else { continue };
         if kind == "ConfigMap" && name == "kube-root-ca.crt" {
             continue;
