@@ -74,7 +74,12 @@ fn bad_requests_get_errors_or_empty_answers_and_the_server_lives_on() {
         json!("hover"),
         Value::Null,
     ] {
-        for method in ["textDocument/hover", "textDocument/completion", "textDocument/documentSymbol"] {
+        for method in [
+            "textDocument/hover",
+            "textDocument/completion",
+            "textDocument/documentSymbol",
+            "textDocument/definition",
+        ] {
             let response = client.request_raw(method, params.clone());
             let code = error_code(&response, method);
             // documentSymbol takes only `textDocument`: a bad `position` is extra and ignored.
@@ -89,7 +94,7 @@ fn bad_requests_get_errors_or_empty_answers_and_the_server_lives_on() {
     for (line, character) in
         [(0, 10_000), (12, 4_000_000_000), (4_000_000_000, 0), (u32::MAX as u64, u32::MAX as u64)]
     {
-        for method in ["textDocument/hover", "textDocument/completion"] {
+        for method in ["textDocument/hover", "textDocument/completion", "textDocument/definition"] {
             let response = client.request_raw(method, at(uri, line, character));
             assert_eq!(error_code(&response, method), None, "{method} at {line}:{character}: {response}");
         }
