@@ -50,10 +50,13 @@ fn collect(dir: &'static Dir<'static>, out: &mut Vec<BuiltinFile>) {
     }
 }
 
+/// The extensions of the files kref reads as notes.
+pub const NOTE_EXTENSIONS: [&str; 3] = ["md", "markdown", "txt"];
+
 /// Is this a file name kref reads as a note (`.md`, `.markdown`, `.txt`)?
 pub fn is_note_path(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
-    [".md", ".markdown", ".txt"].iter().any(|ext| lower.ends_with(ext))
+    NOTE_EXTENSIONS.iter().any(|ext| lower.rsplit_once('.').is_some_and(|(_, e)| e == *ext))
 }
 
 /// All built-in notes, parsed.

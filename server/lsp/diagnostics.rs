@@ -144,21 +144,12 @@ impl DiagState {
         (key, had_objects)
     }
 
-    /// Records the objects of a file read from disk (an empty list forgets it), unless the file
-    /// is open. Answers whether that changed what documents see.
-    pub fn read_from_disk(&self, key: &str, objects: Vec<Object>) -> bool {
-        let Ok(mut files) = self.files.lock() else { return false };
-        if files.open.contains(key) {
-            return false;
-        }
-        set(&mut files.workspace, key, objects)
-    }
-
-    /// Records the files of a workspace scan (see [`DiagState::read_from_disk`]).
-    pub fn load_scan(&self, scanned: Vec<(String, Vec<Object>)>) -> bool {
+    /// Records the objects of files read from disk, by key (an empty list forgets the file),
+    /// except files that are open. Answers whether that changed what documents see.
+    pub fn read_from_disk(&self, read: Vec<(String, Vec<Object>)>) -> bool {
         let Ok(mut files) = self.files.lock() else { return false };
         let mut changed = false;
-        for (key, objects) in scanned {
+        for (key, objects) in read {
             if !files.open.contains(&key) {
                 changed |= set(&mut files.workspace, &key, objects);
             }
@@ -178,7 +169,7 @@ impl DiagState {
 
     /// The notes of the rules whose diagnostics of `version` cover `offset`, as Markdown for
     /// hover (the caller makes sure that version was checked, so the answer does not depend on
-    /// whether the debounced run came first).
+    /// whether the run for publishing came first).
     pub fn hover_notes(&self, uri: &str, version: i32, offset: usize) -> Option<String> {
         let published = self.published.get(uri).filter(|p| p.0 == version)?;
         let mut out = String::new();

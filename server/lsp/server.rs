@@ -29,6 +29,9 @@ use crate::analysis::{self, Knowledge};
 /// The command `workspace/executeCommand` runs for a search.
 pub const SEARCH_COMMAND: &str = "kref.search";
 
+/// The method by which the client reports changed files it watches for us.
+const WATCHED_FILES: &str = "workspace/didChangeWatchedFiles";
+
 /// How long a request waits for the knowledge base to finish loading before answering empty.
 const LOAD_WAIT: Duration = Duration::from_secs(30);
 
@@ -399,6 +402,22 @@ impl Shared {
         config
     }
 
+    /// Runs the checks on `file` (the open document `uri`) against the workspace; when that
+    /// changes what the other open documents see, they are checked again.
+    fn check(
+        self: &Arc<Self>,
+        uri: &str,
+        file: &File,
+        kb: &Knowledge,
+    ) -> crate::analysis::diagnostics::Report {
+        let config = self.rule_config(kb);
+        let (report, changed) = self.diags.run(uri, file, kb, &config, || self.docs.snapshot(uri).is_some());
+        if changed {
+            self.check_open_documents(Some(uri));
+        }
+        report
+    }
+
     /// Checks the document now, or right after the run in flight for it (which then covers
     /// every edit made meanwhile), and publishes the result tagged with its version.
     fn check_soon(self: &Arc<Self>, uri: Uri) {
@@ -440,30 +459,23 @@ impl Shared {
         let published = tokio::task::spawn_blocking(move || {
             caught("publishDiagnostics", || {
                 if !work.analyzable() {
-                    return (Vec::new(), false);
+                    return Vec::new();
                 }
                 let file = work.file();
-                let config = shared.rule_config(&kb);
-                let (report, changed) = shared.diags.run(work_uri.as_str(), &file, &kb, &config, || {
-                    shared.docs.snapshot(work_uri.as_str()).is_some()
-                });
+                let report = shared.check(work_uri.as_str(), &file, &kb);
                 shared.diags.remember(work_uri.as_str(), work.version, &report);
-                let diagnostics = report
+                report
                     .diagnostics
                     .iter()
                     .map(|d| super::diagnostics::to_lsp(d, &work_uri, &file, encoding))
-                    .collect::<Vec<_>>();
-                (diagnostics, changed)
+                    .collect::<Vec<_>>()
             })
         })
         .await;
-        let Ok(Ok((diagnostics, changed))) = published else {
+        let Ok(Ok(diagnostics)) = published else {
             tracing::warn!("diagnostics of {} failed; nothing published", uri.as_str());
             return;
         };
-        if changed {
-            self.check_open_documents(Some(uri.as_str()));
-        }
         if !self.docs.is_current(&snapshot) {
             return;
         }
@@ -497,7 +509,7 @@ impl Shared {
                 tracing::info!("workspace scan skipped {skipped}");
             }
             let with_objects = scan.files.len();
-            let changed = shared.diags.load_scan(scan.files);
+            let changed = shared.diags.read_from_disk(scan.files);
             if !scan.crds.is_empty() {
                 tracing::info!("CRDs of the workspace used as schemas: {}", scan.crds.len());
                 if let Ok(mut crds) = shared.crds.lock() {
@@ -533,7 +545,7 @@ impl Shared {
             let work = shared.clone();
             let read = tokio::task::spawn_blocking(move || {
                 caught("workspace/didChangeWatchedFiles", || {
-                    let mut changed = false;
+                    let mut read = Vec::with_capacity(paths.len());
                     let mut crds_changed = false;
                     for path in paths {
                         // What the file holds now, whatever the event said: events may come late.
@@ -553,9 +565,9 @@ impl Shared {
                             }
                             crds_changed |= is_crd || was_crd;
                         }
-                        changed |= work.diags.read_from_disk(&key_of_path(&path), objects);
+                        read.push((key_of_path(&path), objects));
                     }
-                    (changed, crds_changed)
+                    (work.diags.read_from_disk(read), crds_changed)
                 })
             })
             .await;
@@ -607,24 +619,22 @@ impl Shared {
     /// Asks the client to watch the note folders and schema files of `settings` (registered
     /// again when they change), so that an edited note or schema reloads the knowledge base.
     async fn watch_sources(&self, settings: &crate::kb::config::Settings) {
-        let crds: Vec<PathBuf> = self.crds.lock().map(|c| c.clone()).unwrap_or_default();
-        let schemas: Vec<PathBuf> = settings.schemas.iter().filter(|p| !crds.contains(p)).cloned().collect();
-        let wanted = (settings.notes.clone(), schemas);
+        let wanted = (settings.notes.clone(), self.schema_files(settings));
         let mut watched = self.watched_sources.lock().await;
         if watched.as_ref() == Some(&wanted) {
             return;
         }
         const ID: &str = "kref-sources";
-        const METHOD: &str = "workspace/didChangeWatchedFiles";
         if watched.is_some() {
-            let gone = Unregistration { id: ID.into(), method: METHOD.into() };
+            let gone = Unregistration { id: ID.into(), method: WATCHED_FILES.into() };
             if let Err(e) = self.client.unregister_capability(vec![gone]).await {
                 tracing::debug!("could not stop watching the old note folders: {e}");
             }
         }
         let relative = self.relative_patterns.get().copied().unwrap_or(false);
+        let notes = format!("**/*.{{{}}}", kref_corpus::builtin::NOTE_EXTENSIONS.join(","));
         let mut watchers: Vec<FileSystemWatcher> =
-            wanted.0.iter().filter_map(|dir| glob_under(dir, "**/*.{md,markdown,txt}", relative)).collect();
+            wanted.0.iter().filter_map(|dir| glob_under(dir, &notes, relative)).collect();
         for file in &wanted.1 {
             if let (Some(dir), Some(name)) = (file.parent(), file.file_name().and_then(|n| n.to_str())) {
                 watchers.extend(glob_under(dir, name, relative));
@@ -634,31 +644,40 @@ impl Shared {
         if watchers.is_empty() {
             return;
         }
-        let options = DidChangeWatchedFilesRegistrationOptions { watchers };
-        let registration = Registration {
-            id: ID.into(),
-            method: METHOD.into(),
-            register_options: serde_json::to_value(options).ok(),
-        };
-        if let Err(e) = self.client.register_capability(vec![registration]).await {
+        if let Err(e) = self.register_watchers(ID, watchers).await {
             tracing::info!(
                 "the client does not watch the note folders ({e}); restart kref after editing notes"
             );
         }
     }
 
+    /// The `schemas` files of `settings` that are not workspace CRDs (those are manifests,
+    /// watched as such).
+    fn schema_files(&self, settings: &crate::kb::config::Settings) -> Vec<PathBuf> {
+        let crds: Vec<PathBuf> = self.crds.lock().map(|c| c.clone()).unwrap_or_default();
+        settings.schemas.iter().filter(|p| !crds.contains(p)).cloned().collect()
+    }
+
+    /// Asks the client to watch files for us (`workspace/didChangeWatchedFiles`) under `id`.
+    async fn register_watchers(&self, id: &str, watchers: Vec<FileSystemWatcher>) -> Result<()> {
+        let options = DidChangeWatchedFilesRegistrationOptions { watchers };
+        let registration = Registration {
+            id: id.into(),
+            method: WATCHED_FILES.into(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        self.client.register_capability(vec![registration]).await
+    }
+
     /// Are any of `paths` notes in a note folder or schema files of the loaded settings?
     fn is_source(&self, paths: &[PathBuf]) -> bool {
         let Some(current) = self.current.borrow().clone() else { return false };
         let settings = &current.loaded.settings;
-        let crds: Vec<PathBuf> = self.crds.lock().map(|c| c.clone()).unwrap_or_default();
+        let schemas = self.schema_files(settings);
         paths.iter().any(|p| {
-            let note = p
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| ["md", "markdown", "txt"].iter().any(|x| e.eq_ignore_ascii_case(x)))
+            let note = kref_corpus::builtin::is_note_path(&p.to_string_lossy())
                 && settings.notes.iter().any(|dir| p.starts_with(dir));
-            note || (settings.schemas.contains(p) && !crds.contains(p))
+            note || schemas.contains(p)
         })
     }
 
@@ -668,13 +687,7 @@ impl Shared {
             .into_iter()
             .map(|glob| FileSystemWatcher { glob_pattern: GlobPattern::String(glob.into()), kind: None })
             .collect();
-        let options = DidChangeWatchedFilesRegistrationOptions { watchers };
-        let registration = Registration {
-            id: "kref-manifests".into(),
-            method: "workspace/didChangeWatchedFiles".into(),
-            register_options: serde_json::to_value(options).ok(),
-        };
-        if let Err(e) = self.client.register_capability(vec![registration]).await {
+        if let Err(e) = self.register_watchers("kref-manifests", watchers).await {
             tracing::info!("the client does not watch files for kref ({e}); open documents still count");
         }
     }
@@ -867,11 +880,8 @@ impl LanguageServer for Backend {
         }
         // The file on disk counts again (it may differ from the closed text, or be gone).
         let path = PathBuf::from(&key);
-        if path.is_absolute() {
-            self.shared.reread(vec![path], had_objects);
-        } else if had_objects {
-            self.shared.check_open_documents(None);
-        }
+        let on_disk = if path.is_absolute() { vec![path] } else { Vec::new() };
+        self.shared.reread(on_disk, had_objects);
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
@@ -898,13 +908,7 @@ impl LanguageServer for Backend {
             let index = file.line_index();
             let start = positions::offset(index, range.start, encoding);
             let end = positions::offset(index, range.end, encoding);
-            let config = shared.rule_config(kb);
-            let (report, changed) = shared
-                .diags
-                .run(uri.as_str(), file, kb, &config, || shared.docs.snapshot(uri.as_str()).is_some());
-            if changed {
-                shared.check_open_documents(Some(uri.as_str()));
-            }
+            let report = shared.check(uri.as_str(), file, kb);
             let actions = super::diagnostics::code_actions(
                 &report,
                 kref_yaml::TextRange::new(start, end.max(start)),
@@ -952,14 +956,9 @@ impl LanguageServer for Backend {
             let index = file.line_index();
             let offset = positions::offset(index, position, encoding);
             if !shared.diags.knows(&uri, version) {
-                // The debounced run has not checked this version yet: check it now, once.
-                let (report, changed) = shared
-                    .diags
-                    .run(&uri, file, kb, &shared.rule_config(kb), || shared.docs.snapshot(&uri).is_some());
+                // The run for publishing has not checked this version yet: check it now, once.
+                let report = shared.check(&uri, file, kb);
                 shared.diags.remember(&uri, version, &report);
-                if changed {
-                    shared.check_open_documents(Some(&uri));
-                }
             }
             let rules = shared.diags.hover_notes(&uri, version, offset);
             match (analysis::hover(file, offset, kb), rules) {
