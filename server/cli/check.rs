@@ -139,7 +139,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
     // CustomResourceDefinitions among the files describe the custom resources beside them.
     let crds: Vec<(&str, &str)> = parsed
         .iter()
-        .filter(|p| crate::kb::schemas::has_crd(&p.file))
+        .filter(|p| diagnostics::workspace::defines_crd(&p.objects))
         .map(|p| (p.name.as_str(), p.file.text()))
         .collect();
     let (schema, crd_warnings) = crate::kb::schemas::with_crds(schema, &crds);

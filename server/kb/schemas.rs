@@ -108,14 +108,6 @@ pub fn with_crds(schema: Arc<Schema>, files: &[(&str, &str)]) -> (Arc<Schema>, V
     (overlaid.map_or(schema, Arc::new), warnings)
 }
 
-/// Does this parsed file define a CustomResourceDefinition?
-pub fn has_crd(file: &kref_yaml::File) -> bool {
-    file.documents.iter().any(|d| {
-        d.kind.as_ref().is_some_and(|(k, _)| k == "CustomResourceDefinition")
-            && d.api_version.as_ref().is_some_and(|(a, _)| a.starts_with("apiextensions.k8s.io/"))
-    })
-}
-
 /// The built-in schema with stored imports and the config's `schemas:` files laid over it
 /// (later ones win). Problems are warnings: a bad import never hides the built-in schema.
 pub fn load_schema(cache: &Path, config_schemas: &[PathBuf]) -> (Arc<Schema>, Vec<String>) {

@@ -556,7 +556,7 @@ impl Shared {
                                 Vec::new()
                             }
                         };
-                        let is_crd = workspace::defines_crd(&objects);
+                        let is_crd = crate::analysis::diagnostics::workspace::defines_crd(&objects);
                         if let Ok(mut crds) = work.crds.lock() {
                             let was_crd = crds.contains(&path);
                             crds.retain(|p| *p != path);

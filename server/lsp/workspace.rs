@@ -11,7 +11,8 @@ use std::str::FromStr;
 use tower_lsp_server::ls_types::Uri;
 
 use super::documents::MAX_ANALYZED_BYTES;
-use crate::analysis::diagnostics::{Object, workspace::objects};
+use crate::analysis::diagnostics::Object;
+use crate::analysis::diagnostics::workspace::{defines_crd, objects};
 use crate::kb::manifests;
 
 /// At most this many files are read by the scan; a larger tree is read in part (logged).
@@ -28,13 +29,6 @@ pub struct Scan {
     pub skipped: Vec<String>,
     /// Files that define CustomResourceDefinitions.
     pub crds: Vec<PathBuf>,
-}
-
-/// Do these objects include a CustomResourceDefinition?
-pub fn defines_crd(objects: &[Object]) -> bool {
-    objects
-        .iter()
-        .any(|o| o.kind == "CustomResourceDefinition" && o.api_version.starts_with("apiextensions.k8s.io/"))
 }
 
 /// The key of a document the editor names by `uri`.

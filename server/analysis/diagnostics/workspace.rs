@@ -58,6 +58,14 @@ impl Object {
     }
 }
 
+/// Do these objects (of one file) include a CustomResourceDefinition? `kref check` and the
+/// language server then use the file as a schema too.
+pub fn defines_crd(objects: &[Object]) -> bool {
+    objects
+        .iter()
+        .any(|o| o.kind == "CustomResourceDefinition" && o.api_version.starts_with("apiextensions.k8s.io/"))
+}
+
 /// Do two lists of objects tell other files the same, whatever their positions? (An edit that
 /// only moves objects needs no new check of the files that refer to them.)
 pub fn same_facts(a: &[Object], b: &[Object]) -> bool {
