@@ -29,11 +29,7 @@ impl Parser<'_> {
                     Node::missing(TextRange::new(start, self.pos))
                 } else {
                     self.depth += 1;
-                    let node = if open == b'[' {
-                        self.parse_flow_sequence(block_indent)
-                    } else {
-                        self.parse_flow_mapping(block_indent)
-                    };
+                    let node = self.parse_flow_collection(block_indent, open == b'[');
                     self.depth -= 1;
                     node
                 }
@@ -98,12 +94,19 @@ impl Parser<'_> {
         false
     }
 
-    fn parse_flow_sequence(&mut self, block_indent: isize) -> Node {
+    /// A flow sequence (`sequence`) or mapping at the current `[` or `{`. A closer of the other
+    /// kind, an empty entry and a missing comma are errors; the collection goes on after them.
+    fn parse_flow_collection(&mut self, block_indent: isize, sequence: bool) -> Node {
+        let (close, wrong, wrong_message) = if sequence {
+            (b']', b'}', "this `}` closes a `[`; use `]`")
+        } else {
+            (b'}', b']', "this `]` closes a `{`; use `}`")
+        };
         let open = self.pos;
         self.pos += 1;
-        let base = self.item_stack.len();
+        let (item_base, pair_base) = (self.item_stack.len(), self.pair_stack.len());
         let mut end = self.pos;
-        let mut expect_item = true;
+        let mut expect_entry = true;
         loop {
             if !self.skip_flow_ws(block_indent) {
                 self.unclosed(open);
@@ -111,12 +114,12 @@ impl Parser<'_> {
             }
             let at = self.pos;
             match self.b[at] {
-                b']' | b'}' => {
-                    if self.b[at] == b'}' {
+                c if c == close || c == wrong => {
+                    if c == wrong {
                         self.error(
                             TextRange::new(at, at + 1),
                             ErrorCode::UnexpectedChar,
-                            "this `}` closes a `[`; use `]`".to_owned(),
+                            wrong_message.to_owned(),
                         );
                     }
                     self.pos += 1;
@@ -134,7 +137,7 @@ impl Parser<'_> {
                 }
                 _ => {}
             }
-            if !expect_item {
+            if !expect_entry {
                 let range = self.char_range(at);
                 self.error(
                     range,
@@ -142,23 +145,37 @@ impl Parser<'_> {
                     "a `,` is missing between two entries".to_owned(),
                 );
             }
-            let item = match self.parse_flow_entry(block_indent, true) {
-                Entry::Item(node) => node,
-                Entry::Pair(pair, pair_end) => {
-                    Self::flow_collection(pair.key_range.start, pair_end, NodeValue::Mapping(vec![pair]))
+            match (self.parse_flow_entry(block_indent, sequence), sequence) {
+                // In a sequence, a single `key: value` pair is a mapping of its own.
+                (Entry::Pair(pair, pair_end), true) => {
+                    let item =
+                        Self::flow_collection(pair.key_range.start, pair_end, NodeValue::Mapping(vec![pair]));
+                    end = item.range.end.max(end);
+                    self.item_stack.push(item);
                 }
-            };
-            end = item.range.end.max(end);
-            self.item_stack.push(item);
+                (Entry::Item(node), true) => {
+                    end = node.range.end.max(end);
+                    self.item_stack.push(node);
+                }
+                (Entry::Pair(pair, pair_end), false) => {
+                    end = end.max(pair_end);
+                    self.pair_stack.push(pair);
+                }
+                (Entry::Item(node), false) => end = end.max(node.range.end),
+            }
             if self.pos == at {
                 // Nothing could be read here: step over one character.
                 let step = self.text[at..].chars().next().map_or(1, char::len_utf8);
                 self.pos = (at + step).min(self.end);
             }
-            expect_item = self.flow_comma(block_indent);
+            expect_entry = self.flow_comma(block_indent);
         }
-        let items = self.take_items(base);
-        Self::flow_collection(open, end, NodeValue::Sequence(items))
+        let value = if sequence {
+            NodeValue::Sequence(self.take_items(item_base))
+        } else {
+            NodeValue::Mapping(self.take_pairs(pair_base))
+        };
+        Self::flow_collection(open, end, value)
     }
 
     /// One entry of a flow sequence (a node, or a single `key: value` pair) or of a flow
@@ -218,67 +235,6 @@ impl Parser<'_> {
     /// Is the `:` at `i` a value indicator in flow context?
     fn flow_colon_at(&self, i: usize, after_quoted: bool) -> bool {
         after_quoted || self.blank_at(i + 1) || self.ch(i + 1).is_some_and(is_flow_indicator)
-    }
-
-    fn parse_flow_mapping(&mut self, block_indent: isize) -> Node {
-        let open = self.pos;
-        self.pos += 1;
-        let base = self.pair_stack.len();
-        let mut end = self.pos;
-        let mut expect_entry = true;
-        loop {
-            if !self.skip_flow_ws(block_indent) {
-                self.unclosed(open);
-                break;
-            }
-            let at = self.pos;
-            match self.b[at] {
-                b'}' | b']' => {
-                    if self.b[at] == b']' {
-                        self.error(
-                            TextRange::new(at, at + 1),
-                            ErrorCode::UnexpectedChar,
-                            "this `]` closes a `{`; use `}`".to_owned(),
-                        );
-                    }
-                    self.pos += 1;
-                    end = self.pos;
-                    break;
-                }
-                b',' => {
-                    self.error(
-                        TextRange::new(at, at + 1),
-                        ErrorCode::UnexpectedChar,
-                        "an empty entry: two commas with nothing between them".to_owned(),
-                    );
-                    self.pos += 1;
-                    continue;
-                }
-                _ => {}
-            }
-            if !expect_entry {
-                let range = self.char_range(at);
-                self.error(
-                    range,
-                    ErrorCode::UnexpectedChar,
-                    "a `,` is missing between two entries".to_owned(),
-                );
-            }
-            match self.parse_flow_entry(block_indent, false) {
-                Entry::Pair(pair, pair_end) => {
-                    end = end.max(pair_end);
-                    self.pair_stack.push(pair);
-                }
-                Entry::Item(node) => end = end.max(node.range.end),
-            }
-            if self.pos == at {
-                let step = self.text[at..].chars().next().map_or(1, char::len_utf8);
-                self.pos = (at + step).min(self.end);
-            }
-            expect_entry = self.flow_comma(block_indent);
-        }
-        let pairs = self.take_pairs(base);
-        Self::flow_collection(open, end, NodeValue::Mapping(pairs))
     }
 
     /// Skips a flow collection nested too deeply, by counting brackets, without recursion.
