@@ -994,19 +994,7 @@ fn security(cx: &mut Cx<'_>, spec: &Node, list: &[ContainerAt<'_>]) {
                     c.name()
                 ),
             );
-            if let Some(p) = sc_pair
-                && field("allowPrivilegeEscalation").is_none()
-                && let Some(e) = insert_entry(
-                    cx.file,
-                    Some(p),
-                    &p.value,
-                    "allowPrivilegeEscalation",
-                    &Y::s("false"),
-                    unit(cx),
-                )
-            {
-                d = d.fix(Fix { title: "Set allowPrivilegeEscalation: false".into(), edits: vec![e] });
-            }
+            d = d.fixes(set_in_security_context(cx, sc_pair, "allowPrivilegeEscalation", "false"));
             cx.emit(d);
         }
         if cx.on("run-as-non-root") {
@@ -1064,22 +1052,21 @@ fn security(cx: &mut Cx<'_>, spec: &Node, list: &[ContainerAt<'_>]) {
                     c.name()
                 ),
             );
-            if let Some(p) = sc_pair
-                && field("readOnlyRootFilesystem").is_none()
-                && let Some(e) = insert_entry(
-                    cx.file,
-                    Some(p),
-                    &p.value,
-                    "readOnlyRootFilesystem",
-                    &Y::s("true"),
-                    unit(cx),
-                )
-            {
-                d = d.fix(Fix { title: "Set readOnlyRootFilesystem: true".into(), edits: vec![e] });
-            }
+            d = d.fixes(set_in_security_context(cx, sc_pair, "readOnlyRootFilesystem", "true"));
             cx.emit(d);
         }
     }
+}
+
+/// A fix that writes `key: value` into a container's `securityContext` (`sc_pair`), when it has
+/// one without that key.
+fn set_in_security_context(cx: &Cx<'_>, sc_pair: Option<&Pair>, key: &str, value: &str) -> Option<Fix> {
+    let p = sc_pair?;
+    if get(&p.value, key).is_some() {
+        return None;
+    }
+    let edit = insert_entry(cx.file, Some(p), &p.value, key, &Y::s(value), unit(cx))?;
+    Some(Fix { title: format!("Set {key}: {value}"), edits: vec![edit] })
 }
 
 #[cfg(test)]
