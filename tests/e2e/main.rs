@@ -6,4 +6,5 @@ mod explain;
 mod lsp;
 mod lsp_client;
 mod lsp_workspace;
+mod precision;
 mod util;
