@@ -43,13 +43,11 @@ fn meta(node: &Node, key: &str) -> Option<String> {
     node.get("metadata").and_then(|m| m.get(key)).and_then(Node::as_str).map(str::to_string)
 }
 
-/// The objects of a document: its root, or the items of a List.
-pub fn document_objects(index: usize, doc: &Document) -> Vec<ObjectAt<'_>> {
-    let Some(root) = &doc.root else { return Vec::new() };
-    if root.as_mapping().is_none() {
-        return Vec::new();
-    }
-    let whole = ObjectAt {
+/// A document as one object (a List's own wrapper, or any document that is no List); `None`
+/// when its root is not a mapping.
+pub fn whole_document(index: usize, doc: &Document) -> Option<ObjectAt<'_>> {
+    let root = doc.root.as_ref().filter(|r| r.as_mapping().is_some())?;
+    Some(ObjectAt {
         doc: index,
         item: None,
         node: root,
@@ -60,7 +58,13 @@ pub fn document_objects(index: usize, doc: &Document) -> Vec<ObjectAt<'_>> {
         name: doc.name.clone(),
         namespace: doc.namespace.clone(),
         partial: has_directive(root, 0),
-    };
+    })
+}
+
+/// The objects of a document: its root, or the items of a List.
+pub fn document_objects(index: usize, doc: &Document) -> Vec<ObjectAt<'_>> {
+    let Some(whole) = whole_document(index, doc) else { return Vec::new() };
+    let root = whole.node;
     let Some((list_kind, list_range)) = &doc.kind else { return vec![whole] };
     if !is_list(list_kind, root) {
         return vec![whole];

@@ -407,6 +407,20 @@ pub(crate) fn pod_labels<'n>(root: &'n Node, kind: &str) -> Option<&'n Node> {
     }
 }
 
+/// The names of a StatefulSet's volume claim templates: the claims its pods get, and volumes
+/// of its pod template by those names.
+pub(crate) fn claim_templates<'n>(cx: &Cx<'n>) -> Vec<&'n str> {
+    if !cx.is("StatefulSet") {
+        return Vec::new();
+    }
+    at(cx.root, &["spec", "volumeClaimTemplates"])
+        .map(items)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|t| at(t, &["metadata", "name"]).and_then(text_of))
+        .collect()
+}
+
 /// One container of a pod spec.
 pub(crate) struct ContainerAt<'n> {
     pub node: &'n Node,

@@ -38,7 +38,7 @@ pub use registry::{Category, PssLevel, RULES, Rule, rule_by_id, rule_doc, rule_d
 pub use workspace::{Object, Workspace};
 
 use crate::analysis::knowledge::Knowledge;
-use crate::analysis::manifest::{self, ObjectAt};
+use crate::analysis::manifest;
 use crate::analysis::project::{self, DocClass, FileClass};
 use context::Cx;
 use workspace::View;
@@ -311,20 +311,8 @@ fn run(file: &File, class: FileClass, view: &View<'_>, kb: &Knowledge, config: &
             _ => continue,
         }
         if doc_class == DocClass::List
-            && let Some(root) = &doc.root
+            && let Some(whole) = manifest::whole_document(index, doc)
         {
-            let whole = ObjectAt {
-                doc: index,
-                item: None,
-                node: root,
-                range: doc.range,
-                kind: doc.kind.clone(),
-                api_version: doc.api_version.clone(),
-                implied: false,
-                name: None,
-                namespace: None,
-                partial: false,
-            };
             let mut cx = Cx::new(file, &whole, kb, config, None, None, &levels);
             contained("list", api::list, &mut cx, view, index, &mut report.notes);
             out.extend(cx.out);

@@ -741,16 +741,7 @@ fn volumes(cx: &mut Cx<'_>, spec: &Node, list: &[ContainerAt<'_>]) {
         // No source at all is no mistake: the API server makes the volume an emptyDir.
     }
     // A StatefulSet's claim templates are volumes too.
-    let templates: Vec<&str> = if cx.kind == "StatefulSet" {
-        at(cx.root, &["spec", "volumeClaimTemplates"])
-            .map(items)
-            .unwrap_or(&[])
-            .iter()
-            .filter_map(|t| at(t, &["metadata", "name"]).and_then(text_of))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let templates = super::context::claim_templates(cx);
     for c in list {
         let mut paths: HashMap<&str, TextRange> = HashMap::new();
         for key in ["volumeMounts", "volumeDevices"] {

@@ -892,29 +892,13 @@ pub(crate) fn violation(node: &Node, c: &Checks) -> Option<String> {
             _ => {}
         },
         NodeValue::Sequence(list) => {
-            let n = list.len() as u64;
-            if let Some(max) = c.max_items
-                && n > max
-            {
-                return Some(format!("has {n} items; at most {max} are allowed"));
-            }
-            if let Some(min) = c.min_items
-                && n < min
-            {
-                return Some(format!("has {n} items; at least {min} are needed"));
+            if let Some(problem) = count(list.len(), c.min_items, c.max_items, "items") {
+                return Some(problem);
             }
         }
         NodeValue::Mapping(pairs) => {
-            let n = pairs.len() as u64;
-            if let Some(max) = c.max_properties
-                && n > max
-            {
-                return Some(format!("has {n} entries; at most {max} are allowed"));
-            }
-            if let Some(min) = c.min_properties
-                && n < min
-            {
-                return Some(format!("has {n} entries; at least {min} are needed"));
+            if let Some(problem) = count(pairs.len(), c.min_properties, c.max_properties, "entries") {
+                return Some(problem);
             }
         }
         _ => {}
@@ -993,6 +977,16 @@ fn describe_option(o: &Checks) -> String {
         parts.push(format!("be {} {}", if b.exclusive { "less than" } else { "at most" }, number(b.value)));
     }
     if parts.is_empty() { "a value of another shape".to_string() } else { parts.join(" and ") }
+}
+
+/// A count of items or entries out of `min..=max`.
+fn count(n: usize, min: Option<u64>, max: Option<u64>, what: &str) -> Option<String> {
+    let n = n as u64;
+    match (min, max) {
+        (_, Some(max)) if n > max => Some(format!("has {n} {what}; at most {max} are allowed")),
+        (Some(min), _) if n < min => Some(format!("has {n} {what}; at least {min} are needed")),
+        _ => None,
+    }
 }
 
 fn bounds(v: f64, c: &Checks) -> Option<String> {

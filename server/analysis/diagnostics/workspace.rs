@@ -1115,16 +1115,7 @@ fn references(cx: &mut Cx<'_>, view: &View<'_>, ns: Option<&str>) {
     let Some(spec) = pod_spec(cx) else { return };
     let mut cache: HashMap<&'static str, Vec<String>> = HashMap::new();
     // A StatefulSet's claim templates make the claims its pods' volumes of the same name use.
-    let claim_templates: Vec<&str> = if cx.is("StatefulSet") {
-        at(cx.root, &["spec", "volumeClaimTemplates"])
-            .map(items)
-            .unwrap_or(&[])
-            .iter()
-            .filter_map(|t| at(t, &["metadata", "name"]).and_then(text_of))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let claim_templates = super::context::claim_templates(cx);
     for (kind, node) in pod_references(spec, false) {
         // An empty name is no reference (`serviceAccount: ''` means the default one); a
         // placeholder is filled in later.
