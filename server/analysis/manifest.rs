@@ -5,7 +5,7 @@
 
 use kref_yaml::{Document, File, Location, Node, Segment, TextRange};
 
-use super::project::classify::{has_directive, is_list};
+use super::project::classify::{has_directive_in, is_list};
 
 /// Items of one List read at most (a hostile file could hold millions).
 pub const MAX_LIST_ITEMS: usize = 100_000;
@@ -45,7 +45,7 @@ fn meta(node: &Node, key: &str) -> Option<String> {
 
 /// A document as one object (a List's own wrapper, or any document that is no List); `None`
 /// when its root is not a mapping.
-pub fn whole_document(index: usize, doc: &Document) -> Option<ObjectAt<'_>> {
+pub fn whole_document<'f>(text: &str, index: usize, doc: &'f Document) -> Option<ObjectAt<'f>> {
     let root = doc.root.as_ref().filter(|r| r.as_mapping().is_some())?;
     Some(ObjectAt {
         doc: index,
@@ -57,13 +57,13 @@ pub fn whole_document(index: usize, doc: &Document) -> Option<ObjectAt<'_>> {
         implied: false,
         name: doc.name.clone(),
         namespace: doc.namespace.clone(),
-        partial: has_directive(root, 0),
+        partial: has_directive_in(text, root),
     })
 }
 
 /// The objects of a document: its root, or the items of a List.
-pub fn document_objects(index: usize, doc: &Document) -> Vec<ObjectAt<'_>> {
-    let Some(whole) = whole_document(index, doc) else { return Vec::new() };
+pub fn document_objects<'f>(text: &str, index: usize, doc: &'f Document) -> Vec<ObjectAt<'f>> {
+    let Some(whole) = whole_document(text, index, doc) else { return Vec::new() };
     let root = whole.node;
     let Some((list_kind, list_range)) = &doc.kind else { return vec![whole] };
     if !is_list(list_kind, root) {
@@ -80,6 +80,10 @@ pub fn document_objects(index: usize, doc: &Document) -> Vec<ObjectAt<'_>> {
         let own_kind = scalar_pair(item, "kind");
         let own_api = scalar_pair(item, "apiVersion");
         let typed_list = list_kind != "List";
+        if !typed_list && !is_object_item(item) {
+            // Not an object at all: the List itself is reported (see `not_objects`).
+            continue;
+        }
         let implied = typed_list && (own_kind.is_none() || own_api.is_none());
         out.push(ObjectAt {
             doc: index,
@@ -95,15 +99,31 @@ pub fn document_objects(index: usize, doc: &Document) -> Vec<ObjectAt<'_>> {
             implied,
             name: meta(item, "name"),
             namespace: meta(item, "namespace"),
-            partial: has_directive(item, 0),
+            partial: has_directive_in(text, item),
         });
     }
     out
 }
 
+/// Does a `kind: List` item look like an object (`kind`, `apiVersion` or `metadata`)?
+fn is_object_item(item: &Node) -> bool {
+    item.pair("kind").is_some() || item.pair("apiVersion").is_some() || item.pair("metadata").is_some()
+}
+
+/// The items of a `kind: List` that are no objects at all (no `kind`, `apiVersion` or
+/// `metadata`).
+pub fn not_objects(root: &Node) -> Vec<&Node> {
+    root.get("items")
+        .and_then(Node::as_sequence)
+        .unwrap_or(&[])
+        .iter()
+        .filter(|i| i.as_mapping().is_none() || !is_object_item(i))
+        .collect()
+}
+
 /// Every object of a file, in order.
 pub fn objects(file: &File) -> Vec<ObjectAt<'_>> {
-    file.documents.iter().enumerate().flat_map(|(i, d)| document_objects(i, d)).collect()
+    file.documents.iter().enumerate().flat_map(|(i, d)| document_objects(file.text(), i, d)).collect()
 }
 
 /// A location inside an item of a List, seen from the item: its kind and apiVersion (or the
@@ -119,7 +139,9 @@ pub fn item_location(file: &File, mut loc: Location) -> Location {
         return loc;
     }
     let i = *i;
-    let Some(object) = document_objects(loc.document, doc).into_iter().find(|o| o.item == Some(i)) else {
+    let Some(object) =
+        document_objects(file.text(), loc.document, doc).into_iter().find(|o| o.item == Some(i))
+    else {
         // A new item being typed: the List's kind tells what it is.
         let implied = kind.strip_suffix("List").filter(|k| !k.is_empty());
         loc.kind = implied.map(str::to_string);

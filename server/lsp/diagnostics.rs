@@ -74,15 +74,14 @@ impl Files {
             .collect()
     }
 
-    /// The facts of an open document: placed under the workspace folder that holds it (or its
-    /// own folder), as the scan would place the file.
+    /// The facts of an open document: placed under the workspace folder that holds it, as the
+    /// scan would place the file; outside them (or no file at all) it has no folder.
     fn facts_of(&self, key: &str, file: &File) -> FileFacts {
         let path = Path::new(key);
         if !path.is_absolute() {
             return FileFacts::read(None, None, file);
         }
-        let root = super::workspace::root_of(&self.roots, path).or_else(|| path.parent());
-        FileFacts::read(Some(path), root, file)
+        FileFacts::read(Some(path), super::workspace::root_of(&self.roots, path), file)
     }
 }
 

@@ -37,6 +37,9 @@ fn manifests_on_disk_count_and_follow_watched_changes_and_open_documents() {
     let env = TestEnv::new();
     let web = env.write("work/my app/web.yaml", WEB);
     env.write("work/my app/settings.yaml", SETTINGS);
+    // Files side by side in a folder may be alternatives; declared one unit, they are applied
+    // together, so a second ConfigMap of the same name collides (see the end).
+    env.write("work/.kref.yaml", "units:\n- name: app\n  paths: [my app]\n");
     env.write("work/my app/.hidden/ignored.yaml", WEB.replace("name: web", "name: hidden"));
     let (mut client, _) = LspClient::start_with(
         &env,

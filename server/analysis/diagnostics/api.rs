@@ -478,6 +478,20 @@ pub(crate) fn list(cx: &mut Cx<'_>, _view: &View<'_>) {
             }
         }
     }
+    if cx.kind == "List"
+        && cx.on("wrong-type")
+        && let [first, rest @ ..] = crate::analysis::manifest::not_objects(root).as_slice()
+    {
+        let more = if rest.is_empty() { String::new() } else { format!(" (and {} more)", rest.len()) };
+        let range = first.as_mapping().and_then(|p| p.first()).map_or(first.range, |p| p.key_range);
+        cx.emit(Diagnostic::new(
+            "wrong-type",
+            range,
+            format!(
+                "this item of a List is not an object{more}: each item needs apiVersion, kind and metadata"
+            ),
+        ));
+    }
     if cx.on("wrong-type")
         && let Some(items) = root.pair("items")
         && !super::context::is_null(&items.value)

@@ -366,9 +366,19 @@ pub(crate) fn bool_of(node: &Node) -> Option<bool> {
     }
 }
 
-/// The string → string pairs of a mapping (labels, selectors), values as written.
+/// The string → string pairs of a mapping (labels, selectors), values as written
+/// (placeholders included: a selector treats them as matching anything).
 pub(crate) fn string_map(node: &Node) -> Vec<(&str, &str)> {
-    pairs(node).iter().map(|p| (p.key.text.as_str(), text_of(&p.value).unwrap_or(""))).collect()
+    pairs(node)
+        .iter()
+        .map(|p| {
+            let value = match &p.value.value {
+                NodeValue::Scalar(s) if !is_null(&p.value) => s.text.as_str(),
+                _ => "",
+            };
+            (p.key.text.as_str(), value)
+        })
+        .collect()
 }
 
 /// Where a pod spec sits in a kind, and the path of its template's metadata.

@@ -301,7 +301,7 @@ fn run(file: &File, class: FileClass, view: &View<'_>, kb: &Knowledge, config: &
         if !objects_here {
             break;
         }
-        let doc_class = project::classify::doc_class(doc);
+        let doc_class = project::classify::doc_class(file.text(), doc);
         match doc_class {
             DocClass::Object | DocClass::Patch | DocClass::List => {}
             DocClass::Foreign => {
@@ -311,13 +311,13 @@ fn run(file: &File, class: FileClass, view: &View<'_>, kb: &Knowledge, config: &
             _ => continue,
         }
         if doc_class == DocClass::List
-            && let Some(whole) = manifest::whole_document(index, doc)
+            && let Some(whole) = manifest::whole_document(file.text(), index, doc)
         {
             let mut cx = Cx::new(file, &whole, kb, config, None, None, &levels);
             contained("list", api::list, &mut cx, view, index, &mut report.notes);
             out.extend(cx.out);
         }
-        for obj in manifest::document_objects(index, doc) {
+        for obj in manifest::document_objects(file.text(), index, doc) {
             report.objects += 1;
             let kind = obj.kind.as_ref().map_or("", |(k, _)| k.as_str());
             let api_version = obj.api_version.as_ref().map_or("", |(a, _)| a.as_str());

@@ -346,9 +346,9 @@ fn pvc(cx: &mut Cx<'_>, spec_pair: &Pair, where_: &str) {
         return;
     }
     let modes_pair = spec.pair("accessModes").filter(|p| !is_null(&p.value));
-    let modes: Vec<&str> =
-        modes_pair.map(|p| items(&p.value)).unwrap_or(&[]).iter().filter_map(text_of).collect();
-    if modes.is_empty() && spec.pair("dataSourceRef").is_none() {
+    let mode_items = modes_pair.map(|p| items(&p.value)).unwrap_or(&[]);
+    let modes: Vec<&str> = mode_items.iter().filter_map(text_of).collect();
+    if mode_items.is_empty() && spec.pair("dataSourceRef").is_none() {
         let fix = match modes_pair {
             None => insert_entry(
                 cx.file,
@@ -819,32 +819,23 @@ fn rbac(cx: &mut Cx<'_>) {
                     ));
                 }
             }
-            Some("User" | "Group") if group != "rbac.authorization.k8s.io" => {
-                let range =
-                    get(s, "apiGroup").map_or(get(s, "kind").map_or(s.range, |n| n.range), |n| n.range);
-                let fix = match get(s, "apiGroup") {
-                    Some(g) => Some(replace(
-                        "Change to rbac.authorization.k8s.io",
-                        g.range,
-                        "rbac.authorization.k8s.io",
-                    )),
-                    None => insert_entry(
-                        cx.file,
-                        None,
-                        s,
-                        "apiGroup",
-                        &Y::s("rbac.authorization.k8s.io"),
-                        unit(cx),
-                    )
-                    .map(|e| Fix { title: "Add apiGroup: rbac.authorization.k8s.io".into(), edits: vec![e] }),
-                };
+            // Left out, the API server defaults it to rbac.authorization.k8s.io.
+            Some("User" | "Group") if !group.is_empty() && group != "rbac.authorization.k8s.io" => {
+                let range = get(s, "apiGroup").map_or(s.range, |n| n.range);
                 cx.emit(
                     Diagnostic::new(
                         "rbac-binding",
                         range,
-                        format!("a {} subject needs apiGroup: rbac.authorization.k8s.io", kind.unwrap_or("")),
+                        format!(
+                            "a {} subject's apiGroup is rbac.authorization.k8s.io (or left out)",
+                            kind.unwrap_or("")
+                        ),
                     )
-                    .fixes(fix),
+                    .fix(replace(
+                        "Change to rbac.authorization.k8s.io",
+                        range,
+                        "rbac.authorization.k8s.io",
+                    )),
                 );
             }
             Some("User" | "Group") => {}

@@ -286,10 +286,15 @@ impl<'c, 'a> Walker<'c, 'a> {
             self.cx.out.extend(emitted.iter().cloned());
             return;
         }
-        let names: Vec<String> = alts.iter().map(|a| self.schema.display_type(a)).collect();
+        let mut names: Vec<String> = alts.iter().map(|a| self.schema.display_type(a)).collect();
+        names.dedup();
+        let expected = match names.as_slice() {
+            [one] => format!("a value of one of the {} shapes of {one} the schema allows", alts.len()),
+            _ => format!("one of {}", names.join(", ")),
+        };
         let range =
             pair.map_or(node.range, |p| if node.as_scalar().is_some() { node.range } else { p.key_range });
-        self.wrong_shape(node, range, "", &format!("one of {}", names.join(", ")));
+        self.wrong_shape(node, range, "", &expected);
     }
 
     /// The value validations of `c` on `node` (see [`violation`]).
@@ -759,10 +764,17 @@ fn use_instead(reason: &str) -> Option<&str> {
     (!word.is_empty() && word.chars().next().is_some_and(|c| c.is_ascii_lowercase())).then_some(word)
 }
 
+/// Null, or collections holding nothing but empty collections (`status: {loadBalancer: {}}`
+/// left over from `kubectl get -o yaml`, which says nothing).
 fn is_empty_value(node: &Node) -> bool {
-    is_null(node)
-        || node.as_mapping().is_some_and(<[Pair]>::is_empty)
-        || node.as_sequence().is_some_and(<[Node]>::is_empty)
+    is_empty_at(node, 0)
+}
+
+fn is_empty_at(node: &Node, depth: usize) -> bool {
+    depth < 16
+        && (is_null(node)
+            || node.as_mapping().is_some_and(|m| m.iter().all(|p| is_empty_at(&p.value, depth + 1)))
+            || node.as_sequence().is_some_and(|s| s.iter().all(|i| is_empty_at(i, depth + 1))))
 }
 
 /// A value to insert for a missing required field, in the shape its type needs.

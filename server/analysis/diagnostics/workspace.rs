@@ -479,18 +479,21 @@ pub(crate) struct View<'a> {
     /// Lookups over `local`, built on first use (a file can hold thousands of objects).
     local_index: OnceLock<Index>,
     ws: Option<&'a Workspace>,
+    /// This file's position in the workspace, if recorded.
+    me: Option<usize>,
     /// The units of this file.
     units: &'a [u32],
 }
 
 impl<'a> View<'a> {
     pub fn local(local: &'a [Object]) -> View<'a> {
-        View { key: None, local, local_index: OnceLock::new(), ws: None, units: &[] }
+        View { key: None, local, local_index: OnceLock::new(), ws: None, me: None, units: &[] }
     }
 
     pub fn new(key: &'a str, local: &'a [Object], ws: &'a Workspace) -> View<'a> {
         let units = ws.units_of(key);
-        View { key: Some(key), local, local_index: OnceLock::new(), ws: Some(ws), units }
+        let me = ws.positions.get(key).copied();
+        View { key: Some(key), local, local_index: OnceLock::new(), ws: Some(ws), me, units }
     }
 
     fn local_index(&self) -> &Index {
@@ -527,7 +530,10 @@ impl<'a> View<'a> {
 
     /// This file's object for document `doc` (and List item `item`).
     fn at_doc(&self, doc: usize, item: Option<usize>) -> Option<&'a Object> {
-        self.local.iter().find(|o| o.doc == doc && o.item == item)
+        // Objects come in file order: by document, then by List item.
+        let local = self.local;
+        let i = local.partition_point(|o| (o.doc, o.item) < (doc, item));
+        local.get(i).filter(|o| o.doc == doc && o.item == item)
     }
 
     fn others(
@@ -536,9 +542,10 @@ impl<'a> View<'a> {
     ) -> impl Iterator<Item = (Option<&'a str>, &'a Object)> {
         let ws = self.ws;
         let key = self.key;
+        let me = self.me;
         refs.into_iter()
             .flatten()
-            .filter(move |(f, _)| ws.is_some_and(|ws| self.visible(ws, *f)))
+            .filter(move |(f, _)| Some(*f) != me && ws.is_some_and(|ws| self.visible(ws, *f)))
             .filter_map(move |r| ws?.get(*r))
             .filter(move |(k, _)| Some(*k) != key)
             .map(|(k, o)| (Some(k), o))
@@ -581,7 +588,7 @@ impl<'a> View<'a> {
             .collect();
         if let Some(ws) = self.ws {
             for r in ws.index().by_name_ns.get(&key).into_iter().flatten() {
-                if !self.visible(ws, r.0) {
+                if Some(r.0) == self.me || !self.visible(ws, r.0) {
                     continue;
                 }
                 if let Some((k, o)) = ws.get(*r)
@@ -641,7 +648,7 @@ impl<'a> View<'a> {
             out.extend(
                 ws.index()
                     .pods_in(ns)
-                    .filter(|(f, _)| self.visible(ws, *f))
+                    .filter(|(f, _)| Some(*f) != self.me && self.visible(ws, *f))
                     .filter_map(|r| ws.get(r))
                     .filter(|(k, o)| Some(*k) != self.key && ns_compatible(o.namespace.as_deref(), ns))
                     .map(|(k, o)| (Some(k), o)),
@@ -702,9 +709,12 @@ impl Selector {
         self.labels.is_empty() && self.exprs.is_empty()
     }
 
+    /// Does the selector select pods with these labels? A value holding a placeholder (on
+    /// either side) is not known yet, so it matches any.
     pub fn matches(&self, labels: &[(String, String)]) -> bool {
         let value = |k: &str| labels.iter().find(|(lk, _)| lk == k).map(|(_, v)| v.as_str());
-        self.labels.iter().all(|(k, v)| value(k) == Some(v.as_str()))
+        let unknown = crate::analysis::placeholders::has_placeholder;
+        self.labels.iter().all(|(k, v)| value(k).is_some_and(|l| l == v || unknown(l) || unknown(v)))
             && self.exprs.iter().all(|(k, op, values)| match op.as_str() {
                 "In" => value(k).is_some_and(|v| values.iter().any(|x| x == v)),
                 "NotIn" => value(k).is_none_or(|v| !values.iter().any(|x| x == v)),

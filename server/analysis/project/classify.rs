@@ -8,7 +8,9 @@
 //! of the project knows (the folder is a chart, a kustomization names the file as a patch).
 //! Pure: the caller reads files and passes text in.
 
+use std::collections::HashSet;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use kref_corpus::schema::{Schema, lifecycle};
 use kref_yaml::{Document, File, Node, NodeValue, ScalarStyle};
@@ -188,7 +190,7 @@ pub const KUSTOMIZATION_NAMES: &[&str] = &["kustomization.yaml", "kustomization.
 /// The class of a file from its path (relative to the folder being checked) and parsed text.
 pub fn content_class(rel: &Path, file: &File) -> Content {
     let templated = has_template_syntax(file);
-    let docs: Vec<DocClass> = file.documents.iter().map(doc_class).collect();
+    let docs: Vec<DocClass> = file.documents.iter().map(|d| doc_class(file.text(), d)).collect();
     let objects =
         docs.iter().filter(|d| matches!(d, DocClass::Object | DocClass::List | DocClass::Patch)).count();
     let class = file_class(rel, file, &docs, templated);
@@ -368,11 +370,10 @@ pub fn is_list(kind: &str, root: &Node) -> bool {
     kind == "List" || (kind.len() > 4 && kind.ends_with("List") && root.pair("items").is_some())
 }
 
-/// What one document is. With `apiVersion` and `kind` of a group the built-in schema does not
+/// What one document is (`text` is the file's). With `apiVersion` and `kind` of a group the built-in schema does not
 /// know, only a document shaped like an object (with `metadata`) is one. The built-in schema
 /// alone decides, so that a file is the same thing whatever schemas are loaded.
-pub fn doc_class(doc: &Document) -> DocClass {
-    let schema = Schema::builtin();
+pub fn doc_class(text: &str, doc: &Document) -> DocClass {
     let Some(root) = &doc.root else { return DocClass::Empty };
     let Some(pairs) = root.as_mapping() else {
         return if is_nothing(root) { DocClass::Empty } else { DocClass::NotObject };
@@ -390,17 +391,17 @@ pub fn doc_class(doc: &Document) -> DocClass {
         if is_list(k, root) {
             return DocClass::List;
         }
-        if has_directive(root, 0) {
+        if has_directive_in(text, root) {
             return DocClass::Patch;
         }
         let group = a.rsplit_once('/').map_or("", |(g, _)| g);
-        let known = schema.kinds().any(|kk| kk.group == group) || lifecycle(a, k).is_some();
-        if !known && !metadata && !near_known_group(group, schema) {
+        let known = builtin_groups().contains(group) || lifecycle(a, k).is_some();
+        if !known && !metadata && !near_known_group(group) {
             return DocClass::Foreign;
         }
         return DocClass::Object;
     }
-    if has_directive(root, 0) {
+    if has_directive_in(text, root) {
         return DocClass::Patch;
     }
     let object_keys = metadata
@@ -409,7 +410,7 @@ pub fn doc_class(doc: &Document) -> DocClass {
             .any(|p| matches!(p.key.text.as_str(), "spec" | "data" | "stringData" | "rules" | "subjects"));
     match (api_version, kind) {
         // `kind` alone: meant as an object when the kind is one or it has metadata.
-        (None, Some(k)) if metadata || !schema.kinds_named(k).is_empty() => DocClass::Object,
+        (None, Some(k)) if metadata || !Schema::builtin().kinds_named(k).is_empty() => DocClass::Object,
         // `apiVersion` alone (Chart.yaml, Grafana provisioning): only with metadata.
         (Some(_), None) if metadata => DocClass::Object,
         (None, None) if object_keys => DocClass::Object,
@@ -418,9 +419,14 @@ pub fn doc_class(doc: &Document) -> DocClass {
 }
 
 /// A group a few edits away from one kref knows (`app` for `apps`): a typo, not another API.
-fn near_known_group(group: &str, schema: &Schema) -> bool {
-    !group.is_empty()
-        && schema.kinds().any(|k| !k.group.is_empty() && strsim::levenshtein(&k.group, group) <= 2)
+fn near_known_group(group: &str) -> bool {
+    !group.is_empty() && builtin_groups().iter().any(|g| !g.is_empty() && strsim::levenshtein(g, group) <= 2)
+}
+
+/// The API groups of the built-in schema, gathered once.
+fn builtin_groups() -> &'static HashSet<String> {
+    static GROUPS: OnceLock<HashSet<String>> = OnceLock::new();
+    GROUPS.get_or_init(|| Schema::builtin().kinds().map(|k| k.group.clone()).collect())
 }
 
 fn is_nothing(node: &Node) -> bool {
@@ -432,6 +438,9 @@ fn is_nothing(node: &Node) -> bool {
 /// `$setElementOrder/<field>`, `$deleteFromPrimitiveList/<field>` (with the field named after
 /// the slash).
 pub fn directive(key: &str) -> Option<(&str, Option<&str>)> {
+    if !key.starts_with('$') {
+        return None;
+    }
     match key {
         "$patch" | "$retainKeys" => Some((key, None)),
         _ => {
@@ -476,8 +485,19 @@ pub fn has_template_syntax(file: &File) -> bool {
     text.match_indices("{{").any(|(at, _)| !in_string(at) && !in_comment(at))
 }
 
+/// Does the node (its text in `text`) hold a strategic-merge directive key at any depth? The
+/// text is searched first, so that the common case (none) costs no walk.
+pub fn has_directive_in(text: &str, node: &Node) -> bool {
+    let slice = text.get(node.range.start..node.range.end).unwrap_or(text);
+    DIRECTIVE_WORDS.iter().any(|w| slice.contains(w)) && has_directive(node, 0)
+}
+
+/// What every directive key starts with.
+const DIRECTIVE_WORDS: [&str; 4] =
+    ["$patch", "$retainKeys", "$setElementOrder/", "$deleteFromPrimitiveList/"];
+
 /// Does the node hold a strategic-merge directive key at any depth (bounded)?
-pub fn has_directive(node: &Node, depth: usize) -> bool {
+fn has_directive(node: &Node, depth: usize) -> bool {
     if depth > 64 {
         return false;
     }
@@ -662,7 +682,7 @@ mod tests {
 
     #[test]
     fn documents_are_objects_lists_patches_or_not_objects() {
-        let class = |text: &str| doc_class(&kref_yaml::parse(text).documents[0]);
+        let class = |text: &str| doc_class(text, &kref_yaml::parse(text).documents[0]);
         assert_eq!(class("apiVersion: v1\nkind: List\nitems: []\n"), DocClass::List);
         assert_eq!(
             class("apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleList\nitems: []\n"),

@@ -28,14 +28,16 @@ pub enum UnitKind {
     Helm,
     Declared,
     Folder,
-    /// A document with no file (stdin, an unsaved editor buffer): a unit of its own.
-    Single,
+    /// Documents found under no checked folder: no file (stdin, an unsaved editor buffer), or
+    /// a file the editor opened outside its workspace folders. They see each other, as open
+    /// documents with no project around them.
+    Loose,
 }
 
 impl UnitKind {
     /// Are the unit's files applied together for certain (so a duplicate object collides)?
     pub fn applied_together(self) -> bool {
-        matches!(self, UnitKind::Kustomize | UnitKind::Helm | UnitKind::Declared | UnitKind::Single)
+        matches!(self, UnitKind::Kustomize | UnitKind::Helm | UnitKind::Declared)
     }
 
     pub fn as_str(self) -> &'static str {
@@ -44,7 +46,7 @@ impl UnitKind {
             UnitKind::Helm => "helm",
             UnitKind::Declared => "declared",
             UnitKind::Folder => "folder",
-            UnitKind::Single => "file",
+            UnitKind::Loose => "loose",
         }
     }
 }
@@ -375,20 +377,24 @@ impl<'f, 'a> Builder<'f, 'a> {
             }
         }
         let mut folder_units: HashMap<PathBuf, u32> = HashMap::new();
+        let mut loose = None;
         for i in 0..self.files.len() {
             if !leftover(i, &self) {
                 continue;
             }
             let (path, root) = (self.path(i), self.root(i));
-            let Some(path) = path else {
-                let u = self.add_unit(UnitKind::Single, self.files[i].key.to_string(), Vec::new());
+            let (Some(path), Some(root)) = (path, root) else {
+                let u = match loose {
+                    Some(u) => u,
+                    None => *loose.insert(self.add_unit(UnitKind::Loose, "(no folder)".into(), Vec::new())),
+                };
                 self.join(i, u);
                 continue;
             };
             let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
             let mut top = dir.clone();
             for a in dir.ancestors() {
-                if root.as_ref().is_some_and(|r| !a.starts_with(r)) {
+                if !a.starts_with(&root) {
                     break;
                 }
                 if holding.contains(a) {

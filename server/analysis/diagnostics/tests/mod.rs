@@ -6,6 +6,7 @@
 
 mod behaviour;
 mod corpus;
+mod precision;
 mod robustness;
 
 pub(super) use behaviour::explode;
