@@ -22,12 +22,19 @@ use super::ext::{ExplainParams, SearchParams, ShowParams};
 use super::loader::{self, Loaded};
 use super::positions::{self, encoding_kind, negotiate};
 use super::settings::{EditorSettings, workspace_root, workspace_roots};
+use super::transport::ParentWatch;
 use super::workspace::{self, key_of_path};
 use crate::analysis::diagnostics::RuleConfig;
 use crate::analysis::{self, Knowledge};
 
-/// The command `workspace/executeCommand` runs for a search.
-pub const SEARCH_COMMAND: &str = "kref.search";
+/// The command `workspace/executeCommand` runs for a search. Commands the server advertises live
+/// under `kref.lsp.`, a prefix the editor extensions never use for their own commands:
+/// vscode-languageclient registers every advertised command as a VS Code command, and a name the
+/// extension also registers stops the client from starting.
+pub const SEARCH_COMMAND: &str = "kref.lsp.search";
+
+/// The name `SEARCH_COMMAND` had before; still run, no longer advertised.
+const OLD_SEARCH_COMMAND: &str = "kref.search";
 
 /// The method by which the client reports changed files it watches for us.
 const WATCHED_FILES: &str = "workspace/didChangeWatchedFiles";
@@ -85,11 +92,13 @@ struct Shared {
 /// The language server.
 pub struct Backend {
     shared: Arc<Shared>,
+    parent: Arc<ParentWatch>,
 }
 
 impl Backend {
     pub fn new(client: Client) -> Backend {
         Backend {
+            parent: Arc::new(ParentWatch::new()),
             shared: Arc::new(Shared {
                 client,
                 docs: Documents::default(),
@@ -110,6 +119,11 @@ impl Backend {
                 disk: tokio::sync::Mutex::new(()),
             }),
         }
+    }
+
+    /// The watch on the editor's process, which `kref lsp` runs beside the protocol.
+    pub(crate) fn parent(&self) -> Arc<ParentWatch> {
+        self.parent.clone()
     }
 
     fn encoding(&self) -> Encoding {
@@ -772,6 +786,7 @@ fn internal_error(method: &str, detail: &str) -> Error {
 
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        self.parent.name(params.process_id);
         let offered = params.capabilities.general.as_ref().and_then(|g| g.position_encodings.as_deref());
         let encoding = negotiate(offered);
         let _ = self.shared.encoding.set(encoding);
@@ -1061,7 +1076,7 @@ impl LanguageServer for Backend {
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
         match params.command.as_str() {
-            SEARCH_COMMAND => {
+            SEARCH_COMMAND | OLD_SEARCH_COMMAND => {
                 let search = SearchParams::from_command(&params.arguments)?;
                 self.search(search).await.map(Some)
             }

@@ -5,5 +5,6 @@ mod cli;
 mod explain;
 mod lsp;
 mod lsp_client;
+mod lsp_transport;
 mod lsp_workspace;
 mod util;
