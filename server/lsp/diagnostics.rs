@@ -36,6 +36,8 @@ struct Files {
     workspace: Workspace,
     /// Keys of open documents: their text in the editor wins over the file on disk.
     open: HashSet<String>,
+    /// Keys of the files read from disk that hold objects (to forget a removed folder's).
+    disk: HashSet<String>,
 }
 
 /// What the diagnostics of open documents need between runs.
@@ -150,8 +152,33 @@ impl DiagState {
         let Ok(mut files) = self.files.lock() else { return false };
         let mut changed = false;
         for (key, objects) in read {
+            if objects.is_empty() {
+                files.disk.remove(&key);
+            } else {
+                files.disk.insert(key.clone());
+            }
             if !files.open.contains(&key) {
                 changed |= set(&mut files.workspace, &key, objects);
+            }
+        }
+        changed
+    }
+
+    /// Forgets the files read from disk below these folders (removed from the workspace), except
+    /// open documents; answers whether that changed what documents see.
+    pub fn forget_below(&self, folders: &[std::path::PathBuf]) -> bool {
+        let Ok(mut files) = self.files.lock() else { return false };
+        let gone: Vec<String> = files
+            .disk
+            .iter()
+            .filter(|key| folders.iter().any(|f| std::path::Path::new(key.as_str()).starts_with(f)))
+            .cloned()
+            .collect();
+        let mut changed = false;
+        for key in gone {
+            files.disk.remove(&key);
+            if !files.open.contains(&key) {
+                changed |= set(&mut files.workspace, &key, Vec::new());
             }
         }
         changed

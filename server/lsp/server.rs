@@ -504,6 +504,11 @@ impl Shared {
     /// background; open documents are checked again when that changes what they see.
     fn scan_workspace(self: &Arc<Self>) {
         let roots: Vec<PathBuf> = self.roots.lock().map(|r| r.clone()).unwrap_or_default();
+        self.scan_folders(roots);
+    }
+
+    /// Reads the manifests of these workspace folders (all of them at start, or ones just added).
+    fn scan_folders(self: &Arc<Self>, roots: Vec<PathBuf>) {
         let roots: Vec<PathBuf> = roots.into_iter().filter(|r| worth_scanning(r)).collect();
         if roots.is_empty() {
             return;
@@ -838,6 +843,15 @@ impl LanguageServer for Backend {
                     code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
                     ..CodeActionOptions::default()
                 })),
+                // One server for every folder of a window: folders added or removed later are
+                // scanned or forgotten, so editors need no second server (and no second client).
+                workspace: Some(WorkspaceServerCapabilities {
+                    workspace_folders: Some(WorkspaceFoldersServerCapabilities {
+                        supported: Some(true),
+                        change_notifications: Some(OneOf::Left(true)),
+                    }),
+                    file_operations: None,
+                }),
                 execute_command_provider: Some(ExecuteCommandOptions {
                     commands: vec![SEARCH_COMMAND.into()],
                     ..ExecuteCommandOptions::default()
@@ -897,6 +911,29 @@ impl LanguageServer for Backend {
         let path = PathBuf::from(&key);
         let on_disk = if path.is_absolute() { vec![path] } else { Vec::new() };
         self.shared.reread(on_disk, had_objects);
+    }
+
+    async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+        let paths = |folders: &[WorkspaceFolder]| -> Vec<PathBuf> {
+            folders.iter().filter_map(|f| f.uri.to_file_path().map(|p| p.into_owned())).collect()
+        };
+        let added = paths(&params.event.added);
+        let removed = paths(&params.event.removed);
+        tracing::info!("workspace folders: {} added, {} removed", added.len(), removed.len());
+        if let Ok(mut roots) = self.shared.roots.lock() {
+            roots.retain(|r| !removed.contains(r));
+            for folder in &added {
+                if !roots.contains(folder) {
+                    roots.push(folder.clone());
+                }
+            }
+        }
+        if !removed.is_empty() && self.shared.diags.forget_below(&removed) {
+            self.shared.check_open_documents(None);
+        }
+        if !added.is_empty() {
+            self.shared.scan_folders(added);
+        }
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
