@@ -23,6 +23,13 @@ use serde_json::Value;
 
 use webdriver::{Browser, Group, Step, find_browser};
 
+/// The lists the test reads: the quick input (palette, pickers), Problems, suggestions, the
+/// quick fix menu.
+const QUICK_LIST: &str = ".quick-input-widget";
+const PROBLEMS: &str = ".markers-panel";
+const SUGGESTIONS: &str = ".suggest-widget";
+const ACTIONS: &str = ".action-widget";
+
 /// How long one step may wait for the screen to show what it expects.
 const STEP: Duration = Duration::from_secs(30);
 /// The whole run is abandoned after this (it takes well under half of it).
@@ -339,12 +346,29 @@ impl Code<'_> {
         Ok(open == Value::Bool(true))
     }
 
+    /// The labels of the rows of a list (as screen readers hear them).
+    async fn rows(&self, list_css: &str) -> Step<Vec<String>> {
+        let script = format!(
+            "return [...document.querySelectorAll({:?})].map(r => r.getAttribute('aria-label') || r.innerText);",
+            format!("{list_css} .monaco-list-row")
+        );
+        Ok(strings(&self.js(&script).await?))
+    }
+
+    /// Waits until the list shows a row containing each of `wanted`; returns the rows.
+    async fn wait_rows(&self, what: &str, list_css: &str, wanted: &[&str]) -> Step<Vec<String>> {
+        self.browser
+            .wait_for(what, STEP, || async {
+                let rows = self.rows(list_css).await?;
+                let all = wanted.iter().all(|w| rows.iter().any(|r| r.contains(w)));
+                if all { Ok(Some(rows)) } else { Err(format!("{rows:?}")) }
+            })
+            .await
+    }
+
     /// The rows of the open quick input list.
     async fn quick_rows(&self) -> Step<Vec<String>> {
-        let rows = self
-            .js("return [...document.querySelectorAll('.quick-input-widget .monaco-list-row')].map(r => r.getAttribute('aria-label') || r.innerText);")
-            .await?;
-        Ok(strings(&rows))
+        self.rows(QUICK_LIST).await
     }
 
     /// Opens the quick input with F1 and runs `text` in it: `>Command title`, a file name, or
@@ -460,7 +484,7 @@ impl Code<'_> {
 
     /// The Problems panel's rows (file rows and problem rows, as screen readers hear them).
     async fn problems(&self) -> Step<Vec<String>> {
-        Ok(strings(&self.js("return [...document.querySelectorAll('.markers-panel .monaco-list-row')].map(r => r.getAttribute('aria-label') || r.innerText);").await?))
+        self.rows(PROBLEMS).await
     }
 
     /// Notification toasts on screen.
@@ -489,7 +513,8 @@ impl Code<'_> {
     /// does in VS Code's menus and pickers: arrows from the focused row, then Enter.
     async fn choose_row(&self, list_css: &str, label: &str) -> Step<()> {
         let script = format!(
-            "return [...document.querySelectorAll({list_css:?})].filter(r => r.offsetParent !== null).map(r => [r.getAttribute('aria-label') || r.innerText, r.classList.contains('focused')]);"
+            "return [...document.querySelectorAll({:?})].filter(r => r.offsetParent !== null).map(r => [r.getAttribute('aria-label') || r.innerText, r.classList.contains('focused')]);",
+            format!("{list_css} .monaco-list-row")
         );
         let rows = self.js(&script).await?;
         let rows: Vec<(String, bool)> = rows
@@ -510,11 +535,37 @@ impl Code<'_> {
         self.key(Key::Enter).await
     }
 
+    /// Hovers `needle` in workloads.yaml (which must be the active editor) and checks kref's card.
+    async fn check_hover(&self, needle: &str, path: &str, values: &[&str]) -> Step<()> {
+        let (line, column) = fixture_position("apps/workloads.yaml", needle);
+        self.go_to(line, column + 1).await?;
+        self.command("Show or Focus Hover").await?;
+        let text = self
+            .browser
+            .wait_for(&format!("kref's hover on {needle}"), STEP, || async {
+                let text = self.hover_text().await?;
+                if text.contains(path) { Ok(Some(text)) } else { Err(text) }
+            })
+            .await?;
+        self.browser.screenshot(&format!("hover-{needle}")).await?;
+        if let Some(missing) = values.iter().find(|v| !text.contains(**v)) {
+            return Err(format!("the hover on {needle} does not list {missing}: {text}"));
+        }
+        self.key(Key::Escape).await
+    }
+
     /// The text shown in the visible webview (a Markdown preview).
     async fn webview_text(&self) -> Step<String> {
         self.browser.frame_text("iframe.webview.ready", 2).await
     }
 }
+
+/// The fields hovered, the path kref's card names and values it lists.
+const HOVERS: [(&str, &str, &[&str]); 3] = [
+    ("strategy", "Deployment.spec.strategy", &["RollingUpdate", "Recreate"]),
+    ("accessModes", "PersistentVolumeClaim.spec.accessModes", &["ReadWriteOnce", "ReadWriteMany"]),
+    ("concurrencyPolicy", "CronJob.spec.concurrencyPolicy", &["Allow", "Forbid", "Replace"]),
+];
 
 fn strings(value: &Value) -> Vec<String> {
     value.as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_owned)).collect()
@@ -574,27 +625,8 @@ async fn drive(server: &CodeServer, browser: &Browser) -> Step<()> {
 
     // 3. Hovers show kref's cards.
     code.open("workloads.yaml").await?;
-    for (needle, path, values) in [
-        ("strategy", "Deployment.spec.strategy", &["RollingUpdate", "Recreate"][..]),
-        ("accessModes", "PersistentVolumeClaim.spec.accessModes", &["ReadWriteOnce", "ReadWriteMany"][..]),
-        ("concurrencyPolicy", "CronJob.spec.concurrencyPolicy", &["Allow", "Forbid", "Replace"][..]),
-    ] {
-        let (line, column) = fixture_position("apps/workloads.yaml", needle);
-        code.go_to(line, column + 1).await?;
-        code.command("Show or Focus Hover").await?;
-        let text = browser
-            .wait_for(&format!("kref's hover on {needle}"), STEP, || async {
-                let text = code.hover_text().await?;
-                if text.contains(path) { Ok(Some(text)) } else { Err(text) }
-            })
-            .await?;
-        browser.screenshot(&format!("hover-{needle}")).await?;
-        for value in values {
-            if !text.contains(value) {
-                return Err(format!("the hover on {needle} does not list {value}: {text}"));
-            }
-        }
-        code.key(Key::Escape).await?;
+    for (needle, path, values) in HOVERS {
+        code.check_hover(needle, path, values).await?;
     }
 
     // 4. Completion after `concurrencyPolicy: ` offers the three values.
@@ -604,38 +636,29 @@ async fn drive(server: &CodeServer, browser: &Browser) -> Step<()> {
         code.key(Key::Backspace).await?;
     }
     code.command("Trigger Suggest").await?;
-    let offered = browser
-        .wait_for("completion of concurrencyPolicy's values", STEP, || async {
-            let rows = strings(&code.js("return [...document.querySelectorAll('.suggest-widget .monaco-list-row')].map(r => r.getAttribute('aria-label') || r.innerText);").await?);
-            let all = ["Allow", "Forbid", "Replace"].iter().all(|v| rows.iter().any(|r| r.starts_with(v)));
-            if all { Ok(Some(rows)) } else { Err(format!("{rows:?}")) }
-        })
+    let offered = code
+        .wait_rows("completion of concurrencyPolicy's values", SUGGESTIONS, &["Allow", "Forbid", "Replace"])
         .await?;
     browser.screenshot("completion-concurrencyPolicy").await?;
+    if offered.len() != 3 {
+        return Err(format!(
+            "completion after `concurrencyPolicy: ` offers exactly its three values: {offered:?}"
+        ));
+    }
     code.key(Key::Escape).await?;
     browser.keys("Forbid").await?;
     code.key(Key::Escape).await?;
-    let _ = offered;
 
     // 5. Problems of a broken manifest (first folder) and of one in the second folder.
     code.open("gateway.yaml").await?;
     code.open("broken.yaml").await?;
     code.command("Problems: Focus on Problems View").await?;
-    browser
-        .wait_for("the broken manifests' errors in the Problems panel", STEP, || async {
-            let rows = code.problems().await?;
-            let want = [
-                "\"Sometimes\" is not a valid value",
-                "unknown field \"replicsa\"",
-                "\"LoadBalance\" is not a valid value",
-            ];
-            if want.iter().all(|w| rows.iter().any(|r| r.contains(w))) {
-                Ok(Some(()))
-            } else {
-                Err(format!("{rows:?}"))
-            }
-        })
-        .await?;
+    let problems = [
+        r#""Sometimes" is not a valid value"#,
+        r#"unknown field "replicsa""#,
+        r#""LoadBalance" is not a valid value"#,
+    ];
+    code.wait_rows("the broken manifests' errors in the Problems panel", PROBLEMS, &problems).await?;
     browser.screenshot("problems").await?;
 
     // 6. The quick fix renames `replicsa`, and its problem goes away.
@@ -643,14 +666,9 @@ async fn drive(server: &CodeServer, browser: &Browser) -> Step<()> {
     let (line, column) = fixture_position("apps/broken.yaml", "replicsa");
     code.go_to(line, column + 2).await?;
     code.command("Quick Fix...").await?;
-    browser
-        .wait_for("the quick fix menu", STEP, || async {
-            let rows = strings(&code.js("return [...document.querySelectorAll('.action-widget .monaco-list-row')].map(r => r.getAttribute('aria-label') || r.innerText);").await?);
-            if rows.iter().any(|r| r.contains("Rename to replicas")) { Ok(Some(())) } else { Err(format!("{rows:?}")) }
-        })
-        .await?;
+    code.wait_rows("the quick fix menu", ACTIONS, &["Rename to replicas"]).await?;
     browser.screenshot("quick-fix-menu").await?;
-    code.choose_row(".action-widget .monaco-list-row", "Rename to replicas").await?;
+    code.choose_row(ACTIONS, "Rename to replicas").await?;
     browser
         .wait_for("the fix in the text and its problem gone", STEP, || async {
             let text = code.editor_text().await?;
@@ -678,18 +696,9 @@ async fn drive(server: &CodeServer, browser: &Browser) -> Step<()> {
         .await?;
     browser.keys("rolling update source:user").await?;
     code.key(Key::Enter).await?;
-    browser
-        .wait_for("the note among the results", STEP, || async {
-            let rows = code.quick_rows().await?;
-            if rows.iter().any(|r| r.contains("Rollout checklist")) {
-                Ok(Some(()))
-            } else {
-                Err(format!("{rows:?}"))
-            }
-        })
-        .await?;
+    code.wait_rows("the note among the results", QUICK_LIST, &["Rollout checklist"]).await?;
     browser.screenshot("search-results").await?;
-    code.choose_row(".quick-input-widget .monaco-list-row", "Rollout checklist").await?;
+    code.choose_row(QUICK_LIST, "Rollout checklist").await?;
     browser
         .wait_for("the note opened", STEP, || async {
             let tab = code.active_tab().await?;
@@ -719,7 +728,7 @@ async fn drive(server: &CodeServer, browser: &Browser) -> Step<()> {
             }
         })
         .await?;
-    code.choose_row(".quick-input-widget .monaco-list-row", &first).await?;
+    code.choose_row(QUICK_LIST, &first).await?;
     browser
         .wait_for("the built-in note in a preview", STEP, || async {
             let tabs = code.tabs().await?;
@@ -763,6 +772,28 @@ async fn drive(server: &CodeServer, browser: &Browser) -> Step<()> {
             "expected one kref lsp for the two workspace folders, found {}: {servers:?}",
             servers.len()
         ));
+    }
+
+    // 10. The server dies (killed): it is started again, once, and answers as before.
+    let killed = servers[0];
+    let _ = Command::new("kill").args(["-s", "KILL", &killed.to_string()]).status();
+    browser
+        .wait_for("one new kref lsp after the old one was killed", STEP, || async {
+            let now = server.kref_servers();
+            if now.len() == 1 && now[0] != killed { Ok(Some(())) } else { Err(format!("servers {now:?}")) }
+        })
+        .await?;
+    code.open("workloads.yaml").await?;
+    code.wait_status("running").await?;
+    let (needle, path, values) = HOVERS[0];
+    code.check_hover(needle, path, values).await?;
+    let toasts = code.toasts().await?;
+    if let Some(error) = toasts.iter().find(|t| t.starts_with("error:")) {
+        return Err(format!("an error notification after one crash: {error}"));
+    }
+    let servers = server.kref_servers();
+    if servers.len() != 1 {
+        return Err(format!("expected one kref lsp after the restart, found {servers:?}"));
     }
     Ok(())
 }
