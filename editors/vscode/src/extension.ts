@@ -446,11 +446,15 @@ class KrefExtension implements vscode.TextDocumentContentProvider {
     this.client = undefined;
     this.server = undefined;
     if (client) {
+      const wasRunning = client.state === State.Running;
       try {
         // `shutdown` and `exit`, or a timeout after 2 s.
         await client.dispose(2000);
       } catch (err) {
-        this.output.appendLine(`Stopping the server: ${errorText(err)}`);
+        // A client whose start failed has nothing left to stop.
+        if (wasRunning) {
+          this.output.appendLine(`Stopping the server: ${errorText(err)}`);
+        }
       }
     }
     if (server && server.child.exitCode === null && server.child.signalCode === null) {
