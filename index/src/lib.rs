@@ -31,4 +31,4 @@ pub use search::{Hit, MAX_LIMIT, Query, SNIPPET_MAX_CHARS, Snippet};
 /// Version of the index layout (tantivy schema, analyzers and document mapping). Bump it on any
 /// change to them: indexes of another version are reported as [`IndexError::VersionMismatch`]
 /// and must be rebuilt.
-pub const INDEX_SCHEMA_VERSION: u32 = 3;
+pub const INDEX_SCHEMA_VERSION: u32 = 4;

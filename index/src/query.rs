@@ -4,14 +4,15 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
+use kref_corpus::concepts::synonyms;
 use levenshtein_automata::{DFA, Distance, LevenshteinAutomatonBuilder, SINK_STATE};
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, Term};
 
-use crate::schema::{Fields, normalize_exact};
-use crate::tokenizer::{Analyzed, analyze};
+use crate::schema::{Fields, IDENT_KEY_PREFIX, normalize_exact};
+use crate::tokenizer::{Analyzed, PART_PREFIX, analyze, part_term};
 
 /// Input beyond this many bytes is ignored: nobody types more, and it bounds the query size.
 const MAX_QUERY_BYTES: usize = 1024;
@@ -28,6 +29,14 @@ pub(crate) const BOOST_BREADCRUMB: f32 = 2.0;
 pub(crate) const BOOST_KINDS: f32 = 0.5;
 pub(crate) const BOOST_TAGS: f32 = 1.5;
 pub(crate) const BOOST_BODY: f32 = 1.0;
+/// Phrasings of the concept layer attached to a document: what people call its topic.
+pub(crate) const BOOST_ALIASES: f32 = 2.0;
+/// Weight of a word that means the same as one typed (the concept layer's `words`).
+const SYNONYM_WEIGHT: f32 = 0.8;
+/// Inputs longer than this get no exact-title variants with synonyms.
+const MAX_SYNONYM_VARIANT_WORDS: usize = 4;
+/// Weight of a word found as a piece of an identifier, relative to the word on its own.
+pub(crate) const PART_WEIGHT: f32 = 0.3;
 /// The phrase of an identifier's words (`maxSurge` → "max surge") only finds documents that spell
 /// the identifier as separate words. When the identifier itself is in this many documents of a
 /// field, those cannot reach the top of the list, and the phrase (expensive on frequent words,
@@ -173,6 +182,11 @@ pub(crate) struct Built {
     /// ranks these first ([`EXACT_TITLE_BONUS`]). Kept apart from `main` so that `main` stays
     /// prunable.
     pub exact: Option<Box<dyn Query>>,
+    /// The input names an identifier (`maxSurge`, a typed `imagepullpolicy` that titles a
+    /// document): schema documents compete with notes instead of yielding to them.
+    pub names_identifier: bool,
+    /// Words other than stop words.
+    pub content_words: usize,
 }
 
 fn term(field: Field, text: &str) -> Term {
@@ -192,7 +206,8 @@ pub(crate) fn filter_query(field: Field, value: &str) -> Box<dyn Query> {
     Box::new(ConstScoreQuery::new(term_query(field, value, IndexRecordOption::Basic), 0.0))
 }
 
-/// The whole token and the words of one analyzed input word.
+/// The whole token and the words of one analyzed input word (the words without
+/// [`crate::tokenizer::PART_PREFIX`]).
 struct WordTerms {
     whole: Option<String>,
     parts: Vec<String>,
@@ -206,7 +221,11 @@ fn word_terms(tokens: Vec<Analyzed>) -> WordTerms {
     let mut whole = None;
     let mut parts = Vec::new();
     for t in tokens {
-        if t.span > 1 { whole = Some(t.text) } else { parts.push(t.text) }
+        if t.span > 1 {
+            whole = Some(t.text)
+        } else {
+            parts.push(t.text.strip_prefix(PART_PREFIX).map(str::to_string).unwrap_or(t.text))
+        }
     }
     WordTerms { whole, parts }
 }
@@ -226,9 +245,27 @@ impl QueryBuilder<'_> {
         true
     }
 
+    /// A boosted phrase query of `terms` in `field` if every term occurs there.
+    fn push_phrase(&self, field: Field, terms: &[String], boost: f32, out: &mut Vec<Box<dyn Query>>) -> bool {
+        match terms {
+            [] => false,
+            [one] => self.push_term(field, one, boost, out),
+            many => {
+                if many.iter().any(|t| self.doc_freq(field, t) == 0) {
+                    return false;
+                }
+                let phrase = PhraseQuery::new(many.iter().map(|t| term(field, t)).collect());
+                out.push(boosted(Box::new(phrase), boost));
+                true
+            }
+        }
+    }
+
     /// Adds the scoring clauses of one word: its term in the title, breadcrumb, body, tags and
-    /// kinds, and for an identifier the phrase of its words (`maxSurge` → "max surge"). Returns
-    /// false when the word occurs nowhere, neither whole nor as its words.
+    /// kinds. A plain word also matches the same word inside identifiers, at [`PART_WEIGHT`]
+    /// ("store" finds `awsElasticBlockStore`, below a passage about storing); an identifier
+    /// matches whole, and as the phrase of its words, both inside longer identifiers and written
+    /// out (`maxSurge` → "max surge"). Returns false when the word occurs nowhere.
     fn word_clauses(&mut self, word: &str, weight: f32, out: &mut Vec<Box<dyn Query>>) -> bool {
         let f = *self.fields;
         let terms = word_terms(analyze(&mut self.text, word));
@@ -238,6 +275,7 @@ impl QueryBuilder<'_> {
             (f.breadcrumb, BOOST_BREADCRUMB, true),
             (f.body, BOOST_BODY, true),
             (f.tags, BOOST_TAGS, false),
+            (f.aliases, BOOST_ALIASES, true),
         ] {
             let boost = boost * weight;
             let whole_freq = terms.whole.as_ref().map_or(0, |w| self.doc_freq(field, w));
@@ -245,17 +283,18 @@ impl QueryBuilder<'_> {
                 out.push(boosted(term_query(field, whole, IndexRecordOption::WithFreqs), boost));
                 found = true;
             }
-            match terms.parts.as_slice() {
-                [] => {}
-                [one] => found |= self.push_term(field, one, boost, out),
-                parts
-                    if positions
-                        && whole_freq < PHRASE_SKIP_DOC_FREQ
-                        && parts.iter().all(|p| self.doc_freq(field, p) > 0) =>
-                {
-                    let phrase = PhraseQuery::new(parts.iter().map(|p| term(field, p)).collect());
-                    out.push(boosted(Box::new(phrase), boost));
-                    found = true;
+            match (terms.whole.as_deref(), terms.parts.as_slice()) {
+                (Some(plain), []) => {
+                    found |= self.push_term(field, &part_term(plain), boost * PART_WEIGHT, out)
+                }
+                (_, [one]) => {
+                    found |= self.push_term(field, one, boost, out);
+                    found |= self.push_term(field, &part_term(one), boost * PART_WEIGHT, out);
+                }
+                (_, parts) if positions && parts.len() > 1 && whole_freq < PHRASE_SKIP_DOC_FREQ => {
+                    let marked: Vec<String> = parts.iter().map(|p| part_term(p)).collect();
+                    found |= self.push_phrase(field, &marked, boost, out);
+                    found |= self.push_phrase(field, parts, boost, out);
                 }
                 _ => {}
             }
@@ -292,35 +331,38 @@ impl QueryBuilder<'_> {
         ranked.into_iter().take_while(|r| Some(r.1) == best).take(MAX_CORRECTIONS).map(|r| r.0).collect()
     }
 
-    /// Stemmed terms of a phrase, identifiers replaced by their words.
-    fn phrase_terms(&mut self, words: &[String]) -> Vec<String> {
-        let mut out = Vec::new();
+    /// Stemmed terms of a phrase, identifiers replaced by their words: as written out, and as
+    /// the words of an identifier (`["rolling", "update"]` → `roll updat`, `_roll _updat`).
+    fn phrase_terms(&mut self, words: &[String]) -> (Vec<String>, Vec<String>) {
+        let mut prose = Vec::new();
         for word in words {
             let t = word_terms(analyze(&mut self.text, word));
             if t.parts.is_empty() {
-                out.extend(t.whole);
+                prose.extend(t.whole);
             } else {
-                out.extend(t.parts);
+                prose.extend(t.parts);
             }
         }
-        out
+        let marked = prose.iter().map(|t| part_term(t)).collect();
+        (prose, marked)
     }
 
-    /// The phrase in the title, breadcrumb or body.
+    /// The phrase in the title, breadcrumb, body or aliases, written out or as an identifier.
     fn phrase_clause(&mut self, words: &[String]) -> Option<Box<dyn Query>> {
         let f = *self.fields;
-        let terms = self.phrase_terms(words);
-        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (field, boost) in [(f.title, BOOST_TITLE), (f.breadcrumb, BOOST_BREADCRUMB), (f.body, BOOST_BODY)]
-        {
-            let q: Box<dyn Query> = match terms.as_slice() {
-                [] => return None,
-                [one] => term_query(field, one, IndexRecordOption::WithFreqs),
-                many => Box::new(PhraseQuery::new(many.iter().map(|t| term(field, t)).collect())),
-            };
-            should.push((Occur::Should, boosted(q, boost)));
+        let (prose, marked) = self.phrase_terms(words);
+        let mut should: Vec<Box<dyn Query>> = Vec::new();
+        for (field, boost) in [
+            (f.title, BOOST_TITLE),
+            (f.breadcrumb, BOOST_BREADCRUMB),
+            (f.body, BOOST_BODY),
+            (f.aliases, BOOST_ALIASES),
+        ] {
+            self.push_phrase(field, &prose, boost, &mut should);
+            let marked_boost = if marked.len() > 1 { boost } else { boost * PART_WEIGHT };
+            self.push_phrase(field, &marked, marked_boost, &mut should);
         }
-        Some(Box::new(BooleanQuery::new(should)))
+        (!should.is_empty()).then(|| union(should))
     }
 
     /// Builds the queries for `items` and the `filters` (each a required clause). `None` when
@@ -354,6 +396,11 @@ impl QueryBuilder<'_> {
                         }
                         corrected.push(fixes.into_iter().next().unwrap_or_else(|| word.clone()));
                     }
+                    // Words that mean the same (`hpa`, `horizontalpodautoscaler`) count as this word.
+                    let key = corrected.last().map(|w| w.to_lowercase()).unwrap_or_default();
+                    for other in synonyms().get(&key).into_iter().flatten() {
+                        self.word_clauses(other, SYNONYM_WEIGHT, &mut clauses);
+                    }
                     if !clauses.is_empty() {
                         text.push(union(clauses));
                     }
@@ -371,6 +418,11 @@ impl QueryBuilder<'_> {
             return None;
         }
         let exact = self.exact_query(&typed, &corrected, &text, &phrases, &filters);
+        let names_identifier = typed.iter().any(|w| camel_case(w))
+            || corrected.iter().filter(|w| !is_stop_word(w)).any(|w| {
+                let key = format!("{IDENT_KEY_PREFIX}{}", w.to_lowercase());
+                self.doc_freq(self.fields.exact, &key) > 0
+            });
         // Neighbouring words that stand together in a document score extra ("node drain",
         // "concurrency policy", which also matches the identifier `concurrencyPolicy`).
         let content: Vec<String> = corrected.iter().filter(|w| !is_stop_word(w)).cloned().collect();
@@ -403,7 +455,7 @@ impl QueryBuilder<'_> {
             union(text)
         });
         let main = combine(any, phrases, filters);
-        Some(Built { main, strict, exact })
+        Some(Built { main, strict, exact, names_identifier, content_words })
     }
 
     /// The query of documents titled like the input as typed (or as corrected), scored by the
@@ -419,7 +471,19 @@ impl QueryBuilder<'_> {
     ) -> Option<Box<dyn Query>> {
         let f = self.fields;
         let mut keys: Vec<String> = Vec::new();
-        for words in [typed, corrected] {
+        // The input as typed, as corrected, and with a word replaced by one that means the same
+        // (`pvc` → `persistentvolumeclaim`, so the PersistentVolumeClaim entry counts as titled).
+        let mut variants: Vec<Vec<String>> = vec![typed.to_vec(), corrected.to_vec()];
+        if corrected.len() <= MAX_SYNONYM_VARIANT_WORDS {
+            for (i, word) in corrected.iter().enumerate() {
+                for other in synonyms().get(&word.to_lowercase()).into_iter().flatten() {
+                    let mut v = corrected.to_vec();
+                    v[i] = other.clone();
+                    variants.push(v);
+                }
+            }
+        }
+        for words in &variants {
             let key = normalize_exact(&words.join(" "));
             if !key.is_empty() && !keys.contains(&key) && self.doc_freq(f.exact, &key) > 0 {
                 keys.push(key);
@@ -485,6 +549,14 @@ const STOP_WORDS: &[&str] = &[
     "that", "the", "their", "them", "then", "there", "these", "this", "to", "use", "was", "we", "what",
     "when", "where", "which", "who", "why", "will", "with", "you", "your",
 ];
+
+/// A word written in camelCase (`maxSurge`, `CrashLoopBackOff`): a lower-case letter or digit
+/// followed by an upper-case letter.
+pub(crate) fn camel_case(word: &str) -> bool {
+    word.chars()
+        .zip(word.chars().skip(1))
+        .any(|(a, b)| (a.is_lowercase() || a.is_numeric()) && b.is_uppercase())
+}
 
 pub(crate) fn is_stop_word(word: &str) -> bool {
     STOP_WORDS.contains(&word.to_lowercase().as_str())

@@ -5,8 +5,10 @@ use tantivy::schema::{
 };
 use tantivy::{Index, TantivyDocument};
 
-use crate::doc::{BREADCRUMB_SEPARATOR, Doc};
-use crate::tokenizer::{TEXT_ANALYZER, WORDS_ANALYZER, text_analyzer, words_analyzer};
+use crate::doc::{BREADCRUMB_SEPARATOR, Doc, DocType};
+use crate::tokenizer::{
+    TEXT_ANALYZER, WORDS_ANALYZER, identifier_word_ranges, text_analyzer, words_analyzer,
+};
 
 /// The fields of the index, resolved once.
 #[derive(Clone, Copy, Debug)]
@@ -39,9 +41,21 @@ pub(crate) struct Fields {
     pub exact: Field,
     /// Unstemmed words of every text field, documents only: the typo-correction vocabulary.
     pub words: Field,
+    /// Stemmed text with positions: the phrasings the concept layer attaches to the document.
+    pub aliases: Field,
+    /// Fast: what the document is, for priors that depend on the question ([`CLASS_SCHEMA`]...).
+    pub class: Field,
 }
 
-const FIELD_NAMES: [&str; 14] = [
+/// [`Fields::class`] of notes' sections and entries.
+pub(crate) const CLASS_NOTE: u64 = 0;
+/// [`Fields::class`] of schema documents.
+pub(crate) const CLASS_SCHEMA: u64 = 1;
+/// Prefix of the [`Fields::exact`] keys that name a compound identifier a document is titled by
+/// (`ident:imagepullpolicy`): tells a typed `imagepullpolicy` from a plain word.
+pub(crate) const IDENT_KEY_PREFIX: &str = "ident:";
+
+const FIELD_NAMES: [&str; 16] = [
     "id",
     "doc_type",
     "origin",
@@ -56,6 +70,8 @@ const FIELD_NAMES: [&str; 14] = [
     "exact",
     "words",
     "prior",
+    "aliases",
+    "class",
 ];
 
 fn text(analyzer: &str, record: IndexRecordOption, stored: bool, fieldnorms: bool) -> TextOptions {
@@ -86,6 +102,9 @@ pub(crate) fn build_schema() -> Schema {
     b.add_text_field("exact", text("raw", IndexRecordOption::Basic, false, false));
     b.add_text_field("words", text(WORDS_ANALYZER, IndexRecordOption::Basic, false, false));
     b.add_f64_field("prior", NumericOptions::default().set_fast());
+    // No field norms: a document with many phrasings matches each as well as one with a few.
+    b.add_text_field("aliases", text(TEXT_ANALYZER, positions, false, false));
+    b.add_u64_field("class", NumericOptions::default().set_fast());
     b.build()
 }
 
@@ -111,6 +130,8 @@ impl Fields {
             exact: found[11],
             words: found[12],
             prior: found[13],
+            aliases: found[14],
+            class: found[15],
         })
     }
 }
@@ -159,6 +180,22 @@ pub(crate) fn exact_keys(title: &str) -> Vec<String> {
     keys
 }
 
+/// The [`IDENT_KEY_PREFIX`] keys of the compound identifiers in a title: every run of letters and
+/// digits made of two or more words (`Pod.spec.volumes[].awsElasticBlockStore` →
+/// `ident:awselasticblockstore`; `Deployment` and `spec` are single words and give none).
+pub(crate) fn compound_identifiers(title: &str) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    for run in title.split(|c: char| !c.is_alphanumeric()).filter(|r| !r.is_empty()) {
+        if identifier_word_ranges(run).len() >= 2 {
+            let key = format!("{IDENT_KEY_PREFIX}{}", run.to_lowercase());
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+    }
+    keys
+}
+
 /// Maps a [`Doc`] onto the schema.
 pub(crate) fn to_tantivy(f: &Fields, doc: &Doc) -> TantivyDocument {
     let mut d = TantivyDocument::new();
@@ -168,6 +205,7 @@ pub(crate) fn to_tantivy(f: &Fields, doc: &Doc) -> TantivyDocument {
     d.add_text(f.file, &doc.file);
     d.add_u64(f.line, u64::from(doc.line));
     d.add_f64(f.prior, f64::from(doc.prior));
+    d.add_u64(f.class, if doc.doc_type == DocType::Schema { CLASS_SCHEMA } else { CLASS_NOTE });
     d.add_text(f.title, &doc.title);
     d.add_text(f.breadcrumb, &doc.breadcrumb);
     d.add_text(f.body, &doc.body);
@@ -187,6 +225,13 @@ pub(crate) fn to_tantivy(f: &Fields, doc: &Doc) -> TantivyDocument {
     }
     for key in exact_keys(&doc.title) {
         d.add_text(f.exact, &key);
+    }
+    for ident in compound_identifiers(&doc.title) {
+        d.add_text(f.exact, &ident);
+    }
+    for alias in &doc.aliases {
+        d.add_text(f.aliases, alias);
+        d.add_text(f.words, alias);
     }
     d.add_text(f.words, &doc.title);
     d.add_text(f.words, &doc.breadcrumb);
@@ -221,5 +266,14 @@ mod tests {
         assert_eq!(exact_keys("Rolling updates"), ["rolling updates"]);
         assert!(exact_keys(" › ").is_empty());
         assert_eq!(normalize_exact("  CronJob › concurrencyPolicy "), "cronjob concurrencypolicy");
+        assert_eq!(
+            compound_identifiers("Pod.spec.volumes[].awsElasticBlockStore"),
+            ["ident:awselasticblockstore"]
+        );
+        assert_eq!(
+            compound_identifiers("Deployment › rollingUpdate.maxSurge"),
+            ["ident:rollingupdate", "ident:maxsurge"]
+        );
+        assert!(compound_identifiers("Deployment › strategy").is_empty());
     }
 }

@@ -82,6 +82,7 @@ pub fn docs_from_schema(schema: &Schema, source: &KindSource) -> Vec<Doc> {
             kinds: vec![kind.kind.clone()],
             body: kind.description.clone(),
             tags: [kind.plural.clone()].into_iter().chain(kind.short_names.iter().cloned()).collect(),
+            aliases: Vec::new(),
             prior: prior::SCHEMA,
         });
     }
@@ -111,6 +112,7 @@ pub fn docs_from_schema(schema: &Schema, source: &KindSource) -> Vec<Doc> {
                 kinds: vec![kind.clone()],
                 body,
                 tags: vec![field.name.clone()],
+                aliases: Vec::new(),
                 prior: prior::SCHEMA,
             });
         }

@@ -5,6 +5,7 @@ use std::ops::Range;
 
 use kref_corpus::Origin;
 use tantivy::collector::TopDocs;
+use tantivy::columnar::Column;
 use tantivy::query::Query as TantivyQuery;
 use tantivy::schema::{Field, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -14,13 +15,15 @@ use tantivy::{DocAddress, Score, Searcher, TantivyDocument, Term};
 use crate::IndexError;
 use crate::doc::{DocType, parse_origin};
 use crate::query::{EXACT_TITLE_BONUS, QueryBuilder, filter_query, parse_user_query};
-use crate::schema::Fields;
-use crate::tokenizer::snippet_analyzer;
+use crate::schema::{CLASS_NOTE, CLASS_SCHEMA, Fields};
+use crate::tokenizer::{PART_PREFIX, snippet_analyzer};
 
 /// Snippets are cut to about this many bytes.
 pub const SNIPPET_MAX_CHARS: usize = 160;
 /// Requests for more hits than this get this many.
 pub const MAX_LIMIT: usize = 10_000;
+/// The factor of schema documents' scores for questions in words that name no field or kind.
+const SCHEMA_IN_QUESTIONS: f32 = 0.5;
 
 /// A search request.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -104,6 +107,13 @@ pub(crate) fn run(
     let Some(built) = builder.build(&items, filters) else {
         return Ok(Vec::new());
     };
+    // A question in words is answered by notes: schema documents yield to them unless the
+    // question names a field or kind (or is a single word, or a dotted path).
+    let schema_factor = if built.names_identifier || built.content_words <= 1 || dotted_path(&query.text) {
+        1.0
+    } else {
+        SCHEMA_IN_QUESTIONS
+    };
     // Documents titled like the query first, then the best of the rest.
     let mut top: Vec<(Score, DocAddress)> = match &built.exact {
         Some(exact) => searcher
@@ -121,7 +131,7 @@ pub(crate) fn run(
         // Fetch a few more than needed and re-rank them by each document's prior, so the
         // kind's own entry can overtake a short passage that merely mentions the words.
         let mut rest = searcher.search(&**query, &TopDocs::with_limit(limit.saturating_mul(3).max(30)))?;
-        apply_priors(searcher, fields.prior, &mut rest);
+        apply_priors(searcher, fields, schema_factor, &mut rest);
         let room = limit - top.len();
         top.extend(rest.into_iter().filter(|(_, a)| !seen.contains(a)).take(room));
     }
@@ -159,26 +169,34 @@ pub(crate) fn run(
 /// A snippet generator for `field` that highlights the terms `query` has in it, like
 /// [`SnippetGenerator::create`] but with [`snippet_analyzer`], which stems only words that can
 /// match.
-/// Multiplies each score by its document's prior and sorts best first.
-fn apply_priors(
-    searcher: &tantivy::Searcher,
-    field: tantivy::schema::Field,
-    hits: &mut [(Score, DocAddress)],
-) {
-    let name = searcher.schema().get_field_name(field).to_string();
-    let mut columns: Vec<Option<tantivy::columnar::Column<f64>>> = Vec::new();
+/// Multiplies each score by its document's prior (and schema documents' by `schema_factor`) and
+/// sorts best first.
+fn apply_priors(searcher: &Searcher, fields: &Fields, schema_factor: f32, hits: &mut [(Score, DocAddress)]) {
+    let prior_name = searcher.schema().get_field_name(fields.prior).to_string();
+    let class_name = searcher.schema().get_field_name(fields.class).to_string();
+    type Columns = (Option<Column<f64>>, Option<Column<u64>>);
+    let mut columns: Vec<Option<Columns>> = Vec::new();
     for (score, address) in hits.iter_mut() {
         let ord = address.segment_ord as usize;
         if columns.len() <= ord {
             columns.resize_with(ord + 1, || None);
         }
-        if columns[ord].is_none() {
-            columns[ord] = searcher.segment_reader(address.segment_ord).fast_fields().f64(&name).ok();
-        }
-        let prior = columns[ord].as_ref().and_then(|c| c.first(address.doc_id)).unwrap_or(1.0);
-        *score *= prior as f32;
+        let (prior, class) = columns[ord].get_or_insert_with(|| {
+            let fast = searcher.segment_reader(address.segment_ord).fast_fields();
+            (fast.f64(&prior_name).ok(), fast.u64(&class_name).ok())
+        });
+        let prior = prior.as_ref().and_then(|c| c.first(address.doc_id)).unwrap_or(1.0);
+        let class = class.as_ref().and_then(|c| c.first(address.doc_id)).unwrap_or(CLASS_NOTE);
+        let factor = if class == CLASS_SCHEMA { schema_factor } else { 1.0 };
+        *score *= prior as f32 * factor;
     }
     hits.sort_by(|a, b| b.0.total_cmp(&a.0));
+}
+
+/// `spec.selector`, `rollingUpdate.maxSurge`: a dot between letters or digits.
+fn dotted_path(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    chars.windows(3).any(|w| w[1] == '.' && w[0].is_alphanumeric() && w[2].is_alphanumeric())
 }
 
 fn snippet_generator(
@@ -200,7 +218,9 @@ fn snippet_generator(
         let doc_freq = searcher.doc_freq(term)?;
         if doc_freq > 0 {
             weighted.insert(text.to_string(), 1.0 / (1.0 + doc_freq as Score));
-            initials.extend(text.chars().next().filter(|c| !initials.contains(c)));
+            // Words of identifiers are matched by their letters, after the marker.
+            let word = text.strip_prefix(PART_PREFIX).unwrap_or(text);
+            initials.extend(word.chars().next().filter(|c| !initials.contains(c)));
         }
     }
     Ok(SnippetGenerator::new(weighted, snippet_analyzer(initials), field, SNIPPET_MAX_CHARS))

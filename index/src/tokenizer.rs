@@ -1,5 +1,7 @@
 //! Analyzers: an identifier-aware token filter (`maxSurge` → `maxsurge`, `max`, `surge`) and the
-//! two analyzers built on it, the stemmed text analyzer and the unstemmed words analyzer.
+//! two analyzers built on it, the stemmed text analyzer (which marks the words of an identifier,
+//! `_max`, `_surg`, so that they weigh less than words written on their own) and the unstemmed
+//! words analyzer.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -112,6 +114,7 @@ impl<T: Tokenizer> Tokenizer for IdentifierSplitterFilter<T> {
             current: Token::default(),
             from_pending: false,
             shift: 0,
+            restore: None,
         }
     }
 }
@@ -125,6 +128,8 @@ pub struct IdentifierSplitterStream<'a, S> {
     from_pending: bool,
     /// How many positions earlier identifiers added.
     shift: usize,
+    /// The tokenizer's own position of the current token, when `shift` changed it.
+    restore: Option<usize>,
 }
 
 impl<S: TokenStream> TokenStream for IdentifierSplitterStream<'_, S> {
@@ -135,11 +140,19 @@ impl<S: TokenStream> TokenStream for IdentifierSplitterStream<'_, S> {
             return true;
         }
         self.from_pending = false;
+        // The tokenizer numbers each token from the last one's position, so the position shifted
+        // last time is put back first; otherwise the shift would add up at every later token.
+        if let Some(original) = self.restore.take() {
+            self.tail.token_mut().position = original;
+        }
         if !self.tail.advance() {
             return false;
         }
         let shift = self.shift;
         let token = self.tail.token_mut();
+        if shift > 0 {
+            self.restore = Some(token.position);
+        }
         token.position = token.position.wrapping_add(shift);
         let ranges = identifier_word_ranges(&token.text);
         if ranges.len() < 2 {
@@ -273,25 +286,103 @@ impl<S: TokenStream> TokenStream for EnglishStemmerStream<'_, S> {
     }
 }
 
-/// The analyzer of the searchable text fields: words and identifiers (kept whole and split),
-/// lower-cased and stemmed (English).
+/// The prefix of the words of a split identifier in the text fields (`awsElasticBlockStore` →
+/// `awselasticblockstor`, `_aws`, `_elast`, `_block`, `_store`). Word tokens never contain it
+/// (the tokenizer splits at every character that is not a letter or digit), so a piece of an
+/// identifier and the same word written on its own are different terms, and a query can weigh
+/// them differently: "store" asks about storing, not about `awsElasticBlockStore`.
+pub const PART_PREFIX: char = '_';
+
+/// The term of the identifier piece `word` (already analyzed): `store` → `_store`.
+pub(crate) fn part_term(word: &str) -> String {
+    let mut out = String::with_capacity(word.len() + 1);
+    out.push(PART_PREFIX);
+    out.push_str(word);
+    out
+}
+
+/// A [`TokenFilter`] that prefixes the words of split identifiers with [`PART_PREFIX`]. Place it
+/// after [`IdentifierSplitter`] and any filter that rewrites text (lower-casing, stemming): it
+/// recognises the words by their positions, inside the span of the identifier before them.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PartMarker;
+
+impl TokenFilter for PartMarker {
+    type Tokenizer<T: Tokenizer> = PartMarkerFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> PartMarkerFilter<T> {
+        PartMarkerFilter { inner: tokenizer }
+    }
+}
+
+/// The [`Tokenizer`] produced by [`PartMarker`].
+#[derive(Clone)]
+pub struct PartMarkerFilter<T> {
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for PartMarkerFilter<T> {
+    type TokenStream<'a> = PartMarkerStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        PartMarkerStream { tail: self.inner.token_stream(text), span_end: None }
+    }
+}
+
+/// The [`TokenStream`] produced by [`PartMarkerFilter`].
+pub struct PartMarkerStream<S> {
+    tail: S,
+    /// The position after the last whole identifier's span, while its words are coming.
+    span_end: Option<usize>,
+}
+
+impl<S: TokenStream> TokenStream for PartMarkerStream<S> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        if token.position_length > 1 {
+            self.span_end = Some(token.position.saturating_add(token.position_length));
+        } else if self.span_end.is_some_and(|end| token.position < end) {
+            token.text.insert(0, PART_PREFIX);
+        } else {
+            self.span_end = None;
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+/// The analyzer of the searchable text fields: words and identifiers (kept whole and split, the
+/// words marked with [`PART_PREFIX`]), lower-cased and stemmed (English).
 pub fn text_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(IdentifierSplitter)
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(EnglishStemmer::default())
+        .filter(PartMarker)
         .build()
 }
 
 /// [`text_analyzer`] for highlighting: stems only words starting with one of `initials` (the
-/// first letters of the query's terms), which yields the same matches for much less work.
+/// first letters of the query's terms, without [`PART_PREFIX`]), which yields the same matches
+/// for much less work.
 pub(crate) fn snippet_analyzer(initials: Vec<char>) -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(IdentifierSplitter)
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(EnglishStemmer::only_initials(initials))
+        .filter(PartMarker)
         .build()
 }
 
@@ -385,6 +476,10 @@ mod tests {
         assert_eq!(texts, ["accessmodes", "access", "modes", "readwriteonce", "read", "write", "once"]);
         let positions: Vec<usize> = t.iter().map(|t| t.1).collect();
         assert_eq!(positions, [0, 0, 1, 2, 2, 3, 4]);
+        // Words after an identifier keep following each other (phrases still match there).
+        let t = tokens(&mut a, "maxSurge one two three");
+        let positions: Vec<usize> = t.iter().map(|t| t.1).collect();
+        assert_eq!(positions, [0, 0, 1, 2, 3, 4]);
     }
 
     #[test]
@@ -392,7 +487,7 @@ mod tests {
         let mut a = text_analyzer();
         let t = tokens(&mut a, "Restarting containers with restartPolicy");
         let texts: Vec<&str> = t.iter().map(|t| t.0.as_str()).collect();
-        assert_eq!(texts, ["restart", "contain", "with", "restartpolici", "restart", "polici"]);
+        assert_eq!(texts, ["restart", "contain", "with", "restartpolici", "_restart", "_polici"]);
         // Stemming keeps offsets: the highlight of `Restarting` covers the whole word.
         assert_eq!((t[0].2, t[0].3), (0, 10));
     }
@@ -418,6 +513,7 @@ mod tests {
             .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
             .filter(LowerCaser)
             .filter(Stemmer::new(Language::English))
+            .filter(PartMarker)
             .build();
         let mut ours = text_analyzer();
         let expected = tokens(&mut reference, text);
@@ -425,6 +521,36 @@ mod tests {
         // Second pass through the same instance: served from the cache, same result.
         assert_eq!(tokens(&mut ours, text), expected);
         assert_eq!(tokens(&mut ours.clone(), text), expected);
+    }
+
+    #[test]
+    fn words_of_identifiers_are_marked_and_keep_their_positions() {
+        let mut a = text_analyzer();
+        let t = tokens(&mut a, "store it in awsElasticBlockStore volumes, or maxSurge");
+        let got: Vec<(&str, usize)> = t.iter().map(|t| (t.0.as_str(), t.1)).collect();
+        assert_eq!(
+            got,
+            [
+                ("store", 0),
+                ("it", 1),
+                ("in", 2),
+                ("awselasticblockstor", 3),
+                ("_aw", 3),
+                ("_elast", 4),
+                ("_block", 5),
+                ("_store", 6),
+                ("volum", 7),
+                ("or", 8),
+                ("maxsurg", 9),
+                ("_max", 9),
+                ("_surg", 10),
+            ]
+        );
+        assert_eq!(part_term("store"), "_store");
+        // Two identifiers in a row: the second one's words are marked too, the word after not.
+        let t = tokens(&mut a, "rollingUpdate maxSurge x");
+        let texts: Vec<&str> = t.iter().map(|t| t.0.as_str()).collect();
+        assert_eq!(texts, ["rollingupd", "_roll", "_updat", "maxsurg", "_max", "_surg", "x"]);
     }
 
     #[test]
