@@ -7,7 +7,7 @@ use tantivy::{Index, TantivyDocument};
 
 use crate::doc::{BREADCRUMB_SEPARATOR, Doc, DocType};
 use crate::tokenizer::{
-    TEXT_ANALYZER, WORDS_ANALYZER, identifier_word_ranges, text_analyzer, words_analyzer,
+    TEXT_ANALYZER, WORDS_ANALYZER, identifier_word_ranges, stem_word, text_analyzer, words_analyzer,
 };
 
 /// The fields of the index, resolved once.
@@ -143,15 +143,17 @@ pub(crate) fn register_analyzers(index: &Index) {
     index.tokenizers().register(WORDS_ANALYZER, words_analyzer());
 }
 
-/// Normalizes a name for exact comparison: lower-case letters and digits, words separated by
-/// one space (`Deployment › rollingUpdate.maxSurge` → `deployment rollingupdate maxsurge`).
+/// Normalizes a name for exact comparison: lower-case letters and digits, each word stemmed,
+/// words separated by one space (`Deployment › rollingUpdate.maxSurge` →
+/// `deploy rollingupd maxsurg`), so that `cronjob schedules` is titled like `CronJob › schedule`.
 pub(crate) fn normalize_exact(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for word in s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.extend(word.chars().flat_map(char::to_lowercase));
+        let lower: String = word.chars().flat_map(char::to_lowercase).collect();
+        out.push_str(&stem_word(&lower));
     }
     out
 }
@@ -257,15 +259,16 @@ mod tests {
         assert_eq!(exact_keys("StatefulSet"), ["statefulset"]);
         assert_eq!(
             exact_keys("Deployment › rollingUpdate.maxSurge"),
-            ["deployment rollingupdate maxsurge", "rollingupdate maxsurge", "maxsurge"]
+            ["deploy rollingupd maxsurg", "rollingupd maxsurg", "maxsurg"]
         );
         assert_eq!(
             exact_keys("ImagePullBackOff / ErrImagePull"),
-            ["imagepullbackoff errimagepull", "imagepullbackoff", "errimagepull"]
+            ["imagepullbackoff errimagepul", "imagepullbackoff", "errimagepul"]
         );
-        assert_eq!(exact_keys("Rolling updates"), ["rolling updates"]);
+        assert_eq!(exact_keys("Rolling updates"), ["roll updat"]);
         assert!(exact_keys(" › ").is_empty());
-        assert_eq!(normalize_exact("  CronJob › concurrencyPolicy "), "cronjob concurrencypolicy");
+        assert_eq!(normalize_exact("  CronJob › concurrencyPolicy "), "cronjob concurrencypolici");
+        assert_eq!(normalize_exact("cronjob schedules"), normalize_exact("CronJob › schedule"));
         assert_eq!(
             compound_identifiers("Pod.spec.volumes[].awsElasticBlockStore"),
             ["ident:awselasticblockstore"]

@@ -22,6 +22,8 @@ use crate::tokenizer::{PART_PREFIX, snippet_analyzer};
 pub const SNIPPET_MAX_CHARS: usize = 160;
 /// Requests for more hits than this get this many.
 pub const MAX_LIMIT: usize = 10_000;
+/// The exponent of documents' priors for questions of three or more words.
+const PRIOR_WEIGHT_IN_QUESTIONS: f32 = 0.5;
 /// The factor of schema documents' scores for questions in words that name no field or kind.
 const SCHEMA_IN_QUESTIONS: f32 = 0.5;
 
@@ -114,6 +116,9 @@ pub(crate) fn run(
     } else {
         SCHEMA_IN_QUESTIONS
     };
+    // What a document is (a kind's own entry, a note's introduction) tells how good an answer
+    // it makes to "what is X"; a longer question is answered by the text that matches it.
+    let prior_weight = if built.content_words <= 2 { 1.0 } else { PRIOR_WEIGHT_IN_QUESTIONS };
     // Documents titled like the query first, then the best of the rest.
     let mut top: Vec<(Score, DocAddress)> = match &built.exact {
         Some(exact) => searcher
@@ -131,7 +136,7 @@ pub(crate) fn run(
         // Fetch a few more than needed and re-rank them by each document's prior, so the
         // kind's own entry can overtake a short passage that merely mentions the words.
         let mut rest = searcher.search(&**query, &TopDocs::with_limit(limit.saturating_mul(3).max(30)))?;
-        apply_priors(searcher, fields, schema_factor, &mut rest);
+        apply_priors(searcher, fields, schema_factor, prior_weight, &mut rest);
         let room = limit - top.len();
         top.extend(rest.into_iter().filter(|(_, a)| !seen.contains(a)).take(room));
     }
@@ -171,7 +176,13 @@ pub(crate) fn run(
 /// match.
 /// Multiplies each score by its document's prior (and schema documents' by `schema_factor`) and
 /// sorts best first.
-fn apply_priors(searcher: &Searcher, fields: &Fields, schema_factor: f32, hits: &mut [(Score, DocAddress)]) {
+fn apply_priors(
+    searcher: &Searcher,
+    fields: &Fields,
+    schema_factor: f32,
+    prior_weight: f32,
+    hits: &mut [(Score, DocAddress)],
+) {
     let prior_name = searcher.schema().get_field_name(fields.prior).to_string();
     let class_name = searcher.schema().get_field_name(fields.class).to_string();
     type Columns = (Option<Column<f64>>, Option<Column<u64>>);
@@ -188,7 +199,7 @@ fn apply_priors(searcher: &Searcher, fields: &Fields, schema_factor: f32, hits: 
         let prior = prior.as_ref().and_then(|c| c.first(address.doc_id)).unwrap_or(1.0);
         let class = class.as_ref().and_then(|c| c.first(address.doc_id)).unwrap_or(CLASS_NOTE);
         let factor = if class == CLASS_SCHEMA { schema_factor } else { 1.0 };
-        *score *= prior as f32 * factor;
+        *score *= (prior as f32).powf(prior_weight) * factor;
     }
     hits.sort_by(|a, b| b.0.total_cmp(&a.0));
 }

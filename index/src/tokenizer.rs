@@ -396,6 +396,25 @@ pub fn words_analyzer() -> TextAnalyzer {
         .build()
 }
 
+/// The English stem of one lower-case word, as the text analyzer stems it (cached per thread:
+/// titles repeat the same few hundred words).
+pub(crate) fn stem_word(word: &str) -> String {
+    thread_local! {
+        static CACHE: std::cell::RefCell<HashMap<String, String>> = std::cell::RefCell::new(HashMap::new());
+    }
+    CACHE.with(|cache| {
+        if let Some(stem) = cache.borrow().get(word) {
+            return stem.clone();
+        }
+        let stem = rust_stemmers::Stemmer::create(Algorithm::English).stem(word).into_owned();
+        let mut cache = cache.borrow_mut();
+        if cache.len() < STEM_CACHE_ENTRIES {
+            cache.insert(word.to_string(), stem.clone());
+        }
+        stem
+    })
+}
+
 /// A token as analyzed, for query building and tests.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Analyzed {
