@@ -11,7 +11,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, Term};
 
-use crate::schema::{Fields, IDENT_KEY_PREFIX, normalize_exact};
+use crate::schema::{Fields, IDENT_KEY_PREFIX, normalize_exact, phrasing_key};
 use crate::tokenizer::{Analyzed, PART_PREFIX, analyze, part_term};
 
 /// Input beyond this many bytes is ignored: nobody types more, and it bounds the query size.
@@ -30,7 +30,11 @@ pub(crate) const BOOST_KINDS: f32 = 0.5;
 pub(crate) const BOOST_TAGS: f32 = 1.5;
 pub(crate) const BOOST_BODY: f32 = 1.0;
 /// Phrasings of the concept layer attached to a document: what people call its topic.
-pub(crate) const BOOST_ALIASES: f32 = 2.0;
+pub(crate) const BOOST_ALIASES: f32 = 1.0;
+/// A whole phrasing of the concept layer found in the input, per word of the phrasing.
+const BOOST_PHRASING: f32 = 1.0;
+/// Phrasings longer than this many words are not looked for.
+const MAX_PHRASING_WORDS: usize = 4;
 /// Weight of a word that means the same as one typed (the concept layer's `words`).
 const SYNONYM_WEIGHT: f32 = 0.8;
 /// Inputs longer than this get no exact-title variants with synonyms.
@@ -427,6 +431,17 @@ impl QueryBuilder<'_> {
         // "concurrency policy", which also matches the identifier `concurrencyPolicy`).
         let content: Vec<String> = corrected.iter().filter(|w| !is_stop_word(w)).cloned().collect();
         let mut proximity: Vec<Box<dyn Query>> = Vec::new();
+        // Runs of words that are a whole phrasing of the concept layer (`forbid traffic`, in
+        // any order) point to the documents that answer it.
+        for len in 1..=MAX_PHRASING_WORDS.min(content.len()) {
+            for run in content.windows(len) {
+                let key = phrasing_key(run.iter().map(String::as_str));
+                if !key.is_empty() && self.doc_freq(self.fields.concepts, &key) > 0 {
+                    let q = term_query(self.fields.concepts, &key, IndexRecordOption::WithFreqs);
+                    proximity.push(boosted(q, BOOST_PHRASING * len as f32));
+                }
+            }
+        }
         if content.len() <= MAX_PROXIMITY_WORDS {
             for pair in content.windows(2) {
                 if let Some(q) = self.phrase_clause(pair) {
@@ -542,12 +557,16 @@ fn combine(
     }
 }
 
-/// English function words that carry no meaning in a question ("how do I ...").
+/// English function words that carry no meaning in a question ("how do I ...", "why doesn't
+/// it ..."), with the pieces contractions leave behind (`doesn't` → `doesn`; the `t` is kept: notes
+/// write symptoms the same way, "can't reach").
 const STOP_WORDS: &[&str] = &[
-    "a", "about", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for", "from", "how", "i",
-    "if", "in", "into", "is", "it", "its", "me", "my", "of", "on", "or", "our", "should", "so", "than",
-    "that", "the", "their", "them", "then", "there", "these", "this", "to", "use", "was", "we", "what",
-    "when", "where", "which", "who", "why", "will", "with", "you", "your",
+    "a", "about", "am", "an", "and", "are", "aren", "as", "at", "be", "been", "being", "by", "can", "could",
+    "couldn", "d", "did", "didn", "do", "does", "doesn", "don", "for", "from", "had", "has", "hasn", "have",
+    "haven", "how", "i", "if", "im", "in", "into", "is", "isn", "it", "its", "ll", "m", "me", "my", "of",
+    "on", "or", "our", "please", "re", "s", "should", "shouldn", "so", "than", "that", "the", "their",
+    "them", "then", "there", "these", "this", "to", "use", "ve", "was", "wasn", "we", "were", "weren",
+    "what", "when", "where", "which", "who", "why", "will", "with", "won", "would", "wouldn", "you", "your",
 ];
 
 /// A word written in camelCase (`maxSurge`, `CrashLoopBackOff`): a lower-case letter or digit

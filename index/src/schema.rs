@@ -6,6 +6,7 @@ use tantivy::schema::{
 use tantivy::{Index, TantivyDocument};
 
 use crate::doc::{BREADCRUMB_SEPARATOR, Doc, DocType};
+use crate::query::is_stop_word;
 use crate::tokenizer::{
     TEXT_ANALYZER, WORDS_ANALYZER, identifier_word_ranges, stem_word, text_analyzer, words_analyzer,
 };
@@ -45,6 +46,9 @@ pub(crate) struct Fields {
     pub aliases: Field,
     /// Fast: what the document is, for priors that depend on the question ([`CLASS_SCHEMA`]...).
     pub class: Field,
+    /// Raw: each phrasing of `aliases` as a key of its sorted word stems ([`phrasing_key`]), so a
+    /// question that contains a whole phrasing matches it, in any order.
+    pub concepts: Field,
 }
 
 /// [`Fields::class`] of notes' sections and entries.
@@ -55,7 +59,7 @@ pub(crate) const CLASS_SCHEMA: u64 = 1;
 /// (`ident:imagepullpolicy`): tells a typed `imagepullpolicy` from a plain word.
 pub(crate) const IDENT_KEY_PREFIX: &str = "ident:";
 
-const FIELD_NAMES: [&str; 16] = [
+const FIELD_NAMES: [&str; 17] = [
     "id",
     "doc_type",
     "origin",
@@ -72,6 +76,7 @@ const FIELD_NAMES: [&str; 16] = [
     "prior",
     "aliases",
     "class",
+    "concepts",
 ];
 
 fn text(analyzer: &str, record: IndexRecordOption, stored: bool, fieldnorms: bool) -> TextOptions {
@@ -105,6 +110,7 @@ pub(crate) fn build_schema() -> Schema {
     // No field norms: a document with many phrasings matches each as well as one with a few.
     b.add_text_field("aliases", text(TEXT_ANALYZER, positions, false, false));
     b.add_u64_field("class", NumericOptions::default().set_fast());
+    b.add_text_field("concepts", text("raw", IndexRecordOption::WithFreqs, false, false));
     b.build()
 }
 
@@ -132,6 +138,7 @@ impl Fields {
             prior: found[13],
             aliases: found[14],
             class: found[15],
+            concepts: found[16],
         })
     }
 }
@@ -198,6 +205,19 @@ pub(crate) fn compound_identifiers(title: &str) -> Vec<String> {
     keys
 }
 
+/// The key of a phrasing or of a run of query words: the stems of its words other than stop
+/// words, sorted and joined by spaces (`forbid traffic`, `traffic forbidden` → `forbid traffic`).
+pub(crate) fn phrasing_key<'a>(words: impl IntoIterator<Item = &'a str>) -> String {
+    let mut stems: Vec<String> = words
+        .into_iter()
+        .filter(|w| !w.is_empty() && !is_stop_word(w))
+        .map(|w| stem_word(&w.to_lowercase()))
+        .collect();
+    stems.sort();
+    stems.dedup();
+    stems.join(" ")
+}
+
 /// Maps a [`Doc`] onto the schema.
 pub(crate) fn to_tantivy(f: &Fields, doc: &Doc) -> TantivyDocument {
     let mut d = TantivyDocument::new();
@@ -231,9 +251,15 @@ pub(crate) fn to_tantivy(f: &Fields, doc: &Doc) -> TantivyDocument {
     for ident in compound_identifiers(&doc.title) {
         d.add_text(f.exact, &ident);
     }
+    let mut keys: Vec<String> = Vec::new();
     for alias in &doc.aliases {
         d.add_text(f.aliases, alias);
         d.add_text(f.words, alias);
+        let key = phrasing_key(alias.split(|c: char| !c.is_alphanumeric()));
+        if !key.is_empty() && !keys.contains(&key) {
+            d.add_text(f.concepts, &key);
+            keys.push(key);
+        }
     }
     d.add_text(f.words, &doc.title);
     d.add_text(f.words, &doc.breadcrumb);
@@ -278,5 +304,7 @@ mod tests {
             ["ident:rollingupdate", "ident:maxsurge"]
         );
         assert!(compound_identifiers("Deployment › strategy").is_empty());
+        assert_eq!(phrasing_key(["forbid", "traffic"]), phrasing_key(["Traffic", "forbid"]));
+        assert_eq!(phrasing_key("store a password".split(' ')), "password store");
     }
 }

@@ -14,7 +14,7 @@ use tantivy::{DocAddress, Score, Searcher, TantivyDocument, Term};
 
 use crate::IndexError;
 use crate::doc::{DocType, parse_origin};
-use crate::query::{EXACT_TITLE_BONUS, QueryBuilder, filter_query, parse_user_query};
+use crate::query::{EXACT_TITLE_BONUS, Item, QueryBuilder, filter_query, parse_user_query};
 use crate::schema::{CLASS_NOTE, CLASS_SCHEMA, Fields};
 use crate::tokenizer::{PART_PREFIX, snippet_analyzer};
 
@@ -95,6 +95,67 @@ pub(crate) fn run(
     if items.is_empty() {
         return Ok(Vec::new());
     }
+    let mut ranked = rank(searcher, fields, analyzers, query, &items, limit)?;
+    if ranked.as_ref().is_none_or(|(top, _)| top.is_empty())
+        && items.iter().any(|i| matches!(i, Item::Phrase(_)))
+    {
+        // Quotes pasted with an error message (`no matches for kind "Ingress" in version
+        // "extensions/v1beta1"`) are not meant as exact phrases: when they find nothing, the
+        // quoted words are searched like the others.
+        let words: Vec<Item> = items
+            .into_iter()
+            .flat_map(|i| match i {
+                Item::Word(w) => vec![Item::Word(w)],
+                Item::Phrase(ws) => ws.into_iter().map(Item::Word).collect(),
+            })
+            .collect();
+        ranked = rank(searcher, fields, analyzers, query, &words, limit)?;
+    }
+    let Some((top, main)) = ranked else {
+        return Ok(Vec::new());
+    };
+    if top.is_empty() {
+        return Ok(Vec::new());
+    }
+    let body_snippets = snippet_generator(searcher, &*main, fields.body)?;
+    let title_snippets = snippet_generator(searcher, &*main, fields.title)?;
+    let mut hits = Vec::with_capacity(top.len());
+    for (score, address) in top {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let title = first_text(&doc, fields.title);
+        let body = first_text(&doc, fields.body);
+        let snippet = make_snippet(&body_snippets, &title_snippets, &body, &title);
+        hits.push(Hit {
+            id: first_text(&doc, fields.id),
+            doc_type: DocType::parse(&first_text(&doc, fields.doc_type)).unwrap_or(DocType::Section),
+            origin: parse_origin(&first_text(&doc, fields.origin)).unwrap_or(Origin::User),
+            breadcrumb: first_text(&doc, fields.breadcrumb),
+            file: first_text(&doc, fields.file),
+            line: doc
+                .get_first(fields.line)
+                .and_then(|v| v.as_u64())
+                .and_then(|l| u32::try_from(l).ok())
+                .unwrap_or(0),
+            kinds: doc.get_all(fields.kinds_display).filter_map(|v| v.as_str().map(str::to_string)).collect(),
+            title,
+            score,
+            snippet,
+        });
+    }
+    Ok(hits)
+}
+
+/// The best `limit` documents for `items`, best first (those titled like the input, then the
+/// rest by score times prior), with the text query for snippets; `None` when the input can match
+/// nothing.
+fn rank(
+    searcher: &Searcher,
+    fields: &Fields,
+    analyzers: &Analyzers,
+    query: &Query,
+    items: &[Item],
+    limit: usize,
+) -> Result<Option<(Vec<(Score, DocAddress)>, Box<dyn TantivyQuery>)>, IndexError> {
     let mut filters = Vec::new();
     if let Some(kind) = &query.kind {
         filters.push(filter_query(fields.kinds, &kind.trim().to_lowercase()));
@@ -106,8 +167,8 @@ pub(crate) fn run(
         filters.push(filter_query(fields.doc_type, doc_type.as_str()));
     }
     let mut builder = QueryBuilder { searcher, fields, text: analyzers.text.clone() };
-    let Some(built) = builder.build(&items, filters) else {
-        return Ok(Vec::new());
+    let Some(built) = builder.build(items, filters) else {
+        return Ok(None);
     };
     // A question in words is answered by notes: schema documents yield to them unless the
     // question names a field or kind (or is a single word, or a dotted path).
@@ -140,35 +201,7 @@ pub(crate) fn run(
         let room = limit - top.len();
         top.extend(rest.into_iter().filter(|(_, a)| !seen.contains(a)).take(room));
     }
-    if top.is_empty() {
-        return Ok(Vec::new());
-    }
-    let body_snippets = snippet_generator(searcher, &*built.main, fields.body)?;
-    let title_snippets = snippet_generator(searcher, &*built.main, fields.title)?;
-    let mut hits = Vec::with_capacity(top.len());
-    for (score, address) in top {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        let title = first_text(&doc, fields.title);
-        let body = first_text(&doc, fields.body);
-        let snippet = make_snippet(&body_snippets, &title_snippets, &body, &title);
-        hits.push(Hit {
-            id: first_text(&doc, fields.id),
-            doc_type: DocType::parse(&first_text(&doc, fields.doc_type)).unwrap_or(DocType::Section),
-            origin: parse_origin(&first_text(&doc, fields.origin)).unwrap_or(Origin::User),
-            breadcrumb: first_text(&doc, fields.breadcrumb),
-            file: first_text(&doc, fields.file),
-            line: doc
-                .get_first(fields.line)
-                .and_then(|v| v.as_u64())
-                .and_then(|l| u32::try_from(l).ok())
-                .unwrap_or(0),
-            kinds: doc.get_all(fields.kinds_display).filter_map(|v| v.as_str().map(str::to_string)).collect(),
-            title,
-            score,
-            snippet,
-        });
-    }
-    Ok(hits)
+    Ok(Some((top, built.main)))
 }
 
 /// A snippet generator for `field` that highlights the terms `query` has in it, like
