@@ -173,7 +173,7 @@ pub fn docs_from_note(note: &Note) -> Vec<Doc> {
     let mut ids: HashSet<String> = HashSet::new();
     let origin_factor = if note.origin == Origin::User {
         prior::USER_NOTE
-    } else if note.path.starts_with("builtin:rules/") {
+    } else if note.path.starts_with(crate::schema::RULE_NOTES) {
         prior::RULE_NOTE
     } else {
         1.0

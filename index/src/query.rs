@@ -4,14 +4,14 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use kref_corpus::concepts::synonyms;
+use kref_corpus::concepts::{self, Target, synonyms};
 use levenshtein_automata::{DFA, Distance, LevenshteinAutomatonBuilder, SINK_STATE};
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, Term};
 
-use crate::schema::{Fields, IDENT_KEY_PREFIX, normalize_exact, phrasing_key};
+use crate::schema::{Fields, IDENT_KEY_PREFIX, RULE_NOTES, normalize_exact, phrasing_key};
 use crate::tokenizer::{Analyzed, PART_PREFIX, analyze, part_term};
 
 /// Input beyond this many bytes is ignored: nobody types more, and it bounds the query size.
@@ -189,6 +189,9 @@ pub(crate) struct Built {
     /// The input names an identifier (`maxSurge`, a typed `imagepullpolicy` that titles a
     /// document): schema documents compete with notes instead of yielding to them.
     pub names_identifier: bool,
+    /// The input asks about a diagnostic of `kref check` (it contains a phrasing of a concept
+    /// answered by the rules' notes: "warning", "flagged"...).
+    pub rule_intent: bool,
     /// Words other than stop words.
     pub content_words: usize,
 }
@@ -422,10 +425,10 @@ impl QueryBuilder<'_> {
             return None;
         }
         let exact = self.exact_query(&typed, &corrected, &text, &phrases, &filters);
-        let names_identifier = typed.iter().any(|w| camel_case(w))
-            || corrected.iter().filter(|w| !is_stop_word(w)).any(|w| {
-                let key = format!("{IDENT_KEY_PREFIX}{}", w.to_lowercase());
-                self.doc_freq(self.fields.exact, &key) > 0
+        let names_identifier =
+            typed.iter().zip(&corrected).filter(|(_, w)| !is_stop_word(w)).any(|(typed_word, word)| {
+                let ident = format!("{IDENT_KEY_PREFIX}{}", word.to_lowercase());
+                camel_case(typed_word) || self.doc_freq(self.fields.exact, &ident) > 0
             });
         // Neighbouring words that stand together in a document score extra ("node drain",
         // "concurrency policy", which also matches the identifier `concurrencyPolicy`).
@@ -433,9 +436,11 @@ impl QueryBuilder<'_> {
         let mut proximity: Vec<Box<dyn Query>> = Vec::new();
         // Runs of words that are a whole phrasing of the concept layer (`forbid traffic`, in
         // any order) point to the documents that answer it.
+        let mut rule_intent = false;
         for len in 1..=MAX_PHRASING_WORDS.min(content.len()) {
             for run in content.windows(len) {
                 let key = phrasing_key(run.iter().map(String::as_str));
+                rule_intent |= rule_phrasings().contains(&key);
                 if !key.is_empty() && self.doc_freq(self.fields.concepts, &key) > 0 {
                     let q = term_query(self.fields.concepts, &key, IndexRecordOption::WithFreqs);
                     proximity.push(boosted(q, BOOST_PHRASING * len as f32));
@@ -470,7 +475,7 @@ impl QueryBuilder<'_> {
             union(text)
         });
         let main = combine(any, phrases, filters);
-        Some(Built { main, strict, exact, names_identifier, content_words })
+        Some(Built { main, strict, exact, names_identifier, rule_intent, content_words })
     }
 
     /// The query of documents titled like the input as typed (or as corrected), scored by the
@@ -568,6 +573,21 @@ const STOP_WORDS: &[&str] = &[
     "them", "then", "there", "these", "this", "to", "use", "ve", "was", "wasn", "we", "were", "weren",
     "what", "when", "where", "which", "who", "why", "will", "with", "won", "would", "wouldn", "you", "your",
 ];
+
+/// The keys ([`phrasing_key`]) of the phrasings of built-in concepts answered by the notes of
+/// `kref check`'s rules as a whole (a `rules/` folder answer).
+fn rule_phrasings() -> &'static std::collections::HashSet<String> {
+    static KEYS: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        let folder = RULE_NOTES.strip_prefix(kref_corpus::builtin::PATH_PREFIX).unwrap_or(RULE_NOTES);
+        concepts::builtin()
+            .iter()
+            .filter(|c| c.targets().any(|t| t == Target::Folder(folder)))
+            .flat_map(|c| c.phrasings.iter().map(|p| phrasing_key(p.split(|ch: char| !ch.is_alphanumeric()))))
+            .filter(|k| !k.is_empty())
+            .collect()
+    })
+}
 
 /// A word written in camelCase (`maxSurge`, `CrashLoopBackOff`): a lower-case letter or digit
 /// followed by an upper-case letter.

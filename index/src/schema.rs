@@ -55,6 +55,10 @@ pub(crate) struct Fields {
 pub(crate) const CLASS_NOTE: u64 = 0;
 /// [`Fields::class`] of schema documents.
 pub(crate) const CLASS_SCHEMA: u64 = 1;
+/// [`Fields::class`] of the notes of `kref check`'s rules (`builtin:rules/`).
+pub(crate) const CLASS_RULE: u64 = 2;
+/// Where the notes of `kref check`'s rules live.
+pub(crate) const RULE_NOTES: &str = "builtin:rules/";
 /// Prefix of the [`Fields::exact`] keys that name a compound identifier a document is titled by
 /// (`ident:imagepullpolicy`): tells a typed `imagepullpolicy` from a plain word.
 pub(crate) const IDENT_KEY_PREFIX: &str = "ident:";
@@ -227,7 +231,14 @@ pub(crate) fn to_tantivy(f: &Fields, doc: &Doc) -> TantivyDocument {
     d.add_text(f.file, &doc.file);
     d.add_u64(f.line, u64::from(doc.line));
     d.add_f64(f.prior, f64::from(doc.prior));
-    d.add_u64(f.class, if doc.doc_type == DocType::Schema { CLASS_SCHEMA } else { CLASS_NOTE });
+    let class = if doc.doc_type == DocType::Schema {
+        CLASS_SCHEMA
+    } else if doc.file.starts_with(RULE_NOTES) {
+        CLASS_RULE
+    } else {
+        CLASS_NOTE
+    };
+    d.add_u64(f.class, class);
     d.add_text(f.title, &doc.title);
     d.add_text(f.breadcrumb, &doc.breadcrumb);
     d.add_text(f.body, &doc.body);

@@ -15,13 +15,15 @@ use tantivy::{DocAddress, Score, Searcher, TantivyDocument, Term};
 use crate::IndexError;
 use crate::doc::{DocType, parse_origin};
 use crate::query::{EXACT_TITLE_BONUS, Item, QueryBuilder, filter_query, parse_user_query};
-use crate::schema::{CLASS_NOTE, CLASS_SCHEMA, Fields};
+use crate::schema::{CLASS_NOTE, CLASS_RULE, CLASS_SCHEMA, Fields};
 use crate::tokenizer::{PART_PREFIX, snippet_analyzer};
 
 /// Snippets are cut to about this many bytes.
 pub const SNIPPET_MAX_CHARS: usize = 160;
 /// Requests for more hits than this get this many.
 pub const MAX_LIMIT: usize = 10_000;
+/// The factor of the rules' notes when the input asks about a diagnostic ("... warning").
+const RULE_INTENT_FACTOR: f32 = 2.0;
 /// The exponent of documents' priors for questions of three or more words.
 const PRIOR_WEIGHT_IN_QUESTIONS: f32 = 0.5;
 /// The factor of schema documents' scores for questions in words that name no field or kind.
@@ -197,7 +199,8 @@ fn rank(
         // Fetch a few more than needed and re-rank them by each document's prior, so the
         // kind's own entry can overtake a short passage that merely mentions the words.
         let mut rest = searcher.search(&**query, &TopDocs::with_limit(limit.saturating_mul(3).max(30)))?;
-        apply_priors(searcher, fields, schema_factor, prior_weight, &mut rest);
+        let rule_factor = if built.rule_intent { RULE_INTENT_FACTOR } else { 1.0 };
+        apply_priors(searcher, fields, [schema_factor, rule_factor], prior_weight, &mut rest);
         let room = limit - top.len();
         top.extend(rest.into_iter().filter(|(_, a)| !seen.contains(a)).take(room));
     }
@@ -207,12 +210,12 @@ fn rank(
 /// A snippet generator for `field` that highlights the terms `query` has in it, like
 /// [`SnippetGenerator::create`] but with [`snippet_analyzer`], which stems only words that can
 /// match.
-/// Multiplies each score by its document's prior (and schema documents' by `schema_factor`) and
-/// sorts best first.
+/// Multiplies each score by its document's prior raised to `prior_weight` (and schema documents'
+/// by `schema_factor`, rule notes' by `rule_factor`) and sorts best first.
 fn apply_priors(
     searcher: &Searcher,
     fields: &Fields,
-    schema_factor: f32,
+    [schema_factor, rule_factor]: [f32; 2],
     prior_weight: f32,
     hits: &mut [(Score, DocAddress)],
 ) {
@@ -231,7 +234,11 @@ fn apply_priors(
         });
         let prior = prior.as_ref().and_then(|c| c.first(address.doc_id)).unwrap_or(1.0);
         let class = class.as_ref().and_then(|c| c.first(address.doc_id)).unwrap_or(CLASS_NOTE);
-        let factor = if class == CLASS_SCHEMA { schema_factor } else { 1.0 };
+        let factor = match class {
+            CLASS_SCHEMA => schema_factor,
+            CLASS_RULE => rule_factor,
+            _ => 1.0,
+        };
         *score *= (prior as f32).powf(prior_weight) * factor;
     }
     hits.sort_by(|a, b| b.0.total_cmp(&a.0));
