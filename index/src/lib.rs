@@ -11,6 +11,7 @@
 //! and `access modes` finds `accessModes`. Misspelled words that occur nowhere are corrected
 //! against the index's vocabulary (`statefulst` → `statefulset`).
 
+mod answer;
 mod doc;
 mod error;
 mod index;
@@ -21,6 +22,7 @@ mod schema_docs;
 mod search;
 pub mod tokenizer;
 
+pub use answer::{Answer, SUMMARY_MAX_CHARS, Subject, answer, first_sentence, subject_of};
 pub use doc::{BREADCRUMB_SEPARATOR, Doc, DocType, docs_from_note, prior};
 pub use error::IndexError;
 pub use index::{SearchIndex, Update};

@@ -312,10 +312,15 @@ impl QueryBuilder<'_> {
     /// Words of the vocabulary within the allowed edit distance of `word`, closest and most
     /// frequent first; only those at the smallest distance found are kept.
     fn corrections(&self, word: &str) -> Vec<String> {
+        match fuzzy_distance(word.chars().count()) {
+            Some(distance) => self.corrections_within(word, distance),
+            None => Vec::new(),
+        }
+    }
+
+    /// [`QueryBuilder::corrections`] within `distance` edits.
+    fn corrections_within(&self, word: &str, distance: u8) -> Vec<String> {
         let lower = word.to_lowercase();
-        let Some(distance) = fuzzy_distance(lower.chars().count()) else {
-            return Vec::new();
-        };
         let dfa = lev_builder(distance).build_dfa(&lower);
         let mut found: BTreeMap<String, (u8, u64)> = BTreeMap::new();
         for segment in self.searcher.segment_readers() {
@@ -336,6 +341,47 @@ impl QueryBuilder<'_> {
         ranked.sort_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
         let best = ranked.first().map(|r| r.1);
         ranked.into_iter().take_while(|r| Some(r.1) == best).take(MAX_CORRECTIONS).map(|r| r.0).collect()
+    }
+
+    /// "Did you mean": the input with each word that occurs nowhere replaced by the closest word
+    /// of the vocabulary, allowing one edit more than the search itself corrects (so these are
+    /// guesses to offer, not to apply); the second and third closest words of the first unknown
+    /// word give more inputs. Empty when every word occurs or none has a close word.
+    pub(crate) fn suggestions(&mut self, items: &[Item]) -> Vec<String> {
+        let words: Vec<String> = items
+            .iter()
+            .flat_map(|i| match i {
+                Item::Word(w) => vec![w.clone()],
+                Item::Phrase(ws) => ws.clone(),
+            })
+            .collect();
+        let mut candidates: Vec<Vec<String>> = Vec::with_capacity(words.len());
+        let mut unknown = false;
+        for word in &words {
+            let mut probe = Vec::new();
+            if is_stop_word(word) || self.word_clauses(word, 1.0, &mut probe) {
+                candidates.push(vec![word.clone()]);
+                continue;
+            }
+            let distance = fuzzy_distance(word.chars().count()).map_or(1, |d| d + 1).min(2);
+            let found = self.corrections_within(word, distance);
+            unknown |= !found.is_empty();
+            candidates.push(if found.is_empty() { vec![word.clone()] } else { found });
+        }
+        if !unknown {
+            return Vec::new();
+        }
+        let best: Vec<String> = candidates.iter().map(|c| c[0].clone()).collect();
+        let mut out = vec![best.join(" ")];
+        if let Some(i) = candidates.iter().position(|c| c.len() > 1) {
+            for alternative in candidates[i].iter().skip(1) {
+                let mut v = best.clone();
+                v[i] = alternative.clone();
+                out.push(v.join(" "));
+            }
+        }
+        out.dedup();
+        out
     }
 
     /// Stemmed terms of a phrase, identifiers replaced by their words: as written out, and as

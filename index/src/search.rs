@@ -13,9 +13,11 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Score, Searcher, TantivyDocument, Term};
 
 use crate::IndexError;
+use crate::answer::first_sentence;
 use crate::doc::{DocType, parse_origin};
 use crate::query::{EXACT_TITLE_BONUS, Item, QueryBuilder, filter_query, parse_user_query};
 use crate::schema::{CLASS_NOTE, CLASS_RULE, CLASS_SCHEMA, Fields};
+use crate::schema_docs::ALLOWED_VALUES;
 use crate::tokenizer::{PART_PREFIX, snippet_analyzer};
 
 /// Snippets are cut to about this many bytes.
@@ -75,6 +77,10 @@ pub struct Hit {
     /// query carry a large bonus).
     pub score: f32,
     pub snippet: Snippet,
+    /// One line: the first sentence of the document's text (its title when it has none).
+    pub summary: String,
+    /// The allowed values of a schema field.
+    pub values: Vec<String>,
 }
 
 /// The analyzer queries are analyzed with (cloned per search).
@@ -127,6 +133,8 @@ pub(crate) fn run(
         let title = first_text(&doc, fields.title);
         let body = first_text(&doc, fields.body);
         let snippet = make_snippet(&body_snippets, &title_snippets, &body, &title);
+        let (text, values) = split_allowed_values(&body);
+        let summary = if text.trim().is_empty() { title.clone() } else { first_sentence(text) };
         hits.push(Hit {
             id: first_text(&doc, fields.id),
             doc_type: DocType::parse(&first_text(&doc, fields.doc_type)).unwrap_or(DocType::Section),
@@ -142,9 +150,21 @@ pub(crate) fn run(
             title,
             score,
             snippet,
+            summary,
+            values,
         });
     }
     Ok(hits)
+}
+
+/// A schema document's description and the values of its `Allowed values:` line.
+fn split_allowed_values(body: &str) -> (&str, Vec<String>) {
+    match body.rsplit_once(ALLOWED_VALUES) {
+        Some((text, values)) if !values.contains('\n') => {
+            (text, values.split(", ").map(str::trim).filter(|v| !v.is_empty()).map(str::to_string).collect())
+        }
+        _ => (body, Vec::new()),
+    }
 }
 
 /// The best `limit` documents for `items`, best first (those titled like the input, then the
@@ -205,6 +225,25 @@ fn rank(
         top.extend(rest.into_iter().filter(|(_, a)| !seen.contains(a)).take(room));
     }
     Ok(Some((top, built.main)))
+}
+
+/// "Did you mean" inputs for `text` that find something (see [`QueryBuilder::suggestions`]).
+pub(crate) fn suggest(
+    searcher: &Searcher,
+    fields: &Fields,
+    analyzers: &Analyzers,
+    text: &str,
+) -> Result<Vec<String>, IndexError> {
+    let items = parse_user_query(text);
+    let mut builder = QueryBuilder { searcher, fields, text: analyzers.text.clone() };
+    let mut out = Vec::new();
+    for suggestion in builder.suggestions(&items) {
+        let probe = Query { limit: 1, ..Query::new(suggestion.clone()) };
+        if !run(searcher, fields, analyzers, &probe)?.is_empty() && !out.contains(&suggestion) {
+            out.push(suggestion);
+        }
+    }
+    Ok(out)
 }
 
 /// A snippet generator for `field` that highlights the terms `query` has in it, like
