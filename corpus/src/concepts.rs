@@ -85,11 +85,13 @@ pub fn parse(yaml: &str) -> Result<Vec<Concept>, String> {
     Ok(concepts)
 }
 
-/// The built-in concepts (parsed once; the file is checked by tests, so an error here leaves the
-/// list empty rather than failing a search).
+/// The built-in concepts, parsed from `corpus/notes/concepts.yaml` at build time (`build.rs`) and
+/// decoded once per process. The file is checked by tests, so a broken one gives an empty list
+/// here rather than a failing search.
 pub fn builtin() -> &'static [Concept] {
+    static BLOB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/concepts.bin"));
     static CONCEPTS: OnceLock<Vec<Concept>> = OnceLock::new();
-    CONCEPTS.get_or_init(|| parse(crate::builtin::concepts_source()).unwrap_or_default())
+    CONCEPTS.get_or_init(|| postcard::from_bytes(BLOB).unwrap_or_default())
 }
 
 /// The built-in interchangeable words: each word of a concept's `words` → the others.

@@ -8,7 +8,8 @@ use tantivy::{Index, TantivyDocument};
 use crate::doc::{BREADCRUMB_SEPARATOR, Doc, DocType};
 use crate::query::is_stop_word;
 use crate::tokenizer::{
-    TEXT_ANALYZER, WORDS_ANALYZER, identifier_word_ranges, stem_word, text_analyzer, words_analyzer,
+    TEXT_ANALYZER, WORDS_ANALYZER, identifier_word_ranges, stem_into, stem_word, text_analyzer,
+    words_analyzer,
 };
 
 /// The fields of the index, resolved once.
@@ -159,12 +160,19 @@ pub(crate) fn register_analyzers(index: &Index) {
 /// `deploy rollingupd maxsurg`), so that `cronjob schedules` is titled like `CronJob › schedule`.
 pub(crate) fn normalize_exact(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    let mut lower = String::new();
     for word in s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
         if !out.is_empty() {
             out.push(' ');
         }
-        let lower: String = word.chars().flat_map(char::to_lowercase).collect();
-        out.push_str(&stem_word(&lower));
+        lower.clear();
+        if word.is_ascii() {
+            lower.push_str(word);
+            lower.make_ascii_lowercase();
+        } else {
+            lower.extend(word.chars().flat_map(char::to_lowercase));
+        }
+        stem_into(&lower, &mut out);
     }
     out
 }
@@ -259,8 +267,11 @@ pub(crate) fn to_tantivy(f: &Fields, doc: &Doc) -> TantivyDocument {
     for key in exact_keys(&doc.title) {
         d.add_text(f.exact, &key);
     }
-    for ident in compound_identifiers(&doc.title) {
-        d.add_text(f.exact, &ident);
+    // Entries and schema documents are titled by field and kind names; sections by phrases.
+    if doc.doc_type != DocType::Section {
+        for ident in compound_identifiers(&doc.title) {
+            d.add_text(f.exact, &ident);
+        }
     }
     let mut keys: Vec<String> = Vec::new();
     for alias in &doc.aliases {

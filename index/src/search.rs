@@ -278,7 +278,8 @@ fn apply_priors(
             CLASS_RULE => rule_factor,
             _ => 1.0,
         };
-        *score *= (prior as f32).powf(prior_weight) * factor;
+        let prior = if prior_weight == 1.0 { prior as f32 } else { (prior as f32).powf(prior_weight) };
+        *score *= prior * factor;
     }
     hits.sort_by(|a, b| b.0.total_cmp(&a.0));
 }

@@ -3,7 +3,7 @@
 //! `_max`, `_surg`, so that they weigh less than words written on their own) and the unstemmed
 //! words analyzer.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -40,6 +40,14 @@ pub fn identifier_word_ranges(ident: &str) -> Vec<Range<usize>> {
     {
         return Vec::new();
     }
+    if bytes.iter().all(u8::is_ascii_alphanumeric) {
+        return ascii_word_ranges(bytes);
+    }
+    general_word_ranges(ident)
+}
+
+/// [`identifier_word_ranges`] for any text.
+fn general_word_ranges(ident: &str) -> Vec<Range<usize>> {
     let chars: Vec<(usize, char)> = ident.char_indices().collect();
     let mut words = Vec::new();
     let mut start: Option<usize> = None;
@@ -73,6 +81,27 @@ pub fn identifier_word_ranges(ident: &str) -> Vec<Range<usize>> {
     if words.len() < 2 { Vec::new() } else { words }
 }
 
+/// [`identifier_word_ranges`] of an identifier made of ASCII letters and digits only (the common
+/// case: tokens never contain other characters), without collecting its characters first.
+fn ascii_word_ranges(bytes: &[u8]) -> Vec<Range<usize>> {
+    let mut words = Vec::new();
+    let mut start = 0;
+    for i in 1..bytes.len() {
+        let (prev, c) = (bytes[i - 1], bytes[i]);
+        let boundary = c.is_ascii_uppercase()
+            && (prev.is_ascii_lowercase()
+                || prev.is_ascii_digit()
+                || (prev.is_ascii_uppercase()
+                    && bytes[i + 1..].iter().take_while(|b| b.is_ascii_lowercase()).count() >= 2));
+        if boundary {
+            words.push(start..i);
+            start = i;
+        }
+    }
+    words.push(start..bytes.len());
+    if words.len() < 2 { Vec::new() } else { words }
+}
+
 /// How many lower-case letters start `chars`.
 fn lower_run_len(chars: &[(usize, char)]) -> usize {
     chars.iter().take_while(|(_, c)| c.is_lowercase()).count()
@@ -86,13 +115,24 @@ fn lower_run_len(chars: &[(usize, char)]) -> usize {
 /// into the original text, so snippets highlight exactly the matched word. Place it right after
 /// the tokenizer (before lower-casing, which would erase the case boundaries).
 #[derive(Clone, Copy, Debug, Default)]
-pub struct IdentifierSplitter;
+pub struct IdentifierSplitter {
+    /// Prefix the words with [`PART_PREFIX`] (`_max`, `_Surge`), so that a piece of an identifier
+    /// and the same word on its own are different terms.
+    mark_parts: bool,
+}
+
+impl IdentifierSplitter {
+    /// A splitter that marks the words of identifiers with [`PART_PREFIX`].
+    pub fn marking_parts() -> Self {
+        IdentifierSplitter { mark_parts: true }
+    }
+}
 
 impl TokenFilter for IdentifierSplitter {
     type Tokenizer<T: Tokenizer> = IdentifierSplitterFilter<T>;
 
     fn transform<T: Tokenizer>(self, tokenizer: T) -> IdentifierSplitterFilter<T> {
-        IdentifierSplitterFilter { inner: tokenizer, pending: Vec::new() }
+        IdentifierSplitterFilter { inner: tokenizer, pending: Vec::new(), mark_parts: self.mark_parts }
     }
 }
 
@@ -101,6 +141,7 @@ impl TokenFilter for IdentifierSplitter {
 pub struct IdentifierSplitterFilter<T> {
     inner: T,
     pending: Vec<Token>,
+    mark_parts: bool,
 }
 
 impl<T: Tokenizer> Tokenizer for IdentifierSplitterFilter<T> {
@@ -111,6 +152,7 @@ impl<T: Tokenizer> Tokenizer for IdentifierSplitterFilter<T> {
         IdentifierSplitterStream {
             tail: self.inner.token_stream(text),
             pending: &mut self.pending,
+            mark_parts: self.mark_parts,
             current: Token::default(),
             from_pending: false,
             shift: 0,
@@ -124,6 +166,7 @@ pub struct IdentifierSplitterStream<'a, S> {
     tail: S,
     /// Words still to emit for the last identifier, last word first.
     pending: &'a mut Vec<Token>,
+    mark_parts: bool,
     current: Token,
     from_pending: bool,
     /// How many positions earlier identifiers added.
@@ -166,11 +209,20 @@ impl<S: TokenStream> TokenStream for IdentifierSplitterStream<'_, S> {
             } else {
                 (token.offset_from, token.offset_to)
             };
+            let word = &token.text[range.clone()];
+            let text = if self.mark_parts {
+                let mut marked = String::with_capacity(word.len() + 1);
+                marked.push(PART_PREFIX);
+                marked.push_str(word);
+                marked
+            } else {
+                word.to_string()
+            };
             self.pending.push(Token {
                 offset_from,
                 offset_to,
                 position: token.position.wrapping_add(i),
-                text: token.text[range.clone()].to_string(),
+                text,
                 position_length: 1,
             });
         }
@@ -209,7 +261,7 @@ impl TokenFilter for EnglishStemmer {
     type Tokenizer<T: Tokenizer> = EnglishStemmerFilter<T>;
 
     fn transform<T: Tokenizer>(self, tokenizer: T) -> EnglishStemmerFilter<T> {
-        EnglishStemmerFilter { inner: tokenizer, initials: self.initials, cache: HashMap::new() }
+        EnglishStemmerFilter { inner: tokenizer, initials: self.initials, cache: HashMap::default() }
     }
 }
 
@@ -227,7 +279,7 @@ impl<T: Clone> Clone for EnglishStemmerFilter<T> {
         EnglishStemmerFilter {
             inner: self.inner.clone(),
             initials: self.initials.clone(),
-            cache: HashMap::new(),
+            cache: HashMap::default(),
         }
     }
 }
@@ -259,8 +311,10 @@ impl<S: TokenStream> TokenStream for EnglishStemmerStream<'_, S> {
             return false;
         }
         let token = self.tail.token_mut();
+        // The words of identifiers carry `PART_PREFIX`: the word after it is stemmed.
+        let word = token.text.strip_prefix(PART_PREFIX).unwrap_or(&token.text);
         if let Some(initials) = self.initials
-            && !token.text.chars().next().is_some_and(|c| initials.contains(&c))
+            && !word.chars().next().is_some_and(|c| initials.contains(&c))
         {
             return true;
         }
@@ -269,7 +323,10 @@ impl<S: TokenStream> TokenStream for EnglishStemmerStream<'_, S> {
             token.text.push_str(stem);
             return true;
         }
-        let stem = self.stemmer.stem(&token.text).into_owned();
+        let stem = match token.text.strip_prefix(PART_PREFIX) {
+            Some(word) => part_term(&self.stemmer.stem(word)),
+            None => self.stemmer.stem(&token.text).into_owned(),
+        };
         if self.cache.len() < STEM_CACHE_ENTRIES {
             self.cache.insert(token.text.clone(), stem.clone());
         }
@@ -301,75 +358,14 @@ pub(crate) fn part_term(word: &str) -> String {
     out
 }
 
-/// A [`TokenFilter`] that prefixes the words of split identifiers with [`PART_PREFIX`]. Place it
-/// after [`IdentifierSplitter`] and any filter that rewrites text (lower-casing, stemming): it
-/// recognises the words by their positions, inside the span of the identifier before them.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct PartMarker;
-
-impl TokenFilter for PartMarker {
-    type Tokenizer<T: Tokenizer> = PartMarkerFilter<T>;
-
-    fn transform<T: Tokenizer>(self, tokenizer: T) -> PartMarkerFilter<T> {
-        PartMarkerFilter { inner: tokenizer }
-    }
-}
-
-/// The [`Tokenizer`] produced by [`PartMarker`].
-#[derive(Clone)]
-pub struct PartMarkerFilter<T> {
-    inner: T,
-}
-
-impl<T: Tokenizer> Tokenizer for PartMarkerFilter<T> {
-    type TokenStream<'a> = PartMarkerStream<T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        PartMarkerStream { tail: self.inner.token_stream(text), span_end: None }
-    }
-}
-
-/// The [`TokenStream`] produced by [`PartMarkerFilter`].
-pub struct PartMarkerStream<S> {
-    tail: S,
-    /// The position after the last whole identifier's span, while its words are coming.
-    span_end: Option<usize>,
-}
-
-impl<S: TokenStream> TokenStream for PartMarkerStream<S> {
-    fn advance(&mut self) -> bool {
-        if !self.tail.advance() {
-            return false;
-        }
-        let token = self.tail.token_mut();
-        if token.position_length > 1 {
-            self.span_end = Some(token.position.saturating_add(token.position_length));
-        } else if self.span_end.is_some_and(|end| token.position < end) {
-            token.text.insert(0, PART_PREFIX);
-        } else {
-            self.span_end = None;
-        }
-        true
-    }
-
-    fn token(&self) -> &Token {
-        self.tail.token()
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        self.tail.token_mut()
-    }
-}
-
 /// The analyzer of the searchable text fields: words and identifiers (kept whole and split, the
 /// words marked with [`PART_PREFIX`]), lower-cased and stemmed (English).
 pub fn text_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(IdentifierSplitter)
+        .filter(IdentifierSplitter::marking_parts())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(EnglishStemmer::default())
-        .filter(PartMarker)
         .build()
 }
 
@@ -378,11 +374,10 @@ pub fn text_analyzer() -> TextAnalyzer {
 /// for much less work.
 pub(crate) fn snippet_analyzer(initials: Vec<char>) -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(IdentifierSplitter)
+        .filter(IdentifierSplitter::marking_parts())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(EnglishStemmer::only_initials(initials))
-        .filter(PartMarker)
         .build()
 }
 
@@ -390,28 +385,36 @@ pub(crate) fn snippet_analyzer(initials: Vec<char>) -> TextAnalyzer {
 /// typos are corrected against words as written.
 pub fn words_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(IdentifierSplitter)
+        .filter(IdentifierSplitter::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .build()
 }
 
-/// The English stem of one lower-case word, as the text analyzer stems it (cached per thread:
-/// titles repeat the same few hundred words).
+/// The English stem of one lower-case word, as the text analyzer stems it.
 pub(crate) fn stem_word(word: &str) -> String {
+    let mut out = String::new();
+    stem_into(word, &mut out);
+    out
+}
+
+/// Appends the stem of `word` to `out` (cached per thread: titles repeat the same few hundred
+/// words).
+pub(crate) fn stem_into(word: &str, out: &mut String) {
     thread_local! {
-        static CACHE: std::cell::RefCell<HashMap<String, String>> = std::cell::RefCell::new(HashMap::new());
+        static CACHE: std::cell::RefCell<HashMap<String, String>> = std::cell::RefCell::new(HashMap::default());
     }
     CACHE.with(|cache| {
         if let Some(stem) = cache.borrow().get(word) {
-            return stem.clone();
+            out.push_str(stem);
+            return;
         }
         let stem = rust_stemmers::Stemmer::create(Algorithm::English).stem(word).into_owned();
+        out.push_str(&stem);
         let mut cache = cache.borrow_mut();
         if cache.len() < STEM_CACHE_ENTRIES {
-            cache.insert(word.to_string(), stem.clone());
+            cache.insert(word.to_string(), stem);
         }
-        stem
     })
 }
 
@@ -478,6 +481,23 @@ mod tests {
     }
 
     #[test]
+    fn the_ascii_path_splits_like_the_general_one() {
+        let mut seed: u64 = 7;
+        let alphabet = b"aAbBzZ09xXIPvs";
+        for n in 0..5000 {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let len = 1 + (seed >> 60) as usize + n % 5;
+            let word: String = (0..len)
+                .map(|i| alphabet[((seed >> (i * 4 % 56)) as usize) % alphabet.len()] as char)
+                .collect();
+            assert_eq!(ascii_word_ranges(word.as_bytes()), general_word_ranges(&word), "{word}");
+        }
+        for w in ["maxSurge", "HTTPRoute", "IPv4", "PVCs", "NodeIPs", "http2Route", "ipv4Address", "ABCDef"] {
+            assert_eq!(ascii_word_ranges(w.as_bytes()), general_word_ranges(w), "{w}");
+        }
+    }
+
+    #[test]
     fn filter_keeps_the_identifier_and_adds_its_words() {
         let mut a = words_analyzer();
         assert_eq!(
@@ -528,13 +548,17 @@ mod tests {
         let text = "Restarting restarts restarted policies Policy running runs accessModes dying skies \
                     generously ponies caresses replaced replacing happily";
         let mut reference = TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(IdentifierSplitter)
+            .filter(IdentifierSplitter::default())
             .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
             .filter(LowerCaser)
             .filter(Stemmer::new(Language::English))
-            .filter(PartMarker)
             .build();
-        let mut ours = text_analyzer();
+        let mut ours = TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(IdentifierSplitter::default())
+            .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+            .filter(LowerCaser)
+            .filter(EnglishStemmer::default())
+            .build();
         let expected = tokens(&mut reference, text);
         assert_eq!(tokens(&mut ours, text), expected);
         // Second pass through the same instance: served from the cache, same result.
