@@ -204,11 +204,13 @@ fn rank(
     let prior_weight = if built.content_words <= 2 { 1.0 } else { PRIOR_WEIGHT_IN_QUESTIONS };
     // Documents titled like the query first, then the best of the rest.
     let mut top: Vec<(Score, DocAddress)> = match &built.exact {
-        Some(exact) => searcher
-            .search(&**exact, &TopDocs::with_limit(limit))?
-            .into_iter()
-            .map(|(score, address)| (score + EXACT_TITLE_BONUS, address))
-            .collect(),
+        Some(exact) => {
+            // Among documents titled alike, what they are decides too: the kind's own entry
+            // before a field entry that happens to end in the same word.
+            let mut titled = searcher.search(&**exact, &TopDocs::with_limit(limit))?;
+            apply_priors(searcher, fields, [1.0, 1.0], 1.0, &mut titled);
+            titled.into_iter().map(|(score, address)| (score + EXACT_TITLE_BONUS, address)).collect()
+        }
         None => Vec::new(),
     };
     for query in built.strict.iter().chain(std::iter::once(&built.main)) {
