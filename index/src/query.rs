@@ -471,10 +471,17 @@ impl QueryBuilder<'_> {
             return None;
         }
         let exact = self.exact_query(&typed, &corrected, &text, &phrases, &filters);
-        let names_identifier =
-            typed.iter().zip(&corrected).filter(|(_, w)| !is_stop_word(w)).any(|(typed_word, word)| {
-                let ident = format!("{IDENT_KEY_PREFIX}{}", word.to_lowercase());
-                camel_case(typed_word) || self.doc_freq(self.fields.exact, &ident) > 0
+        // A field or kind is named when a word is written in camelCase, or when a word or two or
+        // three neighbouring words spell a compound name some document is titled by
+        // (`imagepullpolicy`, "restart policy", "termination grace period").
+        let named_words: Vec<String> =
+            corrected.iter().filter(|w| !is_stop_word(w)).map(|w| w.to_lowercase()).collect();
+        let names_identifier = typed.iter().any(|w| camel_case(w))
+            || (1..=3).any(|len| {
+                named_words.windows(len).any(|run| {
+                    let ident = format!("{IDENT_KEY_PREFIX}{}", run.concat());
+                    self.doc_freq(self.fields.exact, &ident) > 0
+                })
             });
         // Neighbouring words that stand together in a document score extra ("node drain",
         // "concurrency policy", which also matches the identifier `concurrencyPolicy`).
