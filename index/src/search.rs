@@ -167,6 +167,9 @@ fn split_allowed_values(body: &str) -> (&str, Vec<String>) {
     }
 }
 
+/// Ranked documents, best first, and the text query that found them (for snippets).
+type Ranked = (Vec<(Score, DocAddress)>, Box<dyn TantivyQuery>);
+
 /// The best `limit` documents for `items`, best first (those titled like the input, then the
 /// rest by score times prior), with the text query for snippets; `None` when the input can match
 /// nothing.
@@ -177,7 +180,7 @@ fn rank(
     query: &Query,
     items: &[Item],
     limit: usize,
-) -> Result<Option<(Vec<(Score, DocAddress)>, Box<dyn TantivyQuery>)>, IndexError> {
+) -> Result<Option<Ranked>, IndexError> {
     let mut filters = Vec::new();
     if let Some(kind) = &query.kind {
         filters.push(filter_query(fields.kinds, &kind.trim().to_lowercase()));
