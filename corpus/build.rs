@@ -293,9 +293,22 @@ fn write_concepts(out_dir: &str) {
         println!("cargo::warning=notes/concepts.yaml is not valid: {e}");
         Vec::new()
     });
-    let bytes = postcard::to_allocvec(&concepts).unwrap_or_default();
-    let path = std::path::Path::new(out_dir).join("concepts.bin");
-    if let Err(e) = std::fs::write(&path, bytes) {
-        panic!("writing {}: {e}", path.display());
+    // What every search needs, apart, so that a search does not decode the whole layer: the
+    // groups of interchangeable words, and the phrasings answered by whole folders (intents).
+    let words: Vec<&Vec<String>> = concepts.iter().map(|c| &c.words).filter(|w| !w.is_empty()).collect();
+    let folders: Vec<(&str, &Vec<String>)> = concepts
+        .iter()
+        .flat_map(|c| c.answers.iter().filter(|a| a.ends_with('/')).map(move |a| (a.as_str(), &c.phrasings)))
+        .collect();
+    let blobs = [
+        ("concepts.bin", postcard::to_allocvec(&concepts)),
+        ("concept-words.bin", postcard::to_allocvec(&words)),
+        ("concept-folders.bin", postcard::to_allocvec(&folders)),
+    ];
+    for (name, bytes) in blobs {
+        let path = std::path::Path::new(out_dir).join(name);
+        if let Err(e) = std::fs::write(&path, bytes.unwrap_or_default()) {
+            panic!("writing {}: {e}", path.display());
+        }
     }
 }

@@ -94,15 +94,18 @@ pub fn builtin() -> &'static [Concept] {
     CONCEPTS.get_or_init(|| postcard::from_bytes(BLOB).unwrap_or_default())
 }
 
-/// The built-in interchangeable words: each word of a concept's `words` → the others.
+/// The built-in interchangeable words: each word of a concept's `words` → the others (from a
+/// blob of its own, so that a search needs no more of the layer than this).
 pub fn synonyms() -> &'static HashMap<String, Vec<String>> {
+    static BLOB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/concept-words.bin"));
     static SYNONYMS: OnceLock<HashMap<String, Vec<String>>> = OnceLock::new();
     SYNONYMS.get_or_init(|| {
+        let groups: Vec<Vec<String>> = postcard::from_bytes(BLOB).unwrap_or_default();
         let mut map: HashMap<String, Vec<String>> = HashMap::new();
-        for c in builtin() {
-            for w in &c.words {
+        for group in &groups {
+            for w in group {
                 let others = map.entry(w.clone()).or_default();
-                for o in c.words.iter().filter(|o| *o != w) {
+                for o in group.iter().filter(|o| *o != w) {
                     if !others.contains(o) {
                         others.push(o.clone());
                     }
@@ -111,6 +114,14 @@ pub fn synonyms() -> &'static HashMap<String, Vec<String>> {
         }
         map
     })
+}
+
+/// The phrasings of built-in concepts answered by a whole folder (`rules/`): a question with one
+/// of them is about that folder's topic (an intent). Pairs of folder and phrasings.
+pub fn folder_phrasings() -> &'static [(String, Vec<String>)] {
+    static BLOB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/concept-folders.bin"));
+    static FOLDERS: OnceLock<Vec<(String, Vec<String>)>> = OnceLock::new();
+    FOLDERS.get_or_init(|| postcard::from_bytes(BLOB).unwrap_or_default())
 }
 
 #[cfg(test)]

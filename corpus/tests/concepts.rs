@@ -13,6 +13,10 @@ fn the_concepts_file_parses() {
     assert!(concepts.len() >= 50, "only {} concepts", concepts.len());
     // What build.rs embedded is the file as it is now.
     assert_eq!(concepts::builtin(), concepts.as_slice());
+    let groups: usize = concepts.iter().filter(|c| !c.words.is_empty()).count();
+    assert!(groups > 10 && concepts::synonyms()["pvc"].contains(&"persistentvolumeclaim".to_string()));
+    let rules = concepts::folder_phrasings().iter().find(|(f, _)| f == "rules/").expect("rules/ phrasings");
+    assert!(rules.1.contains(&"warning".to_string()));
     let mut names = HashSet::new();
     for c in &concepts {
         assert!(names.insert(c.concept.as_str()), "concept {:?} is there twice", c.concept);

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use kref_corpus::concepts::{self, Target, synonyms};
+use kref_corpus::concepts::{self, synonyms};
 use levenshtein_automata::{DFA, Distance, LevenshteinAutomatonBuilder, SINK_STATE};
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
@@ -633,10 +633,12 @@ fn rule_phrasings() -> &'static std::collections::HashSet<String> {
     static KEYS: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
     KEYS.get_or_init(|| {
         let folder = RULE_NOTES.strip_prefix(kref_corpus::builtin::PATH_PREFIX).unwrap_or(RULE_NOTES);
-        concepts::builtin()
+        concepts::folder_phrasings()
             .iter()
-            .filter(|c| c.targets().any(|t| t == Target::Folder(folder)))
-            .flat_map(|c| c.phrasings.iter().map(|p| phrasing_key(p.split(|ch: char| !ch.is_alphanumeric()))))
+            .filter(|(f, _)| f == folder)
+            .flat_map(|(_, phrasings)| {
+                phrasings.iter().map(|p| phrasing_key(p.split(|ch: char| !ch.is_alphanumeric())))
+            })
             .filter(|k| !k.is_empty())
             .collect()
     })
