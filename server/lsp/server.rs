@@ -214,7 +214,13 @@ impl Backend {
         };
         let outcome = self
             .off_loop("kref/search", None, move || {
-                index.search(&query).map(|hits| crate::cli::search::hits_json(&query.text, &hits))
+                let hits = index.search(&query)?;
+                let suggestions = if hits.is_empty() { index.suggest(&query.text)? } else { Vec::new() };
+                Ok::<_, kref_index::IndexError>(crate::cli::search::results_json(
+                    &query.text,
+                    &hits,
+                    &suggestions,
+                ))
             })
             .await?;
         outcome.map_err(|e| internal_error("kref/search", &e.to_string()))

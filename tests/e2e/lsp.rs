@@ -255,6 +255,18 @@ fn search_show_and_explain_requests() {
     let old = client
         .request("workspace/executeCommand", json!({"command": "kref.search", "arguments": ["maxSurge"]}));
     assert_eq!(old["results"], command["results"]);
+    // Answers and "did you mean", as on the command line.
+    let answered = client.request("kref/search", json!({"query": "concurrencyPolicy", "source": "builtin"}));
+    assert_eq!(answered["answer"]["subject"], "CronJob › concurrencyPolicy", "{answered}");
+    assert!(
+        answered["answer"]["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("Allowed values: Allow, Forbid, Replace.")
+    );
+    let typo = client.request("kref/search", json!({"query": "nmespce"}));
+    assert_eq!(typo["results"], json!([]));
+    assert_eq!(typo["did_you_mean"][0], "namespace", "{typo}");
 
     let id = results[0]["id"].as_str().unwrap();
     // An entry's id shows the section it sits in.

@@ -31,6 +31,7 @@ import {
   noteTarget,
   noteUri,
   parseQueryInput,
+  nothingFoundMessage,
   parseSearchResult,
   parseVirtualUri,
   SCHEME,
@@ -576,11 +577,15 @@ class KrefExtension implements vscode.TextDocumentContentProvider {
       this.hits.delete(this.hits.keys().next().value as string);
     }
     if (result.results.length === 0) {
+      const guesses = (result.did_you_mean ?? []).slice(0, 2);
       const again = await vscode.window.showInformationMessage(
-        `kref: nothing found for “${params.query}”.`,
+        nothingFoundMessage(params.query, result),
+        ...guesses,
         'Search Again',
       );
-      if (again) {
+      if (again && guesses.includes(again)) {
+        await this.search(again);
+      } else if (again) {
         await this.search(undefined);
       }
       return;
