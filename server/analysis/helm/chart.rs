@@ -184,6 +184,8 @@ pub struct LoadedChart {
     pub schema: Option<ValuesSchema>,
     /// Templates and helpers, by path, in load order (path order).
     pub templates: Vec<(String, TemplateFile)>,
+    /// `templates/NOTES.txt`: rendered text, not manifests, but its references count.
+    pub notes: Option<(String, TemplateFile)>,
     pub subcharts: Vec<LoadedChart>,
     /// The parent's `dependencies` entries naming this subchart (empty for a top-level chart;
     /// several when one chart is used twice under different aliases).
@@ -278,7 +280,8 @@ impl LoadedChart {
     pub fn undefined_calls(&self) -> Vec<UndefinedCall> {
         let named = self.named_templates();
         let mut out = Vec::new();
-        for (file, template) in self.all_templates() {
+        let notes = self.notes.iter().map(|(p, t)| (p.as_str(), t));
+        for (file, template) in self.all_templates().into_iter().chain(notes) {
             for (i, call) in template.references.calls.iter().enumerate() {
                 let Some(name) = &call.name else { continue };
                 if named.contains(name) {
@@ -295,12 +298,18 @@ impl LoadedChart {
         out
     }
 
-    /// `.Values` references (of this chart's own templates) that its values do not define,
-    /// looking through the parent's values for a subchart (`<alias>.x`) and `global`.
+    /// `.Values` references (of this chart's own templates and NOTES.txt) that its values do
+    /// not define, looking through the parents' values for a subchart (`<alias>.x`) and
+    /// `global`. `parents` is the chain of parent charts, outermost first. A library chart's
+    /// named templates read their callers' values, so their references are left out.
     pub fn undefined_values(&self, parents: &[&LoadedChart]) -> Vec<UndefinedValue> {
         let mut out = Vec::new();
-        for (file, template) in &self.templates {
+        let library = self.chart_yaml.is_library();
+        for (file, template) in self.templates.iter().chain(self.notes.iter()) {
             for (i, reference) in template.references.values.iter().enumerate() {
+                if library && reference.in_define.is_some() {
+                    continue;
+                }
                 if let Some(undefined) = self.undefined(file, i, reference, parents) {
                     out.push(undefined);
                 }
@@ -401,6 +410,7 @@ fn load_layout(layout: ChartLayout, texts: &BTreeMap<String, &str>) -> LoadedCha
     let mut paths: Vec<&String> = layout.templates.iter().chain(&layout.helpers).collect();
     paths.sort();
     let templates = paths.into_iter().map(|p| (p.clone(), TemplateFile::parse(text(p)))).collect();
+    let notes = layout.notes.as_ref().map(|p| (p.clone(), TemplateFile::parse(text(p))));
     let subcharts = layout
         .subcharts
         .iter()
@@ -420,5 +430,5 @@ fn load_layout(layout: ChartLayout, texts: &BTreeMap<String, &str>) -> LoadedCha
             loaded
         })
         .collect();
-    LoadedChart { layout, chart_yaml, values, schema, templates, subcharts, dependencies: Vec::new() }
+    LoadedChart { layout, chart_yaml, values, schema, templates, notes, subcharts, dependencies: Vec::new() }
 }

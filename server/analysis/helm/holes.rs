@@ -142,12 +142,9 @@ pub fn transform(text: &str, scan: &Scan) -> HoledText {
         if !tail_ok {
             continue;
         }
-        if let Some(indent) = indent_function(text, &scan.actions[last]) {
-            let column = scan.actions[last].range.start - ls;
-            let indent = match indent {
-                Indent::Newline(n) => n,
-                Indent::Same(n) => column + n,
-            };
+        // Only `nindent` moves the output below the key; after `indent` it would start on the
+        // key's own line, which only works for a scalar: that stays an inline value.
+        if let Some(Indent::Newline(indent)) = indent_function(text, &scan.actions[last]) {
             for &a in &group {
                 kinds[a] = HoleKind::Silent;
             }

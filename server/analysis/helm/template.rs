@@ -132,10 +132,16 @@ pub struct TemplateDocument {
 }
 
 impl TemplateDocument {
-    /// True when the node at `path` (or an ancestor) is supplied by the template, so missing
-    /// fields there are unknown.
+    /// True when the node at `path` is template output (it or an ancestor is a supplied value,
+    /// or the whole document is), or has entries added by the template: its missing fields
+    /// are unknown. The literal children of a mapping or list that output extends are not
+    /// supplied themselves.
     pub fn is_supplied(&self, path: &[Segment]) -> bool {
-        self.supplied.iter().any(|s| path.starts_with(&s.path.0) || s.within == SuppliedIn::Root)
+        self.supplied.iter().any(|s| match s.within {
+            SuppliedIn::Root => true,
+            SuppliedIn::Value => path.starts_with(&s.path.0),
+            SuppliedIn::Mapping | SuppliedIn::Sequence => path == s.path.0.as_slice(),
+        })
     }
 
     /// True when the scalar or key at `range` holds template output.

@@ -167,6 +167,10 @@ fn output_next_to_literal_entries_adds_to_the_mapping() {
     assert_eq!(doc.supplied.len(), 1);
     assert_eq!(doc.supplied[0].path.to_string(), "metadata.labels");
     assert_eq!(doc.supplied[0].within, SuppliedIn::Mapping);
+    // The mapping has unknown extra entries; its literal entries are still literal.
+    assert!(doc.is_supplied(&path(&["metadata", "labels"])));
+    assert!(!doc.is_supplied(&path(&["metadata", "labels", "app"])));
+    assert!(!doc.is_supplied(&path(&["metadata"])));
 }
 
 #[test]
@@ -179,6 +183,18 @@ fn inline_include_with_nindent_after_a_key_supplies_it() {
     assert_eq!(doc.supplied[0].path.to_string(), "metadata.labels");
     assert_eq!(doc.supplied[0].within, SuppliedIn::Value);
     assert_eq!(file.holes.iter().filter(|h| matches!(h.kind, HoleKind::Supplied { indent: 4 })).count(), 1);
+}
+
+#[test]
+fn indent_after_a_key_is_an_inline_value() {
+    // `indent` (unlike `nindent`) prints on the key's own line: only a scalar fits there.
+    let text = "spec:\n  args: {{ toJson .Values.args | indent 2 }}\n  other: 1\n";
+    let file = parse(text);
+    assert!(file.errors.is_empty(), "{:?}", file.errors);
+    let doc = &file.documents[0];
+    assert!(doc.supplied.is_empty(), "{:?}", doc.supplied);
+    let args = file.yaml.documents[0].root.as_ref().unwrap().at(&["spec", "args"]).unwrap();
+    assert!(doc.is_templated(args.range));
 }
 
 #[test]
@@ -460,6 +476,18 @@ fn library_style_templates_keep_their_shape() {
             "{expected:?} not in {supplied:#?}"
         );
     }
+    // Output added to the pod spec leaves its literal containers checkable.
+    assert!(doc.is_supplied(&path(&["spec", "template", "spec"])));
+    assert!(!doc.is_supplied(&path(&["spec", "template", "spec", "containers", "0"])));
+    assert!(doc.is_supplied(&path(&[
+        "spec",
+        "template",
+        "spec",
+        "containers",
+        "0",
+        "livenessProbe",
+        "httpGet"
+    ])));
     // `affinity` in both branches and `livenessProbe` in three: alternatives, not duplicates.
     assert!(doc.duplicates.iter().all(|d| d.relation == BranchRelation::Exclusive), "{:?}", doc.duplicates);
     assert_eq!(doc.duplicates.len(), 2);
