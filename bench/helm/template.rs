@@ -178,7 +178,9 @@ fn main() {
     );
 
     let rounds = 200;
-    let report = |name: &str, (p50, p95): (Duration, Duration)| println!("{name:<28} p50 {:>10}  p95 {:>10}", us(p50), us(p95));
+    let report = |name: &str, (p50, p95): (Duration, Duration)| {
+        println!("{name:<28} p50 {:>10}  p95 {:>10}", us(p50), us(p95))
+    };
     report("scan", time(rounds, || scan(&text)));
     let scanned = scan(&text);
     report("YAML with holes", time(rounds, || transform(&text, &scanned)));
