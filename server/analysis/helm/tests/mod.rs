@@ -4,6 +4,7 @@
 mod chart_yaml;
 mod charts;
 mod holes;
+mod props;
 mod refs;
 mod scan;
 mod schema;
