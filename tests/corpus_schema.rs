@@ -23,6 +23,9 @@ const NOT_BUILT_IN: &[&str] = &[
     "PodSecurityPolicy",
     // Add-ons and CRDs of other projects.
     "VerticalPodAutoscaler",
+    "NodePool",
+    "EC2NodeClass",
+    "SecurityGroupPolicy",
     "SecretProviderClass",
     "Application",
     "VirtualService",

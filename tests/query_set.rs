@@ -9,7 +9,8 @@ use kref_index::{Manifest, Query, SearchIndex, docs_from_note, docs_from_schema}
 const QUERIES: &[(&str, &[&str])] = &[
     ("pod keeps restarting", &["CrashLoopBackOff"]),
     ("run a task every night", &["CronJob"]),
-    ("volume shared by many nodes", &["ReadWriteMany"]),
+    // The accessModes entry is where ReadWriteMany is explained.
+    ("volume shared by many nodes", &["ReadWriteMany", "accessModes"]),
     ("can't pull image", &["ImagePullBackOff", "ErrImagePull"]),
     ("pod stuck pending", &["Pending"]),
     ("service returns 503", &["503"]),
@@ -41,7 +42,8 @@ const QUERIES: &[(&str, &[&str])] = &[
     ("pods get IP addresses from the VPC", &["VPC CNI", "eks"]),
     ("dns name of a service", &["svc.cluster.local", "DNS", "dns"]),
     ("permissions across the whole cluster", &["ClusterRole"]),
-    ("delete pods before creating new ones", &["Recreate"]),
+    // The strategy.type entry explains Recreate, as `strategy` does for rolling updates above.
+    ("delete pods before creating new ones", &["Recreate", "strategy"]),
     ("statefulst", &["StatefulSet"]),
     ("concurency policy", &["concurrencyPolicy"]),
     ("max surge", &["maxSurge", "rollingUpdate", "RollingUpdate", "strategy"]),

@@ -64,7 +64,15 @@ pub fn notes() -> Vec<Note> {
     files().iter().map(BuiltinFile::parse).collect()
 }
 
-/// A hash of the whole embedded corpus: changes whenever any note changes.
+/// The built-in concept layer (`corpus/notes/concepts.yaml`, see [`crate::concepts`]).
+pub fn concepts_source() -> &'static str {
+    NOTES
+        .get_file(crate::concepts::CONCEPTS_FILE)
+        .and_then(|f| std::str::from_utf8(f.contents()).ok())
+        .unwrap_or_default()
+}
+
+/// A hash of the whole embedded corpus: changes whenever any note or the concept layer changes.
 pub fn corpus_hash() -> String {
     let mut hasher = blake3::Hasher::new();
     for file in files() {
@@ -73,5 +81,6 @@ pub fn corpus_hash() -> String {
         hasher.update(file.contents);
         hasher.update(&[0]);
     }
+    hasher.update(concepts_source().as_bytes());
     hasher.finalize().to_hex()[..16].to_string()
 }

@@ -157,6 +157,9 @@ pub struct Note {
     pub origin: Origin,
     pub title: String,
     pub tags: Vec<String>,
+    /// What people call the note's topic in their own words (front matter `aliases`): searched
+    /// like the title of its first section.
+    pub aliases: Vec<String>,
     pub sections: Vec<Section>,
     pub entries: Vec<Entry>,
     /// Problems worth telling the user about that did not stop parsing (bad front matter).
@@ -193,6 +196,7 @@ struct FrontMatter {
     kinds: Vec<String>,
     fields: Vec<String>,
     tags: Vec<String>,
+    aliases: Vec<String>,
 }
 
 /// What a list item turned out to be, which decides what its children are.
@@ -746,7 +750,16 @@ impl<'a> Builder<'a> {
             .or_else(|| out.iter().find(|s| s.level > 0).map(|s| s.title.clone()))
             .or_else(|| out.first().map(|s| s.title.clone()))
             .unwrap_or_else(|| path.to_string());
-        Note { path: path.to_string(), origin, title, tags: front.tags, sections: out, entries, warnings }
+        Note {
+            path: path.to_string(),
+            origin,
+            title,
+            tags: front.tags,
+            aliases: front.aliases,
+            sections: out,
+            entries,
+            warnings,
+        }
     }
 }
 
@@ -873,10 +886,11 @@ mod tests {
 
     #[test]
     fn front_matter_and_ids() {
-        let md = "---\ntitle: Rollouts\nkinds: [Deployment]\ntags: [rollout]\n---\n# A\ntext\n# A\nmore\n";
+        let md = "---\ntitle: Rollouts\nkinds: [Deployment]\ntags: [rollout]\naliases: [zero downtime]\n---\n# A\ntext\n# A\nmore\n";
         let note = parse_note("r.md", Origin::User, md);
         assert_eq!(note.title, "Rollouts");
         assert_eq!(note.tags, ["rollout"]);
+        assert_eq!(note.aliases, ["zero downtime"]);
         assert_eq!(note.sections[0].id, "r.md#a");
         assert_eq!(note.sections[1].id, "r.md#a-2");
         assert_eq!(note.sections[0].kinds, ["Deployment"]);

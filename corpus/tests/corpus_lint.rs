@@ -164,3 +164,142 @@ fn corpus_hash_is_stable() {
     assert_eq!(builtin::corpus_hash(), builtin::corpus_hash());
     assert_eq!(builtin::corpus_hash().len(), 16);
 }
+
+/// Helm's built-in objects and the template functions charts use: each needs a term entry in
+/// `helm/` with an example (hover and completion in templates look them up by name).
+const HELM_TERMS: &[&str] = &[
+    // Built-in objects.
+    ".Release",
+    ".Release.Name",
+    ".Release.Namespace",
+    ".Release.IsInstall",
+    ".Release.IsUpgrade",
+    ".Release.Revision",
+    ".Release.Service",
+    ".Chart",
+    ".Chart.Name",
+    ".Chart.Version",
+    ".Chart.AppVersion",
+    ".Capabilities",
+    ".Capabilities.KubeVersion",
+    ".Capabilities.APIVersions",
+    ".Capabilities.APIVersions.Has",
+    ".Files",
+    ".Files.Get",
+    ".Files.Glob",
+    ".Files.AsConfig",
+    ".Template",
+    ".Template.Name",
+    ".Template.BasePath",
+    ".Values",
+    "$",
+    // Go template builtins.
+    "and",
+    "or",
+    "not",
+    "eq",
+    "ne",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+    "len",
+    "index",
+    "slice",
+    "print",
+    "printf",
+    "println",
+    "html",
+    "js",
+    "urlquery",
+    "call",
+    // Control structure.
+    "if",
+    "else",
+    "with",
+    "range",
+    "define",
+    "template",
+    "block",
+    "end",
+    // Helm's own and Sprig's.
+    "include",
+    "tpl",
+    "required",
+    "fail",
+    "lookup",
+    "toYaml",
+    "fromYaml",
+    "toJson",
+    "fromJson",
+    "toToml",
+    "indent",
+    "nindent",
+    "default",
+    "empty",
+    "coalesce",
+    "ternary",
+    "quote",
+    "squote",
+    "upper",
+    "lower",
+    "title",
+    "trim",
+    "trimAll",
+    "trimPrefix",
+    "trimSuffix",
+    "trunc",
+    "replace",
+    "contains",
+    "hasPrefix",
+    "hasSuffix",
+    "regexMatch",
+    "regexReplaceAll",
+    "join",
+    "splitList",
+    "b64enc",
+    "b64dec",
+    "sha256sum",
+    "randAlphaNum",
+    "list",
+    "dict",
+    "get",
+    "set",
+    "unset",
+    "hasKey",
+    "keys",
+    "merge",
+    "mergeOverwrite",
+    "pick",
+    "omit",
+    "until",
+    "untilStep",
+    "semverCompare",
+    "now",
+    "date",
+    "int",
+    "toString",
+    "kindIs",
+];
+
+#[test]
+fn helm_objects_and_functions_have_entries_with_examples() {
+    let mut missing = Vec::new();
+    let mut no_example = Vec::new();
+    let notes: Vec<_> = builtin::notes().into_iter().filter(|n| n.path.contains("helm/")).collect();
+    assert!(notes.len() >= 8, "only {} Helm notes", notes.len());
+    for term in HELM_TERMS {
+        let entries: Vec<_> = notes
+            .iter()
+            .flat_map(|n| &n.entries)
+            .filter(|e| matches!(&e.subject, Subject::Term { term: t } if t == term))
+            .collect();
+        if entries.is_empty() {
+            missing.push(*term);
+        } else if !entries.iter().any(|e| e.text.contains("{{") || e.text.contains("Example")) {
+            no_example.push(*term);
+        }
+    }
+    assert!(missing.is_empty(), "no Helm entry for {missing:?}");
+    assert!(no_example.is_empty(), "Helm entries without an example: {no_example:?}");
+}

@@ -451,6 +451,7 @@ fn corpus(sections: usize, seed: u64) -> Vec<Doc> {
             kinds: vec![kind.to_string()],
             body,
             tags: Vec::new(),
+            aliases: Vec::new(),
             prior: 1.0,
         });
     }

@@ -1,7 +1,10 @@
 //! Search documents as plain data, and how a parsed note becomes them.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
+use kref_corpus::builtin::PATH_PREFIX;
+use kref_corpus::concepts::{self, Target};
 use kref_corpus::{Note, Origin, Subject};
 use serde::{Deserialize, Serialize};
 
@@ -66,6 +69,9 @@ pub struct Doc {
     /// Plain text.
     pub body: String,
     pub tags: Vec<String>,
+    /// What people call the document's topic in their own words (the concept layer's phrasings,
+    /// a note's `aliases`): searched like a title.
+    pub aliases: Vec<String>,
     /// A multiplier applied to the relevance of the top hits: what the document is tells how
     /// good an answer it makes (a kind's own entry answers "what is X"); 1.0 is neutral.
     pub prior: f32,
@@ -95,24 +101,86 @@ pub mod prior {
 /// The separator of breadcrumbs, as [`Subject::breadcrumb`] writes it.
 pub const BREADCRUMB_SEPARATOR: &str = " › ";
 
+/// The built-in concept layer by target: what [`docs_from_note`] attaches to built-in documents.
+#[derive(Default)]
+struct ConceptIndex {
+    /// Section id (`builtin:...#...`) → phrasings.
+    sections: HashMap<String, Vec<&'static str>>,
+    /// Note path (`builtin:...`) → phrasings of its first section.
+    notes: HashMap<String, Vec<&'static str>>,
+    /// Folder prefix (`builtin:rules/`) → phrasings of the first section of its notes.
+    folders: Vec<(String, Vec<&'static str>)>,
+    /// Entry subject key → phrasings.
+    entries: HashMap<String, Vec<&'static str>>,
+}
+
+fn concept_index() -> &'static ConceptIndex {
+    static INDEX: OnceLock<ConceptIndex> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index = ConceptIndex::default();
+        for concept in concepts::builtin() {
+            let phrasings: Vec<&'static str> =
+                concept.phrasings.iter().map(|p| p.trim()).filter(|p| !p.is_empty()).collect();
+            for target in concept.targets() {
+                let list = match target {
+                    Target::Section(id) => index.sections.entry(format!("{PATH_PREFIX}{id}")).or_default(),
+                    Target::Note(path) => index.notes.entry(format!("{PATH_PREFIX}{path}")).or_default(),
+                    Target::Entry(key) => index.entries.entry(key.to_string()).or_default(),
+                    Target::Folder(prefix) => {
+                        index.folders.push((format!("{PATH_PREFIX}{prefix}"), Vec::new()));
+                        &mut index.folders.last_mut().expect("just pushed").1
+                    }
+                };
+                list.extend(phrasings.iter().copied());
+            }
+        }
+        index
+    })
+}
+
+/// The phrasings a note's documents get: `(for its first section, by section id, by entry key)`.
+/// Built-in notes get the concept layer's; a user's note gets its own front matter `aliases`
+/// on its first section.
+fn note_aliases(note: &Note) -> (Vec<String>, &'static ConceptIndex) {
+    static EMPTY: OnceLock<ConceptIndex> = OnceLock::new();
+    let mut first: Vec<String> =
+        note.aliases.iter().map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect();
+    if note.origin != Origin::Builtin || !note.path.starts_with(PATH_PREFIX) {
+        return (first, EMPTY.get_or_init(ConceptIndex::default));
+    }
+    let index = concept_index();
+    first.extend(index.notes.get(&note.path).into_iter().flatten().map(|p| p.to_string()));
+    for (prefix, phrasings) in &index.folders {
+        if note.path.starts_with(prefix.as_str()) {
+            first.extend(phrasings.iter().map(|p| p.to_string()));
+        }
+    }
+    (first, index)
+}
+
 /// The search documents of a note: one per section and one per entry.
 ///
 /// Sections: `id` is the section id, `title` its heading, `breadcrumb` the heading path,
 /// `kinds` its kinds and terms. Entries: `id` is `<subject key>@<note path>:<line>` (made unique
 /// with a `~2`, `~3`… suffix), `title` the subject's breadcrumb (`Deployment › strategy`),
 /// `breadcrumb` the heading path of the section the entry is written in, `body` the entry's text
-/// and `kinds` the subject's kind (or term).
+/// and `kinds` the subject's kind (or term). `aliases` are the phrasings of the concept layer
+/// (built-in notes) or of the note's front matter (its first section).
 pub fn docs_from_note(note: &Note) -> Vec<Doc> {
     let mut docs = Vec::with_capacity(note.sections.len() + note.entries.len());
+    let (mut first_aliases, concepts) = note_aliases(note);
+    let first_section = note.sections.iter().position(|s| s.level > 0).unwrap_or(0);
     let mut ids: HashSet<String> = HashSet::new();
     let origin_factor = if note.origin == Origin::User {
         prior::USER_NOTE
-    } else if note.path.starts_with("builtin:rules/") {
+    } else if note.path.starts_with(crate::schema::RULE_NOTES) {
         prior::RULE_NOTE
     } else {
         1.0
     };
-    for section in &note.sections {
+    for (i, section) in note.sections.iter().enumerate() {
+        let mut aliases = if i == first_section { std::mem::take(&mut first_aliases) } else { Vec::new() };
+        aliases.extend(concepts.sections.get(&section.id).into_iter().flatten().map(|p| p.to_string()));
         let mut kinds: Vec<String> = Vec::new();
         for k in section.kinds.iter().chain(&section.terms) {
             if !kinds.iter().any(|x| x.eq_ignore_ascii_case(k)) {
@@ -136,6 +204,7 @@ pub fn docs_from_note(note: &Note) -> Vec<Doc> {
             kinds,
             body: section.text.clone(),
             tags: note.tags.clone(),
+            aliases,
             prior: origin_factor * if section.level == 1 { prior::NOTE_INTRO } else { prior::NEUTRAL },
         });
     }
@@ -169,6 +238,13 @@ pub fn docs_from_note(note: &Note) -> Vec<Doc> {
             kinds: if kind.is_empty() { Vec::new() } else { vec![kind] },
             body: entry.text.clone(),
             tags: note.tags.clone(),
+            aliases: concepts
+                .entries
+                .get(&subject.key())
+                .into_iter()
+                .flatten()
+                .map(|p| p.to_string())
+                .collect(),
             prior: origin_factor
                 * match subject {
                     Subject::Kind { .. } => prior::KIND_ENTRY,

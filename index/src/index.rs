@@ -21,7 +21,7 @@ use tantivy::{
 use crate::doc::Doc;
 use crate::manifest::{Manifest, ManifestSummary, Payload};
 use crate::schema::{Fields, build_schema, register_analyzers, to_tantivy};
-use crate::search::{Analyzers, Hit, Query, run};
+use crate::search::{Analyzers, Hit, Query, run, suggest};
 use crate::tokenizer::text_analyzer;
 use crate::{INDEX_SCHEMA_VERSION, IndexError};
 
@@ -556,6 +556,13 @@ impl SearchIndex {
     pub fn search(&self, query: &Query) -> Result<Vec<Hit>, IndexError> {
         let searcher = self.reader.searcher();
         run(&searcher, &self.fields, &self.analyzers, query)
+    }
+
+    /// "Did you mean": other inputs close to `text` (each unknown word replaced by a close word
+    /// of the vocabulary) that find something; empty when there is nothing to offer.
+    pub fn suggest(&self, text: &str) -> Result<Vec<String>, IndexError> {
+        let searcher = self.reader.searcher();
+        suggest(&searcher, &self.fields, &self.analyzers, text)
     }
 
     /// The number of documents.

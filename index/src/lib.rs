@@ -11,6 +11,7 @@
 //! and `access modes` finds `accessModes`. Misspelled words that occur nowhere are corrected
 //! against the index's vocabulary (`statefulst` → `statefulset`).
 
+mod answer;
 mod doc;
 mod error;
 mod index;
@@ -21,6 +22,7 @@ mod schema_docs;
 mod search;
 pub mod tokenizer;
 
+pub use answer::{Answer, SUMMARY_MAX_CHARS, Subject, answer, first_sentence, subject_of};
 pub use doc::{BREADCRUMB_SEPARATOR, Doc, DocType, docs_from_note, prior};
 pub use error::IndexError;
 pub use index::{SearchIndex, Update};
@@ -31,4 +33,4 @@ pub use search::{Hit, MAX_LIMIT, Query, SNIPPET_MAX_CHARS, Snippet};
 /// Version of the index layout (tantivy schema, analyzers and document mapping). Bump it on any
 /// change to them: indexes of another version are reported as [`IndexError::VersionMismatch`]
 /// and must be rebuilt.
-pub const INDEX_SCHEMA_VERSION: u32 = 3;
+pub const INDEX_SCHEMA_VERSION: u32 = 4;

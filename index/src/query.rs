@@ -4,14 +4,15 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
+use kref_corpus::concepts::{self, synonyms};
 use levenshtein_automata::{DFA, Distance, LevenshteinAutomatonBuilder, SINK_STATE};
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, Term};
 
-use crate::schema::{Fields, normalize_exact};
-use crate::tokenizer::{Analyzed, analyze};
+use crate::schema::{Fields, IDENT_KEY_PREFIX, RULE_NOTES, normalize_exact, phrasing_key};
+use crate::tokenizer::{Analyzed, PART_PREFIX, analyze, part_term};
 
 /// Input beyond this many bytes is ignored: nobody types more, and it bounds the query size.
 const MAX_QUERY_BYTES: usize = 1024;
@@ -28,6 +29,18 @@ pub(crate) const BOOST_BREADCRUMB: f32 = 2.0;
 pub(crate) const BOOST_KINDS: f32 = 0.5;
 pub(crate) const BOOST_TAGS: f32 = 1.5;
 pub(crate) const BOOST_BODY: f32 = 1.0;
+/// Phrasings of the concept layer attached to a document: what people call its topic.
+pub(crate) const BOOST_ALIASES: f32 = 1.0;
+/// A whole phrasing of the concept layer found in the input, per word of the phrasing.
+const BOOST_PHRASING: f32 = 1.0;
+/// Phrasings longer than this many words are not looked for.
+const MAX_PHRASING_WORDS: usize = 4;
+/// Weight of a word that means the same as one typed (the concept layer's `words`).
+const SYNONYM_WEIGHT: f32 = 0.8;
+/// Inputs longer than this get no exact-title variants with synonyms.
+const MAX_SYNONYM_VARIANT_WORDS: usize = 4;
+/// Weight of a word found as a piece of an identifier, relative to the word on its own.
+pub(crate) const PART_WEIGHT: f32 = 0.3;
 /// The phrase of an identifier's words (`maxSurge` → "max surge") only finds documents that spell
 /// the identifier as separate words. When the identifier itself is in this many documents of a
 /// field, those cannot reach the top of the list, and the phrase (expensive on frequent words,
@@ -173,6 +186,14 @@ pub(crate) struct Built {
     /// ranks these first ([`EXACT_TITLE_BONUS`]). Kept apart from `main` so that `main` stays
     /// prunable.
     pub exact: Option<Box<dyn Query>>,
+    /// The input names an identifier (`maxSurge`, a typed `imagepullpolicy` that titles a
+    /// document): schema documents compete with notes instead of yielding to them.
+    pub names_identifier: bool,
+    /// The input asks about a diagnostic of `kref check` (it contains a phrasing of a concept
+    /// answered by the rules' notes: "warning", "flagged"...).
+    pub rule_intent: bool,
+    /// Words other than stop words.
+    pub content_words: usize,
 }
 
 fn term(field: Field, text: &str) -> Term {
@@ -192,7 +213,8 @@ pub(crate) fn filter_query(field: Field, value: &str) -> Box<dyn Query> {
     Box::new(ConstScoreQuery::new(term_query(field, value, IndexRecordOption::Basic), 0.0))
 }
 
-/// The whole token and the words of one analyzed input word.
+/// The whole token and the words of one analyzed input word (the words without
+/// [`crate::tokenizer::PART_PREFIX`]).
 struct WordTerms {
     whole: Option<String>,
     parts: Vec<String>,
@@ -206,7 +228,11 @@ fn word_terms(tokens: Vec<Analyzed>) -> WordTerms {
     let mut whole = None;
     let mut parts = Vec::new();
     for t in tokens {
-        if t.span > 1 { whole = Some(t.text) } else { parts.push(t.text) }
+        if t.span > 1 {
+            whole = Some(t.text)
+        } else {
+            parts.push(t.text.strip_prefix(PART_PREFIX).map(str::to_string).unwrap_or(t.text))
+        }
     }
     WordTerms { whole, parts }
 }
@@ -226,9 +252,27 @@ impl QueryBuilder<'_> {
         true
     }
 
+    /// A boosted phrase query of `terms` in `field` if every term occurs there.
+    fn push_phrase(&self, field: Field, terms: &[String], boost: f32, out: &mut Vec<Box<dyn Query>>) -> bool {
+        match terms {
+            [] => false,
+            [one] => self.push_term(field, one, boost, out),
+            many => {
+                if many.iter().any(|t| self.doc_freq(field, t) == 0) {
+                    return false;
+                }
+                let phrase = PhraseQuery::new(many.iter().map(|t| term(field, t)).collect());
+                out.push(boosted(Box::new(phrase), boost));
+                true
+            }
+        }
+    }
+
     /// Adds the scoring clauses of one word: its term in the title, breadcrumb, body, tags and
-    /// kinds, and for an identifier the phrase of its words (`maxSurge` → "max surge"). Returns
-    /// false when the word occurs nowhere, neither whole nor as its words.
+    /// kinds. A plain word also matches the same word inside identifiers, at [`PART_WEIGHT`]
+    /// ("store" finds `awsElasticBlockStore`, below a passage about storing); an identifier
+    /// matches whole, and as the phrase of its words, both inside longer identifiers and written
+    /// out (`maxSurge` → "max surge"). Returns false when the word occurs nowhere.
     fn word_clauses(&mut self, word: &str, weight: f32, out: &mut Vec<Box<dyn Query>>) -> bool {
         let f = *self.fields;
         let terms = word_terms(analyze(&mut self.text, word));
@@ -238,6 +282,7 @@ impl QueryBuilder<'_> {
             (f.breadcrumb, BOOST_BREADCRUMB, true),
             (f.body, BOOST_BODY, true),
             (f.tags, BOOST_TAGS, false),
+            (f.aliases, BOOST_ALIASES, true),
         ] {
             let boost = boost * weight;
             let whole_freq = terms.whole.as_ref().map_or(0, |w| self.doc_freq(field, w));
@@ -245,17 +290,18 @@ impl QueryBuilder<'_> {
                 out.push(boosted(term_query(field, whole, IndexRecordOption::WithFreqs), boost));
                 found = true;
             }
-            match terms.parts.as_slice() {
-                [] => {}
-                [one] => found |= self.push_term(field, one, boost, out),
-                parts
-                    if positions
-                        && whole_freq < PHRASE_SKIP_DOC_FREQ
-                        && parts.iter().all(|p| self.doc_freq(field, p) > 0) =>
-                {
-                    let phrase = PhraseQuery::new(parts.iter().map(|p| term(field, p)).collect());
-                    out.push(boosted(Box::new(phrase), boost));
-                    found = true;
+            match (terms.whole.as_deref(), terms.parts.as_slice()) {
+                (Some(plain), []) => {
+                    found |= self.push_term(field, &part_term(plain), boost * PART_WEIGHT, out)
+                }
+                (_, [one]) => {
+                    found |= self.push_term(field, one, boost, out);
+                    found |= self.push_term(field, &part_term(one), boost * PART_WEIGHT, out);
+                }
+                (_, parts) if positions && parts.len() > 1 && whole_freq < PHRASE_SKIP_DOC_FREQ => {
+                    let marked: Vec<String> = parts.iter().map(|p| part_term(p)).collect();
+                    found |= self.push_phrase(field, &marked, boost, out);
+                    found |= self.push_phrase(field, parts, boost, out);
                 }
                 _ => {}
             }
@@ -266,10 +312,15 @@ impl QueryBuilder<'_> {
     /// Words of the vocabulary within the allowed edit distance of `word`, closest and most
     /// frequent first; only those at the smallest distance found are kept.
     fn corrections(&self, word: &str) -> Vec<String> {
+        match fuzzy_distance(word.chars().count()) {
+            Some(distance) => self.corrections_within(word, distance),
+            None => Vec::new(),
+        }
+    }
+
+    /// [`QueryBuilder::corrections`] within `distance` edits.
+    fn corrections_within(&self, word: &str, distance: u8) -> Vec<String> {
         let lower = word.to_lowercase();
-        let Some(distance) = fuzzy_distance(lower.chars().count()) else {
-            return Vec::new();
-        };
         let dfa = lev_builder(distance).build_dfa(&lower);
         let mut found: BTreeMap<String, (u8, u64)> = BTreeMap::new();
         for segment in self.searcher.segment_readers() {
@@ -292,35 +343,79 @@ impl QueryBuilder<'_> {
         ranked.into_iter().take_while(|r| Some(r.1) == best).take(MAX_CORRECTIONS).map(|r| r.0).collect()
     }
 
-    /// Stemmed terms of a phrase, identifiers replaced by their words.
-    fn phrase_terms(&mut self, words: &[String]) -> Vec<String> {
-        let mut out = Vec::new();
-        for word in words {
-            let t = word_terms(analyze(&mut self.text, word));
-            if t.parts.is_empty() {
-                out.extend(t.whole);
-            } else {
-                out.extend(t.parts);
+    /// "Did you mean": the input with each word that occurs nowhere replaced by the closest word
+    /// of the vocabulary, allowing one edit more than the search itself corrects (so these are
+    /// guesses to offer, not to apply); the second and third closest words of the first unknown
+    /// word give more inputs. Empty when every word occurs or none has a close word.
+    pub(crate) fn suggestions(&mut self, items: &[Item]) -> Vec<String> {
+        let words: Vec<String> = items
+            .iter()
+            .flat_map(|i| match i {
+                Item::Word(w) => vec![w.clone()],
+                Item::Phrase(ws) => ws.clone(),
+            })
+            .collect();
+        let mut candidates: Vec<Vec<String>> = Vec::with_capacity(words.len());
+        let mut unknown = false;
+        for word in &words {
+            let mut probe = Vec::new();
+            if is_stop_word(word) || self.word_clauses(word, 1.0, &mut probe) {
+                candidates.push(vec![word.clone()]);
+                continue;
+            }
+            let distance = fuzzy_distance(word.chars().count()).map_or(1, |d| d + 1).min(2);
+            let found = self.corrections_within(word, distance);
+            unknown |= !found.is_empty();
+            candidates.push(if found.is_empty() { vec![word.clone()] } else { found });
+        }
+        if !unknown {
+            return Vec::new();
+        }
+        let best: Vec<String> = candidates.iter().map(|c| c[0].clone()).collect();
+        let mut out = vec![best.join(" ")];
+        if let Some(i) = candidates.iter().position(|c| c.len() > 1) {
+            for alternative in candidates[i].iter().skip(1) {
+                let mut v = best.clone();
+                v[i] = alternative.clone();
+                out.push(v.join(" "));
             }
         }
+        out.dedup();
         out
     }
 
-    /// The phrase in the title, breadcrumb or body.
+    /// Stemmed terms of a phrase, identifiers replaced by their words: as written out, and as
+    /// the words of an identifier (`["rolling", "update"]` → `roll updat`, `_roll _updat`).
+    fn phrase_terms(&mut self, words: &[String]) -> (Vec<String>, Vec<String>) {
+        let mut prose = Vec::new();
+        for word in words {
+            let t = word_terms(analyze(&mut self.text, word));
+            if t.parts.is_empty() {
+                prose.extend(t.whole);
+            } else {
+                prose.extend(t.parts);
+            }
+        }
+        let marked = prose.iter().map(|t| part_term(t)).collect();
+        (prose, marked)
+    }
+
+    /// The phrase in the title, breadcrumb, body or aliases, written out or as an identifier.
     fn phrase_clause(&mut self, words: &[String]) -> Option<Box<dyn Query>> {
         let f = *self.fields;
-        let terms = self.phrase_terms(words);
-        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (field, boost) in [(f.title, BOOST_TITLE), (f.breadcrumb, BOOST_BREADCRUMB), (f.body, BOOST_BODY)]
-        {
-            let q: Box<dyn Query> = match terms.as_slice() {
-                [] => return None,
-                [one] => term_query(field, one, IndexRecordOption::WithFreqs),
-                many => Box::new(PhraseQuery::new(many.iter().map(|t| term(field, t)).collect())),
-            };
-            should.push((Occur::Should, boosted(q, boost)));
+        let (prose, marked) = self.phrase_terms(words);
+        let mut should: Vec<Box<dyn Query>> = Vec::new();
+        for (field, boost) in [
+            (f.title, BOOST_TITLE),
+            (f.breadcrumb, BOOST_BREADCRUMB),
+            (f.body, BOOST_BODY),
+            (f.aliases, BOOST_ALIASES),
+        ] {
+            self.push_phrase(field, &prose, boost, &mut should);
+            let marked_boost = if marked.len() > 1 { boost } else { boost * PART_WEIGHT };
+            self.push_phrase(field, &marked, marked_boost, &mut should);
         }
-        Some(Box::new(BooleanQuery::new(should)))
+        (!should.is_empty()).then(|| union(should))
     }
 
     /// Builds the queries for `items` and the `filters` (each a required clause). `None` when
@@ -354,6 +449,11 @@ impl QueryBuilder<'_> {
                         }
                         corrected.push(fixes.into_iter().next().unwrap_or_else(|| word.clone()));
                     }
+                    // Words that mean the same (`hpa`, `horizontalpodautoscaler`) count as this word.
+                    let key = corrected.last().map(|w| w.to_lowercase()).unwrap_or_default();
+                    for other in synonyms().get(&key).into_iter().flatten() {
+                        self.word_clauses(other, SYNONYM_WEIGHT, &mut clauses);
+                    }
                     if !clauses.is_empty() {
                         text.push(union(clauses));
                     }
@@ -371,10 +471,35 @@ impl QueryBuilder<'_> {
             return None;
         }
         let exact = self.exact_query(&typed, &corrected, &text, &phrases, &filters);
+        // A field or kind is named when a word is written in camelCase, or when a word or two or
+        // three neighbouring words spell a compound name some document is titled by
+        // (`imagepullpolicy`, "restart policy", "termination grace period").
+        let named_words: Vec<String> =
+            corrected.iter().filter(|w| !is_stop_word(w)).map(|w| w.to_lowercase()).collect();
+        let names_identifier = typed.iter().any(|w| camel_case(w))
+            || (1..=3).any(|len| {
+                named_words.windows(len).any(|run| {
+                    let ident = format!("{IDENT_KEY_PREFIX}{}", run.concat());
+                    self.doc_freq(self.fields.exact, &ident) > 0
+                })
+            });
         // Neighbouring words that stand together in a document score extra ("node drain",
         // "concurrency policy", which also matches the identifier `concurrencyPolicy`).
         let content: Vec<String> = corrected.iter().filter(|w| !is_stop_word(w)).cloned().collect();
         let mut proximity: Vec<Box<dyn Query>> = Vec::new();
+        // Runs of words that are a whole phrasing of the concept layer (`forbid traffic`, in
+        // any order) point to the documents that answer it.
+        let mut rule_intent = false;
+        for len in 1..=MAX_PHRASING_WORDS.min(content.len()) {
+            for run in content.windows(len) {
+                let key = phrasing_key(run.iter().map(String::as_str));
+                rule_intent |= rule_phrasings().contains(&key);
+                if !key.is_empty() && self.doc_freq(self.fields.concepts, &key) > 0 {
+                    let q = term_query(self.fields.concepts, &key, IndexRecordOption::WithFreqs);
+                    proximity.push(boosted(q, BOOST_PHRASING * len as f32));
+                }
+            }
+        }
         if content.len() <= MAX_PROXIMITY_WORDS {
             for pair in content.windows(2) {
                 if let Some(q) = self.phrase_clause(pair) {
@@ -403,7 +528,7 @@ impl QueryBuilder<'_> {
             union(text)
         });
         let main = combine(any, phrases, filters);
-        Some(Built { main, strict, exact })
+        Some(Built { main, strict, exact, names_identifier, rule_intent, content_words })
     }
 
     /// The query of documents titled like the input as typed (or as corrected), scored by the
@@ -419,7 +544,19 @@ impl QueryBuilder<'_> {
     ) -> Option<Box<dyn Query>> {
         let f = self.fields;
         let mut keys: Vec<String> = Vec::new();
-        for words in [typed, corrected] {
+        // The input as typed, as corrected, and with a word replaced by one that means the same
+        // (`pvc` → `persistentvolumeclaim`, so the PersistentVolumeClaim entry counts as titled).
+        let mut variants: Vec<Vec<String>> = vec![typed.to_vec(), corrected.to_vec()];
+        if corrected.len() <= MAX_SYNONYM_VARIANT_WORDS {
+            for (i, word) in corrected.iter().enumerate() {
+                for other in synonyms().get(&word.to_lowercase()).into_iter().flatten() {
+                    let mut v = corrected.to_vec();
+                    v[i] = other.clone();
+                    variants.push(v);
+                }
+            }
+        }
+        for words in &variants {
             let key = normalize_exact(&words.join(" "));
             if !key.is_empty() && !keys.contains(&key) && self.doc_freq(f.exact, &key) > 0 {
                 keys.push(key);
@@ -478,13 +615,42 @@ fn combine(
     }
 }
 
-/// English function words that carry no meaning in a question ("how do I ...").
+/// English function words that carry no meaning in a question ("how do I ...", "why doesn't
+/// it ..."), with the pieces contractions leave behind (`doesn't` → `doesn`; the `t` is kept: notes
+/// write symptoms the same way, "can't reach").
 const STOP_WORDS: &[&str] = &[
-    "a", "about", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for", "from", "how", "i",
-    "if", "in", "into", "is", "it", "its", "me", "my", "of", "on", "or", "our", "should", "so", "than",
-    "that", "the", "their", "them", "then", "there", "these", "this", "to", "use", "was", "we", "what",
-    "when", "where", "which", "who", "why", "will", "with", "you", "your",
+    "a", "about", "am", "an", "and", "are", "aren", "as", "at", "be", "been", "being", "by", "can", "could",
+    "couldn", "d", "did", "didn", "do", "does", "doesn", "don", "for", "from", "had", "has", "hasn", "have",
+    "haven", "how", "i", "if", "im", "in", "into", "is", "isn", "it", "its", "ll", "m", "me", "my", "of",
+    "on", "or", "our", "please", "re", "s", "should", "shouldn", "so", "than", "that", "the", "their",
+    "them", "then", "there", "these", "this", "to", "use", "ve", "was", "wasn", "we", "were", "weren",
+    "what", "when", "where", "which", "who", "why", "will", "with", "won", "would", "wouldn", "you", "your",
 ];
+
+/// The keys ([`phrasing_key`]) of the phrasings of built-in concepts answered by the notes of
+/// `kref check`'s rules as a whole (a `rules/` folder answer).
+fn rule_phrasings() -> &'static std::collections::HashSet<String> {
+    static KEYS: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        let folder = RULE_NOTES.strip_prefix(kref_corpus::builtin::PATH_PREFIX).unwrap_or(RULE_NOTES);
+        concepts::folder_phrasings()
+            .iter()
+            .filter(|(f, _)| f == folder)
+            .flat_map(|(_, phrasings)| {
+                phrasings.iter().map(|p| phrasing_key(p.split(|ch: char| !ch.is_alphanumeric())))
+            })
+            .filter(|k| !k.is_empty())
+            .collect()
+    })
+}
+
+/// A word written in camelCase (`maxSurge`, `CrashLoopBackOff`): a lower-case letter or digit
+/// followed by an upper-case letter.
+pub(crate) fn camel_case(word: &str) -> bool {
+    word.chars()
+        .zip(word.chars().skip(1))
+        .any(|(a, b)| (a.is_lowercase() || a.is_numeric()) && b.is_uppercase())
+}
 
 pub(crate) fn is_stop_word(word: &str) -> bool {
     STOP_WORDS.contains(&word.to_lowercase().as_str())

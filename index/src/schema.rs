@@ -5,8 +5,12 @@ use tantivy::schema::{
 };
 use tantivy::{Index, TantivyDocument};
 
-use crate::doc::{BREADCRUMB_SEPARATOR, Doc};
-use crate::tokenizer::{TEXT_ANALYZER, WORDS_ANALYZER, text_analyzer, words_analyzer};
+use crate::doc::{BREADCRUMB_SEPARATOR, Doc, DocType};
+use crate::query::is_stop_word;
+use crate::tokenizer::{
+    TEXT_ANALYZER, WORDS_ANALYZER, identifier_word_ranges, stem_into, stem_word, text_analyzer,
+    words_analyzer,
+};
 
 /// The fields of the index, resolved once.
 #[derive(Clone, Copy, Debug)]
@@ -39,9 +43,28 @@ pub(crate) struct Fields {
     pub exact: Field,
     /// Unstemmed words of every text field, documents only: the typo-correction vocabulary.
     pub words: Field,
+    /// Stemmed text with positions: the phrasings the concept layer attaches to the document.
+    pub aliases: Field,
+    /// Fast: what the document is, for priors that depend on the question ([`CLASS_SCHEMA`]...).
+    pub class: Field,
+    /// Raw: each phrasing of `aliases` as a key of its sorted word stems ([`phrasing_key`]), so a
+    /// question that contains a whole phrasing matches it, in any order.
+    pub concepts: Field,
 }
 
-const FIELD_NAMES: [&str; 14] = [
+/// [`Fields::class`] of notes' sections and entries.
+pub(crate) const CLASS_NOTE: u64 = 0;
+/// [`Fields::class`] of schema documents.
+pub(crate) const CLASS_SCHEMA: u64 = 1;
+/// [`Fields::class`] of the notes of `kref check`'s rules (`builtin:rules/`).
+pub(crate) const CLASS_RULE: u64 = 2;
+/// Where the notes of `kref check`'s rules live.
+pub(crate) const RULE_NOTES: &str = "builtin:rules/";
+/// Prefix of the [`Fields::exact`] keys that name a compound identifier a document is titled by
+/// (`ident:imagepullpolicy`): tells a typed `imagepullpolicy` from a plain word.
+pub(crate) const IDENT_KEY_PREFIX: &str = "ident:";
+
+const FIELD_NAMES: [&str; 17] = [
     "id",
     "doc_type",
     "origin",
@@ -56,6 +79,9 @@ const FIELD_NAMES: [&str; 14] = [
     "exact",
     "words",
     "prior",
+    "aliases",
+    "class",
+    "concepts",
 ];
 
 fn text(analyzer: &str, record: IndexRecordOption, stored: bool, fieldnorms: bool) -> TextOptions {
@@ -86,6 +112,10 @@ pub(crate) fn build_schema() -> Schema {
     b.add_text_field("exact", text("raw", IndexRecordOption::Basic, false, false));
     b.add_text_field("words", text(WORDS_ANALYZER, IndexRecordOption::Basic, false, false));
     b.add_f64_field("prior", NumericOptions::default().set_fast());
+    // No field norms: a document with many phrasings matches each as well as one with a few.
+    b.add_text_field("aliases", text(TEXT_ANALYZER, positions, false, false));
+    b.add_u64_field("class", NumericOptions::default().set_fast());
+    b.add_text_field("concepts", text("raw", IndexRecordOption::WithFreqs, false, false));
     b.build()
 }
 
@@ -111,6 +141,9 @@ impl Fields {
             exact: found[11],
             words: found[12],
             prior: found[13],
+            aliases: found[14],
+            class: found[15],
+            concepts: found[16],
         })
     }
 }
@@ -122,15 +155,24 @@ pub(crate) fn register_analyzers(index: &Index) {
     index.tokenizers().register(WORDS_ANALYZER, words_analyzer());
 }
 
-/// Normalizes a name for exact comparison: lower-case letters and digits, words separated by
-/// one space (`Deployment › rollingUpdate.maxSurge` → `deployment rollingupdate maxsurge`).
+/// Normalizes a name for exact comparison: lower-case letters and digits, each word stemmed,
+/// words separated by one space (`Deployment › rollingUpdate.maxSurge` →
+/// `deploy rollingupd maxsurg`), so that `cronjob schedules` is titled like `CronJob › schedule`.
 pub(crate) fn normalize_exact(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    let mut lower = String::new();
     for word in s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.extend(word.chars().flat_map(char::to_lowercase));
+        lower.clear();
+        if word.is_ascii() {
+            lower.push_str(word);
+            lower.make_ascii_lowercase();
+        } else {
+            lower.extend(word.chars().flat_map(char::to_lowercase));
+        }
+        stem_into(&lower, &mut out);
     }
     out
 }
@@ -159,6 +201,35 @@ pub(crate) fn exact_keys(title: &str) -> Vec<String> {
     keys
 }
 
+/// The [`IDENT_KEY_PREFIX`] keys of the compound identifiers in a title: every run of letters and
+/// digits made of two or more words (`Pod.spec.volumes[].awsElasticBlockStore` →
+/// `ident:awselasticblockstore`; `Deployment` and `spec` are single words and give none).
+pub(crate) fn compound_identifiers(title: &str) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    for run in title.split(|c: char| !c.is_alphanumeric()).filter(|r| !r.is_empty()) {
+        if identifier_word_ranges(run).len() >= 2 {
+            let key = format!("{IDENT_KEY_PREFIX}{}", run.to_lowercase());
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+    }
+    keys
+}
+
+/// The key of a phrasing or of a run of query words: the stems of its words other than stop
+/// words, sorted and joined by spaces (`forbid traffic`, `traffic forbidden` → `forbid traffic`).
+pub(crate) fn phrasing_key<'a>(words: impl IntoIterator<Item = &'a str>) -> String {
+    let mut stems: Vec<String> = words
+        .into_iter()
+        .filter(|w| !w.is_empty() && !is_stop_word(w))
+        .map(|w| stem_word(&w.to_lowercase()))
+        .collect();
+    stems.sort();
+    stems.dedup();
+    stems.join(" ")
+}
+
 /// Maps a [`Doc`] onto the schema.
 pub(crate) fn to_tantivy(f: &Fields, doc: &Doc) -> TantivyDocument {
     let mut d = TantivyDocument::new();
@@ -168,6 +239,14 @@ pub(crate) fn to_tantivy(f: &Fields, doc: &Doc) -> TantivyDocument {
     d.add_text(f.file, &doc.file);
     d.add_u64(f.line, u64::from(doc.line));
     d.add_f64(f.prior, f64::from(doc.prior));
+    let class = if doc.doc_type == DocType::Schema {
+        CLASS_SCHEMA
+    } else if doc.file.starts_with(RULE_NOTES) {
+        CLASS_RULE
+    } else {
+        CLASS_NOTE
+    };
+    d.add_u64(f.class, class);
     d.add_text(f.title, &doc.title);
     d.add_text(f.breadcrumb, &doc.breadcrumb);
     d.add_text(f.body, &doc.body);
@@ -187,6 +266,22 @@ pub(crate) fn to_tantivy(f: &Fields, doc: &Doc) -> TantivyDocument {
     }
     for key in exact_keys(&doc.title) {
         d.add_text(f.exact, &key);
+    }
+    // Entries and schema documents are titled by field and kind names; sections by phrases.
+    if doc.doc_type != DocType::Section {
+        for ident in compound_identifiers(&doc.title) {
+            d.add_text(f.exact, &ident);
+        }
+    }
+    let mut keys: Vec<String> = Vec::new();
+    for alias in &doc.aliases {
+        d.add_text(f.aliases, alias);
+        d.add_text(f.words, alias);
+        let key = phrasing_key(alias.split(|c: char| !c.is_alphanumeric()));
+        if !key.is_empty() && !keys.contains(&key) {
+            d.add_text(f.concepts, &key);
+            keys.push(key);
+        }
     }
     d.add_text(f.words, &doc.title);
     d.add_text(f.words, &doc.breadcrumb);
@@ -212,14 +307,26 @@ mod tests {
         assert_eq!(exact_keys("StatefulSet"), ["statefulset"]);
         assert_eq!(
             exact_keys("Deployment › rollingUpdate.maxSurge"),
-            ["deployment rollingupdate maxsurge", "rollingupdate maxsurge", "maxsurge"]
+            ["deploy rollingupd maxsurg", "rollingupd maxsurg", "maxsurg"]
         );
         assert_eq!(
             exact_keys("ImagePullBackOff / ErrImagePull"),
-            ["imagepullbackoff errimagepull", "imagepullbackoff", "errimagepull"]
+            ["imagepullbackoff errimagepul", "imagepullbackoff", "errimagepul"]
         );
-        assert_eq!(exact_keys("Rolling updates"), ["rolling updates"]);
+        assert_eq!(exact_keys("Rolling updates"), ["roll updat"]);
         assert!(exact_keys(" › ").is_empty());
-        assert_eq!(normalize_exact("  CronJob › concurrencyPolicy "), "cronjob concurrencypolicy");
+        assert_eq!(normalize_exact("  CronJob › concurrencyPolicy "), "cronjob concurrencypolici");
+        assert_eq!(normalize_exact("cronjob schedules"), normalize_exact("CronJob › schedule"));
+        assert_eq!(
+            compound_identifiers("Pod.spec.volumes[].awsElasticBlockStore"),
+            ["ident:awselasticblockstore"]
+        );
+        assert_eq!(
+            compound_identifiers("Deployment › rollingUpdate.maxSurge"),
+            ["ident:rollingupdate", "ident:maxsurge"]
+        );
+        assert!(compound_identifiers("Deployment › strategy").is_empty());
+        assert_eq!(phrasing_key(["forbid", "traffic"]), phrasing_key(["Traffic", "forbid"]));
+        assert_eq!(phrasing_key("store a password".split(' ')), "password store");
     }
 }

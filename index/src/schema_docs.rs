@@ -9,6 +9,9 @@ use kref_corpus::schema::{FieldType, KindSource, Schema, TypeRef};
 
 use crate::doc::{BREADCRUMB_SEPARATOR, Doc, DocType, prior};
 
+/// What precedes the allowed values of a field at the end of its document's text.
+pub(crate) const ALLOWED_VALUES: &str = "\nAllowed values: ";
+
 /// The `file` of the built-in schema's documents (their key for incremental refresh).
 pub const BUILTIN_SCHEMA_FILE: &str = "schema:builtin";
 
@@ -82,6 +85,7 @@ pub fn docs_from_schema(schema: &Schema, source: &KindSource) -> Vec<Doc> {
             kinds: vec![kind.kind.clone()],
             body: kind.description.clone(),
             tags: [kind.plural.clone()].into_iter().chain(kind.short_names.iter().cloned()).collect(),
+            aliases: Vec::new(),
             prior: prior::SCHEMA,
         });
     }
@@ -97,7 +101,7 @@ pub fn docs_from_schema(schema: &Schema, source: &KindSource) -> Vec<Doc> {
             let values: Vec<&str> = field.enum_values.iter().map(|v| v.value.as_str()).collect();
             let mut body = field.description.clone();
             if !values.is_empty() {
-                body.push_str("\nAllowed values: ");
+                body.push_str(ALLOWED_VALUES);
                 body.push_str(&values.join(", "));
             }
             docs.push(Doc {
@@ -111,6 +115,7 @@ pub fn docs_from_schema(schema: &Schema, source: &KindSource) -> Vec<Doc> {
                 kinds: vec![kind.clone()],
                 body,
                 tags: vec![field.name.clone()],
+                aliases: Vec::new(),
                 prior: prior::SCHEMA,
             });
         }

@@ -5,6 +5,7 @@ use std::ops::Range;
 
 use kref_corpus::Origin;
 use tantivy::collector::TopDocs;
+use tantivy::columnar::Column;
 use tantivy::query::Query as TantivyQuery;
 use tantivy::schema::{Field, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -12,15 +13,23 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Score, Searcher, TantivyDocument, Term};
 
 use crate::IndexError;
+use crate::answer::first_sentence;
 use crate::doc::{DocType, parse_origin};
-use crate::query::{EXACT_TITLE_BONUS, QueryBuilder, filter_query, parse_user_query};
-use crate::schema::Fields;
-use crate::tokenizer::snippet_analyzer;
+use crate::query::{EXACT_TITLE_BONUS, Item, QueryBuilder, filter_query, parse_user_query};
+use crate::schema::{CLASS_NOTE, CLASS_RULE, CLASS_SCHEMA, Fields};
+use crate::schema_docs::ALLOWED_VALUES;
+use crate::tokenizer::{PART_PREFIX, snippet_analyzer};
 
 /// Snippets are cut to about this many bytes.
 pub const SNIPPET_MAX_CHARS: usize = 160;
 /// Requests for more hits than this get this many.
 pub const MAX_LIMIT: usize = 10_000;
+/// The factor of the rules' notes when the input asks about a diagnostic ("... warning").
+const RULE_INTENT_FACTOR: f32 = 2.0;
+/// The exponent of documents' priors for questions of three or more words.
+const PRIOR_WEIGHT_IN_QUESTIONS: f32 = 0.5;
+/// The factor of schema documents' scores for questions in words that name no field or kind.
+const SCHEMA_IN_QUESTIONS: f32 = 0.5;
 
 /// A search request.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,6 +77,10 @@ pub struct Hit {
     /// query carry a large bonus).
     pub score: f32,
     pub snippet: Snippet,
+    /// One line: the first sentence of the document's text (its title when it has none).
+    pub summary: String,
+    /// The allowed values of a schema field.
+    pub values: Vec<String>,
 }
 
 /// The analyzer queries are analyzed with (cloned per search).
@@ -90,52 +103,38 @@ pub(crate) fn run(
     if items.is_empty() {
         return Ok(Vec::new());
     }
-    let mut filters = Vec::new();
-    if let Some(kind) = &query.kind {
-        filters.push(filter_query(fields.kinds, &kind.trim().to_lowercase()));
+    let mut ranked = rank(searcher, fields, analyzers, query, &items, limit)?;
+    if ranked.as_ref().is_none_or(|(top, _)| top.is_empty())
+        && items.iter().any(|i| matches!(i, Item::Phrase(_)))
+    {
+        // Quotes pasted with an error message (`no matches for kind "Ingress" in version
+        // "extensions/v1beta1"`) are not meant as exact phrases: when they find nothing, the
+        // quoted words are searched like the others.
+        let words: Vec<Item> = items
+            .into_iter()
+            .flat_map(|i| match i {
+                Item::Word(w) => vec![Item::Word(w)],
+                Item::Phrase(ws) => ws.into_iter().map(Item::Word).collect(),
+            })
+            .collect();
+        ranked = rank(searcher, fields, analyzers, query, &words, limit)?;
     }
-    if let Some(origin) = query.origin {
-        filters.push(filter_query(fields.origin, origin.as_str()));
-    }
-    if let Some(doc_type) = query.doc_type {
-        filters.push(filter_query(fields.doc_type, doc_type.as_str()));
-    }
-    let mut builder = QueryBuilder { searcher, fields, text: analyzers.text.clone() };
-    let Some(built) = builder.build(&items, filters) else {
+    let Some((top, main)) = ranked else {
         return Ok(Vec::new());
     };
-    // Documents titled like the query first, then the best of the rest.
-    let mut top: Vec<(Score, DocAddress)> = match &built.exact {
-        Some(exact) => searcher
-            .search(&**exact, &TopDocs::with_limit(limit))?
-            .into_iter()
-            .map(|(score, address)| (score + EXACT_TITLE_BONUS, address))
-            .collect(),
-        None => Vec::new(),
-    };
-    for query in built.strict.iter().chain(std::iter::once(&built.main)) {
-        if top.len() >= limit {
-            break;
-        }
-        let seen: HashSet<DocAddress> = top.iter().map(|(_, a)| *a).collect();
-        // Fetch a few more than needed and re-rank them by each document's prior, so the
-        // kind's own entry can overtake a short passage that merely mentions the words.
-        let mut rest = searcher.search(&**query, &TopDocs::with_limit(limit.saturating_mul(3).max(30)))?;
-        apply_priors(searcher, fields.prior, &mut rest);
-        let room = limit - top.len();
-        top.extend(rest.into_iter().filter(|(_, a)| !seen.contains(a)).take(room));
-    }
     if top.is_empty() {
         return Ok(Vec::new());
     }
-    let body_snippets = snippet_generator(searcher, &*built.main, fields.body)?;
-    let title_snippets = snippet_generator(searcher, &*built.main, fields.title)?;
+    let body_snippets = snippet_generator(searcher, &*main, fields.body)?;
+    let title_snippets = snippet_generator(searcher, &*main, fields.title)?;
     let mut hits = Vec::with_capacity(top.len());
     for (score, address) in top {
         let doc: TantivyDocument = searcher.doc(address)?;
         let title = first_text(&doc, fields.title);
         let body = first_text(&doc, fields.body);
         let snippet = make_snippet(&body_snippets, &title_snippets, &body, &title);
+        let (text, values) = split_allowed_values(&body);
+        let summary = if text.trim().is_empty() { title.clone() } else { first_sentence(text) };
         hits.push(Hit {
             id: first_text(&doc, fields.id),
             doc_type: DocType::parse(&first_text(&doc, fields.doc_type)).unwrap_or(DocType::Section),
@@ -151,34 +150,149 @@ pub(crate) fn run(
             title,
             score,
             snippet,
+            summary,
+            values,
         });
     }
     Ok(hits)
 }
 
+/// A schema document's description and the values of its `Allowed values:` line.
+fn split_allowed_values(body: &str) -> (&str, Vec<String>) {
+    match body.rsplit_once(ALLOWED_VALUES) {
+        Some((text, values)) if !values.contains('\n') => {
+            (text, values.split(", ").map(str::trim).filter(|v| !v.is_empty()).map(str::to_string).collect())
+        }
+        _ => (body, Vec::new()),
+    }
+}
+
+/// Ranked documents, best first, and the text query that found them (for snippets).
+type Ranked = (Vec<(Score, DocAddress)>, Box<dyn TantivyQuery>);
+
+/// The best `limit` documents for `items`, best first (those titled like the input, then the
+/// rest by score times prior), with the text query for snippets; `None` when the input can match
+/// nothing.
+fn rank(
+    searcher: &Searcher,
+    fields: &Fields,
+    analyzers: &Analyzers,
+    query: &Query,
+    items: &[Item],
+    limit: usize,
+) -> Result<Option<Ranked>, IndexError> {
+    let mut filters = Vec::new();
+    if let Some(kind) = &query.kind {
+        filters.push(filter_query(fields.kinds, &kind.trim().to_lowercase()));
+    }
+    if let Some(origin) = query.origin {
+        filters.push(filter_query(fields.origin, origin.as_str()));
+    }
+    if let Some(doc_type) = query.doc_type {
+        filters.push(filter_query(fields.doc_type, doc_type.as_str()));
+    }
+    let mut builder = QueryBuilder { searcher, fields, text: analyzers.text.clone() };
+    let Some(built) = builder.build(items, filters) else {
+        return Ok(None);
+    };
+    // A question in words is answered by notes: schema documents yield to them unless the
+    // question names a field or kind (or is a single word, or a dotted path).
+    let schema_factor = if built.names_identifier || built.content_words <= 1 || dotted_path(&query.text) {
+        1.0
+    } else {
+        SCHEMA_IN_QUESTIONS
+    };
+    // What a document is (a kind's own entry, a note's introduction) tells how good an answer
+    // it makes to "what is X"; a longer question is answered by the text that matches it.
+    let prior_weight = if built.content_words <= 2 { 1.0 } else { PRIOR_WEIGHT_IN_QUESTIONS };
+    // Documents titled like the query first, then the best of the rest.
+    let mut top: Vec<(Score, DocAddress)> = match &built.exact {
+        Some(exact) => {
+            // Among documents titled alike, what they are decides too: the kind's own entry
+            // before a field entry that happens to end in the same word.
+            let mut titled = searcher.search(&**exact, &TopDocs::with_limit(limit))?;
+            apply_priors(searcher, fields, [1.0, 1.0], 1.0, &mut titled);
+            titled.into_iter().map(|(score, address)| (score + EXACT_TITLE_BONUS, address)).collect()
+        }
+        None => Vec::new(),
+    };
+    for query in built.strict.iter().chain(std::iter::once(&built.main)) {
+        if top.len() >= limit {
+            break;
+        }
+        let seen: HashSet<DocAddress> = top.iter().map(|(_, a)| *a).collect();
+        // Fetch a few more than needed and re-rank them by each document's prior, so the
+        // kind's own entry can overtake a short passage that merely mentions the words.
+        let mut rest = searcher.search(&**query, &TopDocs::with_limit(limit.saturating_mul(3).max(30)))?;
+        let rule_factor = if built.rule_intent { RULE_INTENT_FACTOR } else { 1.0 };
+        apply_priors(searcher, fields, [schema_factor, rule_factor], prior_weight, &mut rest);
+        let room = limit - top.len();
+        top.extend(rest.into_iter().filter(|(_, a)| !seen.contains(a)).take(room));
+    }
+    Ok(Some((top, built.main)))
+}
+
+/// "Did you mean" inputs for `text` that find something (see [`QueryBuilder::suggestions`]).
+pub(crate) fn suggest(
+    searcher: &Searcher,
+    fields: &Fields,
+    analyzers: &Analyzers,
+    text: &str,
+) -> Result<Vec<String>, IndexError> {
+    let items = parse_user_query(text);
+    let mut builder = QueryBuilder { searcher, fields, text: analyzers.text.clone() };
+    let mut out = Vec::new();
+    for suggestion in builder.suggestions(&items) {
+        let probe = Query { limit: 1, ..Query::new(suggestion.clone()) };
+        if !run(searcher, fields, analyzers, &probe)?.is_empty() && !out.contains(&suggestion) {
+            out.push(suggestion);
+        }
+    }
+    Ok(out)
+}
+
 /// A snippet generator for `field` that highlights the terms `query` has in it, like
 /// [`SnippetGenerator::create`] but with [`snippet_analyzer`], which stems only words that can
 /// match.
-/// Multiplies each score by its document's prior and sorts best first.
+/// Multiplies each score by its document's prior raised to `prior_weight` (and schema documents'
+/// by `schema_factor`, rule notes' by `rule_factor`) and sorts best first.
 fn apply_priors(
-    searcher: &tantivy::Searcher,
-    field: tantivy::schema::Field,
+    searcher: &Searcher,
+    fields: &Fields,
+    [schema_factor, rule_factor]: [f32; 2],
+    prior_weight: f32,
     hits: &mut [(Score, DocAddress)],
 ) {
-    let name = searcher.schema().get_field_name(field).to_string();
-    let mut columns: Vec<Option<tantivy::columnar::Column<f64>>> = Vec::new();
+    let prior_name = searcher.schema().get_field_name(fields.prior).to_string();
+    let class_name = searcher.schema().get_field_name(fields.class).to_string();
+    type Columns = (Option<Column<f64>>, Option<Column<u64>>);
+    let mut columns: Vec<Option<Columns>> = Vec::new();
     for (score, address) in hits.iter_mut() {
         let ord = address.segment_ord as usize;
         if columns.len() <= ord {
             columns.resize_with(ord + 1, || None);
         }
-        if columns[ord].is_none() {
-            columns[ord] = searcher.segment_reader(address.segment_ord).fast_fields().f64(&name).ok();
-        }
-        let prior = columns[ord].as_ref().and_then(|c| c.first(address.doc_id)).unwrap_or(1.0);
-        *score *= prior as f32;
+        let (prior, class) = columns[ord].get_or_insert_with(|| {
+            let fast = searcher.segment_reader(address.segment_ord).fast_fields();
+            (fast.f64(&prior_name).ok(), fast.u64(&class_name).ok())
+        });
+        let prior = prior.as_ref().and_then(|c| c.first(address.doc_id)).unwrap_or(1.0);
+        let class = class.as_ref().and_then(|c| c.first(address.doc_id)).unwrap_or(CLASS_NOTE);
+        let factor = match class {
+            CLASS_SCHEMA => schema_factor,
+            CLASS_RULE => rule_factor,
+            _ => 1.0,
+        };
+        let prior = if prior_weight == 1.0 { prior as f32 } else { (prior as f32).powf(prior_weight) };
+        *score *= prior * factor;
     }
     hits.sort_by(|a, b| b.0.total_cmp(&a.0));
+}
+
+/// `spec.selector`, `rollingUpdate.maxSurge`: a dot between letters or digits.
+fn dotted_path(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    chars.windows(3).any(|w| w[1] == '.' && w[0].is_alphanumeric() && w[2].is_alphanumeric())
 }
 
 fn snippet_generator(
@@ -200,7 +314,9 @@ fn snippet_generator(
         let doc_freq = searcher.doc_freq(term)?;
         if doc_freq > 0 {
             weighted.insert(text.to_string(), 1.0 / (1.0 + doc_freq as Score));
-            initials.extend(text.chars().next().filter(|c| !initials.contains(c)));
+            // Words of identifiers are matched by their letters, after the marker.
+            let word = text.strip_prefix(PART_PREFIX).unwrap_or(text);
+            initials.extend(word.chars().next().filter(|c| !initials.contains(c)));
         }
     }
     Ok(SnippetGenerator::new(weighted, snippet_analyzer(initials), field, SNIPPET_MAX_CHARS))

@@ -1,7 +1,9 @@
 //! Analyzers: an identifier-aware token filter (`maxSurge` → `maxsurge`, `max`, `surge`) and the
-//! two analyzers built on it, the stemmed text analyzer and the unstemmed words analyzer.
+//! two analyzers built on it, the stemmed text analyzer (which marks the words of an identifier,
+//! `_max`, `_surg`, so that they weigh less than words written on their own) and the unstemmed
+//! words analyzer.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -38,6 +40,14 @@ pub fn identifier_word_ranges(ident: &str) -> Vec<Range<usize>> {
     {
         return Vec::new();
     }
+    if bytes.iter().all(u8::is_ascii_alphanumeric) {
+        return ascii_word_ranges(bytes);
+    }
+    general_word_ranges(ident)
+}
+
+/// [`identifier_word_ranges`] for any text.
+fn general_word_ranges(ident: &str) -> Vec<Range<usize>> {
     let chars: Vec<(usize, char)> = ident.char_indices().collect();
     let mut words = Vec::new();
     let mut start: Option<usize> = None;
@@ -71,6 +81,27 @@ pub fn identifier_word_ranges(ident: &str) -> Vec<Range<usize>> {
     if words.len() < 2 { Vec::new() } else { words }
 }
 
+/// [`identifier_word_ranges`] of an identifier made of ASCII letters and digits only (the common
+/// case: tokens never contain other characters), without collecting its characters first.
+fn ascii_word_ranges(bytes: &[u8]) -> Vec<Range<usize>> {
+    let mut words = Vec::new();
+    let mut start = 0;
+    for i in 1..bytes.len() {
+        let (prev, c) = (bytes[i - 1], bytes[i]);
+        let boundary = c.is_ascii_uppercase()
+            && (prev.is_ascii_lowercase()
+                || prev.is_ascii_digit()
+                || (prev.is_ascii_uppercase()
+                    && bytes[i + 1..].iter().take_while(|b| b.is_ascii_lowercase()).count() >= 2));
+        if boundary {
+            words.push(start..i);
+            start = i;
+        }
+    }
+    words.push(start..bytes.len());
+    if words.len() < 2 { Vec::new() } else { words }
+}
+
 /// How many lower-case letters start `chars`.
 fn lower_run_len(chars: &[(usize, char)]) -> usize {
     chars.iter().take_while(|(_, c)| c.is_lowercase()).count()
@@ -84,13 +115,24 @@ fn lower_run_len(chars: &[(usize, char)]) -> usize {
 /// into the original text, so snippets highlight exactly the matched word. Place it right after
 /// the tokenizer (before lower-casing, which would erase the case boundaries).
 #[derive(Clone, Copy, Debug, Default)]
-pub struct IdentifierSplitter;
+pub struct IdentifierSplitter {
+    /// Prefix the words with [`PART_PREFIX`] (`_max`, `_Surge`), so that a piece of an identifier
+    /// and the same word on its own are different terms.
+    mark_parts: bool,
+}
+
+impl IdentifierSplitter {
+    /// A splitter that marks the words of identifiers with [`PART_PREFIX`].
+    pub fn marking_parts() -> Self {
+        IdentifierSplitter { mark_parts: true }
+    }
+}
 
 impl TokenFilter for IdentifierSplitter {
     type Tokenizer<T: Tokenizer> = IdentifierSplitterFilter<T>;
 
     fn transform<T: Tokenizer>(self, tokenizer: T) -> IdentifierSplitterFilter<T> {
-        IdentifierSplitterFilter { inner: tokenizer, pending: Vec::new() }
+        IdentifierSplitterFilter { inner: tokenizer, pending: Vec::new(), mark_parts: self.mark_parts }
     }
 }
 
@@ -99,6 +141,7 @@ impl TokenFilter for IdentifierSplitter {
 pub struct IdentifierSplitterFilter<T> {
     inner: T,
     pending: Vec<Token>,
+    mark_parts: bool,
 }
 
 impl<T: Tokenizer> Tokenizer for IdentifierSplitterFilter<T> {
@@ -109,9 +152,11 @@ impl<T: Tokenizer> Tokenizer for IdentifierSplitterFilter<T> {
         IdentifierSplitterStream {
             tail: self.inner.token_stream(text),
             pending: &mut self.pending,
+            mark_parts: self.mark_parts,
             current: Token::default(),
             from_pending: false,
             shift: 0,
+            restore: None,
         }
     }
 }
@@ -121,10 +166,13 @@ pub struct IdentifierSplitterStream<'a, S> {
     tail: S,
     /// Words still to emit for the last identifier, last word first.
     pending: &'a mut Vec<Token>,
+    mark_parts: bool,
     current: Token,
     from_pending: bool,
     /// How many positions earlier identifiers added.
     shift: usize,
+    /// The tokenizer's own position of the current token, when `shift` changed it.
+    restore: Option<usize>,
 }
 
 impl<S: TokenStream> TokenStream for IdentifierSplitterStream<'_, S> {
@@ -135,11 +183,19 @@ impl<S: TokenStream> TokenStream for IdentifierSplitterStream<'_, S> {
             return true;
         }
         self.from_pending = false;
+        // The tokenizer numbers each token from the last one's position, so the position shifted
+        // last time is put back first; otherwise the shift would add up at every later token.
+        if let Some(original) = self.restore.take() {
+            self.tail.token_mut().position = original;
+        }
         if !self.tail.advance() {
             return false;
         }
         let shift = self.shift;
         let token = self.tail.token_mut();
+        if shift > 0 {
+            self.restore = Some(token.position);
+        }
         token.position = token.position.wrapping_add(shift);
         let ranges = identifier_word_ranges(&token.text);
         if ranges.len() < 2 {
@@ -153,11 +209,20 @@ impl<S: TokenStream> TokenStream for IdentifierSplitterStream<'_, S> {
             } else {
                 (token.offset_from, token.offset_to)
             };
+            let word = &token.text[range.clone()];
+            let text = if self.mark_parts {
+                let mut marked = String::with_capacity(word.len() + 1);
+                marked.push(PART_PREFIX);
+                marked.push_str(word);
+                marked
+            } else {
+                word.to_string()
+            };
             self.pending.push(Token {
                 offset_from,
                 offset_to,
                 position: token.position.wrapping_add(i),
-                text: token.text[range.clone()].to_string(),
+                text,
                 position_length: 1,
             });
         }
@@ -196,7 +261,7 @@ impl TokenFilter for EnglishStemmer {
     type Tokenizer<T: Tokenizer> = EnglishStemmerFilter<T>;
 
     fn transform<T: Tokenizer>(self, tokenizer: T) -> EnglishStemmerFilter<T> {
-        EnglishStemmerFilter { inner: tokenizer, initials: self.initials, cache: HashMap::new() }
+        EnglishStemmerFilter { inner: tokenizer, initials: self.initials, cache: HashMap::default() }
     }
 }
 
@@ -214,7 +279,7 @@ impl<T: Clone> Clone for EnglishStemmerFilter<T> {
         EnglishStemmerFilter {
             inner: self.inner.clone(),
             initials: self.initials.clone(),
-            cache: HashMap::new(),
+            cache: HashMap::default(),
         }
     }
 }
@@ -246,8 +311,10 @@ impl<S: TokenStream> TokenStream for EnglishStemmerStream<'_, S> {
             return false;
         }
         let token = self.tail.token_mut();
+        // The words of identifiers carry `PART_PREFIX`: the word after it is stemmed.
+        let word = token.text.strip_prefix(PART_PREFIX).unwrap_or(&token.text);
         if let Some(initials) = self.initials
-            && !token.text.chars().next().is_some_and(|c| initials.contains(&c))
+            && !word.chars().next().is_some_and(|c| initials.contains(&c))
         {
             return true;
         }
@@ -256,7 +323,10 @@ impl<S: TokenStream> TokenStream for EnglishStemmerStream<'_, S> {
             token.text.push_str(stem);
             return true;
         }
-        let stem = self.stemmer.stem(&token.text).into_owned();
+        let stem = match token.text.strip_prefix(PART_PREFIX) {
+            Some(word) => part_term(&self.stemmer.stem(word)),
+            None => self.stemmer.stem(&token.text).into_owned(),
+        };
         if self.cache.len() < STEM_CACHE_ENTRIES {
             self.cache.insert(token.text.clone(), stem.clone());
         }
@@ -273,11 +343,26 @@ impl<S: TokenStream> TokenStream for EnglishStemmerStream<'_, S> {
     }
 }
 
-/// The analyzer of the searchable text fields: words and identifiers (kept whole and split),
-/// lower-cased and stemmed (English).
+/// The prefix of the words of a split identifier in the text fields (`awsElasticBlockStore` →
+/// `awselasticblockstor`, `_aws`, `_elast`, `_block`, `_store`). Word tokens never contain it
+/// (the tokenizer splits at every character that is not a letter or digit), so a piece of an
+/// identifier and the same word written on its own are different terms, and a query can weigh
+/// them differently: "store" asks about storing, not about `awsElasticBlockStore`.
+pub const PART_PREFIX: char = '_';
+
+/// The term of the identifier piece `word` (already analyzed): `store` → `_store`.
+pub(crate) fn part_term(word: &str) -> String {
+    let mut out = String::with_capacity(word.len() + 1);
+    out.push(PART_PREFIX);
+    out.push_str(word);
+    out
+}
+
+/// The analyzer of the searchable text fields: words and identifiers (kept whole and split, the
+/// words marked with [`PART_PREFIX`]), lower-cased and stemmed (English).
 pub fn text_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(IdentifierSplitter)
+        .filter(IdentifierSplitter::marking_parts())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(EnglishStemmer::default())
@@ -285,10 +370,11 @@ pub fn text_analyzer() -> TextAnalyzer {
 }
 
 /// [`text_analyzer`] for highlighting: stems only words starting with one of `initials` (the
-/// first letters of the query's terms), which yields the same matches for much less work.
+/// first letters of the query's terms, without [`PART_PREFIX`]), which yields the same matches
+/// for much less work.
 pub(crate) fn snippet_analyzer(initials: Vec<char>) -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(IdentifierSplitter)
+        .filter(IdentifierSplitter::marking_parts())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(EnglishStemmer::only_initials(initials))
@@ -299,10 +385,37 @@ pub(crate) fn snippet_analyzer(initials: Vec<char>) -> TextAnalyzer {
 /// typos are corrected against words as written.
 pub fn words_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(IdentifierSplitter)
+        .filter(IdentifierSplitter::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .build()
+}
+
+/// The English stem of one lower-case word, as the text analyzer stems it.
+pub(crate) fn stem_word(word: &str) -> String {
+    let mut out = String::new();
+    stem_into(word, &mut out);
+    out
+}
+
+/// Appends the stem of `word` to `out` (cached per thread: titles repeat the same few hundred
+/// words).
+pub(crate) fn stem_into(word: &str, out: &mut String) {
+    thread_local! {
+        static CACHE: std::cell::RefCell<HashMap<String, String>> = std::cell::RefCell::new(HashMap::default());
+    }
+    CACHE.with(|cache| {
+        if let Some(stem) = cache.borrow().get(word) {
+            out.push_str(stem);
+            return;
+        }
+        let stem = rust_stemmers::Stemmer::create(Algorithm::English).stem(word).into_owned();
+        out.push_str(&stem);
+        let mut cache = cache.borrow_mut();
+        if cache.len() < STEM_CACHE_ENTRIES {
+            cache.insert(word.to_string(), stem);
+        }
+    })
 }
 
 /// A token as analyzed, for query building and tests.
@@ -368,6 +481,23 @@ mod tests {
     }
 
     #[test]
+    fn the_ascii_path_splits_like_the_general_one() {
+        let mut seed: u64 = 7;
+        let alphabet = b"aAbBzZ09xXIPvs";
+        for n in 0..5000 {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let len = 1 + (seed >> 60) as usize + n % 5;
+            let word: String = (0..len)
+                .map(|i| alphabet[((seed >> (i * 4 % 56)) as usize) % alphabet.len()] as char)
+                .collect();
+            assert_eq!(ascii_word_ranges(word.as_bytes()), general_word_ranges(&word), "{word}");
+        }
+        for w in ["maxSurge", "HTTPRoute", "IPv4", "PVCs", "NodeIPs", "http2Route", "ipv4Address", "ABCDef"] {
+            assert_eq!(ascii_word_ranges(w.as_bytes()), general_word_ranges(w), "{w}");
+        }
+    }
+
+    #[test]
     fn filter_keeps_the_identifier_and_adds_its_words() {
         let mut a = words_analyzer();
         assert_eq!(
@@ -385,6 +515,10 @@ mod tests {
         assert_eq!(texts, ["accessmodes", "access", "modes", "readwriteonce", "read", "write", "once"]);
         let positions: Vec<usize> = t.iter().map(|t| t.1).collect();
         assert_eq!(positions, [0, 0, 1, 2, 2, 3, 4]);
+        // Words after an identifier keep following each other (phrases still match there).
+        let t = tokens(&mut a, "maxSurge one two three");
+        let positions: Vec<usize> = t.iter().map(|t| t.1).collect();
+        assert_eq!(positions, [0, 0, 1, 2, 3, 4]);
     }
 
     #[test]
@@ -392,7 +526,7 @@ mod tests {
         let mut a = text_analyzer();
         let t = tokens(&mut a, "Restarting containers with restartPolicy");
         let texts: Vec<&str> = t.iter().map(|t| t.0.as_str()).collect();
-        assert_eq!(texts, ["restart", "contain", "with", "restartpolici", "restart", "polici"]);
+        assert_eq!(texts, ["restart", "contain", "with", "restartpolici", "_restart", "_polici"]);
         // Stemming keeps offsets: the highlight of `Restarting` covers the whole word.
         assert_eq!((t[0].2, t[0].3), (0, 10));
     }
@@ -414,17 +548,52 @@ mod tests {
         let text = "Restarting restarts restarted policies Policy running runs accessModes dying skies \
                     generously ponies caresses replaced replacing happily";
         let mut reference = TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(IdentifierSplitter)
+            .filter(IdentifierSplitter::default())
             .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
             .filter(LowerCaser)
             .filter(Stemmer::new(Language::English))
             .build();
-        let mut ours = text_analyzer();
+        let mut ours = TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(IdentifierSplitter::default())
+            .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+            .filter(LowerCaser)
+            .filter(EnglishStemmer::default())
+            .build();
         let expected = tokens(&mut reference, text);
         assert_eq!(tokens(&mut ours, text), expected);
         // Second pass through the same instance: served from the cache, same result.
         assert_eq!(tokens(&mut ours, text), expected);
         assert_eq!(tokens(&mut ours.clone(), text), expected);
+    }
+
+    #[test]
+    fn words_of_identifiers_are_marked_and_keep_their_positions() {
+        let mut a = text_analyzer();
+        let t = tokens(&mut a, "store it in awsElasticBlockStore volumes, or maxSurge");
+        let got: Vec<(&str, usize)> = t.iter().map(|t| (t.0.as_str(), t.1)).collect();
+        assert_eq!(
+            got,
+            [
+                ("store", 0),
+                ("it", 1),
+                ("in", 2),
+                ("awselasticblockstor", 3),
+                ("_aw", 3),
+                ("_elast", 4),
+                ("_block", 5),
+                ("_store", 6),
+                ("volum", 7),
+                ("or", 8),
+                ("maxsurg", 9),
+                ("_max", 9),
+                ("_surg", 10),
+            ]
+        );
+        assert_eq!(part_term("store"), "_store");
+        // Two identifiers in a row: the second one's words are marked too, the word after not.
+        let t = tokens(&mut a, "rollingUpdate maxSurge x");
+        let texts: Vec<&str> = t.iter().map(|t| t.0.as_str()).collect();
+        assert_eq!(texts, ["rollingupd", "_roll", "_updat", "maxsurg", "_max", "_surg", "x"]);
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod completion;
 pub mod definition;
 pub mod diagnostics;
 pub mod docs;
+pub mod helm;
 pub mod hover;
 pub mod knowledge;
 pub mod manifest;

@@ -68,7 +68,7 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Import OpenAPI documents or CRD manifests so their kinds work like built-in ones.
     Import(import::ImportArgs),
-    /// Run the language server on stdin/stdout (for editors).
+    /// Run the language server for editors, over stdio (or `--pipe`).
     Lsp(crate::lsp::LspArgs),
     /// Print a shell completion script: `kref completions bash > ~/.local/share/bash-completion/completions/kref`.
     Completions {

@@ -5,7 +5,7 @@ use std::io::Write;
 use anyhow::Result;
 use clap::ValueEnum;
 use kref_corpus::Origin;
-use kref_index::{Hit, Query};
+use kref_index::{Hit, Query, answer};
 use serde_json::json;
 
 use super::NotesArgs;
@@ -55,8 +55,10 @@ pub fn run(args: &SearchArgs) -> Result<Outcome> {
         doc_type: None,
     };
     let hits = index.search(&query)?;
+    // "Did you mean" only when nothing was found: it costs a few more searches.
+    let suggestions = if hits.is_empty() { index.suggest(&query.text)? } else { Vec::new() };
     if args.json {
-        print_json(&hits_json(&query.text, &hits))?;
+        print_json(&results_json(&query.text, &hits, &suggestions))?;
     } else {
         print_human(&hits)?;
     }
@@ -69,13 +71,47 @@ pub fn run(args: &SearchArgs) -> Result<Outcome> {
                 query.text,
                 if query.kind.is_some() || query.origin.is_some() { ", or drop --kind/--source" } else { "" }
             );
+            if !suggestions.is_empty() {
+                let list: Vec<String> = suggestions.iter().map(|s| format!("kref search {s}")).collect();
+                let _ = writeln!(err, "did you mean: {}", list.join(" | "));
+            }
         }
         return Ok(Outcome::NothingFound);
     }
     Ok(Outcome::Found)
 }
 
-/// The `--json` shape. Stable: fields are only ever added.
+/// The `--json` shape (and the `kref/search` answer). Stable: fields are only ever added.
+///
+/// `answer` is the best result with a one-line summary when the top results agree on one kind
+/// or field (else `null`); `did_you_mean` lists other inputs that find something when this one
+/// found nothing.
+pub fn results_json(query: &str, hits: &[Hit], suggestions: &[String]) -> serde_json::Value {
+    let mut value = hits_json(query, hits);
+    if let Some(object) = value.as_object_mut() {
+        object.insert("answer".into(), answer_json(hits));
+        object.insert("did_you_mean".into(), json!(suggestions));
+    }
+    value
+}
+
+fn answer_json(hits: &[Hit]) -> serde_json::Value {
+    match answer(hits) {
+        Some(a) => json!({
+            "rank": a.hit + 1,
+            "id": hits[a.hit].id,
+            "title": a.title,
+            "subject": a.subject.display(),
+            "kind": a.subject.kind,
+            "field": a.subject.field,
+            "summary": a.summary,
+            "values": a.values,
+        }),
+        None => serde_json::Value::Null,
+    }
+}
+
+/// The list part of [`results_json`].
 pub fn hits_json(query: &str, hits: &[Hit]) -> serde_json::Value {
     json!({
         "query": query,
@@ -92,35 +128,60 @@ pub fn hits_json(query: &str, hits: &[Hit]) -> serde_json::Value {
             "score": h.score,
             "snippet": h.snippet.text,
             "highlights": h.snippet.highlights.iter().map(|r| [r.start, r.end]).collect::<Vec<_>>(),
+            "summary": h.summary,
+            "values": h.values,
         })).collect::<Vec<_>>(),
     })
 }
 
 fn print_human(hits: &[Hit]) -> Result<()> {
     let mut out = anstream::stdout().lock();
-    for (i, hit) in hits.iter().enumerate() {
-        let tag = match hit.origin {
-            Origin::User => " [your notes]",
-            Origin::Builtin => "",
-        };
-        writeln!(out, "{TITLE}{:>2}. {}{TITLE:#}{DIM}{tag}{DIM:#}", i + 1, hit.title)?;
+    let answered = answer(hits);
+    if let Some(a) = &answered {
+        // The answer first, with its one-line summary; then the rest of the list.
+        let hit = &hits[a.hit];
+        writeln!(out, "{TITLE}Answer: {}{TITLE:#}{DIM}{}{DIM:#}", a.title, origin_tag(hit))?;
+        if !a.summary.is_empty() {
+            writeln!(out, "    {}", a.summary)?;
+        }
+        print_location(&mut out, hit)?;
+        if hits.len() > 1 {
+            writeln!(out)?;
+        }
+    }
+    let rest: Vec<(usize, &Hit)> =
+        hits.iter().enumerate().filter(|(i, _)| answered.as_ref().is_none_or(|a| a.hit != *i)).collect();
+    for (n, (i, hit)) in rest.iter().enumerate() {
+        writeln!(out, "{TITLE}{:>2}. {}{TITLE:#}{DIM}{}{DIM:#}", i + 1, hit.title, origin_tag(hit))?;
         if !hit.breadcrumb.is_empty() && hit.breadcrumb != hit.title {
             writeln!(out, "    {DIM}{}{DIM:#}", hit.breadcrumb)?;
         }
-        if hit.line > 0 {
-            writeln!(out, "    {PATH}{}:{}{PATH:#}", hit.file, hit.line)?;
-        } else {
-            writeln!(out, "    {PATH}{}{PATH:#}", hit.file)?;
-        }
+        print_location(&mut out, hit)?;
         let snippet = highlighted(&hit.snippet.text, &hit.snippet.highlights);
         if !snippet.trim().is_empty() {
             writeln!(out, "    {snippet}")?;
         }
-        if i + 1 < hits.len() {
+        if n + 1 < rest.len() {
             writeln!(out)?;
         }
     }
     out.flush()?;
+    Ok(())
+}
+
+fn origin_tag(hit: &Hit) -> &'static str {
+    match hit.origin {
+        Origin::User => " [your notes]",
+        Origin::Builtin => "",
+    }
+}
+
+fn print_location(out: &mut impl Write, hit: &Hit) -> Result<()> {
+    if hit.line > 0 {
+        writeln!(out, "    {PATH}{}:{}{PATH:#}", hit.file, hit.line)?;
+    } else {
+        writeln!(out, "    {PATH}{}{PATH:#}", hit.file)?;
+    }
     Ok(())
 }
 

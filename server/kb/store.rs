@@ -116,12 +116,16 @@ fn is_fixed_key(key: &str) -> bool {
 }
 
 fn fixed_sources(cache: &Path) -> Vec<Fixed> {
+    // A built-in note's documents also carry the concept layer's phrasings, so its stamp covers
+    // the concepts file too: editing that file refreshes the built-in documents.
+    let concepts = blake3::hash(builtin::concepts_source().as_bytes());
     let mut out: Vec<Fixed> = builtin::files()
         .into_iter()
-        .map(|file| Fixed {
-            key: file.display_path(),
-            stamp: stamp_of(file.contents),
-            make: Box::new(move || docs_from_note(&file.parse())),
+        .map(|file| {
+            let mut stamp = stamp_of(file.contents);
+            stamp.hash =
+                blake3::hash(format!("{}{concepts}", stamp.hash).as_bytes()).to_hex()[..32].to_string();
+            Fixed { key: file.display_path(), stamp, make: Box::new(move || docs_from_note(&file.parse())) }
         })
         .collect();
     out.push(Fixed {

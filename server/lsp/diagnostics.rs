@@ -47,6 +47,8 @@ struct Files {
     roots: Vec<PathBuf>,
     /// The layout's problems (a kustomization that includes itself), by key.
     messages: Vec<(String, String)>,
+    /// Keys of the files read from disk (to forget a removed folder's).
+    disk: HashSet<String>,
 }
 
 impl Files {
@@ -211,6 +213,10 @@ impl DiagState {
         let mut changed = false;
         let mut moved = false;
         for (key, disk) in read {
+            match &disk {
+                Some(_) => files.disk.insert(key.clone()),
+                None => files.disk.remove(&key),
+            };
             if files.open.contains(&key) {
                 continue;
             }
@@ -223,7 +229,7 @@ impl DiagState {
                     }
                 }
                 None => {
-                    changed |= set(&mut files.workspace, &key, Vec::new());
+                    changed |= forget(&mut files.workspace, &key);
                     moved |= files.facts.remove(&key).is_some();
                 }
             }
@@ -244,6 +250,38 @@ impl DiagState {
         files.roots = roots;
         files.declared = declared;
         files.relayout()
+    }
+
+    /// Takes new workspace folders (added or removed), keeping the declared units; answers
+    /// whether the layout changed.
+    pub fn set_roots(&self, roots: Vec<PathBuf>) -> bool {
+        let declared = self.files.lock().map(|f| f.declared.clone()).unwrap_or_default();
+        self.configure(roots, declared)
+    }
+
+    /// Forgets the files read from disk below these folders (removed from the workspace), except
+    /// open documents; answers whether that changed what documents see.
+    pub fn forget_below(&self, folders: &[std::path::PathBuf]) -> bool {
+        let Ok(mut files) = self.files.lock() else { return false };
+        let gone: Vec<String> = files
+            .disk
+            .iter()
+            .filter(|key| folders.iter().any(|f| std::path::Path::new(key.as_str()).starts_with(f)))
+            .cloned()
+            .collect();
+        let mut changed = false;
+        let mut moved = false;
+        for key in gone {
+            files.disk.remove(&key);
+            if !files.open.contains(&key) {
+                changed |= forget(&mut files.workspace, &key);
+                moved |= files.facts.remove(&key).is_some();
+            }
+        }
+        if moved {
+            changed |= files.relayout();
+        }
+        changed
     }
 
     /// Runs `f` over the objects the cross-document rules see (go to definition reads them).
@@ -273,6 +311,13 @@ impl DiagState {
         }
         (!out.is_empty()).then_some(out)
     }
+}
+
+/// Forgets the file `key`; answers whether other files see a difference (it had objects).
+fn forget(ws: &mut Workspace, key: &str) -> bool {
+    let had = ws.objects_of(key).is_some_and(|o| !o.is_empty());
+    ws.remove(key);
+    had
 }
 
 /// Records `objects` as the file `key`'s; answers whether other files see a difference.

@@ -1,5 +1,5 @@
 //! kref's own requests, for editor integrations: `kref/search`, `kref/show`, `kref/explain`, and
-//! the `kref.search` command. Their answers have the shapes of `kref search --json` and
+//! the `kref.lsp.search` command (formerly `kref.search`). Their answers have the shapes of `kref search --json` and
 //! `kref show --json`, so an editor and a script read the same thing.
 
 use kref_corpus::Origin;
@@ -54,15 +54,15 @@ impl SearchParams {
         })
     }
 
-    /// The parameters of `workspace/executeCommand` `kref.search`: `[query]` or `[{query, ...}]`.
+    /// The parameters of `workspace/executeCommand` `kref.lsp.search`: `[query]` or `[{query, ...}]`.
     pub fn from_command(arguments: &[Value]) -> Result<SearchParams> {
         match arguments.first() {
             Some(Value::String(q)) => {
                 Ok(SearchParams { query: q.clone(), limit: None, kind: None, source: None })
             }
             Some(obj @ Value::Object(_)) => serde_json::from_value(obj.clone())
-                .map_err(|e| Error::invalid_params(format!("kref.search arguments: {e}"))),
-            _ => Err(Error::invalid_params("kref.search takes one argument: the query text")),
+                .map_err(|e| Error::invalid_params(format!("kref.lsp.search arguments: {e}"))),
+            _ => Err(Error::invalid_params("kref.lsp.search takes one argument: the query text")),
         }
     }
 }

@@ -22,12 +22,19 @@ use super::ext::{ExplainParams, SearchParams, ShowParams};
 use super::loader::{self, Loaded};
 use super::positions::{self, encoding_kind, negotiate};
 use super::settings::{EditorSettings, workspace_root, workspace_roots};
+use super::transport::ParentWatch;
 use super::workspace::{self, key_of_path};
 use crate::analysis::diagnostics::RuleConfig;
 use crate::analysis::{self, Knowledge};
 
-/// The command `workspace/executeCommand` runs for a search.
-pub const SEARCH_COMMAND: &str = "kref.search";
+/// The command `workspace/executeCommand` runs for a search. Commands the server advertises live
+/// under `kref.lsp.`, a prefix the editor extensions never use for their own commands:
+/// vscode-languageclient registers every advertised command as a VS Code command, and a name the
+/// extension also registers stops the client from starting.
+pub const SEARCH_COMMAND: &str = "kref.lsp.search";
+
+/// The name `SEARCH_COMMAND` had before; still run, no longer advertised.
+const OLD_SEARCH_COMMAND: &str = "kref.search";
 
 /// The method by which the client reports changed files it watches for us.
 const WATCHED_FILES: &str = "workspace/didChangeWatchedFiles";
@@ -85,11 +92,13 @@ struct Shared {
 /// The language server.
 pub struct Backend {
     shared: Arc<Shared>,
+    parent: Arc<ParentWatch>,
 }
 
 impl Backend {
     pub fn new(client: Client) -> Backend {
         Backend {
+            parent: Arc::new(ParentWatch::new()),
             shared: Arc::new(Shared {
                 client,
                 docs: Documents::default(),
@@ -110,6 +119,11 @@ impl Backend {
                 disk: tokio::sync::Mutex::new(()),
             }),
         }
+    }
+
+    /// The watch on the editor's process, which `kref lsp` runs beside the protocol.
+    pub(crate) fn parent(&self) -> Arc<ParentWatch> {
+        self.parent.clone()
     }
 
     fn encoding(&self) -> Encoding {
@@ -200,7 +214,13 @@ impl Backend {
         };
         let outcome = self
             .off_loop("kref/search", None, move || {
-                index.search(&query).map(|hits| crate::cli::search::hits_json(&query.text, &hits))
+                let hits = index.search(&query)?;
+                let suggestions = if hits.is_empty() { index.suggest(&query.text)? } else { Vec::new() };
+                Ok::<_, kref_index::IndexError>(crate::cli::search::results_json(
+                    &query.text,
+                    &hits,
+                    &suggestions,
+                ))
             })
             .await?;
         outcome.map_err(|e| internal_error("kref/search", &e.to_string()))
@@ -494,6 +514,11 @@ impl Shared {
     /// background; open documents are checked again when that changes what they see.
     fn scan_workspace(self: &Arc<Self>) {
         let roots: Vec<PathBuf> = self.roots.lock().map(|r| r.clone()).unwrap_or_default();
+        self.scan_folders(roots);
+    }
+
+    /// Reads the manifests of these workspace folders (all of them at start, or ones just added).
+    fn scan_folders(self: &Arc<Self>, roots: Vec<PathBuf>) {
         let roots: Vec<PathBuf> = roots.into_iter().filter(|r| worth_scanning(r)).collect();
         if roots.is_empty() {
             return;
@@ -779,6 +804,7 @@ fn internal_error(method: &str, detail: &str) -> Error {
 
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        self.parent.name(params.process_id);
         let offered = params.capabilities.general.as_ref().and_then(|g| g.position_encodings.as_deref());
         let encoding = negotiate(offered);
         let _ = self.shared.encoding.set(encoding);
@@ -830,6 +856,15 @@ impl LanguageServer for Backend {
                     code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
                     ..CodeActionOptions::default()
                 })),
+                // One server for every folder of a window: folders added or removed later are
+                // scanned or forgotten, so editors need no second server (and no second client).
+                workspace: Some(WorkspaceServerCapabilities {
+                    workspace_folders: Some(WorkspaceFoldersServerCapabilities {
+                        supported: Some(true),
+                        change_notifications: Some(OneOf::Left(true)),
+                    }),
+                    file_operations: None,
+                }),
                 execute_command_provider: Some(ExecuteCommandOptions {
                     commands: vec![SEARCH_COMMAND.into()],
                     ..ExecuteCommandOptions::default()
@@ -889,6 +924,33 @@ impl LanguageServer for Backend {
         let path = PathBuf::from(&key);
         let on_disk = if path.is_absolute() { vec![path] } else { Vec::new() };
         self.shared.reread(on_disk, had_objects);
+    }
+
+    async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+        let paths = |folders: &[WorkspaceFolder]| -> Vec<PathBuf> {
+            folders.iter().filter_map(|f| f.uri.to_file_path().map(|p| p.into_owned())).collect()
+        };
+        let added = paths(&params.event.added);
+        let removed = paths(&params.event.removed);
+        tracing::info!("workspace folders: {} added, {} removed", added.len(), removed.len());
+        if let Ok(mut roots) = self.shared.roots.lock() {
+            roots.retain(|r| !removed.contains(r));
+            for folder in &added {
+                if !roots.contains(folder) {
+                    roots.push(folder.clone());
+                }
+            }
+        }
+        // The same deployment units as `kref check` over the new folders.
+        let roots: Vec<PathBuf> = self.shared.roots.lock().map(|r| r.clone()).unwrap_or_default();
+        let relaid = self.shared.diags.set_roots(roots);
+        let forgot = !removed.is_empty() && self.shared.diags.forget_below(&removed);
+        if relaid || forgot {
+            self.shared.check_open_documents(None);
+        }
+        if !added.is_empty() {
+            self.shared.scan_folders(added);
+        }
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
@@ -1068,7 +1130,7 @@ impl LanguageServer for Backend {
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
         match params.command.as_str() {
-            SEARCH_COMMAND => {
+            SEARCH_COMMAND | OLD_SEARCH_COMMAND => {
                 let search = SearchParams::from_command(&params.arguments)?;
                 self.search(search).await.map(Some)
             }

@@ -11,12 +11,55 @@ const TEAM_NOTES: &str = "# Team notes\n\n## Workloads\n\n- `Deployment`: our we
 #[test]
 fn searches_the_builtin_corpus_with_no_setup() {
     let env = TestEnv::new();
+    let run = env.run(&["search", "pod disruption budget drain"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("PodDisruptionBudget"), "{}", run.stdout);
+    assert!(run.stdout.contains("builtin:"), "{}", run.stdout);
+    assert!(!run.stdout.contains('\u{1b}'), "NO_COLOR must disable colours");
+}
+
+#[test]
+fn the_answer_comes_first_with_its_summary() {
+    let env = TestEnv::new();
+    // The top results are all about one field: its allowed values and first sentence lead.
     let run = env.run(&["search", "concurrencyPolicy"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stdout.contains("concurrencyPolicy"), "{}", run.stdout);
-    assert!(run.stdout.contains("builtin:"), "{}", run.stdout);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines[0], "Answer: CronJob › concurrencyPolicy", "{}", run.stdout);
+    assert!(lines[1].starts_with("    Allowed values: Allow, Forbid, Replace. "), "{}", run.stdout);
+    assert!(lines[2].starts_with("    builtin:workloads/cronjob.md:"), "{}", run.stdout);
+    // Then the rest, numbered as in --json (the answer is number 1).
+    assert!(lines[4].starts_with(" 2. "), "{}", run.stdout);
+    let json = env.run(&["search", "--json", "concurrencyPolicy"]).json();
+    let answer = &json["answer"];
+    assert_eq!(answer["rank"], 1, "{json}");
+    assert_eq!(answer["subject"], "CronJob › concurrencyPolicy");
+    assert_eq!(answer["kind"], "CronJob");
+    assert_eq!(answer["field"], "concurrencyPolicy");
+    assert_eq!(answer["values"], serde_json::json!(["Allow", "Forbid", "Replace"]));
+    assert_eq!(answer["id"], json["results"][0]["id"]);
+    assert!(json["results"][0]["summary"].as_str().is_some_and(|s| !s.is_empty()), "{json}");
+    // A question whose best results disagree gets no answer block.
+    let run = env.run(&["search", "--json", "pod keeps restarting"]);
+    assert_eq!(run.json()["answer"], serde_json::Value::Null, "{}", run.stdout);
+    let run = env.run(&["search", "pod keeps restarting"]);
     assert!(run.stdout.starts_with(" 1. "), "{}", run.stdout);
-    assert!(!run.stdout.contains('\u{1b}'), "NO_COLOR must disable colours");
+}
+
+#[test]
+fn did_you_mean_when_nothing_is_found() {
+    let env = TestEnv::new();
+    // Two edits in seven letters: too far to correct silently, close enough to offer.
+    let run = env.run(&["search", "nmespce"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.is_empty());
+    assert!(run.stderr.contains("did you mean: kref search namespace"), "{}", run.stderr);
+    let run = env.run(&["search", "--json", "nmespce"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.json()["did_you_mean"][0], "namespace", "{}", run.stdout);
+    // Found: no suggestions.
+    let run = env.run(&["search", "--json", "namespace"]);
+    assert_eq!(run.json()["did_you_mean"], serde_json::json!([]));
 }
 
 #[test]
@@ -42,6 +85,8 @@ fn json_output_is_stable_and_documented() {
         "score",
         "snippet",
         "highlights",
+        "summary",
+        "values",
     ] {
         assert!(first.get(key).is_some(), "missing {key} in {first}");
     }
@@ -62,6 +107,8 @@ fn no_results_exit_one_and_say_so() {
     let run = env.run(&["search", "--json", "xyzzyplughfrobnicate"]);
     assert_eq!(run.code, 1);
     assert_eq!(run.json()["results"].as_array().unwrap().len(), 0);
+    assert_eq!(run.json()["answer"], serde_json::Value::Null);
+    assert_eq!(run.json()["did_you_mean"], serde_json::json!([]));
 }
 
 #[test]

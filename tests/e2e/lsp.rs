@@ -80,7 +80,7 @@ fn initialize_hover_completion_symbols_and_exit() {
     assert_eq!(caps["hoverProvider"], true);
     assert_eq!(caps["completionProvider"]["resolveProvider"], true);
     assert_eq!(caps["documentSymbolProvider"], true);
-    assert_eq!(caps["executeCommandProvider"]["commands"], json!(["kref.search"]));
+    assert_eq!(caps["executeCommandProvider"]["commands"], json!(["kref.lsp.search"]));
     assert_eq!(init["serverInfo"]["name"], "kref");
 
     client.open(URI, DEPLOYMENT);
@@ -246,9 +246,27 @@ fn search_show_and_explain_requests() {
     }
     assert_eq!(lsp_json, cli_json);
 
-    let command = client
-        .request("workspace/executeCommand", json!({"command": "kref.search", "arguments": ["maxSurge"]}));
+    let command = client.request(
+        "workspace/executeCommand",
+        json!({"command": "kref.lsp.search", "arguments": ["maxSurge"]}),
+    );
     assert!(!command["results"].as_array().unwrap().is_empty(), "{command}");
+    // The name it had before is still run, for scripts written against it.
+    let old = client
+        .request("workspace/executeCommand", json!({"command": "kref.search", "arguments": ["maxSurge"]}));
+    assert_eq!(old["results"], command["results"]);
+    // Answers and "did you mean", as on the command line.
+    let answered = client.request("kref/search", json!({"query": "concurrencyPolicy", "source": "builtin"}));
+    assert_eq!(answered["answer"]["subject"], "CronJob › concurrencyPolicy", "{answered}");
+    assert!(
+        answered["answer"]["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("Allowed values: Allow, Forbid, Replace.")
+    );
+    let typo = client.request("kref/search", json!({"query": "nmespce"}));
+    assert_eq!(typo["results"], json!([]));
+    assert_eq!(typo["did_you_mean"][0], "namespace", "{typo}");
 
     let id = results[0]["id"].as_str().unwrap();
     // An entry's id shows the section it sits in.

@@ -25,7 +25,7 @@ pub struct LspClient {
     pub server_requests: Vec<Value>,
 }
 
-fn read_message(reader: &mut impl BufRead) -> Option<Value> {
+pub fn read_message(reader: &mut impl BufRead) -> Option<Value> {
     let mut length = None;
     loop {
         let mut line = String::new();

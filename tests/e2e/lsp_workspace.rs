@@ -259,3 +259,45 @@ fn definition_goes_from_references_and_selectors_to_their_objects() {
     }
     client.finish();
 }
+
+/// One server serves every folder of a multi-root window: a folder added later is read, and a
+/// removed one is forgotten (VS Code's extension runs one client for all folders).
+#[test]
+fn workspace_folders_added_and_removed_later() {
+    let env = TestEnv::new();
+    env.write("work/app/svc.yaml", SERVICE);
+    env.write("work/app/web.yaml", WEB);
+    let api = WEB.replace("web", "api");
+    env.write("other/api.yaml", &api);
+    let (mut client, init) =
+        LspClient::start_with(&env, &[], Value::Null, json!({"workspace": {"workspaceFolders": true}}));
+    let folders = &init["capabilities"]["workspace"]["workspaceFolders"];
+    assert_eq!(folders["supported"], true, "{init}");
+    assert_eq!(folders["changeNotifications"], true, "{init}");
+    let svc_uri = file_uri(&env.path("work/app/svc.yaml"));
+    let other = file_uri(&env.path("other"));
+    let selector_problem =
+        |p: &Value| p["uri"] == svc_uri && codes(p).contains(&"service-selector".to_string());
+
+    // Only app=web in the first folder: nothing there is selected by app=api.
+    client.open(&svc_uri, SERVICE);
+    client.wait_notification("textDocument/publishDiagnostics", selector_problem);
+
+    // The folder with the Deployment is added: the Service is fine.
+    client.notify(
+        "workspace/didChangeWorkspaceFolders",
+        json!({"event": {"added": [{"uri": other, "name": "other"}], "removed": []}}),
+    );
+    client.wait_notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == svc_uri && !selector_problem(p)
+    });
+
+    // ... and removed again: its Deployment no longer counts.
+    client.notify(
+        "workspace/didChangeWorkspaceFolders",
+        json!({"event": {"added": [], "removed": [{"uri": other, "name": "other"}]}}),
+    );
+    client.wait_notification("textDocument/publishDiagnostics", selector_problem);
+    client.ignore("textDocument/publishDiagnostics");
+    client.finish();
+}

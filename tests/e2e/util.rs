@@ -45,7 +45,12 @@ impl TestEnv {
     }
 
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_kref"));
+        self.command_of(Path::new(env!("CARGO_BIN_EXE_kref")), args)
+    }
+
+    /// Another program, in the same environment as `kref` (a shell that starts kref, say).
+    pub fn command_of(&self, program: &Path, args: &[&str]) -> Command {
+        let mut cmd = Command::new(program);
         cmd.args(args)
             .current_dir(self.path("work"))
             .env("HOME", self.path("home"))

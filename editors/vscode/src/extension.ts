@@ -1,19 +1,25 @@
-// The VS Code side of kref: starts `kref lsp` once a Kubernetes manifest is open, keeps its
-// settings in sync, and adds the search / explain / restart commands. The decisions themselves
-// (what is a manifest, which binary, which options, how results look) live in ./logic, which does
-// not import `vscode` and is unit-tested with plain node.
+// The VS Code side of kref: starts `kref lsp` once a Kubernetes manifest is open (one server for
+// the window, whatever the number of workspace folders), keeps its settings in sync, shows its
+// state in the status bar, says clearly why it cannot start, and adds the search / explain /
+// restart commands. The decisions themselves (what is a manifest, which binary, whether it is a
+// usable kref, which options, how results look) live in ./logic, which does not import `vscode`
+// and is unit-tested with plain node.
 
+import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as vscode from 'vscode';
 import {
+  CloseAction,
+  CloseHandlerResult,
   DidChangeConfigurationNotification,
-  Executable,
+  ErrorAction,
+  ErrorHandlerResult,
   LanguageClient,
   LanguageClientOptions,
   RevealOutputChannelOn,
+  ServerOptions as ClientServerOptions,
   State,
-  TransportKind,
 } from 'vscode-languageclient/node';
 
 import { looksLikeManifest } from './logic/manifest';
@@ -25,6 +31,7 @@ import {
   noteTarget,
   noteUri,
   parseQueryInput,
+  nothingFoundMessage,
   parseSearchResult,
   parseVirtualUri,
   SCHEME,
@@ -33,6 +40,16 @@ import {
   ShowResult,
   toPickItems,
 } from './logic/search';
+import {
+  Action,
+  CrashCounter,
+  failureMessage,
+  LSP_ARGS,
+  probeServer,
+  StartFailure,
+  StderrTail,
+  Tried,
+} from './logic/server';
 import { didChangeConfigurationParams, reactionTo, ServerOptions, toServerOptions } from './logic/settings';
 
 /** The client id: the language client reads `kref.trace.server` because of it. */
@@ -71,6 +88,29 @@ function errorText(err: unknown): string {
   return String(err);
 }
 
+/**
+ * The language client, except that it shows no notifications of its own: the extension reports
+ * start failures and crashes itself, naming the binary and quoting its stderr. Everything the
+ * client logs still goes to the "kref" output channel.
+ */
+class KrefLanguageClient extends LanguageClient {
+  override error(message: string, data?: unknown, _showNotification?: boolean | 'force'): void {
+    super.error(message, data, false);
+  }
+}
+
+/** The server process the extension spawned, and what it printed on stderr. */
+interface ServerProcess {
+  child: ChildProcess;
+  stderr: StderrTail;
+  exited: Promise<{ code: number | null; signal: string | null }>;
+}
+
+/** Waits for a promise at most `ms`; undefined when it did not settle in time. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  return Promise.race([promise, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms))]);
+}
+
 /** YAML documents the server is given: files on disk and unsaved buffers. */
 function isSyncedYaml(doc: vscode.TextDocument): boolean {
   return doc.languageId === 'yaml' && (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled');
@@ -79,6 +119,15 @@ function isSyncedYaml(doc: vscode.TextDocument): boolean {
 class KrefExtension implements vscode.TextDocumentContentProvider {
   private client: LanguageClient | undefined;
   private starting: Promise<LanguageClient | undefined> | undefined;
+  /** The process of the current client (a client restarted after a crash gets a new one). */
+  private server: ServerProcess | undefined;
+  /** The binary the current client runs. */
+  private tried: Tried | undefined;
+  /** True while `startClient` waits for `client.start()`: it reports failures itself. */
+  private awaitingStart = false;
+  private crashes = new CrashCounter();
+  private readonly status: vscode.StatusBarItem;
+  private statusIsError = false;
   private readonly output: vscode.OutputChannel;
   /** Shown once per session for automatic starts; a command always reports it. */
   private startFailureShown = false;
@@ -93,7 +142,9 @@ class KrefExtension implements vscode.TextDocumentContentProvider {
 
   constructor(private readonly context: vscode.ExtensionContext) {
     this.output = vscode.window.createOutputChannel(CLIENT_NAME);
-    context.subscriptions.push(this.output, this.changed);
+    this.status = vscode.window.createStatusBarItem('kref.status', vscode.StatusBarAlignment.Left, 0);
+    this.status.name = 'kref';
+    context.subscriptions.push(this.output, this.changed, this.status);
   }
 
   activate(): void {
@@ -106,6 +157,8 @@ class KrefExtension implements vscode.TextDocumentContentProvider {
       vscode.commands.registerCommand('kref.explain', () => this.explain()),
       vscode.commands.registerCommand('kref.restart', () => this.restart(true)),
       vscode.commands.registerCommand('kref.showOutput', () => this.output.show(true)),
+      vscode.commands.registerCommand('kref.statusActions', () => this.statusActions()),
+      vscode.window.onDidChangeActiveTextEditor(() => this.updateStatusVisibility()),
       vscode.workspace.onDidOpenTextDocument((doc) => this.maybeStartFor(doc)),
       vscode.workspace.onDidChangeTextDocument((e) => this.maybeStartFor(e.document)),
       vscode.workspace.onDidChangeConfiguration((e) => this.onConfigurationChanged(e)),
@@ -113,6 +166,45 @@ class KrefExtension implements vscode.TextDocumentContentProvider {
     );
     for (const doc of vscode.workspace.textDocuments) {
       this.maybeStartFor(doc);
+    }
+    this.updateStatusVisibility();
+  }
+
+  // ---- the status bar ------------------------------------------------------------------------
+
+  private setStatus(state: 'starting' | 'running' | 'failed', detail: string): void {
+    const icon = { starting: '$(sync~spin)', running: '$(check)', failed: '$(error)' }[state];
+    this.status.text = `${icon} kref`;
+    this.status.tooltip = `kref: ${detail}\nClick for actions.`;
+    this.status.command = 'kref.statusActions';
+    this.statusIsError = state === 'failed';
+    this.status.backgroundColor = this.statusIsError ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    this.updateStatusVisibility();
+  }
+
+  /** Shown beside YAML editors once there is something to say, and always after a failure. */
+  private updateStatusVisibility(): void {
+    const yaml = vscode.window.activeTextEditor?.document.languageId === 'yaml';
+    if (this.status.text !== '' && (yaml || this.statusIsError)) {
+      this.status.show();
+    } else {
+      this.status.hide();
+    }
+  }
+
+  private async statusActions(): Promise<void> {
+    const picked = await vscode.window.showQuickPick(
+      [
+        { label: '$(debug-restart) Restart server', id: 'kref.restart' },
+        { label: '$(output) Show server output', id: 'kref.showOutput' },
+        { label: '$(settings-gear) Open kref settings', id: 'settings' },
+      ],
+      { title: 'kref', placeHolder: typeof this.status.tooltip === 'string' ? this.status.tooltip.split('\n')[0] : '' },
+    );
+    if (picked?.id === 'settings') {
+      await vscode.commands.executeCommand('workbench.action.openSettings', '@ext:kref.kref');
+    } else if (picked) {
+      await vscode.commands.executeCommand(picked.id);
     }
   }
 
@@ -174,22 +266,30 @@ class KrefExtension implements vscode.TextDocumentContentProvider {
 
   private async startClient(userAsked: boolean): Promise<LanguageClient | undefined> {
     if (this.client) {
-      // Stopped or crashed past the client's own restarts: start again from scratch.
+      // Stopped or crashed past the restarts: start again from scratch.
       await this.stopClient();
     }
     const server = this.serverCommand();
     const found = findExecutable(server.command, process.env, process.platform, isFile);
+    const tried: Tried = { binary: found ?? server.command, source: server.source };
     if (found === undefined) {
-      this.reportStartFailure(userAsked, missingBinaryMessage(server));
+      this.reportStartFailure(userAsked, { kind: 'missing' }, tried);
       return undefined;
     }
-    this.output.appendLine(`Starting ${found} lsp (from ${describeSource(server)})`);
+    this.setStatus('starting', `starting ${found}`);
+    const cwd = this.serverCwd();
+    // Ask the binary what it is before trusting it with the protocol (as rust-analyzer does):
+    // a missing library, a wrong file or an old kref is reported as such, not as a broken stream.
+    const probe = await probeServer(found, { cwd });
+    if (probe.kind !== 'ok') {
+      this.reportStartFailure(userAsked, probe, tried);
+      return undefined;
+    }
+    this.output.appendLine(`Starting kref ${probe.version}: ${found} ${LSP_ARGS.join(' ')} (from ${describeSource(server)})`);
 
-    const executable: Executable = {
-      command: found,
-      args: ['lsp'],
-      transport: TransportKind.stdio,
-    };
+    this.tried = tried;
+    this.crashes = new CrashCounter();
+    const spawnServer: ClientServerOptions = () => this.spawnServer(found, cwd);
     const clientOptions: LanguageClientOptions = {
       // All YAML goes to the server, which answers only for documents with apiVersion and kind
       // (see README.md, "Which files kref looks at").
@@ -200,6 +300,12 @@ class KrefExtension implements vscode.TextDocumentContentProvider {
       initializationOptions: this.serverOptions(),
       outputChannel: this.output,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
+      // A failed initialize is reported by startClient; the client must not retry on its own.
+      initializationFailedHandler: () => false,
+      errorHandler: {
+        error: (_error, _message, count) => this.onConnectionError(count),
+        closed: () => this.onConnectionClosed(),
+      },
       middleware: {
         workspace: {
           // A server that pulls `workspace/configuration` gets the same expanded settings.
@@ -213,30 +319,153 @@ class KrefExtension implements vscode.TextDocumentContentProvider {
         },
       },
     };
-    const client = new LanguageClient(CLIENT_ID, CLIENT_NAME, executable, clientOptions);
+    const client = new KrefLanguageClient(CLIENT_ID, CLIENT_NAME, spawnServer, clientOptions);
+    this.client = client;
+    this.awaitingStart = true;
     try {
       await client.start();
     } catch (err) {
-      this.reportStartFailure(userAsked, `kref: the language server did not start (${errorText(err)}).`);
-      try {
-        await client.dispose();
-      } catch {
-        // Already gone.
-      }
+      const failure = await this.whyItStopped(err);
+      await this.stopClient();
+      this.reportStartFailure(userAsked, failure, tried);
       return undefined;
+    } finally {
+      this.awaitingStart = false;
     }
-    this.client = client;
+    const info = client.initializeResult?.serverInfo;
+    this.output.appendLine(`kref ${info?.version ?? probe.version} is running (process ${this.server?.child.pid}).`);
+    this.setStatus('running', `kref ${info?.version ?? probe.version} is running (${found})`);
     return client;
+  }
+
+  /** The server's working folder: the first workspace folder on disk, else the home folder. */
+  private serverCwd(): string {
+    const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
+    return folder?.uri.fsPath ?? os.homedir();
+  }
+
+  /** Starts `kref lsp --stdio` for the client, keeping its stderr for messages and its exit. */
+  private async spawnServer(binary: string, cwd: string): Promise<ChildProcess> {
+    const child = spawn(binary, LSP_ARGS, { cwd, env: process.env, stdio: 'pipe', windowsHide: true });
+    const stderr = new StderrTail();
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => stderr.add(chunk));
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
+      child.once('exit', (code, signal) => resolve({ code, signal }));
+      child.once('error', () => resolve({ code: child.exitCode, signal: child.signalCode }));
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.once('spawn', () => resolve());
+      child.once('error', (err) => reject(err));
+    });
+    this.server = { child, stderr, exited };
+    void exited.then(({ code, signal }) => {
+      if (this.server?.child === child) {
+        this.output.appendLine(`kref lsp (process ${child.pid}) ended: ${signal ?? `exit code ${code}`}`);
+      }
+    });
+    return child;
+  }
+
+  /** What went wrong with a start that threw, from the process's exit and stderr. */
+  private async whyItStopped(err: unknown): Promise<StartFailure> {
+    const server = this.server;
+    if (!server) {
+      return { kind: 'start-error', error: errorText(err), stderr: '' };
+    }
+    const exit = await within(server.exited, 3000);
+    if (exit) {
+      return { kind: 'exited', code: exit.code, signal: exit.signal, stderr: server.stderr.last() };
+    }
+    return { kind: 'start-error', error: errorText(err), stderr: server.stderr.last() };
+  }
+
+  private onConnectionError(count: number | undefined): ErrorHandlerResult {
+    // A broken pipe usually means the process ended; `closed` follows and decides.
+    return { action: count !== undefined && count <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown, handled: true };
+  }
+
+  /** The connection closed without `stop`: restart (up to 4 times in 3 minutes) or report. */
+  private async onConnectionClosed(): Promise<CloseHandlerResult> {
+    // Read the state now: the awaits below let startClient move on.
+    const duringStart = this.awaitingStart;
+    const client = this.client;
+    const restarting = client?.state === State.Starting;
+    const server = this.server;
+    const tried = this.tried;
+    if (duringStart) {
+      // startClient reports it.
+      return { action: CloseAction.DoNotRestart, handled: true };
+    }
+    const exit = server ? await within(server.exited, 2000) : undefined;
+    const stderr = server?.stderr.last() ?? '';
+    if (client === undefined || this.client !== client) {
+      // A client that was stopped or replaced meanwhile.
+      return { action: CloseAction.DoNotRestart, handled: true };
+    }
+    const code = exit?.code ?? null;
+    const signal = exit?.signal ?? null;
+    if (restarting) {
+      // A restart after a crash did not get through initialize.
+      if (tried) {
+        this.reportStartFailure(false, { kind: 'exited', code, signal, stderr }, tried, true);
+      }
+      return { action: CloseAction.DoNotRestart, handled: true };
+    }
+    if (this.crashes.record(Date.now()) === 'restart') {
+      this.output.appendLine('kref: the language server stopped unexpectedly; starting it again.');
+      this.setStatus('starting', 'restarting after the server stopped unexpectedly');
+      // The client starts a new process; report when it is up.
+      setTimeout(() => this.noteRestarted(), 0);
+      return { action: CloseAction.Restart, handled: true };
+    }
+    if (tried) {
+      this.reportStartFailure(false, { kind: 'crashed', times: this.crashes.count, code, signal, stderr }, tried, true);
+    }
+    return { action: CloseAction.DoNotRestart, handled: true };
+  }
+
+  /** After the client restarted a crashed server, puts the status back once it runs. */
+  private noteRestarted(): void {
+    const client = this.client;
+    if (!client) {
+      return;
+    }
+    const sub = client.onDidChangeState((e) => {
+      if (e.newState === State.Running && this.client === client) {
+        this.setStatus('running', `kref is running again (${this.tried?.binary ?? 'kref'})`);
+        sub.dispose();
+      } else if (e.newState === State.Stopped) {
+        sub.dispose();
+      }
+    });
   }
 
   async stopClient(): Promise<void> {
     const client = this.client;
+    const server = this.server;
     this.client = undefined;
+    this.server = undefined;
     if (client) {
+      const wasRunning = client.state === State.Running;
       try {
+        // `shutdown` and `exit`, or a timeout after 2 s.
         await client.dispose(2000);
       } catch (err) {
-        this.output.appendLine(`Stopping the server: ${errorText(err)}`);
+        // A client whose start failed has nothing left to stop.
+        if (wasRunning) {
+          this.output.appendLine(`Stopping the server: ${errorText(err)}`);
+        }
+      }
+    }
+    if (server && server.child.exitCode === null && server.child.signalCode === null) {
+      // It did not leave after `exit` (or never got it): end it, so that no server is left over.
+      if (!(await within(server.exited, 1000))) {
+        this.output.appendLine(`kref lsp (process ${server.child.pid}) did not exit; ending it`);
+        server.child.kill();
+        if (!(await within(server.exited, 2000))) {
+          server.child.kill('SIGKILL');
+        }
       }
     }
   }
@@ -252,18 +481,26 @@ class KrefExtension implements vscode.TextDocumentContentProvider {
     }
   }
 
-  private reportStartFailure(userAsked: boolean, message: string): void {
+  /**
+   * Says why the server is not running: in the output channel always; as a notification for a
+   * command the user ran, the first automatic failure of a session, and a crash (`always`).
+   */
+  private reportStartFailure(userAsked: boolean, failure: StartFailure, tried: Tried, always = false): void {
+    const { message, actions } = failureMessage(failure, tried);
     this.autoStartBlocked = true;
     this.output.appendLine(message);
-    if (!userAsked && this.startFailureShown) {
+    this.setStatus('failed', message.split('\n')[0]);
+    if (!userAsked && !always && this.startFailureShown) {
       return;
     }
     this.startFailureShown = true;
-    void vscode.window.showErrorMessage(message, 'Open Settings', 'Show Output').then((choice) => {
+    void vscode.window.showErrorMessage(message, ...actions).then((choice: Action | undefined) => {
       if (choice === 'Open Settings') {
         void vscode.commands.executeCommand('workbench.action.openSettings', 'kref.path');
       } else if (choice === 'Show Output') {
         this.output.show(true);
+      } else if (choice === 'Restart Server') {
+        void this.restart(true);
       }
     });
   }
@@ -340,11 +577,15 @@ class KrefExtension implements vscode.TextDocumentContentProvider {
       this.hits.delete(this.hits.keys().next().value as string);
     }
     if (result.results.length === 0) {
+      const guesses = (result.did_you_mean ?? []).slice(0, 2);
       const again = await vscode.window.showInformationMessage(
-        `kref: nothing found for “${params.query}”.`,
+        nothingFoundMessage(params.query, result),
+        ...guesses,
         'Search Again',
       );
-      if (again) {
+      if (again && guesses.includes(again)) {
+        await this.search(again);
+      } else if (again) {
         await this.search(undefined);
       }
       return;
@@ -494,11 +735,4 @@ function describeSource(server: ServerCommand): string {
     case 'path':
       return 'PATH';
   }
-}
-
-function missingBinaryMessage(server: ServerCommand): string {
-  if (server.source === 'setting') {
-    return `kref: the kref.path setting names "${server.command}", which is not an executable file. Fix the setting or clear it to use kref from PATH.`;
-  }
-  return 'kref: the language server "kref" was not found on PATH. Install it (cargo install --path . in the kref repository) or set kref.path to the binary.';
 }

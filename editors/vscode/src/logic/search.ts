@@ -18,11 +18,32 @@ export interface SearchHit {
   snippet: string;
   /** Byte ranges in `snippet`. */
   highlights: [number, number][];
+  /** The first sentence of the result's text (servers before issue 17 leave it out). */
+  summary?: string;
+  /** The allowed values of a schema field. */
+  values?: string[];
+}
+
+/** The best result when the top results agree on one kind or field. */
+export interface SearchAnswer {
+  rank: number;
+  id: string;
+  title: string;
+  subject: string;
+  kind: string;
+  field: string | null;
+  /** One line: the field's allowed values and the first sentence of its text. */
+  summary: string;
+  values: string[];
 }
 
 export interface SearchResult {
   query: string;
   results: SearchHit[];
+  /** `null` (or missing, from older servers) when the top results do not agree. */
+  answer?: SearchAnswer | null;
+  /** Other queries that find something, when this one found nothing. */
+  did_you_mean?: string[];
 }
 
 /** The result of `kref/show`. */
@@ -67,7 +88,13 @@ export function parseSearchResult(value: unknown): SearchResult {
     (h): h is SearchHit =>
       typeof h === 'object' && h !== null && typeof h.id === 'string' && typeof h.title === 'string',
   );
-  return { query: typeof v.query === 'string' ? v.query : '', results };
+  const a = v.answer;
+  const answer =
+    typeof a === 'object' && a !== null && typeof a.id === 'string' && typeof a.summary === 'string' ? a : null;
+  const didYouMean = Array.isArray(v.did_you_mean)
+    ? v.did_you_mean.filter((s): s is string => typeof s === 'string')
+    : [];
+  return { query: typeof v.query === 'string' ? v.query : '', results, answer, did_you_mean: didYouMean };
 }
 
 /** Parses a search-box input: `kind:CronJob`, `source:user` and `limit:N` tokens become params. */
@@ -145,11 +172,23 @@ export interface SearchPickItem {
   hit: SearchHit;
 }
 
-/** Quick-pick items: the title (with an icon per type), where it comes from, and the snippet. */
+/**
+ * Quick-pick items: the title (with an icon per type), where it comes from, and the snippet. The
+ * answer, when the server gives one, comes first with its one-line summary as the detail.
+ */
 export function toPickItems(result: SearchResult): SearchPickItem[] {
-  return result.results.map((hit) => {
+  const answer = result.answer ?? null;
+  const items = result.results.map((hit) => {
     const icon = TYPE_ICONS[hit.type] ?? '$(note)';
     const crumb = hit.breadcrumb && hit.breadcrumb !== hit.title ? `${hit.breadcrumb} — ` : '';
+    if (answer && answer.id === hit.id) {
+      return {
+        label: `$(lightbulb) Answer: ${answer.title}`,
+        description: hitOrigin(hit),
+        detail: oneLine(answer.summary),
+        hit,
+      };
+    }
     return {
       label: `${icon} ${hit.title}`,
       description: `${crumb}${hitOrigin(hit)}`,
@@ -157,6 +196,18 @@ export function toPickItems(result: SearchResult): SearchPickItem[] {
       hit,
     };
   });
+  const first = items.findIndex((i) => answer !== null && i.hit.id === answer.id);
+  if (first > 0) {
+    items.unshift(...items.splice(first, 1));
+  }
+  return items;
+}
+
+/** The message for a search that found nothing, with the server's "did you mean" if any. */
+export function nothingFoundMessage(query: string, result: SearchResult): string {
+  const guesses = result.did_you_mean ?? [];
+  const more = guesses.length > 0 ? ` Did you mean ${guesses.map((g) => `“${g}”`).join(' or ')}?` : '';
+  return `kref: nothing found for “${query}”.${more}`;
 }
 
 /** How to open a hit: a real file at a 0-based line, or a built-in note by id. */

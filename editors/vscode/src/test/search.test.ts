@@ -8,6 +8,7 @@ import {
   hitMarkdown,
   hitOrigin,
   isRealPath,
+  nothingFoundMessage,
   noteMarkdown,
   noteTarget,
   noteUri,
@@ -38,6 +39,46 @@ function hit(over: Partial<SearchHit>): SearchHit {
     ...over,
   };
 }
+
+describe('answers and did you mean', () => {
+  it('puts the answer first with its summary as the detail', () => {
+    const answered = hit({ id: 'field:CronJob.concurrencyPolicy@builtin:workloads/cronjob.md:17', title: 'CronJob › concurrencyPolicy' });
+    const result = parseSearchResult({
+      query: 'concurrencyPolicy',
+      results: [hit({ id: 'other' }), answered],
+      answer: {
+        rank: 2,
+        id: answered.id,
+        title: 'CronJob › concurrencyPolicy',
+        subject: 'CronJob › concurrencyPolicy',
+        kind: 'CronJob',
+        field: 'concurrencyPolicy',
+        summary: 'Allowed values: Allow, Forbid, Replace. What happens when a run is still going.',
+        values: ['Allow', 'Forbid', 'Replace'],
+      },
+      did_you_mean: [],
+    });
+    const items = toPickItems(result);
+    assert.equal(items[0].label, '$(lightbulb) Answer: CronJob › concurrencyPolicy');
+    assert.equal(items[0].detail, 'Allowed values: Allow, Forbid, Replace. What happens when a run is still going.');
+    assert.equal(items[0].hit.id, answered.id);
+    assert.equal(items[1].hit.id, 'other');
+  });
+
+  it('reads answers from older servers as none', () => {
+    const result = parseSearchResult({ query: 'q', results: [hit({})] });
+    assert.equal(result.answer, null);
+    assert.deepEqual(result.did_you_mean, []);
+    assert.equal(toPickItems(result)[0].label, '$(symbol-field) Deployment › strategy › RollingUpdate');
+    assert.equal(parseSearchResult({ query: 'q', results: [], answer: 'junk', did_you_mean: [1, 'x'] }).did_you_mean?.[0], 'x');
+  });
+
+  it('offers the server’s guesses when nothing is found', () => {
+    const result = parseSearchResult({ query: 'nmespce', results: [], answer: null, did_you_mean: ['namespace'] });
+    assert.equal(nothingFoundMessage('nmespce', result), 'kref: nothing found for “nmespce”. Did you mean “namespace”?');
+    assert.equal(nothingFoundMessage('x', parseSearchResult({ query: 'x', results: [] })), 'kref: nothing found for “x”.');
+  });
+});
 
 describe('toPickItems', () => {
   it('turns hits into items with the snippet as detail', () => {
