@@ -269,6 +269,9 @@ fn workspace_folders_added_and_removed_later() {
     env.write("work/app/web.yaml", WEB);
     let api = WEB.replace("web", "api");
     env.write("other/api.yaml", &api);
+    // Two workspace folders are two folder trees, so two deployment units; declared as one,
+    // the Service of the first sees the Deployment of the second while that folder is open.
+    env.write("work/.kref.yaml", "units:\n- name: shop\n  paths: [app, ../other]\n");
     let (mut client, init) =
         LspClient::start_with(&env, &[], Value::Null, json!({"workspace": {"workspaceFolders": true}}));
     let folders = &init["capabilities"]["workspace"]["workspaceFolders"];
