@@ -53,9 +53,9 @@ TEXT = {
   "Raise `kubernetesVersion` if your clusters are newer, or use an apiVersion the target serves.",
   "# kubernetesVersion: \"1.25\"\napiVersion: admissionregistration.k8s.io/v1beta1   # from 1.28\nkind: ValidatingAdmissionPolicy"),
 "no-schema": ("Custom resource without a schema",
-  "An object of a group kref has no schema for, usually a custom resource (cert-manager, Argo, your own CRDs), or a client-side file such as a Kustomization.",
+  "An object of an API group kref has no schema for: usually a custom resource (cert-manager, Argo, Istio, your own CRDs) whose CRD is neither among the checked files nor imported. A document of an unknown group with no `metadata` at all is not taken for an object: it gets this hint once, never an error. Tool configs (Kustomization, kind, kubeadm, skaffold, kubeconfig) are classified as such and get no hint.",
   "Only the YAML and the object structure can be checked: misspelt fields and wrong values go unnoticed.",
-  "Import the CRD (`kref import crd.yaml`) or the cluster's OpenAPI document; its kinds are then checked like built-in ones.",
+  "Check the CRD together with its resources, or import it (`kref import crd.yaml`) or the cluster's OpenAPI document; its kinds are then checked like built-in ones.",
   "apiVersion: cert-manager.io/v1\nkind: Certificate    # checked once the CRD is imported"),
 "unknown-field": ("Unknown field",
   "A key the object's schema does not have at that place. The message names the closest field, or says where the key would be valid (under a sibling, or one level up when it is indented too deep).",
@@ -73,14 +73,19 @@ TEXT = {
   "Use the suggested value; values are case-sensitive. The quick fixes replace it.",
   "strategy:\n  type: Rolling        # RollingUpdate\n---\n# in a Job\nrestartPolicy: Always  # OnFailure or Never"),
 "missing-required": ("Required field missing",
-  "A field the schema marks as required is absent or empty: a container without `name`, a Deployment spec without `selector`, a Service port without `port`, an Ingress path without `pathType`, a Pod without `spec`.",
+  "A field the schema marks as required is absent or empty: a container without `name`, a Deployment spec without `selector`, a Service port without `port`, an Ingress path without `pathType`, a Pod without `spec`. A required field with a default is not missing (the API server fills it in first), a custom resource's `spec` is only required when its CRD says so, and a patch (a partial object) is never checked for it.",
   "The API server rejects the object with \"Required value\".",
   "Add the field. The quick fix inserts it with a value of the right shape (the template labels for a selector, `Prefix` for pathType) for you to adjust.",
   "containers:\n- image: nginx:1.27    # name: is required"),
+"invalid-value": ("Value outside what the schema allows",
+  "A value that breaks a validation its schema states beyond the type, as CRDs and OpenAPI documents write them: a string that does not match `pattern`, a number under `minimum` or over `maximum`, a string longer than `maxLength`, a list with more items than `maxItems` (or fewer than `minItems`), a map with too many entries, or an object that sets none or several of the fields a `oneOf`/`anyOf` of required fields asks for. CEL rules (`x-kubernetes-validations`) are not evaluated; hover shows their messages.",
+  "The API server runs the same validations and rejects the object with \"Invalid value\".",
+  "Change the value to fit; hover on the field shows its validations.",
+  "spec:\n  replicas: 12        # the CRD says maximum: 10\n  tier: Gold          # pattern ^[a-z]+$"),
 "read-only-field": ("Field set by the system",
   "A field the API server fills in itself, such as `status`, `metadata.uid`, `metadata.resourceVersion` or `metadata.creationTimestamp`, usually left over from `kubectl get -o yaml`.",
   "The values are ignored or make `apply` fail with conflicts (a stale resourceVersion); they also make diffs noisy.",
-  "Remove them; the quick fix deletes the field. Empty values (`status: {}`, `creationTimestamp: null`) are not reported.",
+  "Remove them; the quick fix deletes the field. Empty values (`status: {}`, `status: {loadBalancer: {}}`, `creationTimestamp: null`) are not reported.",
   "metadata:\n  name: web\n  resourceVersion: \"81234\"   # remove\nstatus:\n  phase: Running               # remove"),
 "invalid-base64": ("Binary value that is not base64",
   "A field of bytes, such as a Secret's `data` values, a ConfigMap's `binaryData` or a webhook `caBundle`, whose value is not standard base64 with padding.",
@@ -168,7 +173,7 @@ TEXT = {
   "Declare the port with that name, or use a declared name or number (the quick fixes list them).",
   "ports:\n- {name: web, containerPort: 8080}\nreadinessProbe:\n  httpGet: {path: /ready, port: http}   # web"),
 "volume-mount": ("Volume mount without a volume",
-  "A volumeMount or volumeDevice naming no volume of the pod (nor a StatefulSet volume claim template), a volume declared twice, a volume with no source or several, a volume name that is not a DNS label, or two mounts at the same path in one container.",
+  "A volumeMount or volumeDevice naming no volume of the pod (nor a StatefulSet volume claim template), a volume declared twice, a volume with several sources, a volume name that is not a DNS label, or two mounts at the same path in one container. A volume with no source at all is no mistake: the API server makes it an emptyDir.",
   "The API server rejects the pod.",
   "Fix the name (the quick fixes suggest the closest volume) or add the volume.",
   "volumes:\n- name: cache\n  emptyDir: {}\n...\nvolumeMounts:\n- name: cahce        # cache\n  mountPath: /cache"),
@@ -303,7 +308,7 @@ TEXT = {
   "Keep 1 ≤ minReplicas < maxReplicas; the quick fixes adjust the values.",
   "minReplicas: 2\nmaxReplicas: 10"),
 "rbac-binding": ("RoleBinding or ClusterRoleBinding with a bad reference",
-  "`roleRef.kind` must be Role or ClusterRole (a ClusterRoleBinding only ClusterRole) and `roleRef.apiGroup` rbac.authorization.k8s.io; subjects must be User, Group or ServiceAccount, Users and Groups with apiGroup rbac.authorization.k8s.io, ServiceAccounts with no apiGroup, and a ClusterRoleBinding's ServiceAccount subjects need a namespace.",
+  "`roleRef.kind` must be Role or ClusterRole (a ClusterRoleBinding only ClusterRole) and `roleRef.apiGroup` rbac.authorization.k8s.io; subjects must be User, Group or ServiceAccount, Users and Groups with apiGroup rbac.authorization.k8s.io (left out, the API server fills it in), ServiceAccounts with no apiGroup, and a ClusterRoleBinding's ServiceAccount subjects need a namespace.",
   "The API server rejects the binding.",
   "Fix the references; the quick fixes set the apiGroup and kind.",
   "roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: view"),
@@ -381,6 +386,16 @@ TEXT = {
 
 SEV = {"error": "error", "warning": "warning", "info": "information", "hint": "hint"}
 
+def patch_rules():
+    """The rules checked in patches, read from the registry (CHECKED_IN_PATCHES)."""
+    src = open("server/analysis/diagnostics/registry.rs").read()
+    block = src.split("pub const CHECKED_IN_PATCHES: &[&str] = &[", 1)[1].split("];", 1)[0]
+    return [l.strip().strip('",') for l in block.splitlines() if l.strip().startswith('"')]
+
+
+PATCH_RULES = patch_rules()
+
+
 def main():
     kref = sys.argv[1] if len(sys.argv) > 1 else "target/debug/kref"
     rules = json.loads(subprocess.check_output([kref, "check", "--list-rules", "--format", "json"]))
@@ -451,7 +466,45 @@ Silence it on one line with `# kref-ignore: {r['id']}` above it, for a whole doc
                 also.append(tool + " " + ", ".join(f"`{c}`" for c in r[key]))
         sev = r["severity"] + (f" (PSS {r['podSecurity']})" if r["podSecurity"] else "")
         lines.append(f"| `{r['id']}` | {sev} | {r['profile']} | {r['summary']} | {'; '.join(also)} |")
-    lines += ["", "## What kref, kubeconform and kube-linter catch", "",
+    lines += ["", "## What is checked as what", "",
+              "`kref check` and the editor classify every YAML file once, the same way (`server/analysis/project/`):",
+              "",
+              "- **manifests**: Kubernetes objects, every rule. A `kind: List` or `<Kind>List` (`ConfigMapList`) is valid;",
+              "  each of its items is checked as an object of its own kind (the List's kind less `List` when the item",
+              "  names none).",
+              "- **patches**: strategic-merge patches are partial objects: the files a kustomization lists under",
+              "  `patches`/`patchesStrategicMerge`, files with `$patch`, `$setElementOrder/...`, `$retainKeys` or",
+              "  `$deleteFromPrimitiveList/...` directives, and `*.patch.yaml`, `*-patch.yaml` or `patches/` files.",
+              "  Only these rules run on them (spelling, types, values that are written, never what is left out):",
+              "  " + ", ".join(f"`{i}`" for i in PATCH_RULES) + ".",
+              "- **Helm** (`Chart.yaml`, `values*.yaml`, `templates/`) and **Kustomize** (`kustomization.yaml`, components,",
+              "  JSON 6902 patches) files get no object rules yet (YAML syntax only); templates are skipped with a note.",
+              "  A chart's `crds/` folder holds plain manifests.",
+              "- **other YAML** (GitHub Actions, GitLab CI, docker-compose, skaffold, dependabot, pre-commit, OpenAPI,",
+              "  Ansible, Cloud Build, kubeconfig, kind, kubeadm and component configs): YAML syntax only. A document of an",
+              "  API group no schema knows and without `metadata` is a `no-schema` hint, never an error.",
+              "",
+              "Values holding template placeholders (`{{ ... }}`, `{{uid}}`, `${VAR}` of envsubst and Flux) are not",
+              "validated as names, labels, enum values, numbers or quantities; the structure around them still is.",
+              "`<your-value>` style placeholders are not placeholders: such a value where a number belongs is an error.",
+              "",
+              "## Deployment units", "",
+              "The cross-document rules (`duplicate-object`, `service-selector`, `pdb-selector`, `ingress-backend`,",
+              "`hpa-target`, `statefulset-service`, `missing-reference`) compare only objects applied together:",
+              "",
+              "- the files a kustomization includes, transitively (a base included by two overlays is in both units;",
+              "  the ConfigMaps and Secrets its generators make count as defined);",
+              "- the files of one Helm chart;",
+              "- units declared in `.kref.yaml` (`units: [{name: prod, paths: [deploy/prod, 'shared/*.yaml']}]`);",
+              "- otherwise one folder tree: the highest folder that directly holds manifests, with what is below it.",
+              "",
+              "`duplicate-object` fires within one file or a unit whose files are applied together for certain",
+              "(kustomize, Helm, declared); files side by side in a folder are often alternatives and are not compared.",
+              "A unit holding templates is not complete, so nothing is reported missing from it. A selector matches no",
+              "pods only when a pod template of the unit comes close (shares a label key or value) and no custom",
+              "resource whose controller runs pods (a `Prometheus`, a database cluster) may make pods it selects.",
+              "",
+              "## What kref, kubeconform and kube-linter catch", "",
               "From the tools' documentation and source (the project's diagnostics research); kref's column is what the tests",
               "in `tests/fixtures/manifests/` check. kubeconform validates against JSON schemas only (unknown fields only",
               "with `-strict`); kube-linter runs best-practice checks on objects that already parse.", "",

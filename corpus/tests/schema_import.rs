@@ -321,3 +321,102 @@ fn arbitrary_bytes_never_panic() {
     let schema = Schema::from_source(chain);
     assert!(schema.resolve("Chain", "next.next.next.next").is_ok());
 }
+
+/// The field `name` of the type of `path` (dotted) below kind `kind` of `schema`.
+fn field<'s>(schema: &'s Schema, kind: &str, path: &str) -> &'s kref_corpus::schema::Field {
+    schema.resolve(kind, path).unwrap_or_else(|e| panic!("{path}: {e}")).field().unwrap()
+}
+
+#[test]
+fn structural_crd_schemas_are_read_as_the_api_server_reads_them() {
+    let crd = br"apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: probes.example.com}
+spec:
+  group: example.com
+  names: {kind: Probe, plural: probes}
+  scope: Namespaced
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              port:
+                anyOf: [{type: integer}, {type: string}]
+                x-kubernetes-int-or-string: true
+              limits:
+                type: object
+                additionalProperties:
+                  anyOf: [{type: integer}, {type: string}]
+                  pattern: ^[0-9]+(m|Mi)?$
+                  x-kubernetes-int-or-string: true
+              tags: {type: object, additionalProperties: true}
+              raw: {type: object, x-kubernetes-preserve-unknown-fields: true}
+              target:
+                type: object
+                oneOf: [{required: [url]}, {required: [service]}]
+                x-kubernetes-validations:
+                - {rule: 'has(self.url) || has(self.service)', message: set url or service}
+                properties:
+                  url: {type: string, format: uri, maxLength: 200}
+                  service: {type: string}
+              copies: {type: integer, minimum: 0, maximum: 5, default: 1}
+              nested:
+                type: object
+                x-kubernetes-embedded-resource: true
+                properties:
+                  spec: {type: object, x-kubernetes-preserve-unknown-fields: true}
+";
+    let schema = Schema::builtin().with_overlay(&import_crds("probes.yaml", crd).unwrap());
+    assert_eq!(field(&schema, "Probe", "spec.port").ty, FieldType::IntOrString);
+    let limits = field(&schema, "Probe", "spec.limits");
+    assert_eq!(limits.ty, FieldType::Map(Box::new(FieldType::IntOrString)));
+    let item_checks = limits.checks.as_ref().and_then(|c| c.items.as_ref()).expect("the values' pattern");
+    assert_eq!(item_checks.pattern.as_deref(), Some("^[0-9]+(m|Mi)?$"));
+    assert_eq!(field(&schema, "Probe", "spec.tags").ty, FieldType::Map(Box::new(FieldType::FreeForm)));
+    assert_eq!(field(&schema, "Probe", "spec.raw").ty, FieldType::FreeForm);
+    let target = field(&schema, "Probe", "spec.target");
+    let checks = target.checks.as_ref().unwrap();
+    assert_eq!(checks.alternatives.len(), 1, "oneOf of required fields validates values");
+    assert_eq!(checks.alternatives[0].options[1].required, ["service"]);
+    assert_eq!(checks.validations[0].message, "set url or service");
+    let url = field(&schema, "Probe", "spec.target.url").checks.as_ref().unwrap().clone();
+    assert_eq!((url.format.as_deref(), url.max_length), (Some("uri"), Some(200)));
+    let copies = field(&schema, "Probe", "spec.copies");
+    assert_eq!(copies.default.as_deref(), Some("1"));
+    assert_eq!(copies.checks.as_ref().unwrap().maximum.map(|b| b.value), Some(5.0));
+    // An embedded resource has its apiVersion, kind and metadata whatever the schema lists.
+    assert_eq!(field(&schema, "Probe", "spec.nested.kind").ty, FieldType::String);
+    assert!(schema.resolve("Probe", "spec.nested.metadata.labels").is_ok());
+}
+
+#[test]
+fn openapi_alternatives_with_types_of_their_own_are_unions() {
+    let doc = br##"{"openapi": "3.0.0", "info": {"title": "t", "version": "1"}, "paths": {},
+      "components": {"schemas": {
+        "io.example.v1.Route": {"type": "object",
+          "x-kubernetes-group-version-kind": [{"group": "example.io", "version": "v1", "kind": "Route"}],
+          "properties": {
+            "port": {"oneOf": [{"type": "integer"}, {"type": "string"}]},
+            "backend": {"anyOf": [{"$ref": "#/components/schemas/io.example.v1.Service"}, {"$ref": "#/components/schemas/io.example.v1.Bucket"}]},
+            "both": {"allOf": [{"$ref": "#/components/schemas/io.example.v1.Service"}, {"$ref": "#/components/schemas/io.example.v1.Bucket"}]},
+            "weight": {"type": ["integer", "null"], "minimum": 0}}},
+        "io.example.v1.Service": {"type": "object", "properties": {"name": {"type": "string"}, "port": {"type": "integer"}}},
+        "io.example.v1.Bucket": {"type": "object", "properties": {"bucket": {"type": "string"}}}}}}"##;
+    let schema = Schema::builtin().with_overlay(&import_openapi_v3("routes.json", doc).unwrap());
+    assert_eq!(field(&schema, "Route", "port").ty, FieldType::IntOrString);
+    assert!(matches!(&field(&schema, "Route", "backend").ty, FieldType::Union(alts) if alts.len() == 2));
+    // A path goes into the alternative that has the field.
+    assert_eq!(field(&schema, "Route", "backend.bucket").ty, FieldType::String);
+    assert_eq!(field(&schema, "Route", "backend.port").ty, FieldType::Integer);
+    // allOf merges the objects.
+    assert_eq!(field(&schema, "Route", "both.bucket").ty, FieldType::String);
+    assert_eq!(field(&schema, "Route", "both.name").ty, FieldType::String);
+    assert_eq!(field(&schema, "Route", "weight").ty, FieldType::Integer);
+}

@@ -91,9 +91,13 @@ pub struct CompletionItem {
 
 /// The completions at `offset`, best first; empty where nothing fits.
 pub fn complete(file: &File, offset: usize, kb: &Knowledge) -> Vec<CompletionItem> {
-    let loc = file.locate(offset);
+    let found = file.locate(offset);
+    // Whether the cursor is in a flow collection is read from the document; the rest sees an
+    // item of a List as an object of its own.
+    let flow = in_flow(file, &found);
+    let loc = crate::analysis::manifest::item_location(file, found);
     let Some(doc) = file.documents.get(loc.document) else { return Vec::new() };
-    let ctx = Ctx { file, kb, loc: &loc, doc };
+    let ctx = Ctx { file, kb, loc: &loc, doc, flow };
     match &loc.target {
         Target::NewKey { prefix_range, indent, .. } => {
             let range = ctx.key_range(*prefix_range, *indent);
@@ -206,13 +210,15 @@ struct Ctx<'a> {
     kb: &'a Knowledge,
     loc: &'a Location,
     doc: &'a Document,
+    /// The cursor is inside a flow collection (`{...}`, `[...]`).
+    flow: bool,
 }
 
 impl<'a> Ctx<'a> {
     /// The range a new key replaces: the typed word, and on a line with nothing before the cursor,
     /// the extra indentation beyond the mapping's column too (so the key lands at its column).
     fn key_range(&self, prefix_range: TextRange, indent: usize) -> TextRange {
-        if in_flow(self.file, self.loc) {
+        if self.flow {
             return prefix_range;
         }
         let start = line_start(self.file, prefix_range.start);
@@ -318,7 +324,7 @@ impl<'a> Ctx<'a> {
         col: usize,
         end: KeyEnd,
     ) -> Vec<CompletionItem> {
-        let flow = in_flow(self.file, self.loc);
+        let flow = self.flow;
         let unit = indent_unit(self.file, self.loc.document);
         let seq_indent = indents_sequences(self.file, self.doc);
         let base = super::site::schema_path(path).unwrap_or_default();

@@ -7,7 +7,9 @@
 use std::fmt::Write;
 
 use kref_corpus::Origin;
-use kref_corpus::schema::{ApiStatus, EnumValue, Field, FieldType, Kind, Resolved, lifecycle::lifecycles};
+use kref_corpus::schema::{
+    ApiStatus, Checks, Combine, EnumValue, Field, FieldType, Kind, Resolved, lifecycle::lifecycles,
+};
 
 use super::knowledge::{Knowledge, NoteEntry};
 
@@ -158,6 +160,9 @@ pub fn field_doc(kb: &Knowledge, site: &FieldSite<'_>) -> String {
         if f.read_only {
             let _ = writeln!(out, "\nSet by the system: leave it out of manifests.");
         }
+        if let Some(checks) = &f.checks {
+            push_checks(&mut out, checks);
+        }
     }
     if let Some(f) = field {
         push_values(&mut out, kb, site, f, site.keys, None);
@@ -183,6 +188,72 @@ pub fn field_doc(kb: &Knowledge, site: &FieldSite<'_>) -> String {
     let (query, about) = related_query(&site.kind.kind, site.keys);
     push_related(&mut out, kb, &query, &about);
     finish(out)
+}
+
+/// The value validations a schema states for a field (CRDs, imported OpenAPI): format,
+/// pattern, bounds, lengths, counts, alternatives, and the messages of its CEL rules (the
+/// rules themselves are not evaluated here).
+fn push_checks(out: &mut String, c: &Checks) {
+    let mut facts: Vec<String> = Vec::new();
+    if let Some(f) = &c.format {
+        facts.push(format!("format `{f}`"));
+    }
+    if let Some(p) = &c.pattern {
+        facts.push(format!("matches `{}`", p.replace('`', "'")));
+    }
+    let num =
+        |v: f64| if v.fract() == 0.0 && v.abs() < 1e15 { format!("{}", v as i64) } else { v.to_string() };
+    if let Some(b) = &c.minimum {
+        facts.push(format!("{} {}", if b.exclusive { ">" } else { "≥" }, num(b.value)));
+    }
+    if let Some(b) = &c.maximum {
+        facts.push(format!("{} {}", if b.exclusive { "<" } else { "≤" }, num(b.value)));
+    }
+    for (what, min, max) in [
+        ("characters", c.min_length, c.max_length),
+        ("items", c.min_items, c.max_items),
+        ("entries", c.min_properties, c.max_properties),
+    ] {
+        match (min, max) {
+            (Some(a), Some(b)) => facts.push(format!("{a} to {b} {what}")),
+            (Some(a), None) => facts.push(format!("at least {a} {what}")),
+            (None, Some(b)) => facts.push(format!("at most {b} {what}")),
+            (None, None) => {}
+        }
+    }
+    if c.nullable {
+        facts.push("may be null".into());
+    }
+    for alts in &c.alternatives {
+        let options: Vec<String> = alts
+            .options
+            .iter()
+            .filter(|o| !o.required.is_empty())
+            .map(|o| o.required.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(" and "))
+            .collect();
+        if options.len() == alts.options.len() && !options.is_empty() {
+            let how = match alts.combine {
+                Combine::One => "exactly one of",
+                Combine::Any => "at least one of",
+                Combine::All => "all of",
+            };
+            facts.push(format!("sets {how} {}", options.join(", ")));
+        }
+    }
+    if !facts.is_empty() {
+        let _ = writeln!(out, "\n**Validation:** {}", facts.join(" · "));
+    }
+    let messages: Vec<&str> = c
+        .validations
+        .iter()
+        .map(|v| if v.message.is_empty() { v.rule.as_str() } else { v.message.as_str() })
+        .collect();
+    if !messages.is_empty() {
+        let _ = writeln!(out, "\n**Rules the API server enforces:**");
+        for m in messages.iter().take(8) {
+            let _ = writeln!(out, "- {}", one_line(m));
+        }
+    }
 }
 
 /// The Markdown for a value of an enumerated field: what it means, whether it is allowed here,

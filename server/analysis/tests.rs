@@ -815,3 +815,106 @@ fn utf16_columns_after_emoji_and_cjk() {
     // In UTF-8 the same place is its byte column.
     assert_eq!(index.line_col(h.range.start, Encoding::Utf8).col as usize, owner_byte);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Lists and custom resources (issue 12)
+
+#[test]
+fn hover_and_completion_in_a_list_item_see_the_item_s_kind() {
+    let list = "apiVersion: v1\nkind: ConfigMapList\nitems:\n- metadata: {name: a}\n  data:\n    x: '1'\n";
+    let (text, offset) = cursor(&list.replace("  data:", "  da$0ta:"));
+    let h = hover(&parse(&text), offset, kb()).expect("hover in an item");
+    assert_eq!(h.subject, "ConfigMap.data");
+    let mixed = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata: {name: web}\n  spec:\n    $0\n";
+    let keys = labels(mixed);
+    assert!(keys.contains(&"replicas".to_string()) && keys.contains(&"selector".to_string()), "{keys:?}");
+    let typed = "apiVersion: v1\nkind: ConfigMapList\nitems:\n- metadata: {name: a}\n  $0\n";
+    let keys = labels(typed);
+    assert!(keys.contains(&"binaryData".to_string()) && keys.contains(&"immutable".to_string()), "{keys:?}");
+}
+
+/// The fixture knowledge base with a CRD in the shapes controller-gen writes.
+fn crd_kb() -> &'static Knowledge {
+    static KB: OnceLock<Knowledge> = OnceLock::new();
+    KB.get_or_init(|| {
+        let crd = "apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: gadgets.example.com}
+spec:
+  group: example.com
+  names: {kind: Gadget, plural: gadgets}
+  scope: Namespaced
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              replicas:
+                type: integer
+                format: int32
+                minimum: 1
+                maximum: 10
+                x-kubernetes-validations:
+                - rule: self % 2 == 1
+                  message: replicas must be odd
+              port:
+                anyOf: [{type: integer}, {type: string}]
+                x-kubernetes-int-or-string: true
+              source:
+                type: object
+                oneOf: [{required: [url]}, {required: [path]}]
+                properties:
+                  url: {type: string}
+                  path: {type: string}
+              template:
+                type: object
+                x-kubernetes-embedded-resource: true
+                properties:
+                  spec: {type: object, x-kubernetes-preserve-unknown-fields: true}
+";
+        let source = kref_corpus::schema::import_crds("gadgets.yaml", crd.as_bytes()).unwrap();
+        Knowledge::new(Arc::new(Schema::builtin().with_overlay(&source)), &[], None, KubeVersion::new(1, 33))
+    })
+}
+
+const GADGET: &str = "apiVersion: example.com/v1
+kind: Gadget
+metadata: {name: g}
+spec:
+  replicas: 3
+  port: web
+  source: {url: x}
+  template:
+    apiVersion: v1
+";
+
+#[test]
+fn hover_in_a_custom_resource_shows_its_schema_s_validations() {
+    let at = |needle: &str| {
+        let (text, offset) = cursor(&GADGET.replacen(needle, &format!("$0{needle}"), 1));
+        hover(&parse(&text), offset, crd_kb()).map(|h| h.markdown).unwrap_or_default()
+    };
+    let replicas = at("replicas");
+    assert!(replicas.contains("`integer`"), "{replicas}");
+    assert!(replicas.contains("**Validation:** format `int32` · ≥ 1 · ≤ 10"), "{replicas}");
+    assert!(replicas.contains("replicas must be odd"), "{replicas}");
+    let port = at("port");
+    assert!(port.contains("`int-or-string`"), "{port}");
+    let source = at("source");
+    assert!(source.contains("sets exactly one of `url`, `path`"), "{source}");
+}
+
+#[test]
+fn completion_in_a_custom_resource_knows_embedded_objects() {
+    let (text, offset) = cursor(&GADGET.replace("    apiVersion: v1\n", "    apiVersion: v1\n    $0\n"));
+    let items: Vec<String> = complete(&parse(&text), offset, crd_kb()).into_iter().map(|i| i.label).collect();
+    for key in ["kind", "metadata", "spec"] {
+        assert!(items.contains(&key.to_string()), "{key} in {items:?}");
+    }
+}

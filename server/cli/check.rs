@@ -18,6 +18,7 @@ use crate::analysis::diagnostics::{
     default_kube_version, rule_by_id, rule_doc,
 };
 use crate::analysis::knowledge::Knowledge;
+use crate::analysis::project::{self, DeclaredUnit, FileFacts, Layout};
 use crate::kb::config::{Overrides, cache_dir, load_settings};
 use crate::kb::manifests;
 
@@ -81,6 +82,9 @@ struct Input {
     /// The name shown in output (the path as given, or the stdin name).
     name: String,
     path: Option<PathBuf>,
+    /// The folder it was found under (the folder given, or a given file's folder): where its
+    /// place in the project (charts, kustomizations, folder units) is worked out from.
+    root: Option<PathBuf>,
 }
 
 /// A checked input.
@@ -145,7 +149,8 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
     let (schema, crd_warnings) = crate::kb::schemas::with_crds(schema, &crds);
     warnings.extend(crd_warnings);
     let kb = Knowledge::new(schema, &[], None, kube_version);
-    let checked = check_parsed(parsed, &kb, &config);
+    let layout = lay_out(&parsed, &settings.units);
+    let checked = check_parsed(parsed, &layout, &kb, &config);
     for w in &warnings {
         warn(w);
     }
@@ -198,7 +203,7 @@ fn collect_inputs(paths: &[PathBuf], stdin_name: &str) -> (Vec<Input>, Vec<Strin
     let mut errors = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
-            inputs.push(Input { name: stdin_name.to_string(), path: None });
+            inputs.push(Input { name: stdin_name.to_string(), path: None, root: None });
             continue;
         }
         let meta = match std::fs::metadata(path) {
@@ -211,12 +216,17 @@ fn collect_inputs(paths: &[PathBuf], stdin_name: &str) -> (Vec<Input>, Vec<Strin
         if meta.is_dir() {
             for found in manifests::walk(path) {
                 match found {
-                    Ok(p) => inputs.push(Input { name: p.display().to_string(), path: Some(p) }),
+                    Ok(p) => inputs.push(Input {
+                        name: p.display().to_string(),
+                        path: Some(p),
+                        root: Some(path.clone()),
+                    }),
                     Err(e) => errors.push(e),
                 }
             }
         } else {
-            inputs.push(Input { name: path.display().to_string(), path: Some(path.clone()) });
+            let root = path.parent().map(std::path::Path::to_path_buf);
+            inputs.push(Input { name: path.display().to_string(), path: Some(path.clone()), root });
         }
     }
     (inputs, errors)
@@ -272,6 +282,9 @@ struct Parsed {
     name: String,
     file: File,
     objects: Vec<Object>,
+    /// Absolute path and root, for its place in the project.
+    path: Option<PathBuf>,
+    root: Option<PathBuf>,
 }
 
 /// Reads and parses the inputs on every core; unreadable ones become errors.
@@ -281,7 +294,7 @@ fn read_inputs(inputs: Vec<Input>, errors: &mut Vec<String>) -> Vec<Parsed> {
     let mut named = Vec::new();
     for (input, text) in inputs.into_iter().zip(texts) {
         match text {
-            Ok(t) => named.push((input.name, t)),
+            Ok(t) => named.push((input, t)),
             Err(e) => errors.push(e),
         }
     }
@@ -290,11 +303,29 @@ fn read_inputs(inputs: Vec<Input>, errors: &mut Vec<String>) -> Vec<Parsed> {
         let objects = diagnostics::workspace::objects(&file);
         (file, objects)
     });
-    named.into_iter().zip(parsed).map(|((name, _), (file, objects))| Parsed { name, file, objects }).collect()
+    named
+        .into_iter()
+        .zip(parsed)
+        .map(|((input, _), (file, objects))| Parsed {
+            name: input.name,
+            file,
+            objects,
+            path: input.path.as_deref().and_then(|p| std::path::absolute(p).ok()),
+            root: input.root.as_deref().and_then(|p| std::path::absolute(p).ok()),
+        })
+        .collect()
 }
 
-/// Checks parsed files together (the cross-file rules see them all).
-fn check_parsed(parsed: Vec<Parsed>, kb: &Knowledge, config: &RuleConfig) -> Vec<Checked> {
+/// Where each file sits in the project: classes from path and content, then kustomizations,
+/// charts and units over all of them.
+fn lay_out(parsed: &[Parsed], declared: &[DeclaredUnit]) -> Layout {
+    let facts: Vec<FileFacts> =
+        parallel(parsed, |p| FileFacts::read(p.path.as_deref(), p.root.as_deref(), &p.file));
+    project::lay_out(parsed.iter().map(|p| p.name.as_str()).zip(&facts), declared)
+}
+
+/// Checks parsed files together: the cross-file rules see the files of their units.
+fn check_parsed(parsed: Vec<Parsed>, layout: &Layout, kb: &Knowledge, config: &RuleConfig) -> Vec<Checked> {
     let mut ws = Workspace::new();
     let mut files = Vec::with_capacity(parsed.len());
     let mut names = Vec::with_capacity(parsed.len());
@@ -303,8 +334,14 @@ fn check_parsed(parsed: Vec<Parsed>, kb: &Knowledge, config: &RuleConfig) -> Vec
         names.push(p.name);
         files.push(p.file);
     }
+    ws.apply_layout(layout);
     let jobs: Vec<(usize, &File)> = files.iter().enumerate().collect();
-    let reports = parallel(&jobs, |(i, file)| diagnostics::analyze_in(file, &names[*i], &ws, kb, config));
+    let mut reports = parallel(&jobs, |(i, file)| diagnostics::analyze_in(file, &names[*i], &ws, kb, config));
+    for (key, message) in &layout.messages {
+        if let Some(i) = names.iter().position(|n| n == key) {
+            reports[i].notes.push(message.clone());
+        }
+    }
     names
         .into_iter()
         .zip(files)
@@ -362,6 +399,39 @@ fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
+/// How many files of each class were checked, by [`project::FileClass::group`] name.
+fn class_counts(checked: &[Checked]) -> Vec<(&'static str, usize)> {
+    let mut counts: Vec<(&'static str, usize)> = Vec::new();
+    for c in checked {
+        let group = c.report.class.map_or("manifest", project::FileClass::group);
+        match counts.iter_mut().find(|(g, _)| *g == group) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((group, 1)),
+        }
+    }
+    let order = ["manifest", "patch", "helm", "kustomize", "template", "other", "empty"];
+    counts.sort_by_key(|(g, _)| order.iter().position(|o| o == g));
+    counts
+}
+
+/// `449 files: 380 manifests, 12 patches, 25 Kustomize files, ...`
+fn files_text(checked: &[Checked]) -> String {
+    let parts: Vec<String> = class_counts(checked)
+        .into_iter()
+        .map(|(group, n)| match group {
+            "manifest" => plural(n, "manifest"),
+            "patch" => format!("{n} {}", if n == 1 { "patch" } else { "patches" }),
+            "helm" => format!("{n} Helm chart {}", if n == 1 { "file" } else { "files" }),
+            "kustomize" => format!("{n} Kustomize {}", if n == 1 { "file" } else { "files" }),
+            "template" => plural(n, "template"),
+            "other" => format!("{n} other YAML"),
+            _ => format!("{n} empty"),
+        })
+        .collect();
+    let files = plural(checked.len(), "file");
+    if parts.is_empty() { files } else { format!("{files}: {}", parts.join(", ")) }
+}
+
 /// The first fix that is not "suppress this rule here".
 fn main_fix(d: &Diagnostic) -> Option<&str> {
     d.fixes.iter().map(|f| f.title.as_str()).find(|t| !t.starts_with("Suppress "))
@@ -417,7 +487,7 @@ fn human(out: &mut impl Write, checked: &[Checked], annotated: bool) -> Result<(
     }
     if annotated {
         let n = counts(checked);
-        let files = plural(checked.len(), "file");
+        let files = files_text(checked);
         let objects = plural(n.objects, "object");
         if n.errors + n.warnings + n.infos + n.hints == 0 {
             writeln!(out, "{BOLD}no problems found{BOLD:#} ({objects} in {files})")?;
@@ -439,7 +509,7 @@ fn human(out: &mut impl Write, checked: &[Checked], annotated: bool) -> Result<(
             plural(n.warnings, "warning"),
             plural(n.infos + n.hints, "hint"),
             plural(n.objects, "object"),
-            plural(checked.len(), "file")
+            files_text(checked)
         );
     }
     Ok(())
@@ -478,12 +548,14 @@ fn json_report(checked: &[Checked], config: &RuleConfig) -> Value {
         "profile": config.profile.as_str(),
         "files": checked.iter().map(|c| json!({
             "path": c.name,
+            "class": c.report.class.map_or("manifest", project::FileClass::name),
             "objects": c.report.objects,
             "diagnostics": c.report.diagnostics.iter().map(|d| diagnostic_json(c, d)).collect::<Vec<_>>(),
             "notes": c.report.notes,
         })).collect::<Vec<_>>(),
         "summary": {
             "files": checked.len(),
+            "classes": class_counts(checked).into_iter().map(|(g, n)| (g.to_string(), json!(n))).collect::<serde_json::Map<_, _>>(),
             "objects": n.objects,
             "errors": n.errors,
             "warnings": n.warnings,

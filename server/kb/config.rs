@@ -17,6 +17,19 @@ pub struct ConfigFile {
     pub kubernetes_version: Option<String>,
     /// Diagnostics: `rules: {profile, enable, disable, severity}` (see `kref check`).
     pub rules: crate::analysis::diagnostics::RuleSettings,
+    /// Deployment units for the cross-document rules, for layouts kref cannot infer: each
+    /// `{name, paths}` groups the files under `paths` (folders, files or globs).
+    pub units: Vec<UnitConfig>,
+}
+
+/// One `units:` entry of a settings file.
+#[derive(Debug, Default, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct UnitConfig {
+    /// A name for messages (defaults to the first path).
+    pub name: Option<String>,
+    /// Folders, files or globs (`*`, `**`), relative to the settings file's folder.
+    pub paths: Vec<PathBuf>,
 }
 
 /// Everything the knowledge base is built from, after merging all sources.
@@ -26,6 +39,8 @@ pub struct Settings {
     pub notes: Vec<PathBuf>,
     pub schemas: Vec<PathBuf>,
     pub kubernetes_version: Option<String>,
+    /// Declared deployment units, paths made absolute.
+    pub units: Vec<crate::analysis::project::DeclaredUnit>,
     /// The files the settings were read from, for messages.
     pub sources: Vec<PathBuf>,
 }
@@ -81,14 +96,19 @@ pub fn parse_config(text: &str, path: &Path) -> Result<ConfigFile> {
     let mut config: ConfigFile = serde_yaml::from_str(text).with_context(|| {
         format!(
             "the config file {} is not valid: expected keys `notes:` (list of folders), \
-             `schemas:` (list of files), `kubernetesVersion:` (a string like \"1.33\") and `rules:` \
-             (profile, enable, disable, severity); fix or remove it",
+             `schemas:` (list of files), `kubernetesVersion:` (a string like \"1.33\"), `rules:` \
+             (profile, enable, disable, severity) and `units:` (list of {{name, paths}}); fix or remove it",
             path.display()
         )
     })?;
     let base = path.parent().unwrap_or(Path::new("."));
     for p in config.notes.iter_mut().chain(config.schemas.iter_mut()) {
         *p = resolve_path(base, p);
+    }
+    for unit in &mut config.units {
+        for p in &mut unit.paths {
+            *p = resolve_path(base, p);
+        }
     }
     Ok(config)
 }
@@ -135,6 +155,12 @@ pub fn load_settings(overrides: &Overrides) -> Result<Settings> {
         let config = read_config_file(&path)?;
         settings.notes.extend(config.notes);
         settings.schemas.extend(config.schemas);
+        settings.units.extend(config.units.into_iter().filter(|u| !u.paths.is_empty()).map(|u| {
+            crate::analysis::project::DeclaredUnit {
+                name: u.name.unwrap_or_else(|| u.paths[0].display().to_string()),
+                paths: u.paths,
+            }
+        }));
         if settings.kubernetes_version.is_none() {
             settings.kubernetes_version = config.kubernetes_version;
         }
@@ -191,6 +217,21 @@ mod tests {
         assert!(msg.contains("notes"), "{msg}");
         let err = parse_config("note: [a]\n", Path::new("/c.yaml")).unwrap_err();
         assert!(format!("{err:#}").contains("unknown field"));
+    }
+
+    #[test]
+    fn units_are_read_with_their_paths_made_absolute() {
+        let cfg = parse_config(
+            "units:\n- name: prod\n  paths: [deploy/prod, 'shared/*.yaml']\n- paths: [/abs/x]\n",
+            Path::new("/w/.kref.yaml"),
+        )
+        .unwrap();
+        assert_eq!(cfg.units.len(), 2);
+        assert_eq!(cfg.units[0].name.as_deref(), Some("prod"));
+        assert_eq!(cfg.units[0].paths, [PathBuf::from("/w/deploy/prod"), PathBuf::from("/w/shared/*.yaml")]);
+        assert_eq!(cfg.units[1].paths, [PathBuf::from("/abs/x")]);
+        let err = parse_config("units:\n- folders: [a]\n", Path::new("/w/.kref.yaml")).unwrap_err();
+        assert!(format!("{err:#}").contains("unknown field"), "{err:#}");
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! most one run per document is in flight, and edits that arrive meanwhile are checked together
 //! by one more run (no timer: an edit after a quiet moment is checked at once).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Mutex;
 
@@ -19,12 +20,13 @@ use tower_lsp_server::ls_types::{
 };
 
 use super::positions;
-use super::workspace::{key_of_uri, uri_of_key};
+use super::workspace::{DiskFile, key_of_uri, uri_of_key};
 use crate::analysis::Knowledge;
 use crate::analysis::diagnostics::workspace::same_facts;
 use crate::analysis::diagnostics::{
     self, Diagnostic, Object, Report, RuleConfig, Severity, Workspace, rule_doc, rule_doc_path,
 };
+use crate::analysis::project::{self, DeclaredUnit, FileClass, FileFacts};
 
 /// A document version and the ranges and rule ids of its diagnostics.
 type Checked = (i32, Vec<(TextRange, &'static str)>);
@@ -36,8 +38,53 @@ struct Files {
     workspace: Workspace,
     /// Keys of open documents: their text in the editor wins over the file on disk.
     open: HashSet<String>,
-    /// Keys of the files read from disk that hold objects (to forget a removed folder's).
+    /// What the project layout needs of every file, by key (sorted, so that a layout built
+    /// again numbers its units the same way).
+    facts: BTreeMap<String, FileFacts>,
+    /// Units `.kref.yaml` declares.
+    declared: Vec<DeclaredUnit>,
+    /// The workspace folders (files are placed relative to them).
+    roots: Vec<PathBuf>,
+    /// The layout's problems (a kustomization that includes itself), by key.
+    messages: Vec<(String, String)>,
+    /// Keys of the files read from disk (to forget a removed folder's).
     disk: HashSet<String>,
+}
+
+impl Files {
+    /// Lays the project out again (classes, charts, kustomizations, units), as `kref check`
+    /// does over the same files; answers whether any file's class or units changed.
+    fn relayout(&mut self) -> bool {
+        let before = self.signatures();
+        let layout = project::lay_out(self.facts.iter().map(|(k, f)| (k.as_str(), f)), &self.declared);
+        self.workspace.apply_layout(&layout);
+        self.messages.clone_from(&layout.messages);
+        self.signatures() != before
+    }
+
+    /// Each file's class and units (by name), to tell whether a new layout changed anything.
+    fn signatures(&self) -> Vec<(String, Option<&'static str>, Vec<u32>)> {
+        self.workspace
+            .keys()
+            .map(|k| {
+                (
+                    k.to_string(),
+                    self.workspace.class_of(k).map(FileClass::name),
+                    self.workspace.units_of(k).to_vec(),
+                )
+            })
+            .collect()
+    }
+
+    /// The facts of an open document: placed under the workspace folder that holds it, as the
+    /// scan would place the file; outside them (or no file at all) it has no folder.
+    fn facts_of(&self, key: &str, file: &File) -> FileFacts {
+        let path = Path::new(key);
+        if !path.is_absolute() {
+            return FileFacts::read(None, None, file);
+        }
+        FileFacts::read(Some(path), super::workspace::root_of(&self.roots, path), file)
+    }
 }
 
 /// What the diagnostics of open documents need between runs.
@@ -70,8 +117,17 @@ impl DiagState {
             Ok(mut files) => {
                 if still_open() {
                     files.open.insert(key.clone());
-                    let changed = set(&mut files.workspace, &key, diagnostics::workspace::objects(file));
-                    (diagnostics::analyze_in(file, &key, &files.workspace, kb, config), changed)
+                    let mut changed = set(&mut files.workspace, &key, diagnostics::workspace::objects(file));
+                    let facts = files.facts_of(&key, file);
+                    if files.facts.get(&key) != Some(&facts) {
+                        files.facts.insert(key.clone(), facts);
+                        changed |= files.relayout();
+                    }
+                    let mut report = diagnostics::analyze_in(file, &key, &files.workspace, kb, config);
+                    report
+                        .notes
+                        .extend(files.messages.iter().filter(|(k, _)| *k == key).map(|(_, m)| m.clone()));
+                    (report, changed)
                 } else {
                     (Report::default(), false)
                 }
@@ -142,26 +198,65 @@ impl DiagState {
             files.open.remove(&key);
             had_objects = files.workspace.objects_of(&key).is_some_and(|o| !o.is_empty());
             files.workspace.remove(&key);
+            if files.facts.remove(&key).is_some() {
+                had_objects |= files.relayout();
+            }
         }
         (key, had_objects)
     }
 
-    /// Records the objects of files read from disk, by key (an empty list forgets the file),
-    /// except files that are open. Answers whether that changed what documents see.
-    pub fn read_from_disk(&self, read: Vec<(String, Vec<Object>)>) -> bool {
+    /// Records the objects and facts of files read from disk, by key (`None` forgets the
+    /// file), except files that are open, and lays the project out again when their facts
+    /// changed. Answers whether that changed what documents see.
+    pub fn read_from_disk(&self, read: Vec<(String, Option<DiskFile>)>) -> bool {
         let Ok(mut files) = self.files.lock() else { return false };
         let mut changed = false;
-        for (key, objects) in read {
-            if objects.is_empty() {
-                files.disk.remove(&key);
-            } else {
-                files.disk.insert(key.clone());
+        let mut moved = false;
+        for (key, disk) in read {
+            match &disk {
+                Some(_) => files.disk.insert(key.clone()),
+                None => files.disk.remove(&key),
+            };
+            if files.open.contains(&key) {
+                continue;
             }
-            if !files.open.contains(&key) {
-                changed |= set(&mut files.workspace, &key, objects);
+            match disk {
+                Some(d) => {
+                    changed |= set(&mut files.workspace, &key, d.objects);
+                    if files.facts.get(&key) != Some(&d.facts) {
+                        files.facts.insert(key, d.facts);
+                        moved = true;
+                    }
+                }
+                None => {
+                    changed |= forget(&mut files.workspace, &key);
+                    moved |= files.facts.remove(&key).is_some();
+                }
             }
         }
+        if moved {
+            changed |= files.relayout();
+        }
         changed
+    }
+
+    /// Takes the workspace folders and the units `.kref.yaml` declares; answers whether the
+    /// layout changed.
+    pub fn configure(&self, roots: Vec<PathBuf>, declared: Vec<DeclaredUnit>) -> bool {
+        let Ok(mut files) = self.files.lock() else { return false };
+        if files.roots == roots && files.declared == declared {
+            return false;
+        }
+        files.roots = roots;
+        files.declared = declared;
+        files.relayout()
+    }
+
+    /// Takes new workspace folders (added or removed), keeping the declared units; answers
+    /// whether the layout changed.
+    pub fn set_roots(&self, roots: Vec<PathBuf>) -> bool {
+        let declared = self.files.lock().map(|f| f.declared.clone()).unwrap_or_default();
+        self.configure(roots, declared)
     }
 
     /// Forgets the files read from disk below these folders (removed from the workspace), except
@@ -175,11 +270,16 @@ impl DiagState {
             .cloned()
             .collect();
         let mut changed = false;
+        let mut moved = false;
         for key in gone {
             files.disk.remove(&key);
             if !files.open.contains(&key) {
-                changed |= set(&mut files.workspace, &key, Vec::new());
+                changed |= forget(&mut files.workspace, &key);
+                moved |= files.facts.remove(&key).is_some();
             }
+        }
+        if moved {
+            changed |= files.relayout();
         }
         changed
     }
@@ -213,15 +313,17 @@ impl DiagState {
     }
 }
 
-/// Records `objects` as the file `key`'s (none: forgets it); answers whether other files see a
-/// difference.
+/// Forgets the file `key`; answers whether other files see a difference (it had objects).
+fn forget(ws: &mut Workspace, key: &str) -> bool {
+    let had = ws.objects_of(key).is_some_and(|o| !o.is_empty());
+    ws.remove(key);
+    had
+}
+
+/// Records `objects` as the file `key`'s; answers whether other files see a difference.
 fn set(ws: &mut Workspace, key: &str, objects: Vec<Object>) -> bool {
     let changed = !same_facts(ws.objects_of(key).unwrap_or(&[]), &objects);
-    if objects.is_empty() {
-        ws.remove(key);
-    } else {
-        ws.set(key, objects);
-    }
+    ws.set(key, objects);
     changed
 }
 

@@ -36,6 +36,7 @@ pub fn load_base(overrides: &Overrides) -> (Loaded, Vec<String>) {
                 notes: overrides.notes.clone(),
                 schemas: overrides.schemas.clone(),
                 kubernetes_version: overrides.kubernetes_version.clone(),
+                units: Vec::new(),
                 sources: Vec::new(),
             }
         }

@@ -307,6 +307,10 @@ impl Shared {
             if shared.generation.load(Ordering::SeqCst) != generation {
                 return;
             }
+            // The same deployment units as `kref check`: the workspace folders and the units
+            // `.kref.yaml` declares.
+            let roots: Vec<PathBuf> = shared.roots.lock().map(|r| r.clone()).unwrap_or_default();
+            shared.diags.configure(roots, loaded.settings.units.clone());
             let loaded = Arc::new(loaded);
             let first = shared.current.borrow().is_none();
             shared.current.send_replace(Some(Arc::new(Current {
@@ -533,8 +537,9 @@ impl Shared {
             for skipped in scan.skipped.iter().take(20) {
                 tracing::info!("workspace scan skipped {skipped}");
             }
-            let with_objects = scan.files.len();
-            let changed = shared.diags.read_from_disk(scan.files);
+            let with_objects = scan.files.iter().filter(|(_, d)| !d.objects.is_empty()).count();
+            let changed =
+                shared.diags.read_from_disk(scan.files.into_iter().map(|(k, d)| (k, Some(d))).collect());
             if !scan.crds.is_empty() {
                 tracing::info!("CRDs of the workspace used as schemas: {}", scan.crds.len());
                 if let Ok(mut crds) = shared.crds.lock() {
@@ -574,14 +579,16 @@ impl Shared {
                     let mut crds_changed = false;
                     for path in paths {
                         // What the file holds now, whatever the event said: events may come late.
-                        let objects = match workspace::read_objects(&path) {
-                            Ok(objects) => objects,
+                        let disk = match workspace::read_file(&path, workspace::root_of(&roots, &path)) {
+                            Ok(disk) => Some(disk),
                             Err(e) => {
                                 tracing::debug!("not read: {e}");
-                                Vec::new()
+                                None
                             }
                         };
-                        let is_crd = crate::analysis::diagnostics::workspace::defines_crd(&objects);
+                        let is_crd = disk.as_ref().is_some_and(|d| {
+                            crate::analysis::diagnostics::workspace::defines_crd(&d.objects)
+                        });
                         if let Ok(mut crds) = work.crds.lock() {
                             let was_crd = crds.contains(&path);
                             crds.retain(|p| *p != path);
@@ -590,7 +597,7 @@ impl Shared {
                             }
                             crds_changed |= is_crd || was_crd;
                         }
-                        read.push((key_of_path(&path), objects));
+                        read.push((key_of_path(&path), disk));
                     }
                     (work.diags.read_from_disk(read), crds_changed)
                 })
@@ -934,7 +941,11 @@ impl LanguageServer for Backend {
                 }
             }
         }
-        if !removed.is_empty() && self.shared.diags.forget_below(&removed) {
+        // The same deployment units as `kref check` over the new folders.
+        let roots: Vec<PathBuf> = self.shared.roots.lock().map(|r| r.clone()).unwrap_or_default();
+        let relaid = self.shared.diags.set_roots(roots);
+        let forgot = !removed.is_empty() && self.shared.diags.forget_below(&removed);
+        if relaid || forgot {
             self.shared.check_open_documents(None);
         }
         if !added.is_empty() {

@@ -13,16 +13,24 @@ use tower_lsp_server::ls_types::Uri;
 use super::documents::MAX_ANALYZED_BYTES;
 use crate::analysis::diagnostics::Object;
 use crate::analysis::diagnostics::workspace::{defines_crd, objects};
+use crate::analysis::project::FileFacts;
 use crate::kb::manifests;
 
 /// At most this many files are read by the scan; a larger tree is read in part (logged).
 pub const MAX_FILES: usize = 5_000;
 
+/// One YAML file read from disk: its objects and what the project layout needs of it.
+#[derive(Debug, Clone)]
+pub struct DiskFile {
+    pub objects: Vec<Object>,
+    pub facts: FileFacts,
+}
+
 /// What the scan of the workspace folders found.
 #[derive(Debug, Default)]
 pub struct Scan {
-    /// Key and objects of each file with at least one object.
-    pub files: Vec<(String, Vec<Object>)>,
+    /// Key, objects and facts of each YAML file read.
+    pub files: Vec<(String, DiskFile)>,
     /// Files looked at.
     pub read: usize,
     /// Files left out: over the size limit, not UTF-8, unreadable, or past [`MAX_FILES`].
@@ -67,9 +75,18 @@ pub fn read_text(path: &Path) -> Option<String> {
     path.is_absolute().then(|| read_manifest(path).ok()).flatten()
 }
 
-/// The objects of the manifest at `path`, or why it was not read.
-pub fn read_objects(path: &Path) -> Result<Vec<Object>, String> {
-    read_manifest(path).map(|text| objects(&kref_yaml::parse(&text)))
+/// The objects and facts of the YAML file at `path` (found under `root`), or why it was not
+/// read.
+pub fn read_file(path: &Path, root: Option<&Path>) -> Result<DiskFile, String> {
+    read_manifest(path).map(|text| {
+        let file = kref_yaml::parse(&text);
+        DiskFile { objects: objects(&file), facts: FileFacts::read(Some(path), root, &file) }
+    })
+}
+
+/// The workspace folder `path` is under (the first that holds it).
+pub fn root_of<'r>(roots: &'r [PathBuf], path: &Path) -> Option<&'r Path> {
+    roots.iter().find(|r| path.starts_with(r)).map(PathBuf::as_path)
 }
 
 /// Is `path` a manifest the scan of `roots` would read?
@@ -95,13 +112,12 @@ pub fn scan(roots: &[PathBuf]) -> Scan {
                 continue;
             }
             scan.read += 1;
-            match read_objects(&path) {
-                Ok(objects) if objects.is_empty() => {}
-                Ok(objects) => {
-                    if defines_crd(&objects) {
+            match read_file(&path, Some(root)) {
+                Ok(file) => {
+                    if defines_crd(&file.objects) {
                         scan.crds.push(path.clone());
                     }
-                    scan.files.push((key_of_path(&path), objects));
+                    scan.files.push((key_of_path(&path), file));
                 }
                 Err(e) => scan.skipped.push(e),
             }
@@ -139,9 +155,10 @@ mod tests {
         std::fs::write(root.join(".git/x.yaml"), "apiVersion: v1\nkind: Pod\n").unwrap();
         let scan = scan(&[root.to_path_buf()]);
         assert_eq!(scan.read, 3);
-        assert_eq!(scan.files.len(), 1, "{:?}", scan.files);
+        assert_eq!(scan.files.len(), 2, "{:?}", scan.files);
         assert_eq!(scan.files[0].0, key_of_path(&root.join("app.yaml")));
-        assert_eq!(scan.files[0].1[0].name.as_deref(), Some("web"));
+        assert_eq!(scan.files[0].1.objects[0].name.as_deref(), Some("web"));
+        assert_eq!(scan.files[1].1.facts.content.class.name(), "yaml", "values are other YAML");
         assert!(
             scan.skipped.iter().any(|s| s.contains("bad.yaml") && s.contains("UTF-8")),
             "{:?}",

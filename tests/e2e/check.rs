@@ -135,7 +135,7 @@ fn human_output_annotates_the_source_line() {
     assert!(run.stdout.contains("8 |       restartPolicy: Always\n"), "{}", run.stdout);
     assert!(run.stdout.contains("  |                      ^^^^^^\n"), "{}", run.stdout);
     assert!(run.stdout.contains("= fix: Change to Never"), "{}", run.stdout);
-    assert!(run.stdout.contains("1 error, 0 warnings (1 object in 1 file)"), "{}", run.stdout);
+    assert!(run.stdout.contains("1 error, 0 warnings (1 object in 1 file: 1 manifest)"), "{}", run.stdout);
     assert!(!run.stdout.contains('\u{1b}'), "NO_COLOR is set");
 }
 

@@ -185,6 +185,39 @@ impl LspClient {
         }
     }
 
+    /// Reads notifications of `method` that `pick` selects until one satisfies `done` or the
+    /// timeout passes; answers the last one picked (`None` if none came). Never panics on a
+    /// timeout, so that a test can show what the server said last.
+    pub fn last_notification(
+        &mut self,
+        method: &str,
+        pick: impl Fn(&Value) -> bool,
+        done: impl Fn(&Value) -> bool,
+    ) -> Option<Value> {
+        let mut last = None;
+        while let Some(pos) = self.pending.iter().position(|m| m["method"] == method && pick(&m["params"])) {
+            let params = self.pending.remove(pos)["params"].clone();
+            if done(&params) {
+                return Some(params);
+            }
+            last = Some(params);
+        }
+        let deadline = Instant::now() + self.timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let Ok(msg) = self.incoming.recv_timeout(left) else { return last };
+            if msg["method"] == method && pick(&msg["params"]) {
+                let params = msg["params"].clone();
+                if done(&params) {
+                    return Some(params);
+                }
+                last = Some(params);
+            } else {
+                self.handle_other(msg);
+            }
+        }
+    }
+
     /// Declares that this test does not read notifications of `method` (a test about hover
     /// need not read the diagnostics the server publishes); `finish` then does not count them.
     pub fn ignore(&mut self, method: &str) {

@@ -37,6 +37,9 @@ fn manifests_on_disk_count_and_follow_watched_changes_and_open_documents() {
     let env = TestEnv::new();
     let web = env.write("work/my app/web.yaml", WEB);
     env.write("work/my app/settings.yaml", SETTINGS);
+    // Files side by side in a folder may be alternatives; declared one unit, they are applied
+    // together, so a second ConfigMap of the same name collides (see the end).
+    env.write("work/.kref.yaml", "units:\n- name: app\n  paths: [my app]\n");
     env.write("work/my app/.hidden/ignored.yaml", WEB.replace("name: web", "name: hidden"));
     let (mut client, _) = LspClient::start_with(
         &env,
@@ -266,6 +269,9 @@ fn workspace_folders_added_and_removed_later() {
     env.write("work/app/web.yaml", WEB);
     let api = WEB.replace("web", "api");
     env.write("other/api.yaml", &api);
+    // Two workspace folders are two folder trees, so two deployment units; declared as one,
+    // the Service of the first sees the Deployment of the second while that folder is open.
+    env.write("work/.kref.yaml", "units:\n- name: shop\n  paths: [app, ../other]\n");
     let (mut client, init) =
         LspClient::start_with(&env, &[], Value::Null, json!({"workspace": {"workspaceFolders": true}}));
     let folders = &init["capabilities"]["workspace"]["workspaceFolders"];

@@ -10,6 +10,7 @@ mod lsp;
 #[path = "../e2e/lsp_client.rs"]
 mod lsp_client;
 mod no_network;
+mod precision_input;
 mod props;
 mod replay;
 mod security;

@@ -11,7 +11,9 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use super::model::{EnumValue, Field, FieldType, TypeDef, TypeRef};
+use super::model::{
+    Alternatives, Bound, Checks, Combine, EnumValue, Field, FieldType, TypeDef, TypeRef, Validation,
+};
 
 /// Inline objects nested deeper than this become free-form (hostile or broken input).
 const MAX_DEPTH: usize = 64;
@@ -19,6 +21,9 @@ const MAX_DEPTH: usize = 64;
 /// Definitions converted inside one another deeper than this are left free-form at that point
 /// (a chain of thousands of definitions would otherwise exhaust the stack).
 const MAX_ACTIVE_DEFINITIONS: usize = 100;
+
+/// The definition every object's `metadata` has (linked by name to the built-in one).
+pub(crate) const OBJECT_META: &str = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
 
 /// Definitions whose shape is special, by the end of their name.
 const SPECIAL: &[(&str, FieldType)] = &[
@@ -128,12 +133,27 @@ impl<'a> Converter<'a> {
                 fields.push(field);
             }
         }
+        let embedded = bool_of(schema, "x-kubernetes-embedded-resource");
+        if embedded {
+            // The API server accepts a whole object here: its apiVersion, kind and metadata
+            // are fields whether the schema lists them or not.
+            for (name, ty) in [
+                ("apiVersion", FieldType::String),
+                ("kind", FieldType::String),
+                ("metadata", self.external(OBJECT_META)),
+            ] {
+                if !fields.iter().any(|f: &Field| f.name == name) {
+                    fields.push(Field::new(name, ty, String::new()));
+                }
+            }
+        }
         fields.sort_by(|a, b| a.name.cmp(&b.name));
         fields.dedup_by(|a, b| a.name == b.name);
         let open = bool_of(schema, "x-kubernetes-preserve-unknown-fields");
         if let Some(def) = self.types.get_mut(t.index()) {
             def.fields = fields;
             def.open = open;
+            def.embedded = embedded;
         }
     }
 
@@ -152,10 +172,20 @@ impl<'a> Converter<'a> {
         field.default = schema.get("default").map(value_text);
         field.read_only = bool_of(schema, "readOnly") || is_read_only_text(&field.description);
         field.deprecated = deprecation_of(&field.description);
+        let checks = checks_of(schema, depth);
+        if !checks.is_empty() {
+            field.checks = Some(Box::new(checks));
+        }
         field
     }
 
     /// The type of a schema node; `owner`/`field` name inline objects (`owner.field`).
+    ///
+    /// As the API server reads a structural schema: `x-kubernetes-int-or-string` makes an
+    /// int-or-string whatever `anyOf` says; a node with a shape of its own (`type`,
+    /// `properties`, `items`) takes that shape and its `anyOf`/`oneOf`/`allOf` only validate
+    /// values ([`checks_of`]); a node without one takes the shape of its alternatives: all of
+    /// them for `allOf` (objects merged), any of them for `anyOf`/`oneOf` (a [`FieldType::Union`]).
     pub(crate) fn field_type(&mut self, schema: &Value, owner: &str, field: &str, depth: usize) -> FieldType {
         let Some(obj) = schema.as_object() else { return FieldType::FreeForm };
         if depth > MAX_DEPTH {
@@ -166,34 +196,48 @@ impl<'a> Converter<'a> {
             let name = name.rsplit('/').next().unwrap_or(name).to_string();
             return self.definition(&name);
         }
-        for key in ["allOf", "oneOf", "anyOf"] {
-            if let Some(alts) = obj.get(key).and_then(Value::as_array) {
-                let pick = alts
-                    .iter()
-                    .find(|a| a.get("$ref").is_some() || a.get("properties").is_some())
-                    .or_else(|| alts.first());
-                if let Some(alt) = pick
-                    && !has_own_shape(obj)
-                {
-                    return self.field_type(alt, owner, field, depth + 1);
-                }
-            }
-        }
         if bool_of(schema, "x-kubernetes-int-or-string") {
             return FieldType::IntOrString;
         }
-        match type_of(obj).as_deref() {
-            Some("string") => match obj.get("format").and_then(Value::as_str) {
+        if !has_own_shape(obj)
+            && let Some(t) = self.alternatives_type(obj, owner, field, depth)
+        {
+            return t;
+        }
+        match types_of(obj).as_slice() {
+            [] => {
+                if obj.contains_key("properties") || obj.contains_key("additionalProperties") {
+                    self.object_like(schema, owner, field, depth)
+                } else if let Some(items) = obj.get("items") {
+                    FieldType::Array(Box::new(self.field_type(items, owner, field, depth + 1)))
+                } else {
+                    FieldType::FreeForm
+                }
+            }
+            [one] => self.typed(one, schema, owner, field, depth),
+            many => {
+                let alts: Vec<FieldType> =
+                    many.iter().map(|t| self.typed(t, schema, owner, field, depth)).collect();
+                union_of(alts)
+            }
+        }
+    }
+
+    /// The shape of one `type` name.
+    fn typed(&mut self, ty: &str, schema: &Value, owner: &str, field: &str, depth: usize) -> FieldType {
+        let obj = schema.as_object();
+        match ty {
+            "string" => match obj.and_then(|o| o.get("format")).and_then(Value::as_str) {
                 Some("date-time") => FieldType::DateTime,
                 Some("byte") => FieldType::Bytes,
                 Some("int-or-string") => FieldType::IntOrString,
                 _ => FieldType::String,
             },
-            Some("integer") => FieldType::Integer,
-            Some("number") => FieldType::Number,
-            Some("boolean") => FieldType::Boolean,
-            Some("array") => {
-                let items = match obj.get("items") {
+            "integer" => FieldType::Integer,
+            "number" => FieldType::Number,
+            "boolean" => FieldType::Boolean,
+            "array" => {
+                let items = match obj.and_then(|o| o.get("items")) {
                     Some(Value::Array(tuple)) => tuple.first(),
                     other => other,
                 };
@@ -204,18 +248,87 @@ impl<'a> Converter<'a> {
                     None => FieldType::Array(Box::new(FieldType::FreeForm)),
                 }
             }
-            Some("object") => self.object_like(schema, owner, field, depth),
-            Some(_) => FieldType::FreeForm,
-            None => {
-                if obj.contains_key("properties") || obj.contains_key("additionalProperties") {
-                    self.object_like(schema, owner, field, depth)
-                } else if let Some(items) = obj.get("items") {
-                    FieldType::Array(Box::new(self.field_type(items, owner, field, depth + 1)))
-                } else {
-                    FieldType::FreeForm
+            "object" => self.object_like(schema, owner, field, depth),
+            _ => FieldType::FreeForm,
+        }
+    }
+
+    /// The shape a node without one of its own takes from `allOf`, `anyOf` or `oneOf`
+    /// alternatives that have shapes; `None` when no alternative has one (they only validate).
+    fn alternatives_type(
+        &mut self,
+        obj: &Map<String, Value>,
+        owner: &str,
+        field: &str,
+        depth: usize,
+    ) -> Option<FieldType> {
+        if let Some(alts) = obj.get("allOf").and_then(Value::as_array) {
+            let shaped: Vec<&Value> = alts.iter().filter(|a| is_shaped(a)).take(MAX_ALTERNATIVES).collect();
+            if !shaped.is_empty() {
+                let types: Vec<FieldType> =
+                    shaped.iter().map(|a| self.field_type(a, owner, field, depth + 1)).collect();
+                return Some(self.all_of(types, owner, field));
+            }
+        }
+        for key in ["anyOf", "oneOf"] {
+            if let Some(alts) = obj.get(key).and_then(Value::as_array)
+                && alts.iter().any(is_shaped)
+            {
+                if alts.iter().any(|a| !is_shaped(a)) {
+                    // An alternative without a shape accepts any shape.
+                    return Some(FieldType::FreeForm);
+                }
+                let types: Vec<FieldType> = alts
+                    .iter()
+                    .take(MAX_ALTERNATIVES)
+                    .map(|a| self.field_type(a, owner, field, depth + 1))
+                    .collect();
+                return Some(union_of(types));
+            }
+        }
+        None
+    }
+
+    /// Every one of `types` at once: one type as it is; objects merged into one type with the
+    /// fields of all (the first definition of a field wins); anything else free-form.
+    fn all_of(&mut self, types: Vec<FieldType>, owner: &str, field: &str) -> FieldType {
+        let mut types = types;
+        types.dedup();
+        if types.len() == 1 {
+            return types.remove(0);
+        }
+        let objects: Vec<TypeRef> = types
+            .iter()
+            .filter_map(|t| match t {
+                FieldType::Object(r) => Some(*r),
+                _ => None,
+            })
+            .collect();
+        if objects.len() != types.len() {
+            return FieldType::FreeForm;
+        }
+        let name = if field.is_empty() { owner.to_string() } else { format!("{owner}.{field}") };
+        let mut merged = TypeDef::new(name, "Object");
+        for t in &objects {
+            let Some(def) = self.types.get(t.index()) else { continue };
+            if def.external {
+                // Fields not known here: accept whatever comes.
+                merged.open = true;
+                continue;
+            }
+            if merged.description.is_empty() {
+                merged.description.clone_from(&def.description);
+            }
+            merged.open |= def.open;
+            merged.embedded |= def.embedded;
+            for f in &def.fields {
+                if !merged.fields.iter().any(|m| m.name == f.name) {
+                    merged.fields.push(f.clone());
                 }
             }
         }
+        merged.fields.sort_by(|a, b| a.name.cmp(&b.name));
+        FieldType::Object(self.push(merged))
     }
 
     fn object_like(&mut self, schema: &Value, owner: &str, field: &str, depth: usize) -> FieldType {
@@ -254,8 +367,149 @@ impl<'a> Converter<'a> {
     }
 }
 
+/// At most this many alternatives of one `anyOf`/`oneOf`/`allOf` are read (hostile input).
+const MAX_ALTERNATIVES: usize = 64;
+
 fn has_own_shape(obj: &Map<String, Value>) -> bool {
-    obj.contains_key("properties") || obj.contains_key("items") || obj.contains_key("type")
+    obj.contains_key("properties")
+        || obj.contains_key("items")
+        || obj.contains_key("type")
+        || obj.contains_key("additionalProperties")
+}
+
+/// Does an alternative give a shape (rather than only validate a value)?
+fn is_shaped(alt: &Value) -> bool {
+    alt.as_object().is_some_and(|o| {
+        has_own_shape(o)
+            || o.contains_key("$ref")
+            || o.contains_key("x-kubernetes-int-or-string")
+            || ["allOf", "anyOf", "oneOf"]
+                .iter()
+                .any(|k| o.get(*k).and_then(Value::as_array).is_some_and(|a| a.iter().any(is_shaped)))
+    })
+}
+
+/// One of several types: duplicates dropped; `[integer, string]` is int-or-string; anything
+/// free-form makes the whole free-form.
+fn union_of(types: Vec<FieldType>) -> FieldType {
+    let mut out: Vec<FieldType> = Vec::new();
+    for t in types {
+        match t {
+            FieldType::FreeForm => return FieldType::FreeForm,
+            FieldType::Union(inner) => {
+                for i in inner {
+                    if !out.contains(&i) {
+                        out.push(i);
+                    }
+                }
+            }
+            t if !out.contains(&t) => out.push(t),
+            _ => {}
+        }
+    }
+    let is = |t: &FieldType| matches!(t, FieldType::Integer | FieldType::String | FieldType::IntOrString);
+    if out.len() == 2 && out.iter().all(is) {
+        return FieldType::IntOrString;
+    }
+    match out.len() {
+        0 => FieldType::FreeForm,
+        1 => out.remove(0),
+        _ => FieldType::Union(out),
+    }
+}
+
+/// The value validations of a schema node (see [`Checks`]). Alternatives that give shapes
+/// are types, not checks ([`Converter::field_type`]), and are left out here.
+pub(crate) fn checks_of(schema: &Value, depth: usize) -> Checks {
+    let mut c = Checks::default();
+    let Some(obj) = schema.as_object() else { return c };
+    if depth > MAX_DEPTH {
+        return c;
+    }
+    let uint = |key: &str| obj.get(key).and_then(Value::as_u64);
+    c.format = obj.get("format").and_then(Value::as_str).map(str::to_string);
+    c.pattern = obj.get("pattern").and_then(Value::as_str).map(str::to_string);
+    c.minimum = bound(obj, "minimum", "exclusiveMinimum");
+    c.maximum = bound(obj, "maximum", "exclusiveMaximum");
+    c.min_length = uint("minLength");
+    c.max_length = uint("maxLength");
+    c.min_items = uint("minItems");
+    c.max_items = uint("maxItems");
+    c.min_properties = uint("minProperties");
+    c.max_properties = uint("maxProperties");
+    c.nullable = bool_of(schema, "nullable");
+    if let Some(rules) = obj.get("x-kubernetes-validations").and_then(Value::as_array) {
+        for r in rules.iter().take(MAX_ALTERNATIVES) {
+            let rule = str_of(r, "rule");
+            let mut message = str_of(r, "message");
+            if message.is_empty() {
+                message = str_of(r, "messageExpression");
+            }
+            if !rule.is_empty() || !message.is_empty() {
+                c.validations.push(Validation { rule, message });
+            }
+        }
+    }
+    for (key, combine) in [("anyOf", Combine::Any), ("oneOf", Combine::One), ("allOf", Combine::All)] {
+        let Some(alts) = obj.get(key).and_then(Value::as_array) else { continue };
+        if alts.is_empty() || alts.iter().any(is_shaped) {
+            continue;
+        }
+        let options: Vec<Checks> =
+            alts.iter().take(MAX_ALTERNATIVES).map(|a| option_of(a, depth + 1)).collect();
+        c.alternatives.push(Alternatives { combine, options });
+    }
+    let inner = match (obj.get("items"), obj.get("additionalProperties")) {
+        (Some(items @ Value::Object(_)), _) => Some(items),
+        (_, Some(ap @ Value::Object(_))) => Some(ap),
+        _ => None,
+    };
+    if let Some(inner) = inner {
+        let items = checks_of(inner, depth + 1);
+        let items = Checks { enum_values: Vec::new(), ..items };
+        if !items.is_empty() {
+            c.items = Some(Box::new(items));
+        }
+    }
+    c
+}
+
+/// One alternative of a value-validating `anyOf`/`oneOf`/`allOf`: its checks, required keys
+/// and allowed values; marked opaque when it says more than these checks can evaluate.
+fn option_of(alt: &Value, depth: usize) -> Checks {
+    let mut c = checks_of(alt, depth);
+    let Some(obj) = alt.as_object() else {
+        c.opaque = true;
+        return c;
+    };
+    c.required = obj
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .unwrap_or_default();
+    c.enum_values = obj
+        .get("enum")
+        .and_then(Value::as_array)
+        .map(|l| l.iter().filter(|v| !v.is_null()).map(value_text).collect())
+        .unwrap_or_default();
+    // Nested property validations, `not`, CEL rules: not evaluated, so the alternative holds.
+    c.opaque = obj.keys().any(|k| {
+        matches!(
+            k.as_str(),
+            "properties" | "items" | "additionalProperties" | "not" | "x-kubernetes-validations"
+        )
+    });
+    c
+}
+
+/// `minimum` with `exclusiveMinimum` (a boolean in OpenAPI 3.0, a number in 3.1).
+fn bound(obj: &Map<String, Value>, key: &str, exclusive_key: &str) -> Option<Bound> {
+    match (obj.get(key).and_then(Value::as_f64), obj.get(exclusive_key)) {
+        (Some(value), Some(Value::Bool(exclusive))) => Some(Bound { value, exclusive: *exclusive }),
+        (Some(value), _) => Some(Bound { value, exclusive: false }),
+        (None, Some(v)) => v.as_f64().map(|value| Bound { value, exclusive: true }),
+        (None, None) => None,
+    }
 }
 
 fn is_object_with_properties(schema: &Value) -> bool {
@@ -266,12 +520,17 @@ fn is_object_with_properties(schema: &Value) -> bool {
 
 /// The `type` of a schema node; `["string", "null"]` counts as `string`.
 fn type_of(obj: &Map<String, Value>) -> Option<String> {
-    match obj.get("type")? {
-        Value::String(s) => Some(s.clone()),
-        Value::Array(list) => {
-            list.iter().filter_map(Value::as_str).find(|t| *t != "null").map(str::to_string)
+    types_of(obj).into_iter().next()
+}
+
+/// Every type a node's `type` names (null left out): one in OpenAPI 3.0, a list in 3.1.
+fn types_of(obj: &Map<String, Value>) -> Vec<String> {
+    match obj.get("type") {
+        Some(Value::String(s)) if s != "null" => vec![s.clone()],
+        Some(Value::Array(list)) => {
+            list.iter().filter_map(Value::as_str).filter(|t| *t != "null").map(str::to_string).collect()
         }
-        _ => None,
+        _ => Vec::new(),
     }
 }
 

@@ -147,5 +147,8 @@ fn type_schema(ty: &FieldType, names: &[String]) -> Value {
         FieldType::DateTime => json!({ "type": "string", "format": "date-time" }),
         FieldType::Bytes => json!({ "type": "string", "format": "byte" }),
         FieldType::FreeForm => json!({ "type": "object", "x-kubernetes-preserve-unknown-fields": true }),
+        FieldType::Union(alts) => {
+            json!({ "anyOf": alts.iter().map(|a| type_schema(a, names)).collect::<Vec<_>>() })
+        }
     }
 }

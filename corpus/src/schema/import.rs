@@ -6,13 +6,12 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::Schema;
-use super::convert::{Converter, str_of};
+use super::convert::{Converter, OBJECT_META, str_of};
 use super::error::ImportError;
 use super::model::{Field, FieldType, Kind, KindSource, SchemaSource, TypeDef};
 use super::openapi::parse_openapi;
 use super::shortnames::{guess_plural, short_names};
 
-const OBJECT_META: &str = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
 const API_VERSION_DOC: &str = "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources";
 const KIND_DOC: &str = "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds";
 const METADATA_DOC: &str = "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata";

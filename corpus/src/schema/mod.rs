@@ -29,8 +29,8 @@ pub use error::ImportError;
 pub use import::{import, import_crds, import_openapi, import_openapi_v2, import_openapi_v3};
 pub use lifecycle::{ApiStatus, KubeVersion, Lifecycle, Replacement, api_status, lifecycle};
 pub use model::{
-    DecodeError, EnumRestriction, EnumValue, Field, FieldType, Kind, KindSource, SchemaSource, TypeDef,
-    TypeRef,
+    Alternatives, Bound, Checks, Combine, DecodeError, EnumRestriction, EnumValue, Field, FieldType, Kind,
+    KindSource, SchemaSource, TypeDef, TypeRef, Validation,
 };
 pub use shortnames::{SHORT_NAMES, guess_plural};
 
@@ -426,6 +426,9 @@ impl Schema {
         let mut ty = FieldType::Object(kind.root);
         let mut canonical = String::new();
         for seg in segs {
+            if let FieldType::Union(alts) = &ty {
+                ty = self.union_alternative(alts, &seg);
+            }
             match seg {
                 Seg::Index(key) => match ty {
                     FieldType::Array(inner) => {
@@ -498,6 +501,25 @@ impl Schema {
             }
         }
         Ok(Resolved { kind, fields, ty, path: canonical })
+    }
+
+    /// The alternative of a union a path step goes into: the first object type that has the
+    /// field (for a name), else the first list or map, else free-form.
+    fn union_alternative(&self, alts: &[FieldType], seg: &Seg<'_>) -> FieldType {
+        if let Seg::Name(name) = seg {
+            let has = |t: &FieldType| match t {
+                FieldType::Object(r) => self.type_def(*r).is_some_and(|d| d.open || d.field(name).is_some()),
+                _ => false,
+            };
+            if let Some(t) = alts.iter().find(|t| has(t)) {
+                return t.clone();
+            }
+        }
+        let container = |t: &&FieldType| match seg {
+            Seg::Index(_) => matches!(t, FieldType::Array(_) | FieldType::Map(_)),
+            Seg::Name(_) => matches!(t, FieldType::Map(_) | FieldType::Object(_)),
+        };
+        alts.iter().find(container).cloned().unwrap_or(FieldType::FreeForm)
     }
 
     /// Every path in `kind`'s tree whose last field is `name`, or whose last fields are the

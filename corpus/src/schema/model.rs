@@ -47,15 +47,30 @@ pub enum FieldType {
     /// Any JSON value or an object with arbitrary fields (`RawExtension`, `JSON`,
     /// `x-kubernetes-preserve-unknown-fields`).
     FreeForm,
+    /// One of several shapes: an OpenAPI `anyOf`/`oneOf` whose alternatives carry types of
+    /// their own (`[integer, string]`, two object types). A value is valid when it fits one.
+    Union(Vec<FieldType>),
 }
 
 impl FieldType {
-    /// The object type this type is or contains (through arrays and maps), if any.
+    /// The object type this type is or contains (through arrays, maps and the first object
+    /// alternative of a union), if any.
     pub fn object(&self) -> Option<TypeRef> {
         match self {
             FieldType::Object(t) => Some(*t),
             FieldType::Array(inner) | FieldType::Map(inner) => inner.object(),
+            FieldType::Union(alts) => alts.iter().find_map(FieldType::object),
             _ => None,
+        }
+    }
+
+    /// Every object type this type is or contains, union alternatives included.
+    pub fn objects(&self) -> Vec<TypeRef> {
+        match self {
+            FieldType::Object(t) => vec![*t],
+            FieldType::Array(inner) | FieldType::Map(inner) => inner.objects(),
+            FieldType::Union(alts) => alts.iter().flat_map(FieldType::objects).collect(),
+            _ => Vec::new(),
         }
     }
 
@@ -67,9 +82,16 @@ impl FieldType {
         }
     }
 
-    /// Is this a scalar (string, number, boolean, int-or-string, quantity, time, bytes)?
+    /// Is this a scalar (string, number, boolean, int-or-string, quantity, time, bytes), or a
+    /// union of scalars?
     pub fn is_scalar(&self) -> bool {
-        !matches!(self, FieldType::Object(_) | FieldType::Array(_) | FieldType::Map(_) | FieldType::FreeForm)
+        match self {
+            FieldType::Union(alts) => alts.iter().all(FieldType::is_scalar),
+            _ => !matches!(
+                self,
+                FieldType::Object(_) | FieldType::Array(_) | FieldType::Map(_) | FieldType::FreeForm
+            ),
+        }
     }
 
     /// Rewrites every type reference through `map`.
@@ -77,6 +99,7 @@ impl FieldType {
         match self {
             FieldType::Object(t) => *t = map(*t),
             FieldType::Array(inner) | FieldType::Map(inner) => inner.remap(map),
+            FieldType::Union(alts) => alts.iter_mut().for_each(|a| a.remap(map)),
             _ => {}
         }
     }
@@ -97,7 +120,92 @@ impl FieldType {
             FieldType::DateTime => "Time".into(),
             FieldType::Bytes => "[]byte".into(),
             FieldType::FreeForm => "Object".into(),
+            FieldType::Union(alts) => {
+                alts.iter().map(|a| a.display_with(title)).collect::<Vec<_>>().join(" | ")
+            }
         }
+    }
+}
+
+/// A bound of a number (`minimum`/`maximum`), exclusive or not. Compared by bits so that the
+/// model stays `Eq`.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+pub struct Bound {
+    pub value: f64,
+    pub exclusive: bool,
+}
+
+impl PartialEq for Bound {
+    fn eq(&self, other: &Bound) -> bool {
+        self.value.to_bits() == other.value.to_bits() && self.exclusive == other.exclusive
+    }
+}
+
+impl Eq for Bound {}
+
+/// How a set of alternatives combine (`anyOf`, `oneOf`, `allOf`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Combine {
+    /// `anyOf`: at least one alternative holds.
+    Any,
+    /// `oneOf`: exactly one alternative holds.
+    One,
+    /// `allOf`: every alternative holds.
+    All,
+}
+
+/// Alternatives that only validate a value whose shape the field itself gives (a structural
+/// CRD schema's `anyOf: [{required: [a]}, {required: [b]}]`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Alternatives {
+    pub combine: Combine,
+    pub options: Vec<Checks>,
+}
+
+/// One `x-kubernetes-validations` entry: a CEL rule (never evaluated here) and its message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Validation {
+    pub rule: String,
+    /// The message the API server answers when the rule fails (empty when the CRD gives none).
+    pub message: String,
+}
+
+/// Value validations of a field beyond its type, as OpenAPI and CRD structural schemas write
+/// them. Everything is optional; only cheap ones are checked (see the diagnostics engine).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checks {
+    /// `format` as written (`int32`, `email`, `duration`, ...), for hover.
+    pub format: Option<String>,
+    /// A regular expression strings must match (ECMA/RE2 syntax as written).
+    pub pattern: Option<String>,
+    pub minimum: Option<Bound>,
+    pub maximum: Option<Bound>,
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
+    pub min_properties: Option<u64>,
+    pub max_properties: Option<u64>,
+    /// `null` is a value of its own here (otherwise the API server drops nulls).
+    pub nullable: bool,
+    /// Keys that must be present (only in alternatives: a field's own required keys are the
+    /// `required` flags of its object type's fields).
+    pub required: Vec<String>,
+    /// Allowed values (only in alternatives: a field's own are its `enum_values`).
+    pub enum_values: Vec<String>,
+    /// Something these checks cannot evaluate (nested properties, `not`, ...): an alternative
+    /// with it is taken to hold.
+    pub opaque: bool,
+    pub alternatives: Vec<Alternatives>,
+    pub validations: Vec<Validation>,
+    /// The checks of each item of a list, or each value of a map.
+    pub items: Option<Box<Checks>>,
+}
+
+impl Checks {
+    /// Does it check nothing?
+    pub fn is_empty(&self) -> bool {
+        *self == Checks::default()
     }
 }
 
@@ -144,6 +252,9 @@ pub struct Field {
     pub deprecated: Option<String>,
     /// Set by the system (status, `metadata.uid`, ...): not something to write in a manifest.
     pub read_only: bool,
+    /// Value validations beyond the type (pattern, bounds, lengths, alternatives, CEL rule
+    /// messages); `None` when there are none.
+    pub checks: Option<Box<Checks>>,
 }
 
 impl Field {
@@ -160,6 +271,7 @@ impl Field {
             default: None,
             deprecated: None,
             read_only: false,
+            checks: None,
         }
     }
 
@@ -202,6 +314,9 @@ pub struct TypeDef {
     /// Only a name: the definition lives in another source (a CRD's `metadata` points at the
     /// built-in `ObjectMeta`). A `Schema` links it to the definition of that name.
     pub external: bool,
+    /// A whole object is embedded here (`x-kubernetes-embedded-resource`): `apiVersion`, `kind`
+    /// and `metadata` are valid fields whatever the listed ones say.
+    pub embedded: bool,
 }
 
 impl TypeDef {
@@ -213,6 +328,7 @@ impl TypeDef {
             fields: Vec::new(),
             open: false,
             external: false,
+            embedded: false,
         }
     }
 
@@ -295,7 +411,7 @@ pub struct SchemaSource {
 
 /// First bytes of the serialized form; the digit is bumped whenever the layout changes, so a
 /// stale cache file is reported as such instead of decoding into garbage.
-const MAGIC: &[u8; 8] = b"KREFSC04";
+const MAGIC: &[u8; 8] = b"KREFSC05";
 
 /// A serialized schema that cannot be read back.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -337,9 +453,7 @@ impl SchemaSource {
         }
         for ty in &self.types {
             for field in &ty.fields {
-                if let Some(t) = field.ty.object()
-                    && !ok(t)
-                {
+                if field.ty.objects().into_iter().any(|t| !ok(t)) {
                     return Err(format!("field {}.{} points at a missing type", ty.name, field.name));
                 }
             }

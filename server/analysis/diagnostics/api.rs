@@ -4,35 +4,28 @@
 //! targets).
 
 use kref_corpus::schema::{ApiStatus, Kind, Replacement, api_status, lifecycle, suggest};
-use kref_yaml::{Document, File, Node, Pair, TextRange};
+use kref_yaml::{File, Node, Pair, TextRange};
 
-use super::context::{Cx, at, get, is_builtin_group, items, pairs, pod_labels, str_of, string_map, text_of};
+use super::context::{
+    Cx, at, get, is_builtin_group, is_placeholder, items, pairs, pod_labels, str_of, string_map, text_of,
+};
 use super::edits::{Y, insert_entry, line_start, remove_pair, replace, yaml_string};
 use super::workspace::View;
 use super::{Diagnostic, Fix, TextEdit};
 use crate::analysis::knowledge::Knowledge;
 
-/// Does a document's root look like a Kubernetes object (it has `apiVersion`, `kind`, or
-/// `metadata` beside `spec`)? Other YAML (values files, CI configs) is not checked.
-pub(crate) fn is_object(root: &Node) -> bool {
-    root.as_mapping().is_some()
-        && (root.pair("apiVersion").is_some()
-            || root.pair("kind").is_some()
-            || (root.pair("metadata").is_some()
-                && (root.pair("spec").is_some() || root.pair("data").is_some())))
-}
-
 /// Kinds that look like objects but are client-side files, checked for nothing but syntax.
 fn is_client_side(api_version: &str, kind: &str) -> bool {
-    matches!((api_version, kind), ("v1", "List") | ("v1", "Config"))
+    matches!((api_version, kind), ("v1", "Config"))
 }
 
 /// The schema kind a document is checked against: its exact apiVersion/kind; else, for a
 /// deprecated API, its replacement; else the same kind in another version of the same
 /// built-in group.
-pub(crate) fn schema_kind<'k>(kb: &'k Knowledge, doc: &Document) -> Option<&'k Kind> {
-    let (kind, _) = doc.kind.as_ref()?;
-    let api_version = doc.api_version.as_ref().map_or("", |(a, _)| a.as_str());
+pub(crate) fn schema_kind<'k>(kb: &'k Knowledge, api_version: &str, kind: &str) -> Option<&'k Kind> {
+    if kind.is_empty() {
+        return None;
+    }
     if let Some(k) = kb.schema.kind_for(api_version, kind) {
         return Some(k);
     }
@@ -53,13 +46,16 @@ pub(crate) fn schema_kind<'k>(kb: &'k Knowledge, doc: &Document) -> Option<&'k K
 }
 
 pub(crate) fn check(cx: &mut Cx<'_>, _view: &View<'_>) {
-    let doc = cx.doc;
     let root = cx.root;
     let api = root.pair("apiVersion");
     let kind = root.pair("kind");
-    let first_key =
-        root.as_mapping().and_then(|p| p.first()).map_or(TextRange::empty(doc.range.start), |p| p.key_range);
-    if cx.on("missing-api-version") {
+    let first_key = root
+        .as_mapping()
+        .and_then(|p| p.first())
+        .map_or(TextRange::empty(cx.obj.range.start), |p| p.key_range);
+    // An item of a `<Kind>List` may leave its kind and apiVersion to the List.
+    let implied = cx.obj.implied;
+    if cx.on("missing-api-version") && !(implied && api.is_none()) {
         match api {
             None => {
                 let mut d = Diagnostic::new(
@@ -79,7 +75,7 @@ pub(crate) fn check(cx: &mut Cx<'_>, _view: &View<'_>) {
                 }
                 cx.emit(d);
             }
-            Some(p) if str_of(&p.value).is_none_or(str::is_empty) => {
+            Some(p) if str_of(&p.value).is_none_or(str::is_empty) && !is_placeholder(&p.value) => {
                 cx.emit(Diagnostic::new(
                     "missing-api-version",
                     value_or_key(p),
@@ -89,18 +85,20 @@ pub(crate) fn check(cx: &mut Cx<'_>, _view: &View<'_>) {
             _ => {}
         }
     }
-    if cx.on("missing-kind") {
+    if cx.on("missing-kind") && !(implied && kind.is_none()) {
         match kind {
             None => cx.emit(Diagnostic::new(
                 "missing-kind",
                 api.map_or(first_key, |a| a.key_range),
                 "missing kind; add `kind:` naming the type of object",
             )),
-            Some(p) if str_of(&p.value).is_none_or(str::is_empty) => cx.emit(Diagnostic::new(
-                "missing-kind",
-                value_or_key(p),
-                "kind is empty or not a string; write the type of object, such as Deployment",
-            )),
+            Some(p) if str_of(&p.value).is_none_or(str::is_empty) && !is_placeholder(&p.value) => {
+                cx.emit(Diagnostic::new(
+                    "missing-kind",
+                    value_or_key(p),
+                    "kind is empty or not a string; write the type of object, such as Deployment",
+                ))
+            }
             _ => {}
         }
     }
@@ -112,8 +110,9 @@ pub(crate) fn check(cx: &mut Cx<'_>, _view: &View<'_>) {
     if cx.schema_kind.is_some() || lifecycle(cx.api_version, cx.kind).is_some() {
         missing_name(cx, first_key);
     }
-    let kind_range = kind.map_or(first_key, |k| k.value.range);
-    let api_range = api.map_or(first_key, |a| a.value.range);
+    let kind_range = kind.map(|k| k.value.range).or(cx.obj.kind.as_ref().map(|k| k.1)).unwrap_or(first_key);
+    let api_range =
+        api.map(|a| a.value.range).or(cx.obj.api_version.as_ref().map(|a| a.1)).unwrap_or(first_key);
     match api_status(cx.api_version, cx.kind, cx.config.kube_version) {
         ApiStatus::Removed { since, replacement } => {
             let mut message = format!(
@@ -177,14 +176,16 @@ fn missing_name(cx: &mut Cx<'_>, first_key: TextRange) {
         return;
     }
     let meta = cx.root.pair("metadata");
-    let has =
-        |key: &str| meta.and_then(|m| get(&m.value, key)).and_then(text_of).is_some_and(|s| !s.is_empty());
+    let has = |key: &str| {
+        meta.and_then(|m| get(&m.value, key))
+            .is_some_and(|n| is_placeholder(n) || text_of(n).is_some_and(|s| !s.is_empty()))
+    };
     if has("name") || has("generateName") {
         return;
     }
     let range = meta.map_or(cx.root.pair("kind").map_or(first_key, |k| k.key_range), |m| m.key_range);
     let placeholder = format!("my-{}", cx.kind.to_ascii_lowercase());
-    let unit = cx.doc.indent_unit.max(1);
+    let unit = cx.indent_unit;
     let edit = match meta {
         Some(m) if m.value.as_mapping().is_some() || super::context::is_null(&m.value) => {
             insert_entry(cx.file, Some(m), &m.value, "name", &Y::s(&placeholder), unit)
@@ -216,9 +217,10 @@ fn unknown_pair(cx: &mut Cx<'_>, api_range: TextRange, kind_range: TextRange) {
     let group_known = schema.kinds().any(|k| k.group == group);
     let same_name: Vec<&Kind> =
         schema.kinds_named(cx.kind).into_iter().filter(|k| k.kind == cx.kind && !k.subresource).collect();
-    let dotted_unknown = group.contains('.') && !group_known;
-    if dotted_unknown {
-        // A custom resource, unless it is a built-in kind with its group misspelled.
+    // An API group no schema knows: a custom resource (or another tool's file) whose schema
+    // is not loaded, unless it is a built-in kind with its group misspelled.
+    let unknown_group = !group.is_empty() && !group_known;
+    if unknown_group {
         let close = same_name.iter().find(|k| {
             k.source == kref_corpus::schema::KindSource::Builtin && strsim::levenshtein(&k.group, group) <= 3
         });
@@ -309,7 +311,7 @@ fn migrate(cx: &Cx<'_>, to: &Replacement) -> Option<Fix> {
     }
     let api = cx.root.pair("apiVersion")?;
     let mut edits = vec![TextEdit { range: api.value.range, new_text: to.api_version.clone() }];
-    let unit = cx.doc.indent_unit.max(1);
+    let unit = cx.indent_unit;
     match (cx.kind, to.api_version.as_str()) {
         ("Ingress", "networking.k8s.io/v1") => ingress_v1(cx.file, cx.root, unit, &mut edits),
         ("Deployment" | "DaemonSet" | "StatefulSet" | "ReplicaSet", "apps/v1") => {
@@ -431,5 +433,74 @@ fn hpa_v2(file: &File, root: &Node, unit: usize, edits: &mut Vec<TextEdit>) {
                 new_text: Y::render_pair("target", &target, col, unit),
             });
         }
+    }
+}
+
+/// A `List` document itself (its items are checked as objects of their own): `kind: List`, or
+/// `<Kind>List` of a kind its apiVersion serves, with `apiVersion`, `kind`, `metadata` and
+/// `items` only.
+pub(crate) fn list(cx: &mut Cx<'_>, _view: &View<'_>) {
+    let root = cx.root;
+    if cx.kind != "List" && cx.on("unknown-kind") {
+        let item_kind = cx.kind.strip_suffix("List").unwrap_or_default();
+        let schema = &cx.kb.schema;
+        let group_known = schema.kinds().any(|k| k.group == cx.group);
+        let served = schema.kind_for(cx.api_version, item_kind).is_some()
+            || lifecycle(cx.api_version, item_kind).is_some()
+            || schema.kinds_named(item_kind).iter().any(|k| k.kind == item_kind && k.group == cx.group);
+        if group_known && !served {
+            let range = cx.obj.kind.as_ref().map_or(cx.obj.range, |k| k.1);
+            cx.emit(Diagnostic::new(
+                "unknown-kind",
+                range,
+                format!(
+                    "{} is a list of {item_kind}, which {} does not serve; check the kind's spelling",
+                    cx.kind, cx.api_version
+                ),
+            ));
+        }
+    }
+    if cx.on("unknown-field") {
+        for p in pairs(root) {
+            let key = p.key.text.as_str();
+            if !matches!(key, "apiVersion" | "kind" | "metadata" | "items") {
+                let close = suggest(["apiVersion", "kind", "metadata", "items"], key);
+                let message = match close.first() {
+                    Some(c) => format!("unknown field {key:?} in a {}; did you mean {c}?", cx.kind),
+                    None => format!(
+                        "unknown field {key:?} in a {}: a list holds only apiVersion, kind, metadata and items",
+                        cx.kind
+                    ),
+                };
+                let fixes =
+                    close.iter().map(|c| replace(format!("Rename to {c}"), p.key.raw_range, c.clone()));
+                cx.emit(Diagnostic::new("unknown-field", p.key_range, message).fixes(fixes));
+            }
+        }
+    }
+    if cx.kind == "List"
+        && cx.on("wrong-type")
+        && let [first, rest @ ..] = crate::analysis::manifest::not_objects(root).as_slice()
+    {
+        let more = if rest.is_empty() { String::new() } else { format!(" (and {} more)", rest.len()) };
+        let range = first.as_mapping().and_then(|p| p.first()).map_or(first.range, |p| p.key_range);
+        cx.emit(Diagnostic::new(
+            "wrong-type",
+            range,
+            format!(
+                "this item of a List is not an object{more}: each item needs apiVersion, kind and metadata"
+            ),
+        ));
+    }
+    if cx.on("wrong-type")
+        && let Some(items) = root.pair("items")
+        && !super::context::is_null(&items.value)
+        && items.value.as_sequence().is_none()
+    {
+        cx.emit(Diagnostic::new(
+            "wrong-type",
+            items.key_range,
+            format!("items of a {} must be a list of objects; start each with `- `", cx.kind),
+        ));
     }
 }

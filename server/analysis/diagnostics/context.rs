@@ -2,11 +2,12 @@
 //! levels; plus helpers to read YAML values the way the API server does (YAML 1.1 scalars).
 
 use kref_corpus::schema::Kind;
-use kref_yaml::{Document, File, Node, NodeValue, Pair, ScalarStyle, TextRange};
+use kref_yaml::{File, Node, NodeValue, Pair, ScalarStyle, TextRange};
 
 use super::registry::{PssLevel, RULES, rule_index};
 use super::{Diagnostic, RuleConfig, Severity};
 use crate::analysis::knowledge::Knowledge;
+use crate::analysis::manifest::ObjectAt;
 
 /// The API groups built into Kubernetes whose kinds have the special rules (pod templates,
 /// Services, ...). Kinds of the same name in other groups (CRDs) do not get them.
@@ -19,8 +20,11 @@ pub(crate) struct Cx<'a> {
     pub file: &'a File,
     /// The index of the document in the file.
     pub index: usize,
-    pub doc: &'a Document,
+    /// The object checked: a document, or an item of a List.
+    pub obj: &'a ObjectAt<'a>,
     pub root: &'a Node,
+    /// The document's indentation step.
+    pub indent_unit: usize,
     pub kb: &'a Knowledge,
     pub config: &'a RuleConfig,
     /// The `kind` value (empty when absent).
@@ -33,31 +37,32 @@ pub(crate) struct Cx<'a> {
     pub schema_kind: Option<&'a Kind>,
     /// The Pod Security level the document's namespace enforces, if the workspace says.
     pub enforced: Option<PssLevel>,
+    /// A partial object (a strategic-merge patch): what it leaves out is not missing.
+    pub partial: bool,
     levels: &'a [Option<Severity>],
     pub out: Vec<Diagnostic>,
 }
 
 impl<'a> Cx<'a> {
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         file: &'a File,
-        index: usize,
-        doc: &'a Document,
-        root: &'a Node,
+        obj: &'a ObjectAt<'a>,
         kb: &'a Knowledge,
         config: &'a RuleConfig,
         schema_kind: Option<&'a Kind>,
         enforced: Option<PssLevel>,
         levels: &'a [Option<Severity>],
     ) -> Cx<'a> {
-        let kind = doc.kind.as_ref().map_or("", |(k, _)| k.as_str());
-        let api_version = doc.api_version.as_ref().map_or("", |(a, _)| a.as_str());
+        let kind = obj.kind.as_ref().map_or("", |(k, _)| k.as_str());
+        let api_version = obj.api_version.as_ref().map_or("", |(a, _)| a.as_str());
         let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+        let indent_unit = file.documents.get(obj.doc).map_or(2, |d| d.indent_unit.max(1));
         Cx {
             file,
-            index,
-            doc,
-            root,
+            index: obj.doc,
+            obj,
+            root: obj.node,
+            indent_unit,
             kb,
             config,
             kind,
@@ -65,6 +70,7 @@ impl<'a> Cx<'a> {
             group,
             schema_kind,
             enforced,
+            partial: false,
             levels,
             out: Vec::new(),
         }
@@ -79,6 +85,9 @@ impl<'a> Cx<'a> {
     pub fn on(&self, id: &str) -> bool {
         debug_assert!(rule_index(id).is_some(), "no rule {id}");
         let Some(i) = rule_index(id) else { return false };
+        if self.partial && !super::registry::checked_in_patches(id) {
+            return false;
+        }
         self.levels.get(i).copied().flatten().is_some() || self.escalated(i)
     }
 
@@ -95,6 +104,9 @@ impl<'a> Cx<'a> {
     pub fn emit(&mut self, mut d: Diagnostic) {
         debug_assert!(rule_index(d.rule).is_some(), "no rule {}", d.rule);
         let Some(i) = rule_index(d.rule) else { return };
+        if self.partial && !super::registry::checked_in_patches(d.rule) {
+            return;
+        }
         let rule = &RULES[i];
         if self.escalated(i) {
             d.severity = Severity::Error;
@@ -310,18 +322,30 @@ fn is_yaml_float(text: &str) -> bool {
     i == b.len()
 }
 
-/// The string value of a node that is a YAML string (not a number or boolean).
+/// Does a scalar hold a template placeholder (`{{ ... }}`, `${VAR}`)? Its value is filled in
+/// before the API server sees it, so it is not validated as a name, label, number or enum.
+pub(crate) fn is_placeholder(node: &Node) -> bool {
+    match &node.value {
+        NodeValue::Scalar(s) => crate::analysis::placeholders::has_placeholder(&s.text),
+        _ => false,
+    }
+}
+
+/// The string value of a node that is a YAML string (not a number or boolean); `None` for a
+/// value holding a placeholder, whose real value is not known.
 pub(crate) fn str_of(node: &Node) -> Option<&str> {
     match scalar(node)? {
+        Scalar::Str(_) if is_placeholder(node) => None,
         Scalar::Str(s) => Some(s),
         _ => None,
     }
 }
 
-/// The text of any scalar node, whatever its type (`8080`, `true`, `web`).
+/// The text of any scalar node, whatever its type (`8080`, `true`, `web`); `None` for a value
+/// holding a placeholder.
 pub(crate) fn text_of(node: &Node) -> Option<&str> {
     match &node.value {
-        NodeValue::Scalar(s) if !is_null(node) => Some(&s.text),
+        NodeValue::Scalar(s) if !is_null(node) && !is_placeholder(node) => Some(&s.text),
         _ => None,
     }
 }
@@ -342,9 +366,19 @@ pub(crate) fn bool_of(node: &Node) -> Option<bool> {
     }
 }
 
-/// The string → string pairs of a mapping (labels, selectors), values as written.
+/// The string → string pairs of a mapping (labels, selectors), values as written
+/// (placeholders included: a selector treats them as matching anything).
 pub(crate) fn string_map(node: &Node) -> Vec<(&str, &str)> {
-    pairs(node).iter().map(|p| (p.key.text.as_str(), text_of(&p.value).unwrap_or(""))).collect()
+    pairs(node)
+        .iter()
+        .map(|p| {
+            let value = match &p.value.value {
+                NodeValue::Scalar(s) if !is_null(&p.value) => s.text.as_str(),
+                _ => "",
+            };
+            (p.key.text.as_str(), value)
+        })
+        .collect()
 }
 
 /// Where a pod spec sits in a kind, and the path of its template's metadata.
@@ -381,6 +415,20 @@ pub(crate) fn pod_labels<'n>(root: &'n Node, kind: &str) -> Option<&'n Node> {
         Some(meta) => at(root, meta).and_then(|m| get(m, "labels")),
         None => at(root, &["metadata", "labels"]),
     }
+}
+
+/// The names of a StatefulSet's volume claim templates: the claims its pods get, and volumes
+/// of its pod template by those names.
+pub(crate) fn claim_templates<'n>(cx: &Cx<'n>) -> Vec<&'n str> {
+    if !cx.is("StatefulSet") {
+        return Vec::new();
+    }
+    at(cx.root, &["spec", "volumeClaimTemplates"])
+        .map(items)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|t| at(t, &["metadata", "name"]).and_then(text_of))
+        .collect()
 }
 
 /// One container of a pod spec.

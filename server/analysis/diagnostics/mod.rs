@@ -14,12 +14,14 @@ mod cron;
 pub mod edits;
 mod names;
 mod objects;
+mod pattern;
 mod pod;
 mod quantity;
 pub mod registry;
 mod schema;
 mod suppress;
 mod syntax;
+mod typed;
 mod workloads;
 pub mod workspace;
 
@@ -36,6 +38,8 @@ pub use registry::{Category, PssLevel, RULES, Rule, rule_by_id, rule_doc, rule_d
 pub use workspace::{Object, Workspace};
 
 use crate::analysis::knowledge::Knowledge;
+use crate::analysis::manifest;
+use crate::analysis::project::{self, DocClass, FileClass};
 use context::Cx;
 use workspace::View;
 
@@ -173,8 +177,10 @@ pub struct Report {
     /// Internal problems for the log (a check that failed on a document and was skipped) and
     /// why a file was not checked at all (a Helm template).
     pub notes: Vec<String>,
-    /// Documents that were checked as Kubernetes objects.
+    /// Documents (and List items) that were checked as Kubernetes objects.
     pub objects: usize,
+    /// What the file was taken for.
+    pub class: Option<FileClass>,
 }
 
 /// A per-document check; it reads the workspace view for cross-document rules.
@@ -205,14 +211,16 @@ pub fn diagnose(file: &File, kb: &Knowledge, config: &RuleConfig) -> Vec<Diagnos
     report.diagnostics
 }
 
-/// [`diagnose`] with the internal notes.
+/// [`diagnose`] with the internal notes. The file is classified by its content alone.
 pub fn analyze(file: &File, kb: &Knowledge, config: &RuleConfig) -> Report {
     let local = workspace::objects(file);
-    run(file, &View::local(&local), kb, config)
+    let class = project::classify::content_class(std::path::Path::new(""), file).class;
+    run(file, class, &View::local(&local), kb, config)
 }
 
-/// Checks `file`, known in `workspace` as `key`, against the objects of every file there (its
-/// own entry is replaced by its current text).
+/// Checks `file`, known in `workspace` as `key`, against the objects of the files it shares a
+/// deployment unit with (its own entry is replaced by its current text). Its class is the one
+/// the workspace recorded for `key`, else what its path and content say.
 pub fn analyze_in(
     file: &File,
     key: &str,
@@ -221,7 +229,29 @@ pub fn analyze_in(
     config: &RuleConfig,
 ) -> Report {
     let local = workspace::objects(file);
-    run(file, &View::new(key, &local, workspace), kb, config)
+    let class = workspace
+        .class_of(key)
+        .unwrap_or_else(|| project::classify::content_class(std::path::Path::new(key), file).class);
+    run(file, class, &View::new(key, &local, workspace), kb, config)
+}
+
+/// A document of an API group no schema knows, shaped like no object: a hint, never an error.
+fn foreign(doc: &kref_yaml::Document, levels: &[Option<Severity>], out: &mut Vec<Diagnostic>) {
+    let (Some((kind, range)), Some((api_version, _))) = (&doc.kind, &doc.api_version) else { return };
+    let Some(severity) = registry::rule_index("no-schema").and_then(|i| levels.get(i).copied().flatten())
+    else {
+        return;
+    };
+    out.push(
+        Diagnostic::new(
+            "no-schema",
+            *range,
+            format!(
+                "{api_version} {kind} is not an API kref has a schema for, and it has no metadata: not checked as a Kubernetes object"
+            ),
+        )
+        .severity(severity),
+    );
 }
 
 /// Checks several files that see each other's objects; one report per file, in order.
@@ -245,7 +275,7 @@ fn contained(
     let before = cx.out.len();
     if catch_unwind(AssertUnwindSafe(|| check(cx, view))).is_err() {
         cx.out.truncate(before);
-        let what = match (&cx.doc.kind, &cx.doc.name) {
+        let what = match (&cx.obj.kind, &cx.obj.name) {
             (Some((k, _)), Some(n)) => format!("{k}/{n}"),
             (Some((k, _)), None) => k.clone(),
             _ => "an object".to_string(),
@@ -257,33 +287,54 @@ fn contained(
     }
 }
 
-fn run(file: &File, view: &View<'_>, kb: &Knowledge, config: &RuleConfig) -> Report {
-    let mut report = Report::default();
-    if suppress::is_template(file) {
+fn run(file: &File, class: FileClass, view: &View<'_>, kb: &Knowledge, config: &RuleConfig) -> Report {
+    let mut report = Report { class: Some(class), ..Report::default() };
+    if !class.is_yaml() {
         report.notes.push("template syntax ({{ }}): not a plain manifest, not checked".to_string());
         return report;
     }
     let levels = config.levels();
     let mut out = Vec::new();
     syntax::check(file, &levels, &mut out);
+    let objects_here = class.has_objects();
     for (index, doc) in file.documents.iter().enumerate() {
-        let Some(root) = &doc.root else { continue };
-        if !api::is_object(root) {
-            continue;
+        if !objects_here {
+            break;
         }
-        report.objects += 1;
-        let schema_kind = api::schema_kind(kb, doc);
-        let enforced = view.enforced(doc.namespace.as_deref());
-        let mut cx = Cx::new(file, index, doc, root, kb, config, schema_kind, enforced, &levels);
-        for (name, check) in CHECKS {
-            contained(name, *check, &mut cx, view, index, &mut report.notes);
+        let doc_class = project::classify::doc_class(file.text(), doc);
+        match doc_class {
+            DocClass::Object | DocClass::Patch | DocClass::List => {}
+            DocClass::Foreign => {
+                foreign(doc, &levels, &mut out);
+                continue;
+            }
+            _ => continue,
         }
-        #[cfg(test)]
-        contained("test", tests::explode, &mut cx, view, index, &mut report.notes);
-        let annotated = suppress::annotated(doc);
-        out.extend(
-            cx.out.into_iter().filter(|d| !registry::rule_index(d.rule).is_some_and(|i| annotated[i])),
-        );
+        if doc_class == DocClass::List
+            && let Some(whole) = manifest::whole_document(file.text(), index, doc)
+        {
+            let mut cx = Cx::new(file, &whole, kb, config, None, None, &levels);
+            contained("list", api::list, &mut cx, view, index, &mut report.notes);
+            out.extend(cx.out);
+        }
+        for obj in manifest::document_objects(file.text(), index, doc) {
+            report.objects += 1;
+            let kind = obj.kind.as_ref().map_or("", |(k, _)| k.as_str());
+            let api_version = obj.api_version.as_ref().map_or("", |(a, _)| a.as_str());
+            let schema_kind = api::schema_kind(kb, api_version, kind);
+            let enforced = view.enforced(obj.namespace.as_deref());
+            let mut cx = Cx::new(file, &obj, kb, config, schema_kind, enforced, &levels);
+            cx.partial = class == FileClass::Patch || doc_class == DocClass::Patch || obj.partial;
+            for (name, check) in CHECKS {
+                contained(name, *check, &mut cx, view, index, &mut report.notes);
+            }
+            #[cfg(test)]
+            contained("test", tests::explode, &mut cx, view, index, &mut report.notes);
+            let annotated = suppress::annotated(obj.node);
+            out.extend(
+                cx.out.into_iter().filter(|d| !registry::rule_index(d.rule).is_some_and(|i| annotated[i])),
+            );
+        }
     }
     let ignores = suppress::comments(file);
     let index = file.line_index();

@@ -1,7 +1,7 @@
 //! Names, labels, annotations and selector expressions, with the API server's exact syntax and
 //! length rules (DNS-1123 subdomain and label, DNS-1035 label for Services, qualified names).
 
-use kref_yaml::{Node, NodeValue, Pair};
+use kref_yaml::{Node, Pair};
 
 use super::context::{Cx, at, get, items, pairs, str_of, text_of};
 use super::edits::replace;
@@ -14,17 +14,9 @@ pub(crate) fn check(cx: &mut Cx<'_>, _view: &View<'_>) {
     }
     let labels = cx.on("invalid-label");
     let selectors = cx.on("invalid-selector");
-    if labels || selectors {
-        if cx.builtin() {
-            walk(cx, labels, selectors);
-        } else if labels && let Some(map) = at(cx.root, &["metadata", "labels"]) {
-            // Custom resources: only their metadata is known to hold labels; `labels` keys in
-            // their spec mean whatever the resource says (alert labels, templates).
-            label_map(cx, map);
-        }
-    }
-    if cx.on("invalid-annotation") {
-        annotations(cx);
+    let annotations = cx.on("invalid-annotation");
+    if labels || selectors || annotations {
+        typed(cx, labels, selectors, annotations);
     }
     if selectors && cx.is("CronJob") {
         for key in ["selector", "manualSelector"] {
@@ -78,6 +70,9 @@ fn name(cx: &mut Cx<'_>) {
     }
     let Some(node) = at(cx.root, &["metadata", "name"]) else { return };
     let Some(name) = str_of(node) else { return };
+    if super::context::is_placeholder(node) {
+        return;
+    }
     let Some(rule) = rule_for(cx.kind) else { return };
     let problem = match rule {
         NameRule::Subdomain(max) => subdomain_problem(name, max),
@@ -237,48 +232,70 @@ pub(crate) fn value_problem(value: &str) -> Option<String> {
         .map(|p| p.replace("has a value", "is a value").replace("has an empty value", "is empty"))
 }
 
-/// Looks at every label map and selector expression of the document.
-fn walk(cx: &mut Cx<'_>, labels: bool, selectors: bool) {
-    let root = cx.root;
-    let mut stack: Vec<&Node> = vec![root];
-    let mut budget = 200_000usize;
-    while let Some(node) = stack.pop() {
-        budget = budget.saturating_sub(1);
-        if budget == 0 {
-            return;
-        }
-        match &node.value {
-            NodeValue::Mapping(entries) => {
-                for p in entries {
-                    match p.key.text.as_str() {
-                        "labels" | "matchLabels" | "nodeSelector" if labels => label_map(cx, &p.value),
-                        "selector"
-                            if labels && cx.is("Service") && std::ptr::eq(node, service_spec(root)) =>
-                        {
-                            label_map(cx, &p.value);
-                        }
-                        "matchExpressions" | "matchFields" if selectors => expressions(cx, &p.value),
-                        _ => {}
-                    }
-                    if matches!(p.value.value, NodeValue::Mapping(_) | NodeValue::Sequence(_)) {
-                        stack.push(&p.value);
-                    }
-                }
-            }
-            NodeValue::Sequence(list) => stack.extend(list.iter().filter(|n| n.as_scalar().is_none())),
-            _ => {}
-        }
-    }
-}
+/// Where the schema puts labels, selectors and annotations: `(type, field)` pairs.
+const LABEL_MAPS: &[(&str, &str)] = &[
+    ("meta.v1.ObjectMeta", "labels"),
+    ("meta.v1.LabelSelector", "matchLabels"),
+    ("core.v1.PodSpec", "nodeSelector"),
+    ("core.v1.ServiceSpec", "selector"),
+    ("core.v1.ReplicationControllerSpec", "selector"),
+];
+const EXPRESSIONS: &[(&str, &str)] = &[
+    ("meta.v1.LabelSelector", "matchExpressions"),
+    ("core.v1.NodeSelectorTerm", "matchExpressions"),
+    ("core.v1.NodeSelectorTerm", "matchFields"),
+    ("core.v1.PreferredSchedulingTerm", "matchExpressions"),
+];
 
-fn service_spec(root: &Node) -> &Node {
-    get(root, "spec").unwrap_or(root)
+/// Checks every label map, selector expression and annotation map the schema of the kind
+/// places in the document (an object's metadata, a pod template's, a selector), and nothing
+/// that only has the same key name. Kinds without a schema: their `metadata` only.
+fn typed(cx: &mut Cx<'_>, labels: bool, selectors: bool, annotations: bool) {
+    let Some(kind) = cx.schema_kind else {
+        if labels && let Some(map) = at(cx.root, &["metadata", "labels"]) {
+            label_map(cx, map);
+        }
+        if annotations && let Some(map) = at(cx.root, &["metadata", "annotations"]) {
+            annotation_maps(cx, &[map]);
+        }
+        return;
+    };
+    let schema = &cx.kb.schema;
+    let mut label_nodes: Vec<&Node> = Vec::new();
+    let mut expression_nodes: Vec<&Node> = Vec::new();
+    let mut annotation_nodes: Vec<&Node> = Vec::new();
+    super::typed::visit_fields(schema, cx.root, kind.root, &mut |def, field, pair| {
+        let at = |list: &[(&str, &str)]| {
+            list.iter().any(|(t, f)| field.name == *f && super::typed::is_type(def, t))
+        };
+        if labels && at(LABEL_MAPS) {
+            label_nodes.push(&pair.value);
+        } else if selectors && at(EXPRESSIONS) {
+            expression_nodes.push(&pair.value);
+        } else if annotations
+            && field.name == "annotations"
+            && super::typed::is_type(def, "meta.v1.ObjectMeta")
+        {
+            annotation_nodes.push(&pair.value);
+        }
+    });
+    for n in label_nodes {
+        label_map(cx, n);
+    }
+    for n in expression_nodes {
+        expressions(cx, n);
+    }
+    if annotations {
+        annotation_maps(cx, &annotation_nodes);
+    }
 }
 
 fn label_map(cx: &mut Cx<'_>, map: &Node) {
     for p in pairs(map) {
         let key = p.key.text.as_str();
-        if let Some(why) = key_problem(key) {
+        if !is_placeholder_key(key)
+            && let Some(why) = key_problem(key)
+        {
             cx.emit(Diagnostic::new(
                 "invalid-label",
                 p.key_range,
@@ -286,6 +303,7 @@ fn label_map(cx: &mut Cx<'_>, map: &Node) {
             ));
         }
         if let Some(v) = str_of(&p.value)
+            && !super::context::is_placeholder(&p.value)
             && let Some(why) = value_problem(v)
         {
             let raw = p.value.as_scalar().map_or(p.value.range, |s| s.raw_range);
@@ -365,15 +383,19 @@ fn expressions(cx: &mut Cx<'_>, list: &Node) {
     }
 }
 
-fn annotations(cx: &mut Cx<'_>) {
+/// Annotation keys must be qualified names; an object's annotations (its own and its
+/// templates') hold at most 256 KiB together.
+fn annotation_maps(cx: &mut Cx<'_>, maps: &[&Node]) {
     let mut total = 0usize;
     let mut last = None;
-    for path in [&["metadata", "annotations"][..], &["spec", "template", "metadata", "annotations"][..]] {
-        let Some(map) = at(cx.root, path) else { continue };
+    for map in maps {
         for p in pairs(map) {
             let key = p.key.text.as_str();
             total += key.len() + text_of(&p.value).map_or(0, str::len);
             last = Some(map.range);
+            if is_placeholder_key(key) {
+                continue;
+            }
             if let Some(why) = key_problem(key) {
                 cx.emit(Diagnostic::new(
                     "invalid-annotation",
@@ -395,6 +417,11 @@ fn annotations(cx: &mut Cx<'_>) {
             ),
         ));
     }
+}
+
+/// A key that is a template placeholder: its real name is not known yet.
+fn is_placeholder_key(key: &str) -> bool {
+    crate::analysis::placeholders::has_placeholder(key)
 }
 
 #[cfg(test)]

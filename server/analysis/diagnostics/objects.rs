@@ -27,7 +27,7 @@ pub(crate) fn check(cx: &mut Cx<'_>, _view: &View<'_>) {
             } else {
                 cx.emit(Diagnostic::new(
                     "pvc-spec",
-                    cx.root.pair("kind").map_or(cx.doc.range, |k| k.key_range),
+                    cx.root.pair("kind").map_or(cx.obj.range, |k| k.key_range),
                     "a PersistentVolumeClaim needs a spec with accessModes and resources.requests.storage",
                 ));
             }
@@ -55,12 +55,16 @@ pub(crate) fn check(cx: &mut Cx<'_>, _view: &View<'_>) {
 }
 
 fn unit(cx: &Cx<'_>) -> usize {
-    cx.doc.indent_unit.max(1)
+    cx.indent_unit
 }
 
 fn service(cx: &mut Cx<'_>) {
     let Some(spec) = get(cx.root, "spec") else { return };
-    let ty = get(spec, "type").and_then(text_of).unwrap_or("ClusterIP");
+    // A type filled in later: not known, so neither is what it allows.
+    let ty = match get(spec, "type") {
+        Some(n) if super::context::is_placeholder(n) => "",
+        n => n.and_then(text_of).unwrap_or("ClusterIP"),
+    };
     let ports_pair = spec.pair("ports").filter(|p| !is_null(&p.value));
     let ports = ports_pair.map(|p| items(&p.value)).unwrap_or(&[]);
     let headless = get(spec, "clusterIP").and_then(text_of) == Some("None");
@@ -69,7 +73,7 @@ fn service(cx: &mut Cx<'_>) {
             cx.emit(Diagnostic::new(
                 "service-ports",
                 ports_pair
-                    .map_or(cx.root.pair("spec").map_or(cx.doc.range, |p| p.key_range), |p| p.key_range),
+                    .map_or(cx.root.pair("spec").map_or(cx.obj.range, |p| p.key_range), |p| p.key_range),
                 "a Service needs at least one port; add ports: [{port: 80, targetPort: 8080}]",
             ));
         }
@@ -165,6 +169,9 @@ fn service(cx: &mut Cx<'_>) {
         for p in ports {
             let Some(np) = p.pair("nodePort").filter(|x| !is_null(&x.value)) else { continue };
             let Some(v) = int_of(&np.value) else { continue };
+            if ty.is_empty() {
+                continue;
+            }
             if !matches!(ty, "NodePort" | "LoadBalancer") {
                 let fix =
                     remove_pair(cx.file, np).map(|e| Fix { title: "Remove nodePort".into(), edits: vec![e] });
@@ -187,17 +194,20 @@ fn service(cx: &mut Cx<'_>) {
             }
         }
     }
-    if cx.on("external-name") && ty == "ExternalName" {
+    if cx.on("external-name")
+        && ty == "ExternalName"
+        && !get(spec, "externalName").is_some_and(super::context::is_placeholder)
+    {
         match get(spec, "externalName").and_then(text_of) {
             None => cx.emit(Diagnostic::new(
                 "external-name",
-                get(spec, "type").map_or(cx.doc.range, |n| n.range),
+                get(spec, "type").map_or(cx.obj.range, |n| n.range),
                 "an ExternalName Service needs externalName: the DNS name it points to",
             )),
             Some(name) => {
                 let bare = name.strip_suffix('.').unwrap_or(name);
                 if let Some(why) = subdomain_problem(bare, 253) {
-                    let n = get(spec, "externalName").map_or(cx.doc.range, |n| n.range);
+                    let n = get(spec, "externalName").map_or(cx.obj.range, |n| n.range);
                     cx.emit(Diagnostic::new(
                         "external-name",
                         n,
@@ -336,9 +346,9 @@ fn pvc(cx: &mut Cx<'_>, spec_pair: &Pair, where_: &str) {
         return;
     }
     let modes_pair = spec.pair("accessModes").filter(|p| !is_null(&p.value));
-    let modes: Vec<&str> =
-        modes_pair.map(|p| items(&p.value)).unwrap_or(&[]).iter().filter_map(text_of).collect();
-    if modes.is_empty() && spec.pair("dataSourceRef").is_none() {
+    let mode_items = modes_pair.map(|p| items(&p.value)).unwrap_or(&[]);
+    let modes: Vec<&str> = mode_items.iter().filter_map(text_of).collect();
+    if mode_items.is_empty() && spec.pair("dataSourceRef").is_none() {
         let fix = match modes_pair {
             None => insert_entry(
                 cx.file,
@@ -465,7 +475,7 @@ fn config_data(cx: &mut Cx<'_>) {
             cx.root
                 .pair(sections[0])
                 .or_else(|| cx.root.pair(sections[1]))
-                .map_or(cx.doc.range, |p| p.key_range),
+                .map_or(cx.obj.range, |p| p.key_range),
             format!(
                 "this {} holds {} KiB, over the 1 MiB limit; split it or mount the data from a volume",
                 cx.kind,
@@ -637,6 +647,9 @@ fn pdb(cx: &mut Cx<'_>) {
     }
     for p in [min, max].into_iter().flatten() {
         let key = p.key.text.as_str();
+        if super::context::is_placeholder(&p.value) {
+            continue;
+        }
         match budget(&p.value) {
             Err(why) => cx.emit(Diagnostic::new("pdb-budget", p.value.range, format!("{key}: {why}"))),
             Ok((v, pct)) => {
@@ -775,6 +788,9 @@ fn rbac(cx: &mut Cx<'_>) {
         }
     }
     for s in get(cx.root, "subjects").map(items).unwrap_or(&[]) {
+        if get(s, "kind").is_some_and(super::context::is_placeholder) {
+            continue;
+        }
         let kind = get(s, "kind").and_then(text_of);
         let group = get(s, "apiGroup").and_then(text_of).unwrap_or("");
         match kind {
@@ -803,32 +819,23 @@ fn rbac(cx: &mut Cx<'_>) {
                     ));
                 }
             }
-            Some("User" | "Group") if group != "rbac.authorization.k8s.io" => {
-                let range =
-                    get(s, "apiGroup").map_or(get(s, "kind").map_or(s.range, |n| n.range), |n| n.range);
-                let fix = match get(s, "apiGroup") {
-                    Some(g) => Some(replace(
-                        "Change to rbac.authorization.k8s.io",
-                        g.range,
-                        "rbac.authorization.k8s.io",
-                    )),
-                    None => insert_entry(
-                        cx.file,
-                        None,
-                        s,
-                        "apiGroup",
-                        &Y::s("rbac.authorization.k8s.io"),
-                        unit(cx),
-                    )
-                    .map(|e| Fix { title: "Add apiGroup: rbac.authorization.k8s.io".into(), edits: vec![e] }),
-                };
+            // Left out, the API server defaults it to rbac.authorization.k8s.io.
+            Some("User" | "Group") if !group.is_empty() && group != "rbac.authorization.k8s.io" => {
+                let range = get(s, "apiGroup").map_or(s.range, |n| n.range);
                 cx.emit(
                     Diagnostic::new(
                         "rbac-binding",
                         range,
-                        format!("a {} subject needs apiGroup: rbac.authorization.k8s.io", kind.unwrap_or("")),
+                        format!(
+                            "a {} subject's apiGroup is rbac.authorization.k8s.io (or left out)",
+                            kind.unwrap_or("")
+                        ),
                     )
-                    .fixes(fix),
+                    .fix(replace(
+                        "Change to rbac.authorization.k8s.io",
+                        range,
+                        "rbac.authorization.k8s.io",
+                    )),
                 );
             }
             Some("User" | "Group") => {}

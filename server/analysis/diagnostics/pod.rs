@@ -59,7 +59,7 @@ pub(crate) fn check(cx: &mut Cx<'_>, _view: &View<'_>) {
 }
 
 fn unit(cx: &Cx<'_>) -> usize {
-    cx.doc.indent_unit.max(1)
+    cx.indent_unit
 }
 
 fn name_range(c: &ContainerAt<'_>) -> TextRange {
@@ -208,6 +208,9 @@ fn container_ports(cx: &mut Cx<'_>, list: &[ContainerAt<'_>]) {
 
 fn image(cx: &mut Cx<'_>, c: &ContainerAt<'_>) {
     let node = get(c.node, "image");
+    if node.is_some_and(super::context::is_placeholder) {
+        return;
+    }
     let Some(image) = node.and_then(text_of).filter(|s| !s.trim().is_empty()) else {
         if cx.on("container-image") {
             cx.emit(Diagnostic::new(
@@ -734,31 +737,11 @@ fn volumes(cx: &mut Cx<'_>, spec: &Node, list: &[ContainerAt<'_>]) {
                     sources.join(", ")
                 ),
             ));
-        } else if sources.is_empty() {
-            cx.emit(
-                Diagnostic::new(
-                    "volume-mount",
-                    name_node.range,
-                    format!("volume {name:?} has no source; add one, such as emptyDir: {{}}"),
-                )
-                .fixes(
-                    insert_entry(cx.file, None, v, "emptyDir", &Y::M(Vec::new()), unit(cx))
-                        .map(|e| Fix { title: "Add emptyDir: {}".into(), edits: vec![e] }),
-                ),
-            );
         }
+        // No source at all is no mistake: the API server makes the volume an emptyDir.
     }
     // A StatefulSet's claim templates are volumes too.
-    let templates: Vec<&str> = if cx.kind == "StatefulSet" {
-        at(cx.root, &["spec", "volumeClaimTemplates"])
-            .map(items)
-            .unwrap_or(&[])
-            .iter()
-            .filter_map(|t| at(t, &["metadata", "name"]).and_then(text_of))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let templates = super::context::claim_templates(cx);
     for c in list {
         let mut paths: HashMap<&str, TextRange> = HashMap::new();
         for key in ["volumeMounts", "volumeDevices"] {

@@ -122,6 +122,51 @@ use Category as C;
 use Profile::{Default as D, Minimal as M, Strict as S};
 use Severity::{Error as E, Hint as H, Information as I, Warning as W};
 
+/// The rules also checked in partial objects (strategic-merge patches): they judge values that
+/// are written, never what is left out or how one field fits another (the rest of the object
+/// is in its base).
+pub const CHECKED_IN_PATCHES: &[&str] = &[
+    "yaml-syntax",
+    "duplicate-key",
+    "unknown-kind",
+    "removed-api",
+    "deprecated-api",
+    "unavailable-api",
+    "no-schema",
+    "unknown-field",
+    "wrong-type",
+    "invalid-enum",
+    "invalid-value",
+    "read-only-field",
+    "invalid-base64",
+    "invalid-name",
+    "invalid-label",
+    "invalid-annotation",
+    "invalid-selector",
+    "cron-schedule",
+    "container-name",
+    "container-port",
+    "invalid-quantity",
+    "memory-units",
+    "env-source",
+    "duplicate-env",
+    "image-tag",
+    "privileged",
+    "host-namespaces",
+    "host-path",
+    "host-port",
+    "dangerous-capabilities",
+    "unsafe-sysctls",
+    "config-key",
+    "object-size",
+    "deprecated-field",
+];
+
+/// Is the rule checked in partial objects (see [`CHECKED_IN_PATCHES`])?
+pub fn checked_in_patches(id: &str) -> bool {
+    CHECKED_IN_PATCHES.contains(&id)
+}
+
 /// Every rule, in documentation order.
 pub static RULES: &[Rule] = &[
     // Syntax and structure.
@@ -156,6 +201,13 @@ pub static RULES: &[Rule] = &[
     rule("wrong-type", E, M, C::Schema, "A value of the wrong type (a quoted number for an integer, ...)."),
     rule("invalid-enum", E, M, C::Schema, "A value that is not one of the field's allowed values."),
     rule("missing-required", E, M, C::Schema, "A required field is missing."),
+    rule(
+        "invalid-value",
+        E,
+        M,
+        C::Schema,
+        "A value breaks a validation of its schema: pattern, minimum/maximum, length, item count, or one-of alternatives.",
+    ),
     rule(
         "read-only-field",
         W,

@@ -1,14 +1,22 @@
 //! The schema walk: every field of a document checked against its kind's type graph: unknown
 //! fields (with the closest name, or where the field belongs), value types as the API server's
 //! JSON decoding sees them, enum values (per-kind restrictions included), required fields,
-//! read-only and deprecated fields, quantities and base64.
+//! read-only and deprecated fields, quantities and base64, unions (`anyOf`/`oneOf` of types:
+//! a value fits one), and the cheap value validations of CRD schemas (pattern, bounds,
+//! lengths, item counts, value-validating alternatives).
+//!
+//! Values holding template placeholders are not validated; patches (partial objects) are not
+//! checked for missing required fields; strategic-merge directives (`$patch`,
+//! `$setElementOrder/...`, `$retainKeys`, `$deleteFromPrimitiveList/...`) are known keys.
 
 use std::fmt::Write;
 
-use kref_corpus::schema::{Field, FieldType, Schema, TypeDef, TypeRef, suggest};
+use kref_corpus::schema::{Checks, Combine, Field, FieldType, KindSource, Schema, TypeDef, TypeRef, suggest};
 use kref_yaml::{Node, NodeValue, Pair, TextRange};
 
-use super::context::{Cx, Scalar, is_null, pairs, pod_labels, scalar, string_map};
+use crate::analysis::project::classify::directive;
+
+use super::context::{Cx, Scalar, is_null, is_placeholder, pairs, pod_labels, scalar, string_map};
 use super::edits::{Y, insert_entry, replace, yaml_string};
 use super::quantity;
 use super::workspace::View;
@@ -21,10 +29,22 @@ enum Seg<'a> {
     Index(usize),
 }
 
+/// Nodes one document's walk visits at most (unions are tried alternative by alternative, so
+/// hostile schemas could otherwise make it exponential).
+const MAX_STEPS: usize = 2_000_000;
+
+/// Unions nested deeper than this are taken to fit (their alternatives are not tried).
+const MAX_UNION_DEPTH: usize = 4;
+
 struct Walker<'c, 'a> {
     cx: &'c mut Cx<'a>,
     schema: &'a Schema,
     path: Vec<Seg<'a>>,
+    steps: usize,
+    unions: usize,
+    /// A patch: required fields may be left out.
+    partial: bool,
+    constraints: bool,
     unknown: bool,
     types: bool,
     enums: bool,
@@ -48,9 +68,13 @@ pub(crate) fn check(cx: &mut Cx<'_>, _view: &View<'_>) {
         deprecated: cx.on("deprecated-field"),
         quantities: cx.on("invalid-quantity"),
         base64: cx.on("invalid-base64"),
+        constraints: cx.on("invalid-value"),
+        partial: cx.partial,
         cx,
         schema,
         path: Vec::new(),
+        steps: 0,
+        unions: 0,
     };
     let root = w.cx.root;
     w.object(root, kind.root, None, None, true);
@@ -87,11 +111,18 @@ impl<'c, 'a> Walker<'c, 'a> {
         top: bool,
     ) {
         let Some(def) = self.schema.type_def(t) else { return };
+        if !self.step() {
+            return;
+        }
         match &node.value {
             NodeValue::Mapping(entries) => {
                 let merged = entries.iter().any(|p| p.key.text == "<<");
                 for p in entries {
                     if p.key.text == "<<" {
+                        continue;
+                    }
+                    if let Some((name, field)) = directive(&p.key.text) {
+                        self.directive(p, name, field, def);
                         continue;
                     }
                     match def.field(&p.key.text) {
@@ -104,11 +135,11 @@ impl<'c, 'a> Walker<'c, 'a> {
                         None => self.unknown_field(def, node, p, up),
                     }
                 }
-                if self.required && !merged {
+                if self.required && !merged && !self.partial {
                     self.missing(def, node, parent, top);
                 }
             }
-            _ if is_null(node) => {}
+            _ if is_null(node) || is_placeholder(node) => {}
             NodeValue::Alias(_) => {}
             _ => {
                 let range = parent.map_or(node.range, |p| p.key_range);
@@ -144,7 +175,13 @@ impl<'c, 'a> Walker<'c, 'a> {
         {
             self.deprecated_field(p, f, reason, owner, mapping);
         }
-        self.value(value, &f.ty, Some(f), Some(p), Some(owner));
+        self.value(value, &f.ty, Some(f), Some(p), Some(owner), f.checks.as_deref());
+    }
+
+    /// Counts a visited node; `false` once the document's budget is spent.
+    fn step(&mut self) -> bool {
+        self.steps += 1;
+        self.steps <= MAX_STEPS
     }
 
     fn value(
@@ -154,17 +191,27 @@ impl<'c, 'a> Walker<'c, 'a> {
         field: Option<&'a Field>,
         pair: Option<&'a Pair>,
         up: Option<TypeRef>,
+        checks: Option<&'a Checks>,
     ) {
-        if is_null(node) || matches!(node.value, NodeValue::Alias(_)) {
+        if is_null(node) || matches!(node.value, NodeValue::Alias(_)) || !self.step() {
             return;
         }
+        if is_placeholder(node) {
+            // Filled in before the API server sees it: neither its type nor its value is known.
+            return;
+        }
+        if let Some(c) = checks {
+            self.constraints(node, c);
+        }
+        let items = checks.and_then(|c| c.items.as_deref());
         match ty {
             FieldType::Object(t) => self.object(node, *t, pair, up, false),
+            FieldType::Union(alts) => self.union(node, alts, field, pair, up),
             FieldType::Array(inner) => match &node.value {
                 NodeValue::Sequence(list) => {
                     for (i, item) in list.iter().enumerate() {
                         self.path.push(Seg::Index(i));
-                        self.value(item, inner, field, None, up);
+                        self.value(item, inner, field, None, up, items);
                         self.path.pop();
                     }
                 }
@@ -180,8 +227,11 @@ impl<'c, 'a> Walker<'c, 'a> {
             FieldType::Map(inner) => match &node.value {
                 NodeValue::Mapping(entries) => {
                     for p in entries {
+                        if directive(&p.key.text).is_some() {
+                            continue;
+                        }
                         self.path.push(Seg::Key(&p.key.text));
-                        self.value(&p.value, inner, None, Some(p), up);
+                        self.value(&p.value, inner, None, Some(p), up, items);
                         self.path.pop();
                     }
                 }
@@ -195,6 +245,112 @@ impl<'c, 'a> Walker<'c, 'a> {
             FieldType::FreeForm => {}
             scalar_ty => self.scalar(node, scalar_ty, field),
         }
+    }
+
+    /// A value that must fit one of several types: each alternative is tried; the first that
+    /// reports no problem wins. When none fits, the problems of the one alternative of the
+    /// value's own shape (a mapping against the only object type) are reported, else one
+    /// message naming the alternatives.
+    fn union(
+        &mut self,
+        node: &'a Node,
+        alts: &'a [FieldType],
+        field: Option<&'a Field>,
+        pair: Option<&'a Pair>,
+        up: Option<TypeRef>,
+    ) {
+        if self.unions >= MAX_UNION_DEPTH {
+            return;
+        }
+        self.unions += 1;
+        let mut tried: Vec<(usize, Vec<Diagnostic>)> = Vec::new();
+        let mut fitted = None;
+        for (i, alt) in alts.iter().enumerate() {
+            let before = self.cx.out.len();
+            self.value(node, alt, field, pair, up, None);
+            let emitted: Vec<Diagnostic> = self.cx.out.drain(before..).collect();
+            if !emitted.iter().any(|d| FAILS.contains(&d.rule)) {
+                fitted = Some(emitted);
+                break;
+            }
+            tried.push((i, emitted));
+        }
+        self.unions -= 1;
+        if let Some(emitted) = fitted {
+            self.cx.out.extend(emitted);
+            return;
+        }
+        let same_shape: Vec<&(usize, Vec<Diagnostic>)> =
+            tried.iter().filter(|(i, _)| shape_fits(node, &alts[*i])).collect();
+        if let [(_, emitted)] = same_shape.as_slice() {
+            self.cx.out.extend(emitted.iter().cloned());
+            return;
+        }
+        let mut names: Vec<String> = alts.iter().map(|a| self.schema.display_type(a)).collect();
+        names.dedup();
+        let expected = match names.as_slice() {
+            [one] => format!("a value of one of the {} shapes of {one} the schema allows", alts.len()),
+            _ => format!("one of {}", names.join(", ")),
+        };
+        let range =
+            pair.map_or(node.range, |p| if node.as_scalar().is_some() { node.range } else { p.key_range });
+        self.wrong_shape(node, range, "", &expected);
+    }
+
+    /// The value validations of `c` on `node` (see [`violation`]).
+    fn constraints(&mut self, node: &'a Node, c: &'a Checks) {
+        if !self.constraints {
+            return;
+        }
+        if let Some(problem) = violation(node, c) {
+            let name = self.path_text();
+            let name = if name.is_empty() { "the document".to_string() } else { name };
+            let range = node.as_scalar().map_or(node.range, |s| s.raw_range);
+            let range = if node.as_scalar().is_some() {
+                range
+            } else {
+                TextRange::new(
+                    node.range.start,
+                    node.range.start.max(first_line_end(self.cx.text(), node.range)),
+                )
+            };
+            self.cx.emit(Diagnostic::new("invalid-value", range, format!("{name} {problem}")));
+        }
+    }
+
+    /// A strategic-merge directive: `$patch` takes merge, replace or delete; the field after
+    /// `$setElementOrder/` or `$deleteFromPrimitiveList/` must be a field here.
+    fn directive(&mut self, p: &'a Pair, name: &str, field: Option<&str>, def: &'a TypeDef) {
+        if name == "$patch" {
+            let Some(value) = super::context::str_of(&p.value) else { return };
+            if self.enums && !matches!(value, "merge" | "replace" | "delete") {
+                let raw = p.value.as_scalar().map_or(p.value.range, |s| s.raw_range);
+                let close = suggest(["merge", "replace", "delete"], value);
+                let fixes = close.iter().map(|c| replace(format!("Change to {c}"), raw, c.clone()));
+                self.cx.emit(
+                    Diagnostic::new(
+                        "invalid-enum",
+                        raw,
+                        format!("$patch: {value:?} is not a patch directive; use merge, replace or delete"),
+                    )
+                    .fixes(fixes),
+                );
+            }
+            return;
+        }
+        let Some(field) = field else { return };
+        if def.open || def.field(field).is_some() || !self.unknown {
+            return;
+        }
+        let close = suggest(def.fields.iter().map(|f| f.name.as_str()), field);
+        let mut message = format!("{name}/{field} names no field of {}", def.title);
+        if let Some(c) = close.first() {
+            let _ = write!(message, "; did you mean {name}/{c}?");
+        }
+        let fixes = close
+            .iter()
+            .map(|c| replace(format!("Rename to {name}/{c}"), p.key.raw_range, format!("{name}/{c}")));
+        self.cx.emit(Diagnostic::new("unknown-field", p.key_range, message).fixes(fixes));
     }
 
     fn wrong_shape(&mut self, node: &Node, range: TextRange, title: &str, expected: &str) {
@@ -499,12 +655,17 @@ impl<'c, 'a> Walker<'c, 'a> {
             // A list item: its first key.
             None => pairs(mapping).first().map_or(TextRange::empty(mapping.range.start), |p| p.key_range),
         };
+        // A built-in kind's validation requires a spec whose fields are required; a custom
+        // resource's schema only checks the objects that are there.
+        let builtin = self.cx.schema_kind.is_some_and(|k| k.source == KindSource::Builtin);
         for f in &def.fields {
             let effective = f.required
                 || (top
+                    && builtin
                     && f.name == "spec"
                     && f.ty.object().is_some_and(|t| self.schema.children(t).iter().any(|c| c.required)));
-            if !effective || f.read_only {
+            // The API server fills in a field with a default before it validates.
+            if !effective || f.read_only || f.default.is_some() {
                 continue;
             }
             if mapping.pair(&f.name).is_some_and(|p| !is_null(&p.value)) {
@@ -523,7 +684,7 @@ impl<'c, 'a> Walker<'c, 'a> {
     }
 
     fn insert_required(&self, mapping: &'a Node, parent: Option<&'a Pair>, f: &Field) -> Option<Fix> {
-        let unit = self.cx.doc.indent_unit.max(1);
+        let unit = self.cx.indent_unit;
         let value = placeholder(self.cx, self.schema, f, 0)?;
         let existing = mapping.pair(&f.name);
         let edit = match existing {
@@ -603,10 +764,17 @@ fn use_instead(reason: &str) -> Option<&str> {
     (!word.is_empty() && word.chars().next().is_some_and(|c| c.is_ascii_lowercase())).then_some(word)
 }
 
+/// Null, or collections holding nothing but empty collections (`status: {loadBalancer: {}}`
+/// left over from `kubectl get -o yaml`, which says nothing).
 fn is_empty_value(node: &Node) -> bool {
-    is_null(node)
-        || node.as_mapping().is_some_and(<[Pair]>::is_empty)
-        || node.as_sequence().is_some_and(<[Node]>::is_empty)
+    is_empty_at(node, 0)
+}
+
+fn is_empty_at(node: &Node, depth: usize) -> bool {
+    depth < 16
+        && (is_null(node)
+            || node.as_mapping().is_some_and(|m| m.iter().all(|p| is_empty_at(&p.value, depth + 1)))
+            || node.as_sequence().is_some_and(|s| s.iter().all(|i| is_empty_at(i, depth + 1))))
 }
 
 /// A value to insert for a missing required field, in the shape its type needs.
@@ -661,7 +829,206 @@ fn placeholder(cx: &Cx<'_>, schema: &Schema, f: &Field, depth: usize) -> Option<
                 .collect(),
         ),
         FieldType::Object(_) => Y::M(Vec::new()),
+        FieldType::Union(alts) => {
+            let first = Field { ty: alts.first().cloned().unwrap_or(FieldType::FreeForm), ..f.clone() };
+            return placeholder(cx, schema, &first, depth + 1);
+        }
     })
+}
+
+/// Rules whose findings mean a value does not fit a type (an alternative of a union).
+const FAILS: &[&str] = &[
+    "wrong-type",
+    "unknown-field",
+    "invalid-enum",
+    "missing-required",
+    "invalid-quantity",
+    "invalid-base64",
+    "invalid-value",
+];
+
+/// Could `node` be a value of `ty` by its shape alone (mapping, list or scalar)?
+fn shape_fits(node: &Node, ty: &FieldType) -> bool {
+    match (&node.value, ty) {
+        (_, FieldType::FreeForm) => true,
+        (NodeValue::Mapping(_), FieldType::Object(_) | FieldType::Map(_)) => true,
+        (NodeValue::Sequence(_), FieldType::Array(_)) => true,
+        (NodeValue::Scalar(_), t) => t.is_scalar(),
+        (_, FieldType::Union(alts)) => alts.iter().any(|a| shape_fits(node, a)),
+        _ => false,
+    }
+}
+
+/// The end of the first line of `range` (a mapping or list is reported on its first line).
+fn first_line_end(text: &str, range: TextRange) -> usize {
+    let slice = text.get(range.start..range.end).unwrap_or("");
+    range.start + slice.find('\n').unwrap_or(slice.len())
+}
+
+/// What breaks the value validations `c` on `node`, as the end of a sentence that starts
+/// with the field's path; `None` when nothing does (or nothing could be evaluated).
+pub(crate) fn violation(node: &Node, c: &Checks) -> Option<String> {
+    if is_null(node) || is_placeholder(node) {
+        return None;
+    }
+    match &node.value {
+        NodeValue::Scalar(_) => match scalar(node)? {
+            Scalar::Str(s) => {
+                let len = s.chars().count() as u64;
+                if let Some(max) = c.max_length
+                    && len > max
+                {
+                    return Some(format!("is {len} characters long; at most {max} are allowed"));
+                }
+                if let Some(min) = c.min_length
+                    && len < min
+                {
+                    return Some(if len == 0 {
+                        "must not be empty".to_string()
+                    } else {
+                        format!("is {len} characters long; at least {min} are needed")
+                    });
+                }
+                if let Some(p) = &c.pattern
+                    && super::pattern::matches(p, s) == Some(false)
+                {
+                    return Some(format!(
+                        "{:?} does not match the pattern {}",
+                        super::context::short(s),
+                        short_pattern(p)
+                    ));
+                }
+            }
+            Scalar::Int(i) => return bounds(i as f64, c),
+            Scalar::Float(f) => return bounds(f, c),
+            _ => {}
+        },
+        NodeValue::Sequence(list) => {
+            if let Some(problem) = count(list.len(), c.min_items, c.max_items, "items") {
+                return Some(problem);
+            }
+        }
+        NodeValue::Mapping(pairs) => {
+            if let Some(problem) = count(pairs.len(), c.min_properties, c.max_properties, "entries") {
+                return Some(problem);
+            }
+        }
+        _ => {}
+    }
+    for alts in &c.alternatives {
+        let holds: Vec<bool> = alts.options.iter().map(|o| option_holds(node, o)).collect();
+        let count = holds.iter().filter(|h| **h).count();
+        let broken = match alts.combine {
+            Combine::Any => count == 0,
+            Combine::One => count != 1,
+            Combine::All => count != holds.len(),
+        };
+        if !broken {
+            continue;
+        }
+        let described: Vec<String> = alts.options.iter().map(describe_option).collect();
+        let required_only = alts
+            .options
+            .iter()
+            .all(|o| !o.required.is_empty() && Checks { required: Vec::new(), ..(*o).clone() }.is_empty());
+        return Some(match (alts.combine, required_only) {
+            (Combine::One, true) if count > 1 => {
+                format!("must set only one of {}", described.join(", "))
+            }
+            (Combine::One, true) => format!("must set exactly one of {}", described.join(", ")),
+            (Combine::Any, true) => format!("must set at least one of {}", described.join(", ")),
+            (Combine::One, false) if count > 1 => {
+                format!("must satisfy only one of: {}", described.join("; "))
+            }
+            (Combine::All, _) => {
+                let failing =
+                    alts.options.iter().zip(&holds).find(|(_, h)| !**h).map(|(o, _)| describe_option(o));
+                format!("must {}", failing.unwrap_or_default())
+            }
+            _ => format!("must satisfy one of: {}", described.join("; ")),
+        });
+    }
+    None
+}
+
+/// Does one alternative of a value-validating `anyOf`/`oneOf`/`allOf` hold for `node`?
+fn option_holds(node: &Node, o: &Checks) -> bool {
+    if o.opaque {
+        return true;
+    }
+    if let NodeValue::Mapping(pairs) = &node.value
+        && !o.required.iter().all(|r| pairs.iter().any(|p| p.key.text == *r && !is_null(&p.value)))
+    {
+        return false;
+    }
+    if !o.enum_values.is_empty()
+        && let Some(text) = super::context::text_of(node)
+        && !o.enum_values.iter().any(|v| v == text)
+    {
+        return false;
+    }
+    violation(node, o).is_none()
+}
+
+/// One alternative in words: `spec.a` for required keys, else its checks.
+fn describe_option(o: &Checks) -> String {
+    if !o.required.is_empty() {
+        return o.required.join(" and ");
+    }
+    if !o.enum_values.is_empty() {
+        return format!("be one of {}", o.enum_values.join(", "));
+    }
+    if let Some(p) = &o.pattern {
+        return format!("match {}", short_pattern(p));
+    }
+    let mut parts = Vec::new();
+    if let Some(b) = &o.minimum {
+        parts.push(format!("be {} {}", if b.exclusive { "more than" } else { "at least" }, number(b.value)));
+    }
+    if let Some(b) = &o.maximum {
+        parts.push(format!("be {} {}", if b.exclusive { "less than" } else { "at most" }, number(b.value)));
+    }
+    if parts.is_empty() { "a value of another shape".to_string() } else { parts.join(" and ") }
+}
+
+/// A count of items or entries out of `min..=max`.
+fn count(n: usize, min: Option<u64>, max: Option<u64>, what: &str) -> Option<String> {
+    let n = n as u64;
+    match (min, max) {
+        (_, Some(max)) if n > max => Some(format!("has {n} {what}; at most {max} are allowed")),
+        (Some(min), _) if n < min => Some(format!("has {n} {what}; at least {min} are needed")),
+        _ => None,
+    }
+}
+
+fn bounds(v: f64, c: &Checks) -> Option<String> {
+    if let Some(b) = &c.minimum
+        && (v < b.value || (b.exclusive && v == b.value))
+    {
+        let how = if b.exclusive { "more than" } else { "at least" };
+        return Some(format!("is {}; it must be {how} {}", number(v), number(b.value)));
+    }
+    if let Some(b) = &c.maximum
+        && (v > b.value || (b.exclusive && v == b.value))
+    {
+        let how = if b.exclusive { "less than" } else { "at most" };
+        return Some(format!("is {}; it must be {how} {}", number(v), number(b.value)));
+    }
+    None
+}
+
+/// A number as people write it: `3`, not `3.0`.
+fn number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 { format!("{}", v as i64) } else { v.to_string() }
+}
+
+/// A pattern for a message: at most 60 characters.
+fn short_pattern(p: &str) -> String {
+    if p.chars().count() > 60 {
+        format!("{}...", p.chars().take(57).collect::<String>())
+    } else {
+        p.to_string()
+    }
 }
 
 /// Standard base64 with padding, as Go's encoding/json decodes `[]byte` (line breaks ignored).

@@ -2,7 +2,7 @@
 //! for the next line), `# kref-ignore-document: id` for the whole document, and the ignore
 //! annotations of kube-linter, kube-score and Polaris mapped to our rules.
 
-use kref_yaml::{Document, File, NodeValue, ScalarStyle};
+use kref_yaml::{File, Node};
 
 use super::context::{at, pairs, text_of};
 use super::registry::{RULES, Rule};
@@ -92,9 +92,9 @@ pub(crate) fn ignored(ignores: &[Ignore], rule: &str, line: usize, doc: usize) -
 /// Rules silenced in a document by the other linters' annotations, by index in [`RULES`].
 /// Rules whose findings the API server would reject are never silenced this way: those
 /// annotations mean "we accept this risk", not "this object is invalid on purpose".
-pub(crate) fn annotated(doc: &Document) -> Vec<bool> {
+pub(crate) fn annotated(root: &Node) -> Vec<bool> {
     let mut out = vec![false; RULES.len()];
-    let Some(annotations) = doc.root.as_ref().and_then(|r| at(r, &["metadata", "annotations"])) else {
+    let Some(annotations) = at(root, &["metadata", "annotations"]) else {
         return out;
     };
     let mut linter: Vec<&str> = Vec::new();
@@ -146,41 +146,6 @@ fn maps(
         || (!rule.polaris.is_empty() && (polaris_all || rule.polaris.iter().any(|c| polaris.contains(c))))
 }
 
-/// Is the file a template (a Helm chart's `templates/`): does `{{` appear outside comments and
-/// outside the content of string values? Go templates inside a ConfigMap's quoted or block
-/// values (alerting rules, dashboards) do not count.
-pub(crate) fn is_template(file: &File) -> bool {
-    let text = file.text();
-    if !text.contains("{{") {
-        return false;
-    }
-    let mut strings: Vec<(usize, usize)> = Vec::new();
-    for doc in &file.documents {
-        let Some(root) = &doc.root else { continue };
-        let mut stack = vec![root];
-        while let Some(node) = stack.pop() {
-            match &node.value {
-                NodeValue::Mapping(pairs) => stack.extend(pairs.iter().map(|p| &p.value)),
-                NodeValue::Sequence(items) => stack.extend(items.iter()),
-                NodeValue::Scalar(s) => {
-                    let r = s.raw_range;
-                    // A plain scalar that starts with `{{` is template syntax, not text.
-                    let start = if s.style == ScalarStyle::Plain { r.start + 1 } else { r.start };
-                    strings.push((start, r.end));
-                }
-                _ => {}
-            }
-        }
-    }
-    strings.sort_unstable();
-    let in_string = |at: usize| {
-        let i = strings.partition_point(|(s, _)| *s <= at);
-        i > 0 && at < strings[i - 1].1
-    };
-    let in_comment = |at: usize| file.comments.iter().any(|c| c.start <= at && at < c.end);
-    text.match_indices("{{").any(|(at, _)| !in_string(at) && !in_comment(at))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,20 +166,10 @@ mod tests {
     }
 
     #[test]
-    fn templates_are_told_from_text_that_holds_braces() {
-        let helm = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n";
-        assert!(is_template(&kref_yaml::parse(helm)));
-        let control = "{{- if .Values.enabled }}\napiVersion: v1\nkind: ConfigMap\n{{- end }}\n";
-        assert!(is_template(&kref_yaml::parse(control)));
-        let alerts = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: alerts # {{ not a template }}\ndata:\n  rule: \"{{ $labels.instance }} is down\"\n  tmpl: |\n    {{ define \"x\" }}hi{{ end }}\n  plain: host {{ x }}\n";
-        assert!(!is_template(&kref_yaml::parse(alerts)));
-    }
-
-    #[test]
     fn annotations_map_to_rules() {
         let text = "metadata:\n  annotations:\n    ignore-check.kube-linter.io/latest-tag: ok\n    kube-score/ignore: container-resources, pod-probes\n    polaris.fairwinds.com/hostNetworkSet-exempt: \"true\"\n    ignore-check.kube-linter.io/mismatching-selector: x\n";
         let file = kref_yaml::parse(text);
-        let set = annotated(&file.documents[0]);
+        let set = annotated(file.documents[0].root.as_ref().unwrap());
         let on = |id: &str| set[super::super::registry::rule_index(id).unwrap()];
         assert!(on("image-tag"));
         assert!(on("missing-resources"));

@@ -34,7 +34,7 @@ pub(crate) fn check(cx: &mut Cx<'_>, view: &View<'_>) {
 }
 
 fn unit(cx: &Cx<'_>) -> usize {
-    cx.doc.indent_unit.max(1)
+    cx.indent_unit
 }
 
 fn selector(cx: &mut Cx<'_>) {
@@ -161,7 +161,7 @@ fn restart_policy(cx: &mut Cx<'_>) {
     let policy = spec.pair("restartPolicy");
     match cx.kind {
         "Job" | "CronJob" if policy.is_none_or(|p| is_null(&p.value)) => {
-            let range = at(cx.root, &["spec"]).and_then(|_| template_key(cx)).unwrap_or(cx.doc.range);
+            let range = at(cx.root, &["spec"]).and_then(|_| template_key(cx)).unwrap_or(cx.obj.range);
             let fixes: Vec<Fix> = ["OnFailure", "Never"]
                 .iter()
                 .filter_map(|v| {
@@ -355,6 +355,10 @@ fn strategy(cx: &mut Cx<'_>) {
                 values.push((*f, None));
                 continue;
             };
+            if super::context::is_placeholder(node) {
+                // Filled in later: how it fits the other value is not known.
+                return;
+            }
             match int_or_percent(node) {
                 Ok((v, pct)) => {
                     if v < 0 {
@@ -442,7 +446,7 @@ fn progress_deadline(cx: &mut Cx<'_>, spec: &Node) {
     let pds_node = get(spec, "progressDeadlineSeconds");
     let pds = pds_node.and_then(int_of).unwrap_or(600);
     if pds <= min_ready && (pds_node.is_some() || min_ready > 0) {
-        let range = pds_node.or_else(|| get(spec, "minReadySeconds")).map_or(cx.doc.range, |n| n.range);
+        let range = pds_node.or_else(|| get(spec, "minReadySeconds")).map_or(cx.obj.range, |n| n.range);
         cx.emit(Diagnostic::new(
             "rollout-strategy",
             range,
@@ -500,7 +504,7 @@ fn hints(cx: &mut Cx<'_>, view: &View<'_>) {
         cx.emit(
             Diagnostic::new(
                 "job-ttl",
-                spec_pair.map_or(cx.doc.range, |p| p.key_range),
+                spec_pair.map_or(cx.obj.range, |p| p.key_range),
                 "this Job and its pods stay after it finishes; set ttlSecondsAfterFinished to clean them up",
             )
             .fixes(fix),
@@ -512,7 +516,7 @@ fn hints(cx: &mut Cx<'_>, view: &View<'_>) {
         cx.emit(
             Diagnostic::new(
                 "cronjob-deadline",
-                spec_pair.map_or(cx.doc.range, |p| p.key_range),
+                spec_pair.map_or(cx.obj.range, |p| p.key_range),
                 "missed runs are started late without limit (and 100 misses stop the CronJob); set startingDeadlineSeconds",
             )
             .fixes(fix),
@@ -521,12 +525,12 @@ fn hints(cx: &mut Cx<'_>, view: &View<'_>) {
     if !matches!(cx.kind, "Deployment" | "StatefulSet") {
         return;
     }
-    let scaled = view.targeted_by_hpa(cx.kind, cx.doc.name.as_deref(), cx.doc.namespace.as_deref());
+    let scaled = view.targeted_by_hpa(cx.kind, cx.obj.name.as_deref(), cx.obj.namespace.as_deref());
     let replicas_node = get(spec, "replicas");
     let replicas = replicas_node.and_then(int_of).unwrap_or(1);
     if cx.on("single-replica") && replicas == 1 && !scaled {
         let range =
-            spec.pair("replicas").map_or(spec_pair.map_or(cx.doc.range, |p| p.key_range), |p| p.key_range);
+            spec.pair("replicas").map_or(spec_pair.map_or(cx.obj.range, |p| p.key_range), |p| p.key_range);
         let fix = match replicas_node {
             Some(n) => Some(replace("Set replicas: 2", n.range, "2")),
             None => insert_entry(cx.file, spec_pair, spec, "replicas", &Y::s("2"), unit(cx))
@@ -547,7 +551,7 @@ fn hints(cx: &mut Cx<'_>, view: &View<'_>) {
             get(p, "topologySpreadConstraints").is_some() || at(p, &["affinity", "podAntiAffinity"]).is_some()
         });
         if !spread && pod.is_some() {
-            let range = template_key(cx).unwrap_or(cx.doc.range);
+            let range = template_key(cx).unwrap_or(cx.obj.range);
             cx.emit(Diagnostic::new(
                 "anti-affinity",
                 range,

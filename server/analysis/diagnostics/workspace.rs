@@ -3,15 +3,18 @@
 //! targets, StatefulSet Services, and the ConfigMaps, Secrets, ServiceAccounts and claims pods
 //! use.
 //!
-//! A reference is only reported missing when the workspace defines objects of that kind (in
-//! that namespace): a Secret made by hand in the cluster is no mistake in a repository that
-//! keeps no Secrets.
+//! Files see each other only within a deployment unit (see [`crate::analysis::project::units`]):
+//! the objects of a kustomization, of a chart, or of one folder tree. Duplicates are only
+//! reported within one file or a unit whose files are applied together for certain. Patches
+//! are not objects here. A reference is only reported missing when the unit defines objects of
+//! that kind (in that namespace): a Secret made by hand in the cluster is no mistake in a
+//! repository that keeps no Secrets; ConfigMaps and Secrets a kustomization generates count.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use kref_corpus::schema::suggest;
-use kref_yaml::{File, Node, TextRange};
+use kref_yaml::{File, Node, NodeValue, TextRange};
 
 use super::context::{
     Cx, at, bool_of, get, int_of, is_null, items, pairs, pod_labels, pod_spec, str_of, text_of,
@@ -19,12 +22,15 @@ use super::context::{
 use super::edits::replace;
 use super::registry::PssLevel;
 use super::{Diagnostic, Related};
+use crate::analysis::project::{FileClass, Layout};
 
 /// What other documents need to know about one object.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Object {
     /// Index of the document in its file.
     pub doc: usize,
+    /// Index in the List's items, for an item of a List.
+    pub item: Option<usize>,
     pub api_version: String,
     pub kind: String,
     pub name: Option<String>,
@@ -43,6 +49,14 @@ pub struct Object {
     pub enforce: Option<PssLevel>,
     /// For HorizontalPodAutoscalers: the target's kind and name.
     pub scale_target: Option<(String, String)>,
+    /// A custom resource whose controller may run pods (its spec has pod settings such as
+    /// `replicas`, `image`, `podMetadata` or `template`): the labels it carries, which
+    /// operators put on the pods they make.
+    pub pod_owner: Option<Vec<(String, String)>>,
+    /// Holds strategic-merge directives: a partial object, not an object of its own.
+    pub partial: bool,
+    /// Made by a kustomization's generator, not written in a file.
+    pub generated: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,23 +93,62 @@ fn owned(pairs: Vec<(&str, &str)>) -> Vec<(String, String)> {
     pairs.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
 
-/// The objects of a file.
+/// Spec keys that say a custom resource's controller runs pods for it.
+const POD_SETTINGS: &[&str] = &[
+    "replicas",
+    "image",
+    "podMetadata",
+    "podTemplate",
+    "template",
+    "containers",
+    "serviceAccountName",
+    "nodeSelector",
+    "tolerations",
+    "affinity",
+    "resources",
+];
+
+/// The labels a custom resource may pass to the pods its controller makes: its own, and
+/// every string map named `labels` in its spec (pod metadata, templates), a few levels deep.
+fn owner_labels(root: &Node) -> Option<Vec<(String, String)>> {
+    let spec = get(root, "spec")?;
+    let runs_pods = pairs(spec).iter().any(|p| POD_SETTINGS.contains(&p.key.text.as_str()));
+    if !runs_pods {
+        return None;
+    }
+    let mut labels =
+        at(root, &["metadata", "labels"]).map(|l| owned(super::context::string_map(l))).unwrap_or_default();
+    let mut stack = vec![(spec, 0usize)];
+    while let Some((node, depth)) = stack.pop() {
+        for p in pairs(node) {
+            if p.key.text == "labels" && p.value.as_mapping().is_some() {
+                labels.extend(owned(super::context::string_map(&p.value)));
+            } else if depth < 4 && matches!(p.value.value, NodeValue::Mapping(_)) {
+                stack.push((&p.value, depth + 1));
+            }
+        }
+    }
+    Some(labels)
+}
+
+/// The objects of a file (a List's items each count as one).
 pub fn objects(file: &File) -> Vec<Object> {
     let index = file.line_index();
     let mut out = Vec::new();
-    for (i, doc) in file.documents.iter().enumerate() {
-        let Some(root) = &doc.root else { continue };
-        let Some((kind, kind_range)) = &doc.kind else { continue };
-        let api_version = doc.api_version.as_ref().map_or("", |(a, _)| a.as_str());
+    for obj in crate::analysis::manifest::objects(file) {
+        let root = obj.node;
+        let Some((kind, kind_range)) = &obj.kind else { continue };
+        let api_version = obj.api_version.as_ref().map_or("", |(a, _)| a.as_str());
         let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
         let builtin = super::context::is_builtin_group(group);
         let range = at(root, &["metadata", "name"]).map_or(*kind_range, |n| n.range);
         let mut o = Object {
-            doc: i,
+            doc: obj.doc,
+            item: obj.item,
             api_version: api_version.to_string(),
             kind: kind.clone(),
-            name: doc.name.clone(),
-            namespace: doc.namespace.clone().filter(|n| !n.is_empty()),
+            name: obj.name.clone(),
+            namespace: obj.namespace.clone().filter(|n| !n.is_empty()),
             range,
             line: index.line_col(range.start, kref_yaml::Encoding::Utf8).line,
             pod_labels: None,
@@ -103,7 +156,13 @@ pub fn objects(file: &File) -> Vec<Object> {
             replicas: at(root, &["spec", "replicas"]).is_some(),
             enforce: None,
             scale_target: None,
+            pod_owner: None,
+            partial: obj.partial,
+            generated: false,
         };
+        if !builtin {
+            o.pod_owner = owner_labels(root);
+        }
         if builtin {
             if super::context::pod_spec_path(kind).is_some() {
                 o.pod_labels = Some(
@@ -158,11 +217,42 @@ pub fn objects(file: &File) -> Vec<Object> {
     out
 }
 
-/// The objects of every file of a workspace, by file key (a path or URI).
+/// One file of a workspace.
+#[derive(Debug, Clone, Default)]
+struct Entry {
+    objects: Vec<Object>,
+    /// What the project takes the file for (`None`: not known, a manifest).
+    class: Option<FileClass>,
+    /// The deployment units it belongs to (indexes into [`Workspace::units`]); none: it sees,
+    /// and is seen by, the other files of no unit (a workspace without a layout).
+    units: Vec<u32>,
+}
+
+impl Entry {
+    /// Do its objects count for the other files (not patches, tool configs, templates)?
+    fn has_objects(&self) -> bool {
+        self.class.is_none_or(FileClass::has_objects) && self.class != Some(FileClass::Patch)
+    }
+}
+
+/// What the cross-document rules know of a unit.
+#[derive(Debug, Clone, Default)]
+struct UnitFacts {
+    /// Its files are applied together for certain: the same object twice collides.
+    together: bool,
+    /// The ConfigMaps and Secrets its kustomizations generate.
+    generated: Vec<Object>,
+    /// Some of its files are templates: its objects are not all known.
+    incomplete: bool,
+}
+
+/// The objects of every file of a workspace, by file key (a path or URI), with the
+/// deployment units they belong to.
 #[derive(Debug, Default)]
 pub struct Workspace {
-    files: Vec<(String, Vec<Object>)>,
+    files: Vec<(String, Entry)>,
     positions: HashMap<String, usize>,
+    units: Vec<UnitFacts>,
     index: OnceLock<Index>,
 }
 
@@ -181,13 +271,19 @@ struct Index {
     by_kind: HashMap<String, Vec<(usize, usize)>>,
     /// Objects with pod templates, by namespace (`None` when not written).
     pods: HashMap<Option<String>, Vec<(usize, usize)>>,
+    /// Custom resources that may run pods.
+    owners: Vec<(usize, usize)>,
 }
 
 impl Index {
-    fn build<'o>(files: impl Iterator<Item = &'o [Object]>) -> Index {
+    fn build<'o>(files: impl Iterator<Item = Option<&'o [Object]>>) -> Index {
         let mut index = Index::default();
         for (f, objects) in files.enumerate() {
+            let Some(objects) = objects else { continue };
             for (o, obj) in objects.iter().enumerate() {
+                if obj.partial {
+                    continue;
+                }
                 if let Some(name) = &obj.name {
                     index.by_name.entry((obj.kind.clone(), name.clone())).or_default().push((f, o));
                     index
@@ -199,6 +295,9 @@ impl Index {
                 index.by_kind.entry(obj.kind.clone()).or_default().push((f, o));
                 if obj.pod_labels.is_some() {
                     index.pods.entry(obj.namespace.clone()).or_default().push((f, o));
+                }
+                if obj.pod_owner.is_some() {
+                    index.owners.push((f, o));
                 }
             }
         }
@@ -232,16 +331,85 @@ impl Workspace {
         self.set(key, objects(file));
     }
 
-    /// Records (or replaces) already extracted objects of the file `key`.
+    /// Records (or replaces) already extracted objects of the file `key`; its class and units
+    /// stay as they were.
     pub fn set(&mut self, key: &str, objects: Vec<Object>) {
         match self.positions.get(key) {
-            Some(&i) => self.files[i].1 = objects,
+            Some(&i) => self.files[i].1.objects = objects,
             None => {
                 self.positions.insert(key.to_string(), self.files.len());
-                self.files.push((key.to_string(), objects));
+                self.files.push((key.to_string(), Entry { objects, ..Entry::default() }));
             }
         }
         self.index = OnceLock::new();
+    }
+
+    /// Takes the classes and deployment units of `layout` (files it does not know keep no
+    /// unit). Call again whenever the layout is built anew.
+    pub fn apply_layout(&mut self, layout: &Layout) {
+        self.units = layout
+            .units
+            .iter()
+            .map(|u| UnitFacts {
+                together: u.kind.applied_together(),
+                incomplete: u.unreadable > 0,
+                generated: u
+                    .generated
+                    .iter()
+                    .map(|g| Object {
+                        doc: 0,
+                        item: None,
+                        api_version: "v1".into(),
+                        kind: g.kind.to_string(),
+                        name: Some(g.name.clone()),
+                        namespace: g.namespace.clone(),
+                        range: TextRange::empty(0),
+                        line: 0,
+                        pod_labels: None,
+                        service: None,
+                        replicas: false,
+                        enforce: None,
+                        scale_target: None,
+                        pod_owner: None,
+                        partial: false,
+                        generated: true,
+                    })
+                    .collect(),
+            })
+            .collect();
+        for (key, entry) in &mut self.files {
+            match layout.file(key) {
+                Some(placed) => {
+                    entry.class = Some(placed.class);
+                    entry.units.clone_from(&placed.units);
+                }
+                None => {
+                    entry.class = None;
+                    entry.units.clear();
+                }
+            }
+        }
+        self.index = OnceLock::new();
+    }
+
+    /// Sets the class and units of one file (a document the layout did not know).
+    pub fn place(&mut self, key: &str, class: Option<FileClass>, units: Vec<u32>) {
+        if let Some(&i) = self.positions.get(key) {
+            let entry = &mut self.files[i].1;
+            entry.class = class;
+            entry.units = units;
+            self.index = OnceLock::new();
+        }
+    }
+
+    /// The class recorded for `key`, if any.
+    pub fn class_of(&self, key: &str) -> Option<FileClass> {
+        self.positions.get(key).and_then(|&i| self.files[i].1.class)
+    }
+
+    /// The units recorded for `key`.
+    pub fn units_of(&self, key: &str) -> &[u32] {
+        self.positions.get(key).map_or(&[], |&i| self.files[i].1.units.as_slice())
     }
 
     /// Forgets the file `key`.
@@ -257,7 +425,12 @@ impl Workspace {
 
     /// The objects recorded for the file `key`.
     pub fn objects_of(&self, key: &str) -> Option<&[Object]> {
-        self.positions.get(key).map(|&i| self.files[i].1.as_slice())
+        self.positions.get(key).map(|&i| self.files[i].1.objects.as_slice())
+    }
+
+    /// The keys of the files recorded.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.files.iter().map(|(k, _)| k.as_str())
     }
 
     /// Number of files.
@@ -271,16 +444,22 @@ impl Workspace {
 
     /// Number of objects in all files.
     pub fn object_count(&self) -> usize {
-        self.files.iter().map(|(_, o)| o.len()).sum()
+        self.files.iter().map(|(_, e)| e.objects.len()).sum()
     }
 
     fn index(&self) -> &Index {
-        self.index.get_or_init(|| Index::build(self.files.iter().map(|(_, o)| o.as_slice())))
+        self.index.get_or_init(|| {
+            Index::build(self.files.iter().map(|(_, e)| e.has_objects().then_some(e.objects.as_slice())))
+        })
     }
 
     fn get(&self, (f, o): (usize, usize)) -> Option<(&str, &Object)> {
-        let (key, objects) = self.files.get(f)?;
-        Some((key.as_str(), objects.get(o)?))
+        let (key, entry) = self.files.get(f)?;
+        Some((key.as_str(), entry.objects.get(o)?))
+    }
+
+    fn units_at(&self, f: usize) -> &[u32] {
+        self.files.get(f).map_or(&[], |(_, e)| e.units.as_slice())
     }
 }
 
@@ -292,33 +471,69 @@ pub(crate) fn ns_compatible(a: Option<&str>, b: Option<&str>) -> bool {
     }
 }
 
-/// The objects one file's checks see: its own (current text) and the other files'.
+/// The objects one file's checks see: its own (current text) and those of the other files of
+/// its deployment units.
 pub(crate) struct View<'a> {
     key: Option<&'a str>,
     local: &'a [Object],
     /// Lookups over `local`, built on first use (a file can hold thousands of objects).
     local_index: OnceLock<Index>,
     ws: Option<&'a Workspace>,
+    /// This file's position in the workspace, if recorded.
+    me: Option<usize>,
+    /// The units of this file.
+    units: &'a [u32],
 }
 
 impl<'a> View<'a> {
     pub fn local(local: &'a [Object]) -> View<'a> {
-        View { key: None, local, local_index: OnceLock::new(), ws: None }
+        View { key: None, local, local_index: OnceLock::new(), ws: None, me: None, units: &[] }
     }
 
     pub fn new(key: &'a str, local: &'a [Object], ws: &'a Workspace) -> View<'a> {
-        View { key: Some(key), local, local_index: OnceLock::new(), ws: Some(ws) }
+        let units = ws.units_of(key);
+        let me = ws.positions.get(key).copied();
+        View { key: Some(key), local, local_index: OnceLock::new(), ws: Some(ws), me, units }
     }
 
     fn local_index(&self) -> &Index {
-        self.local_index.get_or_init(|| Index::build(std::iter::once(self.local)))
+        self.local_index.get_or_init(|| Index::build(std::iter::once(Some(self.local))))
     }
 
-    /// This file's object for document `doc`.
-    fn at_doc(&self, doc: usize) -> Option<&'a Object> {
+    /// Does this file share a unit with the file at `f` of the workspace? Files of no unit
+    /// see each other.
+    fn visible(&self, ws: &Workspace, f: usize) -> bool {
+        let theirs = ws.units_at(f);
+        if self.units.is_empty() || theirs.is_empty() {
+            return self.units.is_empty() && theirs.is_empty();
+        }
+        theirs.iter().any(|u| self.units.contains(u))
+    }
+
+    /// Are this file and the file at `f` applied together for certain (a unit of kustomize,
+    /// Helm or `.kref.yaml`, or a workspace with no units)?
+    fn together(&self, ws: &Workspace, f: usize) -> bool {
+        let theirs = ws.units_at(f);
+        if self.units.is_empty() && theirs.is_empty() {
+            return true;
+        }
+        theirs
+            .iter()
+            .any(|u| self.units.contains(u) && ws.units.get(*u as usize).is_some_and(|facts| facts.together))
+    }
+
+    /// Does a unit of this file hold templates, whose objects kref cannot read?
+    fn incomplete(&self) -> bool {
+        let Some(ws) = self.ws else { return false };
+        self.units.iter().any(|u| ws.units.get(*u as usize).is_some_and(|f| f.incomplete))
+    }
+
+    /// This file's object for document `doc` (and List item `item`).
+    fn at_doc(&self, doc: usize, item: Option<usize>) -> Option<&'a Object> {
+        // Objects come in file order: by document, then by List item.
         let local = self.local;
-        let i = local.partition_point(|o| o.doc < doc);
-        local.get(i).filter(|o| o.doc == doc)
+        let i = local.partition_point(|o| (o.doc, o.item) < (doc, item));
+        local.get(i).filter(|o| o.doc == doc && o.item == item)
     }
 
     fn others(
@@ -327,11 +542,23 @@ impl<'a> View<'a> {
     ) -> impl Iterator<Item = (Option<&'a str>, &'a Object)> {
         let ws = self.ws;
         let key = self.key;
+        let me = self.me;
         refs.into_iter()
             .flatten()
+            .filter(move |(f, _)| Some(*f) != me && ws.is_some_and(|ws| self.visible(ws, *f)))
             .filter_map(move |r| ws?.get(*r))
             .filter(move |(k, _)| Some(*k) != key)
             .map(|(k, o)| (Some(k), o))
+    }
+
+    /// The objects the units of this file generate (kustomize generators).
+    fn generated(&self) -> impl Iterator<Item = (Option<&'a str>, &'a Object)> {
+        let ws = self.ws;
+        self.units
+            .iter()
+            .filter_map(move |u| ws?.units.get(*u as usize))
+            .flat_map(|facts| facts.generated.iter())
+            .map(|o| (None, o))
     }
 
     fn locals(&self, refs: Option<&Vec<(usize, usize)>>) -> Vec<(Option<&'a str>, &'a Object)> {
@@ -346,15 +573,30 @@ impl<'a> View<'a> {
         if let Some(ws) = self.ws {
             out.extend(self.others(ws.index().by_name.get(&key)));
         }
+        out.extend(self.generated().filter(|(_, o)| o.kind == kind && o.name.as_deref() == Some(name)));
         out
     }
 
-    /// Objects of `kind` named `name` whose namespace is written exactly as `ns`, this file's first.
-    fn named_in(&self, kind: &str, name: &str, ns: Option<&str>) -> Vec<(Option<&'a str>, &'a Object)> {
+    /// Objects of `kind` named `name` whose namespace is written exactly as `ns`, this file's
+    /// first, with whether each is applied together with this file for certain.
+    fn named_in(&self, kind: &str, name: &str, ns: Option<&str>) -> Vec<(Option<&'a str>, &'a Object, bool)> {
         let key = (kind.to_string(), name.to_string(), ns.map(str::to_string));
-        let mut out = self.locals(self.local_index().by_name_ns.get(&key));
+        let mut out: Vec<_> = self
+            .locals(self.local_index().by_name_ns.get(&key))
+            .into_iter()
+            .map(|(f, o)| (f, o, true))
+            .collect();
         if let Some(ws) = self.ws {
-            out.extend(self.others(ws.index().by_name_ns.get(&key)));
+            for r in ws.index().by_name_ns.get(&key).into_iter().flatten() {
+                if Some(r.0) == self.me || !self.visible(ws, r.0) {
+                    continue;
+                }
+                if let Some((k, o)) = ws.get(*r)
+                    && Some(k) != self.key
+                {
+                    out.push((Some(k), o, self.together(ws, r.0)));
+                }
+            }
         }
         out
     }
@@ -369,12 +611,27 @@ impl<'a> View<'a> {
                     .filter(|(_, o)| ns_compatible(o.namespace.as_deref(), ns)),
             );
         }
+        out.extend(
+            self.generated().filter(|(_, o)| o.kind == kind && ns_compatible(o.namespace.as_deref(), ns)),
+        );
         out
     }
 
     /// Objects with pod templates in a namespace compatible with `ns`.
     fn pods(&self, ns: Option<&str>) -> Vec<&'a Object> {
         self.pods_in_files(ns).into_iter().map(|(_, o)| o).collect()
+    }
+
+    /// Custom resources that may run pods, in a namespace compatible with `ns`.
+    fn pod_owners(&self, ns: Option<&str>) -> Vec<&'a Object> {
+        let local = self.local;
+        let mut out: Vec<&'a Object> =
+            self.local_index().owners.iter().filter_map(|(_, o)| local.get(*o)).collect();
+        if let Some(ws) = self.ws {
+            out.extend(self.others(Some(&ws.index().owners)).map(|(_, o)| o));
+        }
+        out.retain(|o| ns_compatible(o.namespace.as_deref(), ns));
+        out
     }
 
     /// [`View::pods`] with the file of each (`None`: this file), this file's first.
@@ -391,6 +648,7 @@ impl<'a> View<'a> {
             out.extend(
                 ws.index()
                     .pods_in(ns)
+                    .filter(|(f, _)| Some(*f) != self.me && self.visible(ws, *f))
                     .filter_map(|r| ws.get(r))
                     .filter(|(k, o)| Some(*k) != self.key && ns_compatible(o.namespace.as_deref(), ns))
                     .map(|(k, o)| (Some(k), o)),
@@ -451,9 +709,12 @@ impl Selector {
         self.labels.is_empty() && self.exprs.is_empty()
     }
 
+    /// Does the selector select pods with these labels? A value holding a placeholder (on
+    /// either side) is not known yet, so it matches any.
     pub fn matches(&self, labels: &[(String, String)]) -> bool {
         let value = |k: &str| labels.iter().find(|(lk, _)| lk == k).map(|(_, v)| v.as_str());
-        self.labels.iter().all(|(k, v)| value(k) == Some(v.as_str()))
+        let unknown = crate::analysis::placeholders::has_placeholder;
+        self.labels.iter().all(|(k, v)| value(k).is_some_and(|l| l == v || unknown(l) || unknown(v)))
             && self.exprs.iter().all(|(k, op, values)| match op.as_str() {
                 "In" => value(k).is_some_and(|v| values.iter().any(|x| x == v)),
                 "NotIn" => value(k).is_none_or(|v| !values.iter().any(|x| x == v)),
@@ -488,11 +749,17 @@ fn related(file: Option<&str>, o: &Object, message: String) -> Related {
 }
 
 pub(crate) fn check(cx: &mut Cx<'_>, view: &View<'_>) {
-    let ns = cx.doc.namespace.as_deref().filter(|n| !n.is_empty());
+    if cx.partial {
+        // A patch is part of another object: no duplicate, and what it refers to is checked
+        // where the patch is applied.
+        return;
+    }
+    let ns = cx.obj.namespace.as_deref().filter(|n| !n.is_empty());
     if cx.on("duplicate-object") {
         duplicates(cx, view, ns);
     }
-    if !cx.builtin() {
+    if !cx.builtin() || view.incomplete() {
+        // What a unit with templates defines is not all known: nothing is surely missing.
         return;
     }
     match cx.kind {
@@ -509,14 +776,20 @@ pub(crate) fn check(cx: &mut Cx<'_>, view: &View<'_>) {
 }
 
 fn duplicates(cx: &mut Cx<'_>, view: &View<'_>, ns: Option<&str>) {
-    let Some(name) = cx.doc.name.as_deref() else { return };
-    let here = view.at_doc(cx.index);
+    let Some(name) = cx.obj.name.as_deref() else { return };
+    let here = view.at_doc(cx.index, cx.obj.item);
     let Some(here) = here else { return };
     let group = here.group();
-    let first_other = view.named_in(cx.kind, name, ns).into_iter().find(|(file, o)| {
-        !(file.is_none() && o.doc == here.doc) && o.group() == group && o.namespace.as_deref() == ns
+    // Only objects applied together for certain collide: the same file, or one unit of
+    // kustomize, Helm or `.kref.yaml`. Files side by side in a folder may be alternatives.
+    let first_other = view.named_in(cx.kind, name, ns).into_iter().find(|(file, o, together)| {
+        *together
+            && !(file.is_none() && o.doc == here.doc && o.item == here.item)
+            && o.group() == group
+            && o.namespace.as_deref() == ns
+            && !o.generated
     });
-    if let Some((file, o)) = first_other {
+    if let Some((file, o, _)) = first_other {
         let ns_text = ns.map(|n| format!("{n}/")).unwrap_or_default();
         let at = where_is(file, o);
         cx.emit(
@@ -538,10 +811,7 @@ fn service_selector(cx: &mut Cx<'_>, view: &View<'_>, ns: Option<&str>) {
         return;
     }
     let pods = view.pods(ns);
-    if pods.is_empty() {
-        return;
-    }
-    if pods.iter().any(|o| o.pod_labels.as_ref().is_some_and(|l| selector.matches(l))) {
+    if !selects_nothing(&selector, &pods, view, ns) {
         return;
     }
     // The workload sharing the most selector labels, to say what differs.
@@ -578,6 +848,43 @@ fn service_selector(cx: &mut Cx<'_>, view: &View<'_>, ns: Option<&str>) {
     }
     let fix = (fixes.len() == 1).then(|| fixes.remove(0));
     cx.emit(Diagnostic::new("service-selector", sel_pair.key_range, message).fixes(fix));
+}
+
+/// Does a selector surely match no pod of the unit? Only when the unit has pod templates, none
+/// matches, one of them comes close (it shares a label key or value with the selector: the
+/// selector was meant for it), and no custom resource whose controller runs pods (a
+/// Prometheus, a database cluster) may make pods it matches: operators label their pods with
+/// the resource's labels and name.
+fn selects_nothing(selector: &Selector, pods: &[&Object], view: &View<'_>, ns: Option<&str>) -> bool {
+    if pods.is_empty() || pods.iter().any(|o| o.pod_labels.as_ref().is_some_and(|l| selector.matches(l))) {
+        return false;
+    }
+    let keys: Vec<&str> = selector
+        .labels
+        .iter()
+        .map(|(k, _)| k.as_str())
+        .chain(selector.exprs.iter().map(|(k, _, _)| k.as_str()))
+        .collect();
+    let values: Vec<&str> = selector.labels.iter().map(|(_, v)| v.as_str()).collect();
+    let near = pods.iter().any(|o| {
+        o.pod_labels
+            .as_deref()
+            .unwrap_or(&[])
+            .iter()
+            .any(|(k, v)| keys.contains(&k.as_str()) || values.contains(&v.as_str()))
+    });
+    if !near {
+        return false;
+    }
+    let owned = view.pod_owners(ns).iter().any(|owner| {
+        let labels = owner.pod_owner.as_deref().unwrap_or(&[]);
+        let name = owner.name.as_deref().unwrap_or("");
+        let kind = owner.kind.to_ascii_lowercase();
+        selector.labels.iter().all(|(k, v)| {
+            labels.iter().any(|(lk, lv)| lk == k && lv == v) || v == name || v.to_ascii_lowercase() == kind
+        })
+    });
+    !owned
 }
 
 /// Every backend of an Ingress: (service name node, port node).
@@ -702,7 +1009,7 @@ fn pdb(cx: &mut Cx<'_>, view: &View<'_>, ns: Option<&str>) {
         return;
     }
     let pods = view.pods(ns);
-    if pods.is_empty() || pods.iter().any(|o| o.pod_labels.as_ref().is_some_and(|l| selector.matches(l))) {
+    if !selects_nothing(&selector, &pods, view, ns) {
         return;
     }
     cx.emit(Diagnostic::new(
@@ -817,9 +1124,19 @@ pub(crate) fn pod_references(spec: &Node, with_optional: bool) -> Vec<(&'static 
 fn references(cx: &mut Cx<'_>, view: &View<'_>, ns: Option<&str>) {
     let Some(spec) = pod_spec(cx) else { return };
     let mut cache: HashMap<&'static str, Vec<String>> = HashMap::new();
+    // A StatefulSet's claim templates make the claims its pods' volumes of the same name use.
+    let claim_templates = super::context::claim_templates(cx);
     for (kind, node) in pod_references(spec, false) {
-        let Some(name) = text_of(node) else { continue };
+        // An empty name is no reference (`serviceAccount: ''` means the default one); a
+        // placeholder is filled in later.
+        let Some(name) = text_of(node).filter(|n| !n.trim().is_empty()) else { continue };
+        if super::context::is_placeholder(node) {
+            continue;
+        }
         if kind == "ConfigMap" && name == "kube-root-ca.crt" {
+            continue;
+        }
+        if kind == "PersistentVolumeClaim" && claim_templates.contains(&name) {
             continue;
         }
         let names = cache.entry(kind).or_insert_with(|| {

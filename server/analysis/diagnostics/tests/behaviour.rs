@@ -10,8 +10,8 @@ use super::*;
 
 /// A check that exists only in tests: it panics on a document named `kref-test-panic`.
 pub(in super::super) fn explode(cx: &mut Cx<'_>, _view: &View<'_>) {
-    cx.emit(Diagnostic::new("image-tag", cx.doc.range, "reported before the panic"));
-    if cx.doc.name.as_deref() == Some("kref-test-panic") {
+    cx.emit(Diagnostic::new("image-tag", cx.obj.range, "reported before the panic"));
+    if cx.obj.name.as_deref() == Some("kref-test-panic") {
         panic!("a check failed on purpose");
     }
     cx.out.pop();

@@ -6,6 +6,7 @@
 
 mod behaviour;
 mod corpus;
+mod precision;
 mod robustness;
 
 pub(super) use behaviour::explode;
@@ -73,16 +74,26 @@ pub(super) fn options(text: &str, profile: Profile) -> FixtureOptions {
     o
 }
 
-/// Runs the engine over a fixture text.
+/// Runs the engine over a fixture text. CustomResourceDefinitions in the fixture describe its
+/// custom resources, as `kref check` reads them among the files it checks.
 pub(super) fn run_fixture(text: &str, opts: &FixtureOptions) -> (kref_yaml::File, Report) {
     let file = kref_yaml::parse(text);
     let config = RuleConfig { profile: opts.profile, ..RuleConfig::new(opts.version) };
-    let report = if opts.version == KubeVersion::new(1, 33) {
+    let report = if workspace::defines_crd(&workspace::objects(&file)) {
+        analyze(&file, &kb_with_crds(text, opts.version), &config)
+    } else if opts.version == KubeVersion::new(1, 33) {
         analyze(&file, kb(), &config)
     } else {
         analyze(&file, &kb_for(opts.version), &config)
     };
     (file, report)
+}
+
+/// The built-in schema with the CRDs of `text` laid over it.
+pub(super) fn kb_with_crds(text: &str, version: KubeVersion) -> Knowledge {
+    let source =
+        kref_corpus::schema::import_crds("fixture", text.as_bytes()).expect("the fixture's CRDs import");
+    Knowledge::new(Arc::new(Schema::builtin().with_overlay(&source)), &[], None, version)
 }
 
 /// `(line, rule)` of the diagnostics that `keep` selects.
