@@ -6,8 +6,8 @@ mod import;
 mod index;
 mod output;
 mod render;
-pub mod search;
-pub mod show;
+mod search;
+mod show;
 
 use std::io::{self, IsTerminal};
 use std::path::PathBuf;
