@@ -7,4 +7,5 @@ mod lsp;
 mod lsp_client;
 mod lsp_transport;
 mod lsp_workspace;
+mod serve;
 mod util;

@@ -38,7 +38,7 @@ fn hit(id: &str, doc_type: DocType, title: &str, summary: &str, values: &[&str])
         score: 12.5,
         snippet: Snippet {
             text: "What to do when the previous run is still active".into(),
-            highlights: vec![0..4],
+            highlights: std::iter::once(0..4).collect(),
         },
         summary: summary.to_string(),
         values: values.iter().map(|v| (*v).to_string()).collect(),
