@@ -27,6 +27,8 @@ pub struct SearchForm<'a> {
     pub kind: &'a str,
     /// `""`, `builtin` or `user`.
     pub source: &'a str,
+    /// How many results were asked for.
+    pub limit: usize,
 }
 
 fn layout(frame: &Frame<'_>, title: &str, header_search: bool, body: Markup) -> Markup {
@@ -215,6 +217,11 @@ fn results(view: &SearchView, form: &SearchForm<'_>, kind_names: &[String]) -> M
                             (snippet(hit))
                             p.meta { (location(hit)) }
                         }
+                    }
+                }
+                @if view.results.len() >= form.limit && form.limit < 100 {
+                    p.more-results {
+                        a href=(format!("{}&limit={}", links::search(&view.query, Some(form.kind), Some(form.source)), (form.limit * 3).min(100))) { "More results" }
                     }
                 }
             }

@@ -25,8 +25,10 @@ use super::state::{Library, Shelf};
 use super::{assets, links};
 use crate::analysis::views::{ExplainTarget, SearchView, SectionView, explain_view, resolve_target};
 
-/// Results on a search page.
-const PAGE_RESULTS: usize = 20;
+/// Results on a search page (as `kref search`), and the most `limit` may ask for there. Every
+/// result costs a snippet: ten keep a page as quick as the command line.
+const PAGE_RESULTS: usize = 10;
+const PAGE_MAX_RESULTS: usize = 100;
 /// Results of `/api/search` when `limit` is not given (as `kref search`), and the most it may ask.
 const API_DEFAULT_LIMIT: usize = 10;
 const API_MAX_LIMIT: usize = 200;
@@ -179,12 +181,13 @@ async fn search_page(State(app): Shared, uri: Uri) -> Response {
         return home(State(app)).await;
     }
     let lib = app.shelf.current();
-    let view = match run_search(&app, &request, PAGE_RESULTS).await {
+    let limit = request.limit.unwrap_or(PAGE_RESULTS).clamp(1, PAGE_MAX_RESULTS);
+    let view = match run_search(&app, &request, limit).await {
         Ok(v) => v,
         Err(e) => return error_page(&app, StatusCode::INTERNAL_SERVER_ERROR, "The search failed", &e, &[]),
     };
     let failure = app.shelf.failure();
-    let form = SearchForm { query: &request.query, kind: &request.kind, source: &request.source };
+    let form = SearchForm { query: &request.query, kind: &request.kind, source: &request.source, limit };
     html(StatusCode::OK, pages::search(&frame(&lib, failure.as_deref()), &view, &form, &lib.kind_names))
 }
 
