@@ -218,8 +218,22 @@ fn kref_serve_only_listens() {
     let mut child = cmd.spawn().unwrap();
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let addr = line.split("http://").nth(1).expect("kref serve says where it is").trim().trim_end_matches('/').to_string();
-    for target in ["/", "/search?q=own", "/show/own", "/explain/deploy.spec", "/kinds", "/rules/image-tag", "/api/search?q=other"] {
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .expect("kref serve says where it is")
+        .trim()
+        .trim_end_matches('/')
+        .to_string();
+    for target in [
+        "/",
+        "/search?q=own",
+        "/show/own",
+        "/explain/deploy.spec",
+        "/kinds",
+        "/rules/image-tag",
+        "/api/search?q=other",
+    ] {
         let mut stream = std::net::TcpStream::connect(&addr).unwrap();
         write!(stream, "GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
         let mut reply = String::new();
@@ -233,7 +247,8 @@ fn kref_serve_only_listens() {
     let trace = std::fs::read_to_string(&log).unwrap();
     let inet: Vec<&str> = trace.lines().filter(|l| l.contains("AF_INET") || l.contains("PF_INET")).collect();
     let sockets: Vec<&&str> = inet.iter().filter(|l| l.contains("socket(")).collect();
-    let connects: Vec<&&str> = inet.iter().filter(|l| l.contains("connect(") || l.contains("sendto(")).collect();
+    let connects: Vec<&&str> =
+        inet.iter().filter(|l| l.contains("connect(") || l.contains("sendto(")).collect();
     assert_eq!(sockets.len(), 1, "one listening socket, nothing else:\n{}", inet.join("\n"));
     assert!(connects.is_empty(), "kref serve connected somewhere:\n{}", inet.join("\n"));
     assert!(trace.contains("listen("), "{trace}");
