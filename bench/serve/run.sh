@@ -48,6 +48,9 @@ request = function()
 end
 LUA
 
+# CPU time the server has used, in milliseconds (utime + stime of /proc/PID/stat): divided by the
+# requests of a run, the cost of one search whatever else the machine is doing.
+cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) * 1000 / hz}' "/proc/$PID/stat"; }
 echo "kref serve on 127.0.0.1:$PORT ($($KREF --version)); $(nproc) cores"
 for path in $PATHS; do
   # Warm up: every query once.
@@ -55,8 +58,12 @@ for path in $PATHS; do
   wrk -t1 -c4 -d5s -s "$WORK/run.lua" "http://127.0.0.1:$PORT" >/dev/null
   for c in $CONNECTIONS; do
     echo "== $path, $c connections, $DURATION (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
-    wrk -t"$THREADS" -c"$c" -d"$DURATION" --latency -s "$WORK/run.lua" "http://127.0.0.1:$PORT" \
-      | grep -E "Requests/sec|Latency|50%|75%|90%|99%|requests in|Non-2xx|Socket errors"
+    before=$(cpu_ms)
+    wrk -t"$THREADS" -c"$c" -d"$DURATION" --latency -s "$WORK/run.lua" "http://127.0.0.1:$PORT" >"$WORK/wrk.out"
+    after=$(cpu_ms)
+    grep -E "Requests/sec|Latency|50%|75%|90%|99%|requests in|Non-2xx|Socket errors" "$WORK/wrk.out"
+    requests=$(awk '/requests in/ {print $1}' "$WORK/wrk.out")
+    awk -v a="$after" -v b="$before" -v n="$requests" 'BEGIN { printf "   server CPU per request: %.3f ms\n", (a - b) / n }'
     echo "   (load average after: $(cut -d' ' -f1-3 /proc/loadavg))"
   done
 done
