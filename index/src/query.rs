@@ -1,7 +1,6 @@
 //! From what a user typed to a tantivy query: lenient parsing, identifier-aware term expansion,
 //! field boosts, typo correction and the exact-title boost.
 
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use kref_corpus::concepts::{self, synonyms};
@@ -11,6 +10,8 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, Term};
 
+use crate::IndexError;
+use crate::index::VocabularyFn;
 use crate::schema::{Fields, IDENT_KEY_PREFIX, RULE_NOTES, normalize_exact, phrasing_key};
 use crate::tokenizer::{Analyzed, PART_PREFIX, analyze, part_term};
 
@@ -23,9 +24,8 @@ const MAX_CORRECTIONS: usize = 3;
 /// Dictionary terms examined per misspelled word and segment, to bound the cost of odd input.
 const MAX_FUZZY_SCAN: usize = 2_000;
 
-/// Field boosts: title ≫ breadcrumb, kinds > tags > body.
-pub(crate) const BOOST_TITLE: f32 = 2.0;
-pub(crate) const BOOST_BREADCRUMB: f32 = 2.0;
+/// Field boosts: headings ≫ tags > body > kinds.
+pub(crate) const BOOST_HEADING: f32 = 2.0;
 pub(crate) const BOOST_KINDS: f32 = 0.5;
 pub(crate) const BOOST_TAGS: f32 = 1.5;
 pub(crate) const BOOST_BODY: f32 = 1.0;
@@ -166,11 +166,15 @@ pub(crate) fn fuzzy_distance(len: usize) -> Option<u8> {
 }
 
 /// Turns parsed input into tantivy queries.
-pub(crate) struct QueryBuilder<'a> {
+pub(crate) struct QueryBuilder<'a, 'v> {
     pub searcher: &'a Searcher,
     pub fields: &'a Fields,
     /// The analyzer of the text fields (stemmed).
     pub text: TextAnalyzer,
+    /// The typo-correction vocabulary, if the index has one (loaded on first use).
+    pub vocabulary: VocabularyFn<'v>,
+    /// The first error met (a damaged vocabulary), for the caller to report.
+    pub error: Option<IndexError>,
 }
 
 /// What [`QueryBuilder::build`] produced.
@@ -237,7 +241,7 @@ fn word_terms(tokens: Vec<Analyzed>) -> WordTerms {
     WordTerms { whole, parts }
 }
 
-impl QueryBuilder<'_> {
+impl QueryBuilder<'_, '_> {
     fn doc_freq(&self, field: Field, text: &str) -> u64 {
         self.searcher.doc_freq(&term(field, text)).unwrap_or(0)
     }
@@ -278,8 +282,7 @@ impl QueryBuilder<'_> {
         let terms = word_terms(analyze(&mut self.text, word));
         let mut found = self.push_term(f.kinds, &word.to_lowercase(), BOOST_KINDS * weight, out);
         for (field, boost, positions) in [
-            (f.title, BOOST_TITLE, true),
-            (f.breadcrumb, BOOST_BREADCRUMB, true),
+            (f.heading, BOOST_HEADING, true),
             (f.body, BOOST_BODY, true),
             (f.tags, BOOST_TAGS, false),
             (f.aliases, BOOST_ALIASES, true),
@@ -311,7 +314,7 @@ impl QueryBuilder<'_> {
 
     /// Words of the vocabulary within the allowed edit distance of `word`, closest and most
     /// frequent first; only those at the smallest distance found are kept.
-    fn corrections(&self, word: &str) -> Vec<String> {
+    fn corrections(&mut self, word: &str) -> Vec<String> {
         match fuzzy_distance(word.chars().count()) {
             Some(distance) => self.corrections_within(word, distance),
             None => Vec::new(),
@@ -319,25 +322,27 @@ impl QueryBuilder<'_> {
     }
 
     /// [`QueryBuilder::corrections`] within `distance` edits.
-    fn corrections_within(&self, word: &str, distance: u8) -> Vec<String> {
+    fn corrections_within(&mut self, word: &str, distance: u8) -> Vec<String> {
+        use tantivy_fst::{IntoStreamer, Streamer};
+        let vocabulary = match (self.vocabulary)() {
+            Ok(Some(v)) => v,
+            Ok(None) => return Vec::new(),
+            Err(e) => {
+                self.error.get_or_insert(e);
+                return Vec::new();
+            }
+        };
         let lower = word.to_lowercase();
         let dfa = lev_builder(distance).build_dfa(&lower);
-        let mut found: BTreeMap<String, (u8, u64)> = BTreeMap::new();
-        for segment in self.searcher.segment_readers() {
-            let Ok(inverted) = segment.inverted_index(self.fields.words) else { continue };
-            let Ok(mut stream) = inverted.terms().search(DfaAutomaton(&dfa)).into_stream() else {
-                continue;
-            };
-            let mut scanned = 0;
-            while scanned < MAX_FUZZY_SCAN && stream.advance() {
-                scanned += 1;
-                let Ok(key) = std::str::from_utf8(stream.key()) else { continue };
-                let Distance::Exact(d) = dfa.eval(key) else { continue };
-                let entry = found.entry(key.to_string()).or_insert((d, 0));
-                entry.1 += u64::from(stream.value().doc_freq);
-            }
+        let mut ranked: Vec<(String, u8, u64)> = Vec::new();
+        let mut stream = vocabulary.search(DfaAutomaton(&dfa)).into_stream();
+        while ranked.len() < MAX_FUZZY_SCAN
+            && let Some((key, count)) = stream.next()
+        {
+            let Ok(key) = std::str::from_utf8(key) else { continue };
+            let Distance::Exact(d) = dfa.eval(key) else { continue };
+            ranked.push((key.to_string(), d, count));
         }
-        let mut ranked: Vec<(String, u8, u64)> = found.into_iter().map(|(k, (d, df))| (k, d, df)).collect();
         ranked.sort_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
         let best = ranked.first().map(|r| r.1);
         ranked.into_iter().take_while(|r| Some(r.1) == best).take(MAX_CORRECTIONS).map(|r| r.0).collect()
@@ -405,12 +410,7 @@ impl QueryBuilder<'_> {
         let f = *self.fields;
         let (prose, marked) = self.phrase_terms(words);
         let mut should: Vec<Box<dyn Query>> = Vec::new();
-        for (field, boost) in [
-            (f.title, BOOST_TITLE),
-            (f.breadcrumb, BOOST_BREADCRUMB),
-            (f.body, BOOST_BODY),
-            (f.aliases, BOOST_ALIASES),
-        ] {
+        for (field, boost) in [(f.heading, BOOST_HEADING), (f.body, BOOST_BODY), (f.aliases, BOOST_ALIASES)] {
             self.push_phrase(field, &prose, boost, &mut should);
             let marked_boost = if marked.len() > 1 { boost } else { boost * PART_WEIGHT };
             self.push_phrase(field, &marked, marked_boost, &mut should);

@@ -15,6 +15,7 @@ use tantivy::{DocAddress, Score, Searcher, TantivyDocument, Term};
 use crate::IndexError;
 use crate::answer::first_sentence;
 use crate::doc::{DocType, parse_origin};
+use crate::index::VocabularyFn;
 use crate::query::{EXACT_TITLE_BONUS, Item, QueryBuilder, filter_query, parse_user_query};
 use crate::schema::{CLASS_NOTE, CLASS_RULE, CLASS_SCHEMA, Fields};
 use crate::schema_docs::ALLOWED_VALUES;
@@ -93,6 +94,7 @@ pub(crate) fn run(
     searcher: &Searcher,
     fields: &Fields,
     analyzers: &Analyzers,
+    vocabulary: VocabularyFn<'_>,
     query: &Query,
 ) -> Result<Vec<Hit>, IndexError> {
     let limit = query.limit.min(MAX_LIMIT);
@@ -103,7 +105,7 @@ pub(crate) fn run(
     if items.is_empty() {
         return Ok(Vec::new());
     }
-    let mut ranked = rank(searcher, fields, analyzers, query, &items, limit)?;
+    let mut ranked = rank(searcher, fields, analyzers, vocabulary, query, &items, limit)?;
     if ranked.as_ref().is_none_or(|(top, _)| top.is_empty())
         && items.iter().any(|i| matches!(i, Item::Phrase(_)))
     {
@@ -117,7 +119,7 @@ pub(crate) fn run(
                 Item::Phrase(ws) => ws.into_iter().map(Item::Word).collect(),
             })
             .collect();
-        ranked = rank(searcher, fields, analyzers, query, &words, limit)?;
+        ranked = rank(searcher, fields, analyzers, vocabulary, query, &words, limit)?;
     }
     let Some((top, main)) = ranked else {
         return Ok(Vec::new());
@@ -126,7 +128,8 @@ pub(crate) fn run(
         return Ok(Vec::new());
     }
     let body_snippets = snippet_generator(searcher, &*main, fields.body)?;
-    let title_snippets = snippet_generator(searcher, &*main, fields.title)?;
+    // Titles are searched through the `heading` field: its terms highlight the stored title.
+    let title_snippets = snippet_generator(searcher, &*main, fields.heading)?;
     let mut hits = Vec::with_capacity(top.len());
     for (score, address) in top {
         let doc: TantivyDocument = searcher.doc(address)?;
@@ -177,6 +180,7 @@ fn rank(
     searcher: &Searcher,
     fields: &Fields,
     analyzers: &Analyzers,
+    vocabulary: VocabularyFn<'_>,
     query: &Query,
     items: &[Item],
     limit: usize,
@@ -191,8 +195,12 @@ fn rank(
     if let Some(doc_type) = query.doc_type {
         filters.push(filter_query(fields.doc_type, doc_type.as_str()));
     }
-    let mut builder = QueryBuilder { searcher, fields, text: analyzers.text.clone() };
-    let Some(built) = builder.build(items, filters) else {
+    let mut builder = QueryBuilder { searcher, fields, text: analyzers.text.clone(), vocabulary, error: None };
+    let built = builder.build(items, filters);
+    if let Some(e) = builder.error {
+        return Err(e);
+    }
+    let Some(built) = built else {
         return Ok(None);
     };
     // A question in words is answered by notes: schema documents yield to them unless the
@@ -237,14 +245,19 @@ pub(crate) fn suggest(
     searcher: &Searcher,
     fields: &Fields,
     analyzers: &Analyzers,
+    vocabulary: VocabularyFn<'_>,
     text: &str,
 ) -> Result<Vec<String>, IndexError> {
     let items = parse_user_query(text);
-    let mut builder = QueryBuilder { searcher, fields, text: analyzers.text.clone() };
+    let mut builder = QueryBuilder { searcher, fields, text: analyzers.text.clone(), vocabulary, error: None };
+    let suggestions = builder.suggestions(&items);
+    if let Some(e) = builder.error {
+        return Err(e);
+    }
     let mut out = Vec::new();
-    for suggestion in builder.suggestions(&items) {
+    for suggestion in suggestions {
         let probe = Query { limit: 1, ..Query::new(suggestion.clone()) };
-        if !run(searcher, fields, analyzers, &probe)?.is_empty() && !out.contains(&suggestion) {
+        if !run(searcher, fields, analyzers, vocabulary, &probe)?.is_empty() && !out.contains(&suggestion) {
             out.push(suggestion);
         }
     }

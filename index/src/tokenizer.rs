@@ -1,21 +1,19 @@
 //! Analyzers: an identifier-aware token filter (`maxSurge` → `maxsurge`, `max`, `surge`) and the
 //! two analyzers built on it, the stemmed text analyzer (which marks the words of an identifier,
-//! `_max`, `_surg`, so that they weigh less than words written on their own) and the unstemmed
-//! words analyzer.
+//! `_max`, `_surg`, so that they weigh less than words written on their own, and can collect the
+//! words it sees for the typo vocabulary) and the unstemmed words analyzer.
 
 use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rust_stemmers::Algorithm;
 use tantivy::tokenizer::{
     LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
 };
 
-/// Name of the stemmed analyzer used by `title`, `breadcrumb`, `body` and `tags`.
+/// Name of the stemmed analyzer used by `heading`, `body`, `tags` and `aliases`.
 pub(crate) const TEXT_ANALYZER: &str = "kref_text";
-/// Name of the unstemmed analyzer used by the `words` field (the typo-correction vocabulary).
-pub(crate) const WORDS_ANALYZER: &str = "kref_words";
 
 /// Tokens longer than this (in bytes) are dropped: they are hashes, URLs or base64, not words.
 const MAX_TOKEN_BYTES: usize = 40;
@@ -23,6 +21,37 @@ const MAX_TOKEN_BYTES: usize = 40;
 const MAX_SPLIT_BYTES: usize = 64;
 /// Distinct words whose stems an analyzer instance remembers.
 const STEM_CACHE_ENTRIES: usize = 100_000;
+/// Distinct words a [`Vocabulary`] keeps; words seen after it is full are not typo-corrected to.
+pub(crate) const MAX_VOCABULARY_WORDS: usize = 1_000_000;
+
+/// The words a build's analyzers saw (lower-cased, identifiers whole and their words without
+/// [`PART_PREFIX`]), with how often: the typo-correction vocabulary, collected from the stem
+/// caches the analyzer keeps anyway instead of analysing every text a second time. Shared by the
+/// clones tantivy makes of the analyzer; each clone adds what it saw when it is dropped.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Vocabulary(Arc<Mutex<HashMap<String, u64>>>);
+
+impl Vocabulary {
+    fn absorb(&self, cache: &HashMap<String, CachedStem>) {
+        let Ok(mut words) = self.0.lock() else { return };
+        for (token, cached) in cache {
+            let word = token.strip_prefix(PART_PREFIX).unwrap_or(token);
+            if let Some(n) = words.get_mut(word) {
+                *n += u64::from(cached.count);
+            } else if words.len() < MAX_VOCABULARY_WORDS {
+                words.insert(word.to_string(), u64::from(cached.count));
+            }
+        }
+    }
+
+    /// The words collected so far, sorted, with their counts.
+    pub(crate) fn sorted(&self) -> Vec<(String, u64)> {
+        let mut words: Vec<(String, u64)> =
+            self.0.lock().map(|w| w.iter().map(|(k, v)| (k.clone(), *v)).collect()).unwrap_or_default();
+        words.sort_unstable();
+        words
+    }
+}
 
 /// The byte ranges of the words of an identifier: `maxSurge` → `[0..3, 3..8]`.
 ///
@@ -248,12 +277,13 @@ impl<S: TokenStream> TokenStream for IdentifierSplitterStream<'_, S> {
 #[derive(Clone, Debug, Default)]
 pub struct EnglishStemmer {
     initials: Option<Arc<[char]>>,
+    vocabulary: Option<Vocabulary>,
 }
 
 impl EnglishStemmer {
     /// Stems only words whose first character is one of `initials`; others pass unchanged.
     pub fn only_initials(initials: impl IntoIterator<Item = char>) -> Self {
-        EnglishStemmer { initials: Some(initials.into_iter().collect()) }
+        EnglishStemmer { initials: Some(initials.into_iter().collect()), vocabulary: None }
     }
 }
 
@@ -261,15 +291,29 @@ impl TokenFilter for EnglishStemmer {
     type Tokenizer<T: Tokenizer> = EnglishStemmerFilter<T>;
 
     fn transform<T: Tokenizer>(self, tokenizer: T) -> EnglishStemmerFilter<T> {
-        EnglishStemmerFilter { inner: tokenizer, initials: self.initials, cache: HashMap::default() }
+        EnglishStemmerFilter {
+            inner: tokenizer,
+            initials: self.initials,
+            cache: HashMap::default(),
+            vocabulary: self.vocabulary,
+        }
     }
+}
+
+/// A stem in an analyzer's cache, with how many times its word was seen.
+#[derive(Clone, Debug)]
+struct CachedStem {
+    stem: String,
+    count: u32,
 }
 
 /// The [`Tokenizer`] produced by [`EnglishStemmer`].
 pub struct EnglishStemmerFilter<T> {
     inner: T,
     initials: Option<Arc<[char]>>,
-    cache: HashMap<String, String>,
+    cache: HashMap<String, CachedStem>,
+    /// Where the words of the cache go when this instance is dropped.
+    vocabulary: Option<Vocabulary>,
 }
 
 impl<T: Clone> Clone for EnglishStemmerFilter<T> {
@@ -280,6 +324,15 @@ impl<T: Clone> Clone for EnglishStemmerFilter<T> {
             inner: self.inner.clone(),
             initials: self.initials.clone(),
             cache: HashMap::default(),
+            vocabulary: self.vocabulary.clone(),
+        }
+    }
+}
+
+impl<T> Drop for EnglishStemmerFilter<T> {
+    fn drop(&mut self) {
+        if let Some(vocabulary) = &self.vocabulary {
+            vocabulary.absorb(&self.cache);
         }
     }
 }
@@ -302,7 +355,7 @@ pub struct EnglishStemmerStream<'a, S> {
     tail: S,
     stemmer: rust_stemmers::Stemmer,
     initials: Option<&'a [char]>,
-    cache: &'a mut HashMap<String, String>,
+    cache: &'a mut HashMap<String, CachedStem>,
 }
 
 impl<S: TokenStream> TokenStream for EnglishStemmerStream<'_, S> {
@@ -318,9 +371,10 @@ impl<S: TokenStream> TokenStream for EnglishStemmerStream<'_, S> {
         {
             return true;
         }
-        if let Some(stem) = self.cache.get(token.text.as_str()) {
+        if let Some(cached) = self.cache.get_mut(token.text.as_str()) {
+            cached.count = cached.count.saturating_add(1);
             token.text.clear();
-            token.text.push_str(stem);
+            token.text.push_str(&cached.stem);
             return true;
         }
         let stem = match token.text.strip_prefix(PART_PREFIX) {
@@ -328,7 +382,7 @@ impl<S: TokenStream> TokenStream for EnglishStemmerStream<'_, S> {
             None => self.stemmer.stem(&token.text).into_owned(),
         };
         if self.cache.len() < STEM_CACHE_ENTRIES {
-            self.cache.insert(token.text.clone(), stem.clone());
+            self.cache.insert(token.text.clone(), CachedStem { stem: stem.clone(), count: 1 });
         }
         token.text = stem;
         true
@@ -369,6 +423,16 @@ pub fn text_analyzer() -> TextAnalyzer {
         .build()
 }
 
+/// [`text_analyzer`] that adds the words it sees to `vocabulary` (for builds and updates).
+pub(crate) fn collecting_text_analyzer(vocabulary: &Vocabulary) -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(IdentifierSplitter::marking_parts())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(EnglishStemmer { initials: None, vocabulary: Some(vocabulary.clone()) })
+        .build()
+}
+
 /// [`text_analyzer`] for highlighting: stems only words starting with one of `initials` (the
 /// first letters of the query's terms, without [`PART_PREFIX`]), which yields the same matches
 /// for much less work.
@@ -381,8 +445,7 @@ pub(crate) fn snippet_analyzer(initials: Vec<char>) -> TextAnalyzer {
         .build()
 }
 
-/// The analyzer of the typo-correction vocabulary: like [`text_analyzer`] without stemming, so
-/// typos are corrected against words as written.
+/// Like [`text_analyzer`] without stemming or marking: words as written, lower-cased.
 pub fn words_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(IdentifierSplitter::default())

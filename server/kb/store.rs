@@ -7,13 +7,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use kref_corpus::schema::{KindSource, Schema, builtin_source_bytes};
 use kref_corpus::{Note, Origin, builtin, decode_note, parse_note};
 use kref_index::{
-    BUILTIN_SCHEMA_FILE, Doc, FileStamp, IndexError, Manifest, SearchIndex, Update, docs_from_note,
+    BUILTIN_SCHEMA_FILE, Builder, Doc, FileStamp, IndexError, Manifest, SearchIndex, Update, docs_from_note,
     docs_from_schema, schema_file,
 };
 
@@ -29,6 +30,13 @@ pub const FULL_CHECK_MAX_FILES: usize = 2000;
 
 /// How long `kref index` waits for another kref process that is writing the same index.
 pub const LOCK_WAIT: Duration = Duration::from_secs(10);
+
+/// Threads that read and parse notes during a build (tantivy's writer threads run beside them).
+const MAX_PARSE_THREADS: usize = 4;
+/// Documents of the built-in notes and schema, roughly (sizes the writer).
+const BUILTIN_DOCS_ESTIMATE: usize = 5_500;
+/// Documents per user note, roughly (a section per heading, an entry per item).
+const DOCS_PER_NOTE_ESTIMATE: usize = 8;
 
 /// How thoroughly to bring the index up to date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,8 +72,9 @@ impl Report {
     }
 }
 
-/// Receives progress while notes are parsed and indexed (a progress bar in the CLI).
-pub trait Progress {
+/// Receives progress while notes are parsed and indexed (a progress bar in the CLI); called from
+/// the threads that parse notes.
+pub trait Progress: Sync {
     fn start(&self, _total: u64) {}
     fn advance(&self) {}
     fn finish(&self) {}
@@ -103,7 +112,7 @@ pub fn index_dir(cache: &Path, notes: &[PathBuf]) -> PathBuf {
 struct Fixed {
     key: String,
     stamp: FileStamp,
-    make: Box<dyn Fn() -> Vec<Doc>>,
+    make: Box<dyn Fn() -> Vec<Doc> + Send + Sync>,
 }
 
 fn stamp_of(bytes: &[u8]) -> FileStamp {
@@ -213,7 +222,77 @@ fn user_stamp(file: &NoteFile, hash: String) -> FileStamp {
     FileStamp { hash, size: file.size, mtime: file.mtime }
 }
 
-/// Builds the whole index from scratch (atomically replacing whatever was at `dir`).
+/// What parsing one user note gave: its hash and warnings, or why it was skipped.
+type Parsed = std::result::Result<(String, Vec<String>), String>;
+
+/// Parses every source and streams its documents into `builder`, on as many threads as there are
+/// cores (tantivy's writer threads analyse the documents meanwhile). Returns, in `walk` order, what
+/// each user note gave.
+fn fill(builder: &Builder, fixed: &[Fixed], walk: &Walk, progress: &dyn Progress) -> Result<Vec<Parsed>> {
+    let jobs = fixed.len() + walk.files.len();
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, MAX_PARSE_THREADS);
+    let mut parsed: Vec<(usize, Parsed)> = Vec::with_capacity(walk.files.len());
+    let mut first_error: Option<IndexError> = None;
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine: Vec<(usize, Parsed)> = Vec::new();
+                    loop {
+                        let job = next.fetch_add(1, Ordering::Relaxed);
+                        if job >= jobs || failed.load(Ordering::Relaxed) {
+                            return (mine, None);
+                        }
+                        let added = if let Some(source) = fixed.get(job) {
+                            builder.add(&(source.make)())
+                        } else {
+                            let file = &walk.files[job - fixed.len()];
+                            match read_user_note(&file.path) {
+                                Ok((note, hash)) => {
+                                    let key = file.path.to_string_lossy();
+                                    let warnings = note.warnings.iter().map(|w| format!("{key}: {w}")).collect();
+                                    mine.push((job, Ok((hash, warnings))));
+                                    builder.add(&docs_from_note(&note))
+                                }
+                                Err(warning) => {
+                                    mine.push((job, Err(warning)));
+                                    Ok(())
+                                }
+                            }
+                        };
+                        progress.advance();
+                        if let Err(e) = added {
+                            failed.store(true, Ordering::Relaxed);
+                            return (mine, Some(e));
+                        }
+                    }
+                })
+            })
+            .collect();
+        for worker in workers {
+            match worker.join() {
+                Ok((mine, error)) => {
+                    parsed.extend(mine);
+                    if first_error.is_none() {
+                        first_error = error;
+                    }
+                }
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+    });
+    if let Some(e) = first_error {
+        return Err(e.into());
+    }
+    parsed.sort_unstable_by_key(|(job, _)| *job);
+    Ok(parsed.into_iter().map(|(_, p)| p).collect())
+}
+
+/// Builds the whole index from scratch (atomically replacing whatever was at `dir`), streaming
+/// each note's documents into the index as it is parsed: memory stays bounded by the writer's
+/// budget, not by the size of the notes.
 fn build(
     cache: &Path,
     dir: &Path,
@@ -223,40 +302,13 @@ fn build(
 ) -> Result<(SearchIndex, Report)> {
     let walk = walk_notes(notes);
     report.warnings.extend(walk.problems.iter().cloned());
-    let mut manifest = manifest_base();
-    manifest.dirs = dirs_map(&walk);
     let fixed = fixed_sources(cache);
-    progress.start((fixed.len() + walk.files.len()) as u64);
-    let mut docs = Vec::new();
-    for source in &fixed {
-        docs.extend((source.make)());
-        manifest.files.insert(source.key.clone(), source.stamp.clone());
-        progress.advance();
-    }
-    for file in &walk.files {
-        let key = file.path.to_string_lossy().into_owned();
-        match read_user_note(&file.path) {
-            Ok((note, hash)) => {
-                report.warnings.extend(note.warnings.iter().map(|w| format!("{key}: {w}")));
-                docs.extend(docs_from_note(&note));
-                manifest.files.insert(key, user_stamp(file, hash));
-            }
-            Err(warning) => {
-                report.warnings.push(warning);
-                manifest.files.insert(key, user_stamp(file, "skipped".into()));
-            }
-        }
-        progress.advance();
-    }
-    progress.finish();
-    stamp_summary(&mut manifest, &fixed);
-    report.added = manifest.files.len();
-    report.files = manifest.files.len();
+    let expected_docs = BUILTIN_DOCS_ESTIMATE + walk.files.len() * DOCS_PER_NOTE_ESTIMATE;
     let deadline = Instant::now() + LOCK_WAIT;
-    let written = loop {
+    let on_disk = loop {
         match create_private_dir(dir.parent().unwrap_or(dir)) {
             Err(e) => break Err(e.to_string()),
-            Ok(()) => match SearchIndex::create(dir, &docs, manifest.clone()) {
+            Ok(()) => match SearchIndex::build_in(dir, expected_docs) {
                 // Another kref process is updating this index: wait for it, as `refresh` does.
                 Err(IndexError::Locked { .. }) if Instant::now() < deadline => {
                     std::thread::sleep(Duration::from_millis(100));
@@ -264,6 +316,15 @@ fn build(
                 result => break result.map_err(|e| e.to_string()),
             },
         }
+    };
+    // Notes are parsed once per attempt; their warnings are kept from the first.
+    let mut parsed_once = false;
+    let written = match on_disk {
+        Ok(builder) => {
+            parsed_once = true;
+            write(builder, &fixed, &walk, progress, &mut report)
+        }
+        Err(e) => Err(e),
     };
     let index = match written {
         Ok(index) => index,
@@ -274,10 +335,53 @@ fn build(
                 dir.display()
             ));
             report.in_memory = true;
-            SearchIndex::in_ram(docs, manifest).context("could not build the search index in memory")?
+            let builder =
+                SearchIndex::build_in_ram(expected_docs).context("could not build the search index in memory")?;
+            let mut again = Report::default();
+            let target = if parsed_once { &mut again } else { &mut report };
+            write(builder, &fixed, &walk, progress, target)
+                .map_err(anyhow::Error::msg)
+                .context("could not build the search index in memory")?
         }
     };
+    report.files = walk.files.len() + fixed.len();
+    report.added = report.files;
     Ok((index, report))
+}
+
+/// Fills `builder` with every source and finishes it with their manifest; adds the notes'
+/// warnings to `report`. `Err` is the reason, for a message.
+fn write(
+    builder: Builder,
+    fixed: &[Fixed],
+    walk: &Walk,
+    progress: &dyn Progress,
+    report: &mut Report,
+) -> std::result::Result<SearchIndex, String> {
+    progress.start((fixed.len() + walk.files.len()) as u64);
+    let parsed = fill(&builder, fixed, walk, progress);
+    progress.finish();
+    let parsed = parsed.map_err(|e| e.to_string())?;
+    let mut manifest = manifest_base();
+    manifest.dirs = dirs_map(walk);
+    for source in fixed {
+        manifest.files.insert(source.key.clone(), source.stamp.clone());
+    }
+    for (file, result) in walk.files.iter().zip(parsed) {
+        let key = file.path.to_string_lossy().into_owned();
+        match result {
+            Ok((hash, warnings)) => {
+                report.warnings.extend(warnings);
+                manifest.files.insert(key, user_stamp(file, hash));
+            }
+            Err(warning) => {
+                report.warnings.push(warning);
+                manifest.files.insert(key, user_stamp(file, "skipped".into()));
+            }
+        }
+    }
+    stamp_summary(&mut manifest, fixed);
+    builder.finish(manifest).map_err(|e| e.to_string())
 }
 
 /// Does a quick look say nothing changed? (Only for large note sets: smaller ones are always
