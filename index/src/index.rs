@@ -12,9 +12,9 @@ use std::time::{Duration, SystemTime};
 
 use tantivy::directory::error::{LockError, OpenDirectoryError, OpenReadError};
 use tantivy::directory::{Directory, DirectoryLock, INDEX_WRITER_LOCK, MmapDirectory};
+use tantivy::indexer::UserOperation;
 use tantivy::merge_policy::NoMergePolicy;
 use tantivy::schema::Field;
-use tantivy::indexer::UserOperation;
 use tantivy::{
     Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, TantivyError,
     Term,
@@ -22,9 +22,11 @@ use tantivy::{
 
 use crate::doc::Doc;
 use crate::manifest::{Manifest, ManifestSummary, Payload};
-use crate::schema::{Fields, build_schema, register_analyzers, to_tantivy};
+use crate::schema::{Fields, build_schema, pack, register_analyzers};
 use crate::search::{Analyzers, Hit, Query, run, suggest};
-use crate::tokenizer::{MAX_VOCABULARY_WORDS, TEXT_ANALYZER, Vocabulary, collecting_text_analyzer, text_analyzer};
+use crate::tokenizer::{
+    MAX_VOCABULARY_WORDS, TEXT_ANALYZER, Vocabulary, collecting_text_analyzer, text_analyzer,
+};
 use crate::{INDEX_SCHEMA_VERSION, IndexError};
 
 /// Memory budget of the index writer, shared by its threads.
@@ -64,11 +66,12 @@ impl fmt::Debug for SearchIndex {
     }
 }
 
-/// Small document-store blocks: fetching a hit decompresses its whole block, and hits are few
-/// and scattered, so 4 KiB blocks (instead of 16 KiB) mean less to decompress per hit, for a
-/// slightly larger store.
+/// tantivy's default settings (16 KiB document-store blocks). 4 KiB blocks made hits cheaper to
+/// fetch when every entry was a small document of its own; with entries kept inside their
+/// sections a section fills most of a small block, and 16 KiB blocks build faster (fewer blocks
+/// to compress) at the same search latency (docs/BENCHMARKS.md).
 fn index_settings() -> IndexSettings {
-    IndexSettings { docstore_blocksize: 4096, ..IndexSettings::default() }
+    IndexSettings::default()
 }
 
 fn in_memory_path() -> PathBuf {
@@ -126,8 +129,10 @@ fn write_beside(
     bytes: &[u8],
 ) -> Result<String, IndexError> {
     let tmp_prefix = format!(".{prefix}");
-    let mut tmp =
-        tempfile::Builder::new().prefix(&tmp_prefix).tempfile_in(dir).map_err(|e| IndexError::io(what, dir, e))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&tmp_prefix)
+        .tempfile_in(dir)
+        .map_err(|e| IndexError::io(what, dir, e))?;
     std::io::Write::write_all(&mut tmp, bytes).map_err(|e| IndexError::io(what, dir, e))?;
     tmp.as_file().sync_all().map_err(|e| IndexError::io(what, dir, e))?;
     let unique = tmp
@@ -304,11 +309,11 @@ impl Builder {
     }
 
     /// Adds the documents of one source (a note, the schema), analysed by the index's threads
-    /// while the caller makes the next ones; blocks while their queue is full. Documents added
-    /// together land in the same segment, in order.
+    /// while the caller makes the next ones; blocks while their queue is full. A note's entries
+    /// must come with their sections (they are kept inside them).
     pub fn add(&self, docs: &[Doc]) -> Result<(), IndexError> {
         let batch: Vec<UserOperation> =
-            docs.iter().map(|doc| UserOperation::Add(to_tantivy(&self.fields, doc))).collect();
+            pack(&self.fields, docs).into_iter().map(UserOperation::Add).collect();
         self.writer.run(batch).map_err(|e| write_error(&self.shown(), e))?;
         Ok(())
     }
@@ -335,14 +340,22 @@ impl Builder {
             on_disk.as_deref(),
         )?;
         let segments = index.searchable_segment_ids().map_err(|e| write_error(&shown, e))?;
+        // Measured: without this merge a build of 100,000 notes is about 10% cheaper and every
+        // search over it about 40% slower (docs/BENCHMARKS.md); searches are far more frequent.
         if segments.len() > 1 {
             writer.merge(&segments).wait().map_err(|e| write_error(&shown, e))?;
         }
         writer.wait_merging_threads().map_err(|e| write_error(&shown, e))?;
         match target {
-            Target::Ram => {
-                SearchIndex::from_index(index, manifest.summary(), Some(manifest), None, Some(words), None, None)
-            }
+            Target::Ram => SearchIndex::from_index(
+                index,
+                manifest.summary(),
+                Some(manifest),
+                None,
+                Some(words),
+                None,
+                None,
+            ),
             Target::Disk { dir, parent, name, tmp, lock } => {
                 drop(index);
                 // The build is committed (tantivy syncs its files); from here on keep it until renamed.
@@ -772,12 +785,17 @@ impl SearchIndex {
         for file in files {
             writer.delete_term(Term::from_field_text(self.fields.file, file));
         }
-        for doc in add {
-            writer.add_document(to_tantivy(&self.fields, doc)).map_err(|e| write_error(shown, e))?;
+        for doc in pack(&self.fields, add) {
+            writer.add_document(doc).map_err(|e| write_error(shown, e))?;
         }
         let old = self.vocabulary().ok().flatten();
-        let committed =
-            commit(&mut writer, manifest, || vocabulary_map(collected.sorted(), old), shown, self.path.as_deref())?;
+        let committed = commit(
+            &mut writer,
+            manifest,
+            || vocabulary_map(collected.sorted(), old),
+            shown,
+            self.path.as_deref(),
+        )?;
         writer.wait_merging_threads().map_err(|e| write_error(shown, e))?;
         Ok(committed)
     }
@@ -795,9 +813,17 @@ impl SearchIndex {
         suggest(&searcher, &self.fields, &self.analyzers, &|| self.vocabulary(), text)
     }
 
-    /// The number of documents.
+    /// The number of documents: sections, entries (those kept inside their section included)
+    /// and schema documents.
     pub fn doc_count(&self) -> u64 {
-        self.reader.searcher().num_docs()
+        let searcher = self.reader.searcher();
+        let name = searcher.schema().get_field_name(self.fields.packed).to_string();
+        let mut count = searcher.num_docs();
+        for segment in searcher.segment_readers() {
+            let Ok(packed) = segment.fast_fields().u64(&name) else { continue };
+            count += segment.doc_ids_alive().filter_map(|d| packed.first(d)).sum::<u64>();
+        }
+        count
     }
 }
 

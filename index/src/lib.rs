@@ -16,6 +16,7 @@ mod doc;
 mod error;
 mod index;
 mod manifest;
+mod packed;
 mod query;
 mod schema;
 mod schema_docs;
@@ -23,7 +24,7 @@ mod search;
 pub mod tokenizer;
 
 pub use answer::{Answer, SUMMARY_MAX_CHARS, Subject, answer, first_sentence, subject_of};
-pub use doc::{BREADCRUMB_SEPARATOR, Doc, DocType, docs_from_note, prior};
+pub use doc::{BREADCRUMB_SEPARATOR, Doc, DocType, Within, docs_from_note, prior};
 pub use error::IndexError;
 pub use index::{Builder, SearchIndex, Update};
 pub use manifest::{FileStamp, Manifest, ManifestSummary};

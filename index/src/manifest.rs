@@ -85,8 +85,7 @@ mod tests {
         m.files.insert("a.md".into(), FileStamp { hash: "ab".into(), size: 2, mtime: -5 });
         m.dirs.insert("notes".into(), 7);
         m.extra.insert("k".into(), "v".into());
-        let payload =
-            Payload {
+        let payload = Payload {
             summary: m.summary(),
             sidecar: Some("files-x.json".into()),
             vocabulary: Some("vocabulary-x.fst".into()),

@@ -12,7 +12,7 @@ use tantivy::{Searcher, Term};
 
 use crate::IndexError;
 use crate::index::VocabularyFn;
-use crate::schema::{Fields, IDENT_KEY_PREFIX, RULE_NOTES, normalize_exact, phrasing_key};
+use crate::schema::{ENTRY_KEY_PREFIX, Fields, IDENT_KEY_PREFIX, RULE_NOTES, normalize_exact, phrasing_key};
 use crate::tokenizer::{Analyzed, PART_PREFIX, analyze, part_term};
 
 /// Input beyond this many bytes is ignored: nobody types more, and it bounds the query size.
@@ -26,6 +26,17 @@ const MAX_FUZZY_SCAN: usize = 2_000;
 
 /// Field boosts: headings ≫ tags > body > kinds.
 pub(crate) const BOOST_HEADING: f32 = 2.0;
+/// Tuning knobs read from `KREF_TUNE` (`name=value,...`), for experiments on the tuning set.
+pub(crate) fn tune(name: &str, default: f32) -> f32 {
+    std::env::var("KREF_TUNE")
+        .ok()
+        .and_then(|v| {
+            v.split(',').find_map(|kv| {
+                kv.split_once('=').filter(|(k, _)| *k == name).and_then(|(_, v)| v.parse().ok())
+            })
+        })
+        .unwrap_or(default)
+}
 pub(crate) const BOOST_KINDS: f32 = 0.5;
 pub(crate) const BOOST_TAGS: f32 = 1.5;
 pub(crate) const BOOST_BODY: f32 = 1.0;
@@ -66,6 +77,34 @@ pub(crate) enum Item {
     Word(String),
     /// Words in double quotes (an unclosed quote runs to the end).
     Phrase(Vec<String>),
+}
+
+/// A scoring clause as data: a term (or a phrase of terms) in one field, with its boost. The
+/// tantivy query is built from the same clauses; entries kept inside a section document are
+/// scored from them ([`crate::packed::EntryScorer`]).
+#[derive(Clone, Debug)]
+pub(crate) struct Clause {
+    pub field: Field,
+    pub terms: Vec<String>,
+    pub boost: f32,
+}
+
+/// The clauses of a query, as data.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Plan {
+    /// The clauses of each word of the input (their scores add up; a word matches when any of
+    /// its clauses does), in the order of the tantivy query's word clauses.
+    pub words: Vec<Vec<Clause>>,
+    /// Clauses that add to any match but are left out of the tantivy query: neighbouring words
+    /// found together (phrases), scored for the best results only.
+    pub extra: Vec<Clause>,
+    /// Quoted phrases: a match must match a clause of each.
+    pub required: Vec<Vec<Clause>>,
+    /// How many words the strict pass requires (questions of three or more words).
+    pub minimum: Option<usize>,
+    /// The input normalized as titles are ([`normalize_exact`]), as typed, corrected or with
+    /// a word that means the same: an entry titled so is titled like the input.
+    pub exact_keys: Vec<String>,
 }
 
 /// Splits user input into words and quoted phrases. Never fails: anything that is not a letter,
@@ -175,6 +214,8 @@ pub(crate) struct QueryBuilder<'a, 'v> {
     pub vocabulary: VocabularyFn<'v>,
     /// The first error met (a damaged vocabulary), for the caller to report.
     pub error: Option<IndexError>,
+    /// The clauses added since it was last taken (see [`Plan`]).
+    pub recording: Vec<Clause>,
 }
 
 /// What [`QueryBuilder::build`] produced.
@@ -190,6 +231,10 @@ pub(crate) struct Built {
     /// ranks these first ([`EXACT_TITLE_BONUS`]). Kept apart from `main` so that `main` stays
     /// prunable.
     pub exact: Option<Box<dyn Query>>,
+    /// Sections that keep an entry titled exactly like the query (same phrases and filters).
+    pub entry_exact: Option<Box<dyn Query>>,
+    /// The clauses of `main`, as data.
+    pub plan: Plan,
     /// The input names an identifier (`maxSurge`, a typed `imagepullpolicy` that titles a
     /// document): schema documents compete with notes instead of yielding to them.
     pub names_identifier: bool,
@@ -248,25 +293,44 @@ impl QueryBuilder<'_, '_> {
 
     /// A boosted term query if the term occurs at all (absent terms are left out: they match
     /// nothing and would keep tantivy from pruning the union).
-    fn push_term(&self, field: Field, text: &str, boost: f32, out: &mut Vec<Box<dyn Query>>) -> bool {
+    fn push_term(&mut self, field: Field, text: &str, boost: f32, out: &mut Vec<Box<dyn Query>>) -> bool {
         if self.doc_freq(field, text) == 0 {
+            self.record_title_only(field, std::slice::from_ref(&text.to_string()), boost);
             return false;
         }
         out.push(boosted(term_query(field, text, IndexRecordOption::WithFreqs), boost));
+        self.recording.push(Clause { field, terms: vec![text.to_string()], boost });
         true
     }
 
+    /// The titles of entries kept inside sections are read from the sections' bodies, not from
+    /// `heading`: a title clause whose terms are in no heading but in some body still scores
+    /// those entries (it is left out of the tantivy query, where it would match nothing).
+    fn record_title_only(&mut self, field: Field, terms: &[String], boost: f32) {
+        if field == self.fields.heading && terms.iter().all(|t| self.doc_freq(self.fields.body, t) > 0) {
+            self.recording.push(Clause { field, terms: terms.to_vec(), boost });
+        }
+    }
+
     /// A boosted phrase query of `terms` in `field` if every term occurs there.
-    fn push_phrase(&self, field: Field, terms: &[String], boost: f32, out: &mut Vec<Box<dyn Query>>) -> bool {
+    fn push_phrase(
+        &mut self,
+        field: Field,
+        terms: &[String],
+        boost: f32,
+        out: &mut Vec<Box<dyn Query>>,
+    ) -> bool {
         match terms {
             [] => false,
             [one] => self.push_term(field, one, boost, out),
             many => {
                 if many.iter().any(|t| self.doc_freq(field, t) == 0) {
+                    self.record_title_only(field, many, boost);
                     return false;
                 }
                 let phrase = PhraseQuery::new(many.iter().map(|t| term(field, t)).collect());
                 out.push(boosted(Box::new(phrase), boost));
+                self.recording.push(Clause { field, terms: many.to_vec(), boost });
                 true
             }
         }
@@ -280,26 +344,32 @@ impl QueryBuilder<'_, '_> {
     fn word_clauses(&mut self, word: &str, weight: f32, out: &mut Vec<Box<dyn Query>>) -> bool {
         let f = *self.fields;
         let terms = word_terms(analyze(&mut self.text, word));
-        let mut found = self.push_term(f.kinds, &word.to_lowercase(), BOOST_KINDS * weight, out);
+        let mut found =
+            self.push_term(f.kinds, &word.to_lowercase(), tune("kinds", BOOST_KINDS) * weight, out);
         for (field, boost, positions) in [
-            (f.heading, BOOST_HEADING, true),
+            (f.heading, tune("heading", BOOST_HEADING), true),
             (f.body, BOOST_BODY, true),
-            (f.tags, BOOST_TAGS, false),
+            (f.tags, tune("tags", BOOST_TAGS), false),
             (f.aliases, BOOST_ALIASES, true),
         ] {
             let boost = boost * weight;
             let whole_freq = terms.whole.as_ref().map_or(0, |w| self.doc_freq(field, w));
-            if let Some(whole) = terms.whole.as_deref().filter(|_| whole_freq > 0) {
-                out.push(boosted(term_query(field, whole, IndexRecordOption::WithFreqs), boost));
-                found = true;
+            if let Some(whole) = terms.whole.as_deref() {
+                if whole_freq > 0 {
+                    out.push(boosted(term_query(field, whole, IndexRecordOption::WithFreqs), boost));
+                    self.recording.push(Clause { field, terms: vec![whole.to_string()], boost });
+                    found = true;
+                } else {
+                    self.record_title_only(field, std::slice::from_ref(&whole.to_string()), boost);
+                }
             }
             match (terms.whole.as_deref(), terms.parts.as_slice()) {
                 (Some(plain), []) => {
-                    found |= self.push_term(field, &part_term(plain), boost * PART_WEIGHT, out)
+                    found |= self.push_term(field, &part_term(plain), boost * tune("part", PART_WEIGHT), out)
                 }
                 (_, [one]) => {
                     found |= self.push_term(field, one, boost, out);
-                    found |= self.push_term(field, &part_term(one), boost * PART_WEIGHT, out);
+                    found |= self.push_term(field, &part_term(one), boost * tune("part", PART_WEIGHT), out);
                 }
                 (_, parts) if positions && parts.len() > 1 && whole_freq < PHRASE_SKIP_DOC_FREQ => {
                     let marked: Vec<String> = parts.iter().map(|p| part_term(p)).collect();
@@ -410,7 +480,11 @@ impl QueryBuilder<'_, '_> {
         let f = *self.fields;
         let (prose, marked) = self.phrase_terms(words);
         let mut should: Vec<Box<dyn Query>> = Vec::new();
-        for (field, boost) in [(f.heading, BOOST_HEADING), (f.body, BOOST_BODY), (f.aliases, BOOST_ALIASES)] {
+        for (field, boost) in [
+            (f.heading, tune("heading", BOOST_HEADING)),
+            (f.body, BOOST_BODY),
+            (f.aliases, tune("aliases", BOOST_ALIASES)),
+        ] {
             self.push_phrase(field, &prose, boost, &mut should);
             let marked_boost = if marked.len() > 1 { boost } else { boost * PART_WEIGHT };
             self.push_phrase(field, &marked, marked_boost, &mut should);
@@ -424,11 +498,16 @@ impl QueryBuilder<'_, '_> {
         // One clause per word (a union over its fields), so that "how many of the words match"
         // can count words rather than fields.
         let mut text: Vec<Box<dyn Query>> = Vec::new();
+        // The same clauses in one flat union: tantivy prunes a union of term queries (block-max
+        // WAND), not a union of unions.
+        let mut flat: Vec<Box<dyn Query>> = Vec::new();
         let mut phrases: Vec<Box<dyn Query>> = Vec::new();
         let mut typed: Vec<String> = Vec::new();
         let mut corrected: Vec<String> = Vec::new();
+        let mut plan = Plan::default();
         let content_words = items.iter().filter(|i| matches!(i, Item::Word(w) if !is_stop_word(w))).count();
         for item in items {
+            self.recording.clear();
             match item {
                 Item::Word(word) => {
                     typed.push(word.clone());
@@ -455,12 +534,15 @@ impl QueryBuilder<'_, '_> {
                         self.word_clauses(other, SYNONYM_WEIGHT, &mut clauses);
                     }
                     if !clauses.is_empty() {
+                        flat.extend(clauses.iter().map(|q| q.box_clone()));
                         text.push(union(clauses));
+                        plan.words.push(std::mem::take(&mut self.recording));
                     }
                 }
                 Item::Phrase(words) => {
                     if let Some(q) = self.phrase_clause(words) {
                         phrases.push(q);
+                        plan.required.push(std::mem::take(&mut self.recording));
                         typed.extend(words.iter().cloned());
                         corrected.extend(words.iter().cloned());
                     }
@@ -470,7 +552,9 @@ impl QueryBuilder<'_, '_> {
         if text.is_empty() && phrases.is_empty() {
             return None;
         }
-        let exact = self.exact_query(&typed, &corrected, &text, &phrases, &filters);
+        let (exact, entry_exact, exact_keys) =
+            self.exact_query(&typed, &corrected, &text, &phrases, &filters);
+        plan.exact_keys = exact_keys;
         // A field or kind is named when a word is written in camelCase, or when a word or two or
         // three neighbouring words spell a compound name some document is titled by
         // (`imagepullpolicy`, "restart policy", "termination grace period").
@@ -487,6 +571,7 @@ impl QueryBuilder<'_, '_> {
         // "concurrency policy", which also matches the identifier `concurrencyPolicy`).
         let content: Vec<String> = corrected.iter().filter(|w| !is_stop_word(w)).cloned().collect();
         let mut proximity: Vec<Box<dyn Query>> = Vec::new();
+        self.recording.clear();
         // Runs of words that are a whole phrasing of the concept layer (`forbid traffic`, in
         // any order) point to the documents that answer it.
         let mut rule_intent = false;
@@ -500,17 +585,26 @@ impl QueryBuilder<'_, '_> {
                 }
             }
         }
+        // Phrase clauses would keep tantivy from pruning the union (every document with any of
+        // the words would be scored): the pairs are scored afterwards, for the best results only
+        // (`Plan::extra`).
+        plan.extra.clear();
         if content.len() <= MAX_PROXIMITY_WORDS {
             for pair in content.windows(2) {
-                if let Some(q) = self.phrase_clause(pair) {
-                    proximity.push(boosted(q, PROXIMITY_BOOST));
+                self.recording.clear();
+                let _ = self.phrase_clause(pair);
+                for mut clause in self.recording.drain(..) {
+                    clause.boost *= tune("proximity", PROXIMITY_BOOST);
+                    plan.extra.push(clause);
                 }
             }
         }
+        self.recording.clear();
         // With three or more words, first look for documents that match most of them: a long
         // question should not be won by a short title that shares one common word with it.
         let strict = (text.len() >= 3).then(|| {
             let minimum = text.len().div_ceil(2) + usize::from(text.len() >= 5);
+            plan.minimum = Some(minimum);
             let words: Vec<(Occur, Box<dyn Query>)> =
                 text.iter().map(|q| (Occur::Should, q.box_clone())).collect();
             let mut clauses: Vec<(Occur, Box<dyn Query>)> =
@@ -523,12 +617,12 @@ impl QueryBuilder<'_, '_> {
                 filters.iter().map(|q| q.box_clone()).collect(),
             )
         });
-        let any = (!text.is_empty()).then(|| {
-            text.extend(proximity);
-            union(text)
+        let any = (!flat.is_empty()).then(|| {
+            flat.extend(proximity);
+            union(flat)
         });
         let main = combine(any, phrases, filters);
-        Some(Built { main, strict, exact, names_identifier, rule_intent, content_words })
+        Some(Built { main, strict, exact, entry_exact, plan, names_identifier, rule_intent, content_words })
     }
 
     /// The query of documents titled like the input as typed (or as corrected), scored by the
@@ -541,9 +635,11 @@ impl QueryBuilder<'_, '_> {
         text: &[Box<dyn Query>],
         phrases: &[Box<dyn Query>],
         filters: &[Box<dyn Query>],
-    ) -> Option<Box<dyn Query>> {
+    ) -> (Option<Box<dyn Query>>, Option<Box<dyn Query>>, Vec<String>) {
         let f = self.fields;
         let mut keys: Vec<String> = Vec::new();
+        let mut own: Vec<String> = Vec::new();
+        let mut entries: Vec<String> = Vec::new();
         // The input as typed, as corrected, and with a word replaced by one that means the same
         // (`pvc` → `persistentvolumeclaim`, so the PersistentVolumeClaim entry counts as titled).
         let mut variants: Vec<Vec<String>> = vec![typed.to_vec(), corrected.to_vec()];
@@ -558,34 +654,49 @@ impl QueryBuilder<'_, '_> {
         }
         for words in &variants {
             let key = normalize_exact(&words.join(" "));
-            if !key.is_empty() && !keys.contains(&key) && self.doc_freq(f.exact, &key) > 0 {
-                keys.push(key);
+            if key.is_empty() || keys.contains(&key) {
+                continue;
             }
+            if self.doc_freq(f.exact, &key) > 0 {
+                own.push(key.clone());
+            }
+            let entry_key = format!("{ENTRY_KEY_PREFIX}{key}");
+            if self.doc_freq(f.exact, &entry_key) > 0 {
+                entries.push(entry_key);
+            }
+            keys.push(key);
         }
-        if keys.is_empty() {
-            return None;
-        }
-        let titled: Box<dyn Query> = Box::new(BooleanQuery::new(
-            keys.iter().map(|k| (Occur::Should, term_query(f.exact, k, IndexRecordOption::Basic))).collect(),
-        ));
-        let titled: Box<dyn Query> = Box::new(ConstScoreQuery::new(titled, 0.0));
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for clause in text {
-            let restricted =
-                BooleanQuery::new(vec![(Occur::Must, titled.box_clone()), (Occur::Must, clause.box_clone())]);
-            clauses.push((Occur::Should, Box::new(restricted)));
-        }
-        clauses.push((Occur::Must, titled));
-        clauses.extend(phrases.iter().map(|q| (Occur::Must, q.box_clone())));
-        clauses.extend(filters.iter().map(|q| (Occur::Must, q.box_clone())));
-        clauses.push((
-            Occur::Should,
-            Box::new(ConstScoreQuery::new(
-                term_query(f.doc_type, "entry", IndexRecordOption::Basic),
-                EXACT_ENTRY_BONUS,
-            )),
-        ));
-        Some(Box::new(BooleanQuery::new(clauses)))
+        let titled_by = |keys: &[String]| -> Option<Box<dyn Query>> {
+            if keys.is_empty() {
+                return None;
+            }
+            let titled: Box<dyn Query> = Box::new(BooleanQuery::new(
+                keys.iter()
+                    .map(|k| (Occur::Should, term_query(f.exact, k, IndexRecordOption::Basic)))
+                    .collect(),
+            ));
+            let titled: Box<dyn Query> = Box::new(ConstScoreQuery::new(titled, 0.0));
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for clause in text {
+                let restricted = BooleanQuery::new(vec![
+                    (Occur::Must, titled.box_clone()),
+                    (Occur::Must, clause.box_clone()),
+                ]);
+                clauses.push((Occur::Should, Box::new(restricted)));
+            }
+            clauses.push((Occur::Must, titled));
+            clauses.extend(phrases.iter().map(|q| (Occur::Must, q.box_clone())));
+            clauses.extend(filters.iter().map(|q| (Occur::Must, q.box_clone())));
+            clauses.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(
+                    term_query(f.doc_type, "entry", IndexRecordOption::Basic),
+                    EXACT_ENTRY_BONUS,
+                )),
+            ));
+            Some(Box::new(BooleanQuery::new(clauses)))
+        };
+        (titled_by(&own), titled_by(&entries), keys)
     }
 }
 

@@ -50,6 +50,11 @@ pub(crate) struct Fields {
     /// Raw: each phrasing of `aliases` as a key of its sorted word stems ([`phrasing_key`]), so a
     /// question that contains a whole phrasing matches it, in any order.
     pub concepts: Field,
+    /// Stored only: the entries kept inside a section document ([`crate::packed::PackedEntry`],
+    /// as JSON).
+    pub entries: Field,
+    /// Fast: how many entries a section document keeps inside it.
+    pub packed: Field,
 }
 
 /// [`Fields::class`] of notes' sections and entries.
@@ -63,8 +68,11 @@ pub(crate) const RULE_NOTES: &str = "builtin:rules/";
 /// Prefix of the [`Fields::exact`] keys that name a compound identifier a document is titled by
 /// (`ident:imagepullpolicy`): tells a typed `imagepullpolicy` from a plain word.
 pub(crate) const IDENT_KEY_PREFIX: &str = "ident:";
+/// Prefix of the [`Fields::exact`] keys of the entries kept inside a section document
+/// (`entry:maxsurg`): the section holds an entry titled so.
+pub(crate) const ENTRY_KEY_PREFIX: &str = "entry:";
 
-const FIELD_NAMES: [&str; 17] = [
+const FIELD_NAMES: [&str; 19] = [
     "id",
     "doc_type",
     "origin",
@@ -82,6 +90,8 @@ const FIELD_NAMES: [&str; 17] = [
     "aliases",
     "class",
     "concepts",
+    "entries",
+    "packed",
 ];
 
 fn text(analyzer: &str, record: IndexRecordOption, stored: bool, fieldnorms: bool) -> TextOptions {
@@ -116,6 +126,8 @@ pub(crate) fn build_schema() -> Schema {
     b.add_text_field("aliases", text(TEXT_ANALYZER, positions, false, false));
     b.add_u64_field("class", NumericOptions::default().set_fast());
     b.add_text_field("concepts", text("raw", IndexRecordOption::WithFreqs, false, false));
+    b.add_text_field("entries", STORED);
+    b.add_u64_field("packed", NumericOptions::default().set_fast());
     b.build()
 }
 
@@ -144,6 +156,8 @@ impl Fields {
             aliases: found[14],
             class: found[15],
             concepts: found[16],
+            entries: found[17],
+            packed: found[18],
         })
     }
 }
@@ -229,8 +243,21 @@ pub(crate) fn phrasing_key<'a>(words: impl IntoIterator<Item = &'a str>) -> Stri
     stems.join(" ")
 }
 
-/// Maps a [`Doc`] onto the schema.
-pub(crate) fn to_tantivy(f: &Fields, doc: &Doc) -> TantivyDocument {
+/// Maps documents onto the schema: each section keeps the entries that read inside it (see
+/// [`crate::packed`]); other entries, and every other document, become documents of their own.
+pub(crate) fn pack(f: &Fields, docs: &[Doc]) -> Vec<TantivyDocument> {
+    let inside = crate::packed::assign(docs);
+    docs.iter()
+        .zip(inside)
+        .filter_map(|(doc, placement)| match placement {
+            crate::packed::Placement::Inside => None,
+            crate::packed::Placement::Alone(entries) => Some(to_tantivy(f, doc, &entries)),
+        })
+        .collect()
+}
+
+/// Maps a [`Doc`] onto the schema, with the entries kept inside it (a section's).
+pub(crate) fn to_tantivy(f: &Fields, doc: &Doc, entries: &[&Doc]) -> TantivyDocument {
     let mut d = TantivyDocument::new();
     d.add_text(f.id, &doc.id);
     d.add_text(f.doc_type, doc.doc_type.as_str());
@@ -249,10 +276,10 @@ pub(crate) fn to_tantivy(f: &Fields, doc: &Doc) -> TantivyDocument {
     d.add_text(f.title, &doc.title);
     d.add_text(f.breadcrumb, &doc.breadcrumb);
     // The heading is searched once per document: its title, and for a section its heading path
-    // too (`Deployment › Pitfalls`: the section's own words count twice). An entry's heading path
-    // is its section's, which is searched there.
+    // too (`Deployment › Pitfalls`: the section's own title counts twice, as a title and as the
+    // end of its path). An entry's heading path is its section's, which is searched there.
     d.add_text(f.heading, &doc.title);
-    if doc.doc_type == DocType::Section && doc.breadcrumb != doc.title {
+    if doc.doc_type == DocType::Section {
         d.add_text(f.heading, &doc.breadcrumb);
     }
     d.add_text(f.body, &doc.body);
@@ -276,6 +303,10 @@ pub(crate) fn to_tantivy(f: &Fields, doc: &Doc) -> TantivyDocument {
         for ident in compound_identifiers(&doc.title) {
             d.add_text(f.exact, &ident);
         }
+    }
+    if !entries.is_empty() {
+        crate::packed::add_entries(f, &mut d, doc, entries);
+        d.add_u64(f.packed, entries.len() as u64);
     }
     let mut keys: Vec<String> = Vec::new();
     for alias in &doc.aliases {

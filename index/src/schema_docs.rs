@@ -87,6 +87,7 @@ pub fn docs_from_schema(schema: &Schema, source: &KindSource) -> Vec<Doc> {
             tags: [kind.plural.clone()].into_iter().chain(kind.short_names.iter().cloned()).collect(),
             aliases: Vec::new(),
             prior: prior::SCHEMA,
+            within: None,
         });
     }
     let mut paths: Vec<(TypeRef, (String, String))> = shortest_paths(schema, source).into_iter().collect();
@@ -117,6 +118,7 @@ pub fn docs_from_schema(schema: &Schema, source: &KindSource) -> Vec<Doc> {
                 tags: vec![field.name.clone()],
                 aliases: Vec::new(),
                 prior: prior::SCHEMA,
+                within: None,
             });
         }
     }

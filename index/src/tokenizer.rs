@@ -62,17 +62,21 @@ impl Vocabulary {
 /// them (`ipv4Address` → `ipv4`, `Address`). Returns an empty vector when there is only one word.
 pub fn identifier_word_ranges(ident: &str) -> Vec<Range<usize>> {
     let bytes = ident.as_bytes();
-    // The common case, plain words (`pods`, `The`), decided without allocating.
-    if ident.len() > MAX_SPLIT_BYTES
-        || (bytes.iter().all(u8::is_ascii_alphanumeric)
-            && !bytes.get(1..).unwrap_or_default().iter().any(u8::is_ascii_uppercase))
-    {
+    if ident.len() > MAX_SPLIT_BYTES {
         return Vec::new();
     }
-    if bytes.iter().all(u8::is_ascii_alphanumeric) {
-        return ascii_word_ranges(bytes);
+    // The common case, plain words (`pods`, `The`), decided in one pass without allocating.
+    let mut ascii_alnum = true;
+    let mut upper_inside = false;
+    for (i, b) in bytes.iter().enumerate() {
+        ascii_alnum &= b.is_ascii_alphanumeric();
+        upper_inside |= i > 0 && b.is_ascii_uppercase();
     }
-    general_word_ranges(ident)
+    match (ascii_alnum, upper_inside) {
+        (true, false) => Vec::new(),
+        (true, true) => ascii_word_ranges(bytes),
+        (false, _) => general_word_ranges(ident),
+    }
 }
 
 /// [`identifier_word_ranges`] for any text.
@@ -481,6 +485,72 @@ pub(crate) fn stem_into(word: &str, out: &mut String) {
     })
 }
 
+/// The token positions the text analyzer gives at byte `offsets` of `text`: for each offset, the
+/// position of the first token that starts at or after it (the position after the last token when
+/// none does). Positions count as the analyzer counts them: one per word (a run of letters and
+/// digits, as tantivy's `SimpleTokenizer` reads them) and one per word of a split identifier
+/// (`maxSurge` takes two); dropping long tokens leaves their positions taken. Lets an entry point
+/// at its words inside its section's text without analysing that text a second time.
+pub(crate) fn positions_at(text: &str, offsets: &[usize]) -> Vec<u32> {
+    let mut order: Vec<usize> = (0..offsets.len()).collect();
+    order.sort_by_key(|&i| offsets[i]);
+    let mut out = vec![0u32; offsets.len()];
+    let Some(&last) = order.last().map(|&k| &offsets[k]) else { return out };
+    let mut next = 0;
+    let mut position: u32 = 0;
+    let bytes = text.as_bytes();
+    let n = bytes.len();
+    let mut i = 0;
+    while i < n && i <= last {
+        let b = bytes[i];
+        // Skip what is not a letter or digit.
+        if b < 0x80 {
+            if !b.is_ascii_alphanumeric() {
+                i += 1;
+                continue;
+            }
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            if !c.is_alphanumeric() {
+                i += c.len_utf8();
+                continue;
+            }
+        }
+        // A run of letters and digits: one token.
+        let start = i;
+        let mut plain = true;
+        while i < n {
+            let b = bytes[i];
+            if b < 0x80 {
+                if !b.is_ascii_alphanumeric() {
+                    break;
+                }
+                // Only a capital after the first character (or a character that is not ASCII)
+                // can make a run an identifier of several words.
+                plain &= i == start || !b.is_ascii_uppercase();
+                i += 1;
+            } else {
+                let c = text[i..].chars().next().unwrap_or(' ');
+                if !c.is_alphanumeric() {
+                    break;
+                }
+                plain = false;
+                i += c.len_utf8();
+            }
+        }
+        while next < order.len() && offsets[order[next]] <= start {
+            out[order[next]] = position;
+            next += 1;
+        }
+        let words = if plain { 1 } else { identifier_word_ranges(&text[start..i]).len().max(1) };
+        position = position.saturating_add(u32::try_from(words).unwrap_or(u32::MAX));
+    }
+    for &k in &order[next..] {
+        out[k] = position;
+    }
+    out
+}
+
 /// A token as analyzed, for query building and tests.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Analyzed {
@@ -673,6 +743,66 @@ mod tests {
         {
             assert_eq!(word.0.chars().next(), stem.0.chars().next(), "{word:?} {stem:?}");
         }
+    }
+
+    #[test]
+    fn positions_at_agree_with_the_analyzer() {
+        let mut analyzer =
+            TextAnalyzer::builder(SimpleTokenizer::default()).filter(IdentifierSplitter::default()).build();
+        let mut seed: u64 = 11;
+        let pieces = [
+            "maxSurge",
+            "the",
+            "HTTPRoute",
+            "é",
+            "größeWert",
+            " ",
+            ", ",
+            ": ",
+            "\n- ",
+            "x".repeat(50).leak(),
+            "aB".repeat(40).leak(),
+            "IPv4",
+            "rolling_update",
+            "v1.2",
+            "日本語",
+            "`code`",
+            "ReadWriteOnce",
+        ];
+        for _ in 0..300 {
+            let mut text = String::new();
+            for _ in 0..12 {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+                if seed % 3 == 0 {
+                    text.push(' ');
+                }
+            }
+            // Whole tokens only: the words of a split identifier lie inside it.
+            let mut starts: Vec<(usize, u32)> = Vec::new();
+            let mut inside = 0..0;
+            let mut stream = analyzer.token_stream(&text);
+            while let Some(t) = stream.next() {
+                if inside.contains(&t.offset_from)
+                    || (t.offset_from == inside.start && t.offset_to < inside.end)
+                {
+                    continue;
+                }
+                starts.push((t.offset_from, t.position as u32));
+                if t.position_length > 1 {
+                    inside = t.offset_from..t.offset_to;
+                }
+            }
+            let offsets: Vec<usize> = starts.iter().map(|s| s.0).collect();
+            let got = positions_at(&text, &offsets);
+            let want: Vec<u32> = starts.iter().map(|s| s.1).collect();
+            assert_eq!(got, want, "{text:?}");
+            // Between tokens and past the end.
+            let end = positions_at(&text, &[text.len()])[0];
+            let last = starts.last().map_or(0, |s| s.1 + 1);
+            assert!(end >= last, "{text:?}");
+        }
+        assert_eq!(positions_at("a maxSurge b", &[0, 1, 2, 11, 12, 100]), [0, 1, 1, 3, 4, 4]);
     }
 
     #[test]

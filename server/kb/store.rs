@@ -14,8 +14,8 @@ use anyhow::{Context, Result};
 use kref_corpus::schema::{KindSource, Schema, builtin_source_bytes};
 use kref_corpus::{Note, Origin, builtin, decode_note, parse_note};
 use kref_index::{
-    BUILTIN_SCHEMA_FILE, Builder, Doc, FileStamp, IndexError, Manifest, SearchIndex, Update, docs_from_note,
-    docs_from_schema, schema_file,
+    BUILTIN_SCHEMA_FILE, Builder, Doc, FileStamp, IndexError, Manifest, ManifestSummary, SearchIndex, Update,
+    docs_from_note, docs_from_schema, schema_file,
 };
 
 use super::sources::{NoteFile, Walk, dir_mtime, walk_notes};
@@ -23,10 +23,18 @@ use super::sources::{NoteFile, Walk, dir_mtime, walk_notes};
 /// The version written into every manifest: an index built by another version is rebuilt.
 pub const KREF_VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// Up to this many user note files, every search checks each file's size and time; above it,
-/// only the folders' times are checked (adding or removing a file is noticed, an in-place edit
-/// is picked up by `kref index`).
-pub const FULL_CHECK_MAX_FILES: usize = 2000;
+/// The notes a search checks one by one (size and time) besides the folders: the ones changed
+/// most recently when the index was last updated (the notes being worked on). See
+/// [`quick_check_passes`] for what a search notices.
+pub const HOT_FILES: usize = 128;
+
+/// A search checks every note (and is as thorough as `kref index`) when the last such check is
+/// older than this.
+pub const FULL_CHECK_EVERY: Duration = Duration::from_secs(300);
+
+/// When more than this share of the notes changed, the index is rebuilt rather than updated
+/// (a rebuild streams; an update holds the new documents in memory).
+const REBUILD_ABOVE: usize = 2_000;
 
 /// How long `kref index` waits for another kref process that is writing the same index.
 pub const LOCK_WAIT: Duration = Duration::from_secs(10);
@@ -252,7 +260,8 @@ fn fill(builder: &Builder, fixed: &[Fixed], walk: &Walk, progress: &dyn Progress
                             match read_user_note(&file.path) {
                                 Ok((note, hash)) => {
                                     let key = file.path.to_string_lossy();
-                                    let warnings = note.warnings.iter().map(|w| format!("{key}: {w}")).collect();
+                                    let warnings =
+                                        note.warnings.iter().map(|w| format!("{key}: {w}")).collect();
                                     mine.push((job, Ok((hash, warnings))));
                                     builder.add(&docs_from_note(&note))
                                 }
@@ -322,7 +331,7 @@ fn build(
     let written = match on_disk {
         Ok(builder) => {
             parsed_once = true;
-            write(builder, &fixed, &walk, progress, &mut report)
+            write(builder, cache, &fixed, &walk, progress, &mut report)
         }
         Err(e) => Err(e),
     };
@@ -335,17 +344,20 @@ fn build(
                 dir.display()
             ));
             report.in_memory = true;
-            let builder =
-                SearchIndex::build_in_ram(expected_docs).context("could not build the search index in memory")?;
+            let builder = SearchIndex::build_in_ram(expected_docs)
+                .context("could not build the search index in memory")?;
             let mut again = Report::default();
             let target = if parsed_once { &mut again } else { &mut report };
-            write(builder, &fixed, &walk, progress, target)
+            write(builder, cache, &fixed, &walk, progress, target)
                 .map_err(anyhow::Error::msg)
                 .context("could not build the search index in memory")?
         }
     };
     report.files = walk.files.len() + fixed.len();
     report.added = report.files;
+    if !report.in_memory {
+        record_full_check(dir);
+    }
     Ok((index, report))
 }
 
@@ -353,6 +365,7 @@ fn build(
 /// warnings to `report`. `Err` is the reason, for a message.
 fn write(
     builder: Builder,
+    cache: &Path,
     fixed: &[Fixed],
     walk: &Walk,
     progress: &dyn Progress,
@@ -380,7 +393,7 @@ fn write(
             }
         }
     }
-    stamp_summary(&mut manifest, fixed);
+    stamp_summary(&mut manifest, fixed, cache);
     builder.finish(manifest).map_err(|e| e.to_string())
 }
 
@@ -393,6 +406,14 @@ fn folders_unchanged(dirs: &BTreeMap<String, i64>) -> bool {
 /// Manifest keys of the summary read on every search.
 const FIXED_KEY: &str = "fixed_sources";
 const USER_FILES_KEY: &str = "user_files";
+/// The kref binary's stamp: the built-in notes and schema are part of it.
+const EXE_KEY: &str = "exe";
+/// The stored schema imports' stamp.
+const IMPORTS_KEY: &str = "imports";
+/// The [`HOT_FILES`] most recently changed notes with their stamps (JSON).
+const HOT_KEY: &str = "hot";
+/// The file in the index folder holding when a search last checked every note (Unix seconds).
+const CHECKED_FILE: &str = "checked-at";
 
 /// One hash over the stamps of every fixed source: equal means no built-in note, schema or
 /// import changed.
@@ -407,11 +428,93 @@ fn fixed_digest(fixed: &[Fixed]) -> String {
     hasher.finalize().to_hex()[..32].to_string()
 }
 
+/// Size and modification time of the running kref: another binary may carry other built-in
+/// notes or schema. Empty when unknown (then the built-in sources are hashed).
+fn exe_stamp() -> String {
+    std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| format!("{}:{}", m.len(), super::sources::mtime_of(&m)))
+        .unwrap_or_default()
+}
+
+/// Names, sizes and times of the stored schema imports (a listing, no reading).
+fn imports_stamp(cache: &Path) -> String {
+    let mut entries: Vec<String> = std::fs::read_dir(super::schemas::store_dir(cache))
+        .map(|dir| {
+            dir.flatten()
+                .filter_map(|e| {
+                    let m = e.metadata().ok()?;
+                    Some(format!(
+                        "{}:{}:{}",
+                        e.file_name().to_string_lossy(),
+                        m.len(),
+                        super::sources::mtime_of(&m)
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    entries.sort();
+    entries.join("/")
+}
+
+/// The [`HOT_FILES`] user notes changed most recently, with their stamps.
+fn hot_files(manifest: &Manifest) -> Vec<(String, u64, i64)> {
+    let mut user: Vec<(&String, &FileStamp)> =
+        manifest.files.iter().filter(|(k, _)| !is_fixed_key(k)).collect();
+    user.sort_by(|a, b| b.1.mtime.cmp(&a.1.mtime).then(a.0.cmp(b.0)));
+    user.into_iter().take(HOT_FILES).map(|(k, s)| (k.clone(), s.size, s.mtime)).collect()
+}
+
 /// Records what the quick check of the next search compares.
-fn stamp_summary(manifest: &mut Manifest, fixed: &[Fixed]) {
+fn stamp_summary(manifest: &mut Manifest, fixed: &[Fixed], cache: &Path) {
     let user = manifest.files.keys().filter(|k| !is_fixed_key(k)).count();
     manifest.extra.insert(FIXED_KEY.to_string(), fixed_digest(fixed));
     manifest.extra.insert(USER_FILES_KEY.to_string(), user.to_string());
+    manifest.extra.insert(EXE_KEY.to_string(), exe_stamp());
+    manifest.extra.insert(IMPORTS_KEY.to_string(), imports_stamp(cache));
+    let hot = serde_json::to_string(&hot_files(manifest)).unwrap_or_default();
+    manifest.extra.insert(HOT_KEY.to_string(), hot);
+}
+
+/// When a search last checked every note (`None` when unknown).
+fn last_full_check(dir: &Path) -> Option<std::time::SystemTime> {
+    let secs: u64 = std::fs::read_to_string(dir.join(CHECKED_FILE)).ok()?.trim().parse().ok()?;
+    Some(std::time::UNIX_EPOCH + Duration::from_secs(secs))
+}
+
+/// Records that every note was just checked (best effort: a read-only cache is not written).
+fn record_full_check(dir: &Path) {
+    let now =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_secs();
+    if let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir)
+        && std::io::Write::write_all(&mut tmp, now.to_string().as_bytes()).is_ok()
+    {
+        let _ = tmp.persist(dir.join(CHECKED_FILE));
+    }
+}
+
+/// The check a search makes before using the index, without reading every note's stamp. It
+/// passes (the index is used as it is) when the kref binary and the stored schema imports are
+/// the ones the index was built with, every note folder has the time it had (so no note was
+/// added, removed or renamed, and none was saved by writing a new file in its place), the
+/// [`HOT_FILES`] most recently changed notes have the size and time they had, and a search
+/// checked every note less than [`FULL_CHECK_EVERY`] ago. Otherwise the search checks every
+/// note, as `kref index` does.
+fn quick_check_passes(summary: &ManifestSummary, cache: &Path, dir: &Path) -> bool {
+    let extra = &summary.extra;
+    if extra.get(EXE_KEY).is_none_or(|s| s.is_empty() || *s != exe_stamp())
+        || extra.get(IMPORTS_KEY) != Some(&imports_stamp(cache))
+        || !folders_unchanged(&summary.dirs)
+    {
+        return false;
+    }
+    let hot: Vec<(String, u64, i64)> =
+        extra.get(HOT_KEY).and_then(|h| serde_json::from_str(h).ok()).unwrap_or_default();
+    let hot_unchanged = hot.iter().all(|(path, size, mtime)| {
+        std::fs::metadata(path).is_ok_and(|m| m.len() == *size && super::sources::mtime_of(&m) == *mtime)
+    });
+    hot_unchanged && last_full_check(dir).is_some_and(|t| t.elapsed().is_ok_and(|age| age < FULL_CHECK_EVERY))
 }
 
 fn refresh(
@@ -423,18 +526,11 @@ fn refresh(
     progress: &dyn Progress,
     mut report: Report,
 ) -> Result<(SearchIndex, Report)> {
-    let fixed = fixed_sources(cache);
-    let digest = fixed_digest(&fixed);
-    let summary = index.summary();
-    let user_files: usize = summary.extra.get(USER_FILES_KEY).and_then(|n| n.parse().ok()).unwrap_or(0);
-    if mode == Refresh::Quick
-        && summary.extra.get(FIXED_KEY) == Some(&digest)
-        && user_files > FULL_CHECK_MAX_FILES
-        && folders_unchanged(&summary.dirs)
-    {
-        report.files = usize::try_from(summary.file_count).unwrap_or(usize::MAX);
+    if mode == Refresh::Quick && quick_check_passes(index.summary(), cache, dir) {
+        report.files = usize::try_from(index.summary().file_count).unwrap_or(usize::MAX);
         return Ok((index, report));
     }
+    let fixed = fixed_sources(cache);
     let old = match index.manifest() {
         Ok(m) => m.clone(),
         Err(e) => {
@@ -447,6 +543,21 @@ fn refresh(
     let mut manifest = manifest_base();
     manifest.dirs = dirs_map(&walk);
     manifest.extra = old.extra.clone();
+    // Many changed notes (a first index of a big folder added to the configured ones, a
+    // checkout of another branch): a rebuild streams them instead of holding them in memory.
+    let stale = walk
+        .files
+        .iter()
+        .filter(|f| {
+            old.files
+                .get(f.path.to_string_lossy().as_ref())
+                .is_none_or(|s| s.size != f.size || s.mtime != f.mtime)
+        })
+        .count();
+    if stale > REBUILD_ABOVE && stale * 4 > walk.files.len() {
+        report.rebuilt = Some(format!("{stale} notes changed"));
+        return build(cache, dir, notes, progress, report);
+    }
     let mut add: Vec<Doc> = Vec::new();
     let mut touched: BTreeSet<String> = BTreeSet::new();
     let mut work: Vec<(&NoteFile, String)> = Vec::new();
@@ -509,6 +620,8 @@ fn refresh(
         old.files.keys().filter(|k| !manifest.files.contains_key(*k)).cloned().collect();
     report.removed = removed.len();
     report.files = manifest.files.len();
+    stamp_summary(&mut manifest, &fixed, cache);
+    record_full_check(dir);
     if manifest == old {
         return Ok((index, report));
     }
