@@ -164,7 +164,7 @@ pub(crate) fn assign(docs: &[Doc]) -> Vec<Placement<'_>> {
         .collect();
     let mut out: Vec<Placement<'_>> = docs.iter().map(|_| Placement::Alone(Vec::new())).collect();
     for (i, doc) in docs.iter().enumerate() {
-        if doc.doc_type != DocType::Entry || !doc.aliases.is_empty() {
+        if doc.doc_type != DocType::Entry {
             continue;
         }
         let Some(within) = &doc.within else { continue };
@@ -174,6 +174,10 @@ pub(crate) fn assign(docs: &[Doc]) -> Vec<Placement<'_>> {
             && within.span.end <= body.len()
             && (within.span.start..=within.span.end).contains(&within.body_start);
         if !fits {
+            continue;
+        }
+        if !doc.aliases.is_empty() {
+            // Its own words, as an entry inside the section reads them.
             continue;
         }
         out[i] = Placement::Inside;
@@ -352,6 +356,9 @@ pub(crate) struct Scorer<'a> {
     tags: HashMap<(u32, DocId, String), (u32, u8)>,
     /// Documents whose postings were read, per field.
     loaded: std::collections::HashSet<(DocAddress, Field)>,
+    /// Word terms found per (segment, doc, field, term), and the documents looked at per field.
+    present: std::collections::HashSet<(u32, DocId, Field, String)>,
+    present_loaded: std::collections::HashSet<(DocAddress, Field)>,
 }
 
 impl<'a> Scorer<'a> {
@@ -371,6 +378,8 @@ impl<'a> Scorer<'a> {
             positions: HashMap::new(),
             tags: HashMap::new(),
             loaded: Default::default(),
+            present: Default::default(),
+            present_loaded: Default::default(),
         }
     }
 
@@ -514,12 +523,26 @@ impl<'a> Scorer<'a> {
         weight
     }
 
-    fn kind_tokens(&mut self, kind: &str) -> Vec<String> {
-        if let Some(t) = self.kind_tokens.get(kind) {
+    /// The analysed words of an entry's title that its names in the section's body do not
+    /// spell: the kind of a field (`Deployment` of `Deployment › replicas`), the kind and field of
+    /// a value; nothing for a kind or a term, whose title is their name.
+    fn title_extras(&mut self, entry: &PackedEntry) -> Vec<String> {
+        let extra = match entry.key.split_once(':') {
+            Some(("field", _)) => entry.kind.clone(),
+            Some(("value", _)) => {
+                // `Kind › field › Value`: all but the last part.
+                entry
+                    .title
+                    .rsplit_once(" › ")
+                    .map_or_else(|| entry.kind.clone(), |(head, _)| head.to_string())
+            }
+            _ => return Vec::new(),
+        };
+        if let Some(t) = self.kind_tokens.get(&extra) {
             return t.clone();
         }
-        let tokens: Vec<String> = analyze(&mut self.analyzer, kind).into_iter().map(|t| t.text).collect();
-        self.kind_tokens.insert(kind.to_string(), tokens.clone());
+        let tokens: Vec<String> = analyze(&mut self.analyzer, &extra).into_iter().map(|t| t.text).collect();
+        self.kind_tokens.insert(extra, tokens.clone());
         tokens
     }
 
@@ -540,6 +563,75 @@ impl<'a> Scorer<'a> {
                 rest.iter().enumerate().all(|(i, ps)| ps.binary_search(&(p + 1 + i as u32)).is_ok())
             })
             .count() as u32
+    }
+
+    /// Reads which of the plan's word terms occur in the documents at `docs` (any field the
+    /// words are looked for in).
+    pub(crate) fn load_presence(&mut self, docs: &[DocAddress]) {
+        let mut by_field: Vec<(Field, Vec<String>)> = Vec::new();
+        for clause in self.plan.words.iter().flatten() {
+            let at = match by_field.iter().position(|(f, _)| *f == clause.field) {
+                Some(i) => i,
+                None => {
+                    by_field.push((clause.field, Vec::new()));
+                    by_field.len() - 1
+                }
+            };
+            for t in &clause.terms {
+                if !by_field[at].1.contains(t) {
+                    by_field[at].1.push(t.clone());
+                }
+            }
+        }
+        for (field, terms) in by_field {
+            let mut by_segment: HashMap<u32, Vec<DocId>> = HashMap::new();
+            for a in docs {
+                if self.present_loaded.insert((*a, field)) {
+                    by_segment.entry(a.segment_ord).or_default().push(a.doc_id);
+                }
+            }
+            for (segment_ord, mut list) in by_segment {
+                list.sort_unstable();
+                let Ok(inverted) = self.searcher.segment_reader(segment_ord).inverted_index(field) else {
+                    continue;
+                };
+                for t in &terms {
+                    let term = Term::from_field_text(field, t);
+                    let Ok(Some(mut postings)) = inverted.read_postings(&term, IndexRecordOption::Basic)
+                    else {
+                        continue;
+                    };
+                    let mut current = postings.doc();
+                    for &doc in &list {
+                        if current < doc {
+                            current = postings.seek(doc);
+                        }
+                        if current == TERMINATED {
+                            break;
+                        }
+                        if current == doc {
+                            self.present.insert((segment_ord, doc, field, t.clone()));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// How many of the plan's words occur in the document at `address` (after
+    /// [`Scorer::load_presence`] of it).
+    pub(crate) fn doc_words(&self, address: DocAddress) -> usize {
+        self.plan
+            .words
+            .iter()
+            .filter(|clauses| {
+                clauses.iter().any(|c| {
+                    c.terms.iter().all(|t| {
+                        self.present.contains(&(address.segment_ord, address.doc_id, c.field, t.clone()))
+                    })
+                })
+            })
+            .count()
     }
 
     /// The score of the plan's phrase clauses ([`Plan::extra`]) for the document at `address`
@@ -569,12 +661,12 @@ impl<'a> Scorer<'a> {
     fn clause_score(&mut self, address: DocAddress, entry: &PackedEntry, clause: &Clause) -> f32 {
         let f = *self.fields;
         let (tf, len) = if clause.field == f.heading {
-            let kind = self.kind_tokens(&entry.kind);
+            let extras = self.title_extras(entry);
             let mut tf = self.count(address, f.body, &clause.terms, entry.names());
             if let [one] = clause.terms.as_slice() {
-                tf += kind.iter().filter(|k| *k == one).count() as u32;
+                tf += extras.iter().filter(|k| *k == one).count() as u32;
             }
-            (tf, entry.names().len() as u32 + kind.len() as u32)
+            (tf, entry.names().len() as u32 + extras.len() as u32)
         } else if clause.field == f.body {
             (self.count(address, f.body, &clause.terms, entry.words()), entry.words().len() as u32)
         } else if clause.field == f.kinds {

@@ -26,17 +26,6 @@ const MAX_FUZZY_SCAN: usize = 2_000;
 
 /// Field boosts: headings ≫ tags > body > kinds.
 pub(crate) const BOOST_HEADING: f32 = 2.0;
-/// Tuning knobs read from `KREF_TUNE` (`name=value,...`), for experiments on the tuning set.
-pub(crate) fn tune(name: &str, default: f32) -> f32 {
-    std::env::var("KREF_TUNE")
-        .ok()
-        .and_then(|v| {
-            v.split(',').find_map(|kv| {
-                kv.split_once('=').filter(|(k, _)| *k == name).and_then(|(_, v)| v.parse().ok())
-            })
-        })
-        .unwrap_or(default)
-}
 pub(crate) const BOOST_KINDS: f32 = 0.5;
 pub(crate) const BOOST_TAGS: f32 = 1.5;
 pub(crate) const BOOST_BODY: f32 = 1.0;
@@ -100,8 +89,6 @@ pub(crate) struct Plan {
     pub extra: Vec<Clause>,
     /// Quoted phrases: a match must match a clause of each.
     pub required: Vec<Vec<Clause>>,
-    /// How many words the strict pass requires (questions of three or more words).
-    pub minimum: Option<usize>,
     /// The input normalized as titles are ([`normalize_exact`]), as typed, corrected or with
     /// a word that means the same: an entry titled so is titled like the input.
     pub exact_keys: Vec<String>,
@@ -223,9 +210,6 @@ pub(crate) struct Built {
     /// The ranked text query, with phrases and filters as required clauses. Without phrases and
     /// filters it is a plain union of term queries, which tantivy evaluates with block-max WAND.
     pub main: Box<dyn Query>,
-    /// For three or more words: `main` limited to documents matching most of the words, searched
-    /// before `main` so long questions rank documents that answer the whole question first.
-    pub strict: Option<Box<dyn Query>>,
     /// Documents titled exactly like the query (same phrases and filters), scored by the text
     /// query plus [`EXACT_ENTRY_BONUS`] for entries; `None` when no title matches. The caller
     /// ranks these first ([`EXACT_TITLE_BONUS`]). Kept apart from `main` so that `main` stays
@@ -243,6 +227,9 @@ pub(crate) struct Built {
     pub rule_intent: bool,
     /// Words other than stop words.
     pub content_words: usize,
+    /// The input asks for a setting ("which setting...", "how many...", "how long..."): entries
+    /// about fields answer it better than the kind's or a section.
+    pub field_intent: bool,
 }
 
 fn term(field: Field, text: &str) -> Term {
@@ -344,12 +331,11 @@ impl QueryBuilder<'_, '_> {
     fn word_clauses(&mut self, word: &str, weight: f32, out: &mut Vec<Box<dyn Query>>) -> bool {
         let f = *self.fields;
         let terms = word_terms(analyze(&mut self.text, word));
-        let mut found =
-            self.push_term(f.kinds, &word.to_lowercase(), tune("kinds", BOOST_KINDS) * weight, out);
+        let mut found = self.push_term(f.kinds, &word.to_lowercase(), BOOST_KINDS * weight, out);
         for (field, boost, positions) in [
-            (f.heading, tune("heading", BOOST_HEADING), true),
+            (f.heading, BOOST_HEADING, true),
             (f.body, BOOST_BODY, true),
-            (f.tags, tune("tags", BOOST_TAGS), false),
+            (f.tags, BOOST_TAGS, false),
             (f.aliases, BOOST_ALIASES, true),
         ] {
             let boost = boost * weight;
@@ -365,11 +351,11 @@ impl QueryBuilder<'_, '_> {
             }
             match (terms.whole.as_deref(), terms.parts.as_slice()) {
                 (Some(plain), []) => {
-                    found |= self.push_term(field, &part_term(plain), boost * tune("part", PART_WEIGHT), out)
+                    found |= self.push_term(field, &part_term(plain), boost * PART_WEIGHT, out)
                 }
                 (_, [one]) => {
                     found |= self.push_term(field, one, boost, out);
-                    found |= self.push_term(field, &part_term(one), boost * tune("part", PART_WEIGHT), out);
+                    found |= self.push_term(field, &part_term(one), boost * PART_WEIGHT, out);
                 }
                 (_, parts) if positions && parts.len() > 1 && whole_freq < PHRASE_SKIP_DOC_FREQ => {
                     let marked: Vec<String> = parts.iter().map(|p| part_term(p)).collect();
@@ -480,11 +466,7 @@ impl QueryBuilder<'_, '_> {
         let f = *self.fields;
         let (prose, marked) = self.phrase_terms(words);
         let mut should: Vec<Box<dyn Query>> = Vec::new();
-        for (field, boost) in [
-            (f.heading, tune("heading", BOOST_HEADING)),
-            (f.body, BOOST_BODY),
-            (f.aliases, tune("aliases", BOOST_ALIASES)),
-        ] {
+        for (field, boost) in [(f.heading, BOOST_HEADING), (f.body, BOOST_BODY), (f.aliases, BOOST_ALIASES)] {
             self.push_phrase(field, &prose, boost, &mut should);
             let marked_boost = if marked.len() > 1 { boost } else { boost * PART_WEIGHT };
             self.push_phrase(field, &marked, marked_boost, &mut should);
@@ -594,35 +576,32 @@ impl QueryBuilder<'_, '_> {
                 self.recording.clear();
                 let _ = self.phrase_clause(pair);
                 for mut clause in self.recording.drain(..) {
-                    clause.boost *= tune("proximity", PROXIMITY_BOOST);
+                    clause.boost *= PROXIMITY_BOOST;
                     plan.extra.push(clause);
                 }
             }
         }
         self.recording.clear();
-        // With three or more words, first look for documents that match most of them: a long
-        // question should not be won by a short title that shares one common word with it.
-        let strict = (text.len() >= 3).then(|| {
-            let minimum = text.len().div_ceil(2) + usize::from(text.len() >= 5);
-            plan.minimum = Some(minimum);
-            let words: Vec<(Occur, Box<dyn Query>)> =
-                text.iter().map(|q| (Occur::Should, q.box_clone())).collect();
-            let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-                vec![(Occur::Must, Box::new(BooleanQuery::with_minimum_required_clauses(words, minimum)))];
-            clauses.extend(proximity.iter().map(|q| (Occur::Should, q.box_clone())));
-            let at_least: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
-            combine(
-                Some(at_least),
-                phrases.iter().map(|q| q.box_clone()).collect(),
-                filters.iter().map(|q| q.box_clone()).collect(),
-            )
-        });
         let any = (!flat.is_empty()).then(|| {
             flat.extend(proximity);
             union(flat)
         });
         let main = combine(any, phrases, filters);
-        Some(Built { main, strict, exact, entry_exact, plan, names_identifier, rule_intent, content_words })
+        let lower: Vec<String> = typed.iter().map(|w| w.to_lowercase()).collect();
+        let field_intent = lower.iter().any(|w| FIELD_INTENT_WORDS.contains(&w.as_str()))
+            || lower
+                .windows(2)
+                .any(|p| p[0] == "how" && ["many", "long", "much", "often"].contains(&p[1].as_str()));
+        Some(Built {
+            main,
+            exact,
+            entry_exact,
+            plan,
+            names_identifier,
+            rule_intent,
+            content_words,
+            field_intent,
+        })
     }
 
     /// The query of documents titled like the input as typed (or as corrected), scored by the
@@ -737,6 +716,10 @@ const STOP_WORDS: &[&str] = &[
     "them", "then", "there", "these", "this", "to", "use", "ve", "was", "wasn", "we", "were", "weren",
     "what", "when", "where", "which", "who", "why", "will", "with", "won", "would", "wouldn", "you", "your",
 ];
+
+/// Words that ask for a setting rather than about a topic.
+const FIELD_INTENT_WORDS: &[&str] =
+    &["setting", "settings", "field", "fields", "option", "options", "parameter", "parameters", "property"];
 
 /// The keys ([`phrasing_key`]) of the phrasings of built-in concepts answered by the notes of
 /// `kref check`'s rules as a whole (a `rules/` folder answer).

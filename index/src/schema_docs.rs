@@ -91,7 +91,8 @@ pub fn docs_from_schema(schema: &Schema, source: &KindSource) -> Vec<Doc> {
             within: None,
         });
     }
-    let mut paths: Vec<(TypeRef, (String, String, usize))> = shortest_paths(schema, source).into_iter().collect();
+    let mut paths: Vec<(TypeRef, (String, String, usize))> =
+        shortest_paths(schema, source).into_iter().collect();
     // Several versions of a kind (`v1beta1`, `v1`) give fields of the same path: the preferred
     // version's comes first and is the one kept.
     paths.sort_by(|a, b| (&a.1.0, &a.1.1, a.1.2).cmp(&(&b.1.0, &b.1.1, b.1.2)));

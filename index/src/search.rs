@@ -35,6 +35,11 @@ const RULE_INTENT_FACTOR: f32 = 2.0;
 const PRIOR_WEIGHT_IN_QUESTIONS: f32 = 0.5;
 /// The factor of schema documents' scores for questions in words that name no field or kind.
 const SCHEMA_IN_QUESTIONS: f32 = 0.5;
+/// The factor of entries about fields (and values) for questions that ask for a setting.
+const FIELD_INTENT_FACTOR: f32 = 1.6;
+/// Results fetched from tantivy per search (at least), re-ranked by prior and word coverage; the
+/// entries kept inside the best [`EXPANDED_SECTIONS`] of them compete with them.
+const CANDIDATES: usize = 40;
 
 /// A search request.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -297,15 +302,21 @@ fn rank(
     };
     // A question in words is answered by notes: schema documents yield to them unless the
     // question names a field or kind (or is a single word, or a dotted path).
-    let schema_factor = if built.names_identifier || built.content_words <= 1 || dotted_path(&query.text) {
+    // A question that asks for a setting is answered by a field: schema documents compete, and
+    // entries about fields count more.
+    let schema_factor = if built.names_identifier
+        || built.content_words <= 1
+        || dotted_path(&query.text)
+        || built.field_intent
+    {
         1.0
     } else {
-        crate::query::tune("schema", SCHEMA_IN_QUESTIONS)
+        SCHEMA_IN_QUESTIONS
     };
+    let field_factor = if built.field_intent { FIELD_INTENT_FACTOR } else { 1.0 };
     // What a document is (a kind's own entry, a note's introduction) tells how good an answer
     // it makes to "what is X"; a longer question is answered by the text that matches it.
-    let prior_weight =
-        if built.content_words <= 2 { 1.0 } else { crate::query::tune("priorw", PRIOR_WEIGHT_IN_QUESTIONS) };
+    let prior_weight = if built.content_words <= 2 { 1.0 } else { PRIOR_WEIGHT_IN_QUESTIONS };
     let rule_factor = if built.rule_intent { RULE_INTENT_FACTOR } else { 1.0 };
     let mut ctx = Expand {
         searcher,
@@ -332,10 +343,11 @@ fn rank(
             .map(|(_, a)| a)
             .collect();
         let keys = &built.plan.exact_keys;
-        let titled =
-            ctx.expand(&sections, None, |e| exact_keys(&e.title).iter().any(|k| keys.contains(k)))?;
+        let titled = ctx.expand(&sections, |e| exact_keys(&e.title).iter().any(|k| keys.contains(k)))?;
         top.extend(
-            titled.into_iter().map(|(score, found, prior)| ((score + EXACT_ENTRY_BONUS) * prior, found)),
+            titled
+                .into_iter()
+                .map(|(score, found, prior, _, _)| ((score + EXACT_ENTRY_BONUS) * prior, found)),
         );
     }
     top.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -343,20 +355,19 @@ fn rank(
     for (score, _) in &mut top {
         *score += EXACT_TITLE_BONUS;
     }
-    let passes = [(built.strict.as_ref(), built.plan.minimum), (Some(&built.main), None)];
-    for (query, minimum) in passes {
-        let Some(query) = query else { continue };
-        if top.len() >= limit {
-            break;
-        }
+    // The rest, best first: every document matching some word, each score weighed by the share of
+    // the words it matches (a long question should not be won by a short title that shares one
+    // common word with it, nor by a long section that mentions all of them in passing).
+    {
         let seen: HashSet<Found> = top.iter().map(|(_, f)| *f).collect();
         // Fetch a few more than needed and re-rank them by each document's prior, so the
         // kind's own entry can overtake a short passage that merely mentions the words.
-        let mut rest = searcher.search(&**query, &TopDocs::with_limit(limit.saturating_mul(3).max(30)))?;
+        let mut rest =
+            searcher.search(&*built.main, &TopDocs::with_limit(limit.saturating_mul(3).max(CANDIDATES)))?;
         // The entries kept inside the best sections compete with them.
         let sections: Vec<DocAddress> =
             rest.iter().take(EXPANDED_SECTIONS).map(|(_, a)| *a).filter(|a| ctx.is_section(*a)).collect();
-        let entries = if want_entries { ctx.expand(&sections, minimum, |_| true)? } else { Vec::new() };
+        let entries = if want_entries { ctx.expand(&sections, |_| true)? } else { Vec::new() };
         // Neighbouring words found together: scored for these results only.
         if !built.plan.extra.is_empty() {
             let addresses: Vec<DocAddress> = rest.iter().map(|(_, a)| *a).collect();
@@ -365,13 +376,20 @@ fn rank(
                 *score += ctx.scorer.doc_extra(*address);
             }
         }
+        let words = built.plan.words.len().max(1) as f32;
+        let addresses: Vec<DocAddress> = rest.iter().map(|(_, a)| *a).collect();
+        ctx.scorer.load_presence(&addresses);
+        for (score, address) in &mut rest {
+            *score *= ctx.scorer.doc_words(*address) as f32 / words;
+        }
         apply_priors(searcher, fields, [schema_factor, rule_factor], prior_weight, &mut rest);
         let mut found: Vec<(Score, Found)> =
             rest.into_iter().filter(|(_, a)| ctx.keep_doc(*a)).map(|(s, a)| (s, Found::doc(a))).collect();
-        for (score, entry, prior) in entries {
+        for (score, entry, prior, matched, is_field) in entries {
             let class_factor = if ctx.class(entry.address) == CLASS_RULE { rule_factor } else { 1.0 };
+            let class_factor = if is_field { class_factor * field_factor } else { class_factor };
             let prior = if prior_weight == 1.0 { prior } else { prior.powf(prior_weight) };
-            found.push((score * prior * class_factor, entry));
+            found.push((score * prior * class_factor * matched as f32 / words, entry));
         }
         found.sort_by(|a, b| b.0.total_cmp(&a.0));
         let room = limit - top.len();
@@ -422,14 +440,13 @@ impl Expand<'_> {
     }
 
     /// The entries of `sections` that pass `keep` (and the kind asked for), with their text
-    /// score and prior; with `minimum`, only those matching at least that many words. Every
-    /// entry must match the quoted phrases and some word.
+    /// score, prior, the number of words they match and whether they are about a field or value.
+    /// Every entry must match the quoted phrases and some word.
     fn expand(
         &mut self,
         sections: &[DocAddress],
-        minimum: Option<usize>,
         keep: impl Fn(&PackedEntry) -> bool,
-    ) -> Result<Vec<(Score, Found, f32)>, IndexError> {
+    ) -> Result<Vec<(Score, Found, f32, usize, bool)>, IndexError> {
         let mut with_entries: Vec<(DocAddress, Rc<Vec<PackedEntry>>)> = Vec::new();
         for &address in sections {
             let entries = self.stored.entries(self.searcher, self.fields, address)?;
@@ -446,11 +463,12 @@ impl Expand<'_> {
                     continue;
                 }
                 let scored = self.scorer.score(address, entry);
-                if scored.score <= 0.0 || !scored.phrases || scored.words < minimum.unwrap_or(0) {
+                if scored.score <= 0.0 || !scored.phrases {
                     continue;
                 }
                 let found = Found { address, entry: u32::try_from(i).ok() };
-                out.push((scored.score, found, entry.prior));
+                let is_field = entry.key.starts_with("field:") || entry.key.starts_with("value:");
+                out.push((scored.score, found, entry.prior, scored.words, is_field));
             }
         }
         Ok(out)
