@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::Postings;
@@ -348,16 +349,17 @@ pub(crate) struct Scorer<'a> {
     fields: &'a Fields,
     plan: &'a Plan,
     analyzer: TextAnalyzer,
-    weights: HashMap<(Field, Vec<String>), Option<Bm25Weight>>,
+    /// BM25 weights per clause (by its address in the plan, which outlives the scorer).
+    weights: FxHashMap<usize, Option<Bm25Weight>>,
     kind_tokens: HashMap<String, Vec<String>>,
-    /// Positions per (segment, doc, field, term), for the documents loaded.
-    positions: HashMap<(u32, DocId, Field, String), Vec<u32>>,
-    /// Term frequency and field norm id of tags terms per (segment, doc, term).
-    tags: HashMap<(u32, DocId, String), (u32, u8)>,
+    /// Positions per (segment, doc, field) and term, for the documents loaded.
+    positions: FxHashMap<(u32, DocId, Field), FxHashMap<String, Vec<u32>>>,
+    /// Term frequency and field norm id of tags terms per (segment, doc) and term.
+    tags: FxHashMap<(u32, DocId), FxHashMap<String, (u32, u8)>>,
     /// Documents whose postings were read, per field.
     loaded: std::collections::HashSet<(DocAddress, Field)>,
     /// Word terms found per (segment, doc, field, term), and the documents looked at per field.
-    present: std::collections::HashSet<(u32, DocId, Field, String)>,
+    present: FxHashMap<(u32, DocId, Field), FxHashSet<String>>,
     present_loaded: std::collections::HashSet<(DocAddress, Field)>,
 }
 
@@ -373,10 +375,10 @@ impl<'a> Scorer<'a> {
             fields,
             plan,
             analyzer,
-            weights: HashMap::new(),
+            weights: FxHashMap::default(),
             kind_tokens: HashMap::new(),
-            positions: HashMap::new(),
-            tags: HashMap::new(),
+            positions: FxHashMap::default(),
+            tags: FxHashMap::default(),
             loaded: Default::default(),
             present: Default::default(),
             present_loaded: Default::default(),
@@ -468,7 +470,7 @@ impl<'a> Scorer<'a> {
                     if current == doc {
                         let mut out = Vec::new();
                         postings.positions(&mut out);
-                        self.positions.insert((segment_ord, doc, field, t.clone()), out);
+                        self.positions.entry((segment_ord, doc, field)).or_default().insert(t.clone(), out);
                     }
                 }
             }
@@ -506,20 +508,24 @@ impl<'a> Scorer<'a> {
                     }
                     if current == doc {
                         let norm = norms.as_ref().map_or(1, |n: &FieldNormReader| n.fieldnorm_id(doc));
-                        self.tags.insert((segment_ord, doc, t.clone()), (postings.term_freq(), norm));
+                        self.tags
+                            .entry((segment_ord, doc))
+                            .or_default()
+                            .insert(t.clone(), (postings.term_freq(), norm));
                     }
                 }
             }
         }
     }
 
-    fn weight(&mut self, field: Field, terms: &[String]) -> Option<Bm25Weight> {
-        if let Some(w) = self.weights.get(&(field, terms.to_vec())) {
+    fn weight(&mut self, clause: &Clause) -> Option<Bm25Weight> {
+        let key = clause as *const Clause as usize;
+        if let Some(w) = self.weights.get(&key) {
             return w.clone();
         }
-        let list: Vec<Term> = terms.iter().map(|t| Term::from_field_text(field, t)).collect();
+        let list: Vec<Term> = clause.terms.iter().map(|t| Term::from_field_text(clause.field, t)).collect();
         let weight = if list.is_empty() { None } else { Bm25Weight::for_terms(self.searcher, &list).ok() };
-        self.weights.insert((field, terms.to_vec()), weight.clone());
+        self.weights.insert(key, weight.clone());
         weight
     }
 
@@ -549,9 +555,9 @@ impl<'a> Scorer<'a> {
     /// How often `terms` (a phrase when several) occur in `range` of `field` of the document at
     /// `address`.
     fn count(&self, address: DocAddress, field: Field, terms: &[String], range: std::ops::Range<u32>) -> u32 {
-        let key = |t: &String| (address.segment_ord, address.doc_id, field, t.clone());
-        let Some(first) = terms.first().and_then(|t| self.positions.get(&key(t))) else { return 0 };
-        let rest: Vec<&Vec<u32>> = match terms[1..].iter().map(|t| self.positions.get(&key(t))).collect() {
+        let Some(map) = self.positions.get(&(address.segment_ord, address.doc_id, field)) else { return 0 };
+        let Some(first) = terms.first().and_then(|t| map.get(t.as_str())) else { return 0 };
+        let rest: Vec<&Vec<u32>> = match terms[1..].iter().map(|t| map.get(t.as_str())).collect() {
             Some(rest) => rest,
             None => return 0,
         };
@@ -610,7 +616,7 @@ impl<'a> Scorer<'a> {
                             break;
                         }
                         if current == doc {
-                            self.present.insert((segment_ord, doc, field, t.clone()));
+                            self.present.entry((segment_ord, doc, field)).or_default().insert(t.clone());
                         }
                     }
                 }
@@ -626,9 +632,9 @@ impl<'a> Scorer<'a> {
             .iter()
             .filter(|clauses| {
                 clauses.iter().any(|c| {
-                    c.terms.iter().all(|t| {
-                        self.present.contains(&(address.segment_ord, address.doc_id, c.field, t.clone()))
-                    })
+                    self.present
+                        .get(&(address.segment_ord, address.doc_id, c.field))
+                        .is_some_and(|found| c.terms.iter().all(|t| found.contains(t.as_str())))
                 })
             })
             .count()
@@ -650,7 +656,7 @@ impl<'a> Scorer<'a> {
                 .ok()
                 .flatten()
                 .map_or(FieldNormReader::fieldnorm_to_id(1), |n| n.fieldnorm_id(address.doc_id));
-            if let Some(w) = self.weight(clause.field, &clause.terms) {
+            if let Some(w) = self.weight(clause) {
                 score += w.boost_by(clause.boost).score(norm, tf);
             }
         }
@@ -674,9 +680,14 @@ impl<'a> Scorer<'a> {
             (u32::from(hit), 1)
         } else if clause.field == f.tags {
             let [one] = clause.terms.as_slice() else { return 0.0 };
-            match self.tags.get(&(address.segment_ord, address.doc_id, one.clone())).copied() {
+            let found = self
+                .tags
+                .get(&(address.segment_ord, address.doc_id))
+                .and_then(|m| m.get(one.as_str()))
+                .copied();
+            match found {
                 Some((tf, norm)) => {
-                    let Some(w) = self.weight(clause.field, &clause.terms) else { return 0.0 };
+                    let Some(w) = self.weight(clause) else { return 0.0 };
                     return w.boost_by(clause.boost).score(norm, tf);
                 }
                 None => return 0.0,
@@ -687,7 +698,7 @@ impl<'a> Scorer<'a> {
         if tf == 0 {
             return 0.0;
         }
-        let Some(w) = self.weight(clause.field, &clause.terms) else { return 0.0 };
+        let Some(w) = self.weight(clause) else { return 0.0 };
         w.boost_by(clause.boost).score(FieldNormReader::fieldnorm_to_id(len.max(1)), tf)
     }
 

@@ -425,6 +425,18 @@ impl Expand<'_> {
             .unwrap_or(CLASS_NOTE)
     }
 
+    /// How many entries the document at `address` keeps inside it.
+    fn packed(&self, address: DocAddress) -> u64 {
+        let name = self.searcher.schema().get_field_name(self.fields.packed);
+        self.searcher
+            .segment_reader(address.segment_ord)
+            .fast_fields()
+            .u64(name)
+            .ok()
+            .and_then(|c| c.first(address.doc_id))
+            .unwrap_or(0)
+    }
+
     fn is_section(&self, address: DocAddress) -> bool {
         self.class(address) != CLASS_SCHEMA
     }
@@ -449,6 +461,10 @@ impl Expand<'_> {
     ) -> Result<Vec<(Score, Found, f32, usize, bool)>, IndexError> {
         let mut with_entries: Vec<(DocAddress, Rc<Vec<PackedEntry>>)> = Vec::new();
         for &address in sections {
+            // Only sections that keep entries are read from the store.
+            if self.packed(address) == 0 {
+                continue;
+            }
             let entries = self.stored.entries(self.searcher, self.fields, address)?;
             if !entries.is_empty() {
                 with_entries.push((address, entries));
