@@ -697,3 +697,119 @@ pub fn load_notes_naming(notes: &[PathBuf], kinds: Option<&[&str]>) -> (Vec<Note
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kref_index::Query;
+    use std::time::SystemTime;
+
+    fn note(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn found(index: &SearchIndex, word: &str) -> bool {
+        index
+            .search(&Query::new(word))
+            .unwrap()
+            .iter()
+            .any(|h| h.file.ends_with(".md") && !h.file.starts_with("builtin:"))
+    }
+
+    /// Rewrites `path` in place (its folder's time does not change) with `text`, and gives it
+    /// the modification time `mtime`.
+    fn edit_in_place(path: &Path, text: &str, mtime: SystemTime) {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new().write(true).truncate(true).open(path).unwrap();
+        f.write_all(text.as_bytes()).unwrap();
+        f.set_modified(mtime).unwrap();
+    }
+
+    fn quick(cache: &Path, notes: &Path) -> (SearchIndex, Report) {
+        open_index(cache, &[notes.to_path_buf()], Refresh::Quick, &NoProgress).unwrap()
+    }
+
+    #[test]
+    fn what_the_next_search_sees() {
+        let root = tempfile::tempdir().unwrap();
+        let (cache, notes) = (root.path().join("cache"), root.path().join("notes"));
+        std::fs::create_dir_all(&notes).unwrap();
+        // More notes than the quick check looks at one by one; the oldest were changed long ago.
+        let old = SystemTime::now() - Duration::from_secs(86_400);
+        for i in 0..HOT_FILES + 20 {
+            let path = note(&notes, &format!("n{i:03}.md"), &format!("# Note {i}\n\nplain words\n"));
+            std::fs::File::options()
+                .write(true)
+                .open(&path)
+                .unwrap()
+                .set_modified(old + Duration::from_secs(i as u64))
+                .unwrap();
+        }
+        let (_, report) = quick(&cache, &notes);
+        assert_eq!(report.added, report.files);
+        let dir = index_dir(&cache, &[notes.clone()]);
+
+        // A new note changes its folder's time: the next search reads it.
+        note(&notes, "fresh.md", "# Fresh\n\nzanzibar\n");
+        let (index, report) = quick(&cache, &notes);
+        assert_eq!(report.added, 1);
+        assert!(found(&index, "zanzibar"));
+
+        // A recently changed note edited in place is one of the notes checked one by one.
+        edit_in_place(&notes.join("fresh.md"), "# Fresh\n\nquagga\n", SystemTime::now());
+        let (index, report) = quick(&cache, &notes);
+        assert_eq!(report.changed, 1);
+        assert!(found(&index, "quagga") && !found(&index, "zanzibar"));
+
+        // An old note edited in place, its size and folder unchanged apart from its time: the
+        // quick check does not look at it until every note is checked again...
+        edit_in_place(
+            &notes.join("n000.md"),
+            "# Note 0\n\nplain xylophonist\n",
+            old + Duration::from_secs(7),
+        );
+        let (index, report) = quick(&cache, &notes);
+        assert!(!report.changed_anything());
+        assert!(!found(&index, "xylophonist"));
+        // ...which the first search after FULL_CHECK_EVERY does (here: the last one is made old)...
+        let long_ago =
+            SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap() - FULL_CHECK_EVERY * 2;
+        std::fs::write(dir.join(CHECKED_FILE), long_ago.as_secs().to_string()).unwrap();
+        let (index, report) = quick(&cache, &notes);
+        assert_eq!(report.changed, 1);
+        assert!(found(&index, "xylophonist"));
+        // ...as `kref index` always does.
+        edit_in_place(&notes.join("n001.md"), "# Note 1\n\nplain kettledrum\n", old + Duration::from_secs(8));
+        let (index, report) = open_index(&cache, &[notes.clone()], Refresh::Full, &NoProgress).unwrap();
+        assert_eq!(report.changed, 1);
+        assert!(found(&index, "kettledrum"));
+
+        // Removing a note changes its folder's time too.
+        std::fs::remove_file(notes.join("fresh.md")).unwrap();
+        let (index, report) = quick(&cache, &notes);
+        assert_eq!(report.removed, 1);
+        assert!(!found(&index, "quagga"));
+    }
+
+    #[test]
+    fn nothing_changed_means_no_note_is_read() {
+        let root = tempfile::tempdir().unwrap();
+        let (cache, notes) = (root.path().join("cache"), root.path().join("notes"));
+        std::fs::create_dir_all(&notes).unwrap();
+        note(&notes, "a.md", "# A\n\nalpha\n");
+        quick(&cache, &notes);
+        let dir = index_dir(&cache, &[notes.clone()]);
+        let summary = SearchIndex::open(&dir).unwrap().summary().clone();
+        assert!(quick_check_passes(&summary, &cache, &dir));
+        // Another kref binary (other built-in notes) fails the quick check.
+        let mut other = summary.clone();
+        other.extra.insert(EXE_KEY.into(), "1:2".into());
+        assert!(!quick_check_passes(&other, &cache, &dir));
+        // So does a stored schema import added since.
+        std::fs::create_dir_all(super::super::schemas::store_dir(&cache)).unwrap();
+        std::fs::write(super::super::schemas::store_dir(&cache).join("x.kschema"), "x").unwrap();
+        assert!(!quick_check_passes(&summary, &cache, &dir));
+    }
+}
