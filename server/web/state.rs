@@ -2,8 +2,7 @@
 //! the views every page shows), replaced whole when the notes or schemas on disk change.
 //!
 //! Freshness: a background task looks at the note folders and schema files every few seconds
-//! (each file's size and time up to [`FULL_CHECK_MAX_FILES`] files, the folders' times above,
-//! as `kref search` does) and, when something changed, loads a new library with the store's
+//! (each file's size and time up to [`FULL_CHECK_MAX_FILES`] files, the folders' times above) and, when something changed, loads a new library with the store's
 //! incremental refresh and swaps it in. Requests in flight finish on the library they started
 //! with; a failed reload keeps the previous one and says why on every page.
 
@@ -21,7 +20,11 @@ use crate::analysis::views::{KindsView, RuleView, SearchView, kinds_view, rule_v
 use crate::kb::config::{Settings, cache_dir};
 use crate::kb::schemas::{load_schema, store_dir};
 use crate::kb::sources::{dir_mtime, mtime_of, walk_notes};
-use crate::kb::store::{FULL_CHECK_MAX_FILES, NoProgress, Refresh, load_notes, open_index};
+use crate::kb::store::{NoProgress, Refresh, load_notes, open_index};
+
+/// Up to this many note files, the watcher stats each one on every look; above, only the folders'
+/// times are compared (an in-place edit of a file in a large set then waits for `kref index`).
+pub const FULL_CHECK_MAX_FILES: usize = 2_000;
 
 /// One consistent snapshot of everything the pages read.
 pub struct Library {
