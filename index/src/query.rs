@@ -151,6 +151,9 @@ fn push_phrase(items: &mut Vec<Item>, mut words: Vec<String>) {
 /// A Levenshtein automaton walked over a term dictionary (as tantivy's `FuzzyTermQuery` does).
 struct DfaAutomaton<'a>(&'a DFA);
 
+/// The exact-title queries (whole titles, entries' titles) and the keys they match.
+type ExactQueries = (Option<Box<dyn Query>>, Option<Box<dyn Query>>, Vec<String>);
+
 impl tantivy_fst::Automaton for DfaAutomaton<'_> {
     type State = u32;
 
@@ -614,7 +617,7 @@ impl QueryBuilder<'_, '_> {
         text: &[Box<dyn Query>],
         phrases: &[Box<dyn Query>],
         filters: &[Box<dyn Query>],
-    ) -> (Option<Box<dyn Query>>, Option<Box<dyn Query>>, Vec<String>) {
+    ) -> ExactQueries {
         let f = self.fields;
         let mut keys: Vec<String> = Vec::new();
         let mut own: Vec<String> = Vec::new();

@@ -198,6 +198,9 @@ pub(crate) fn run(
     Ok(hits)
 }
 
+/// An entry found: score, what it is, prior, the number of words it matches, about a field?
+type Expanded = (Score, Found, f32, usize, bool);
+
 /// Stored documents and their packed entries, read once per search.
 #[derive(Default)]
 struct Stored {
@@ -207,11 +210,10 @@ struct Stored {
 
 impl Stored {
     fn doc(&mut self, searcher: &Searcher, address: DocAddress) -> Result<&TantivyDocument, IndexError> {
-        if !self.docs.contains_key(&address) {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            self.docs.insert(address, doc);
+        match self.docs.entry(address) {
+            std::collections::hash_map::Entry::Occupied(e) => Ok(e.into_mut()),
+            std::collections::hash_map::Entry::Vacant(v) => Ok(v.insert(searcher.doc(address)?)),
         }
-        Ok(&self.docs[&address])
     }
 
     fn entries(
@@ -458,7 +460,7 @@ impl Expand<'_> {
         &mut self,
         sections: &[DocAddress],
         keep: impl Fn(&PackedEntry) -> bool,
-    ) -> Result<Vec<(Score, Found, f32, usize, bool)>, IndexError> {
+    ) -> Result<Vec<Expanded>, IndexError> {
         let mut with_entries: Vec<(DocAddress, Rc<Vec<PackedEntry>>)> = Vec::new();
         for &address in sections {
             // Only sections that keep entries are read from the store.

@@ -749,7 +749,7 @@ mod tests {
         }
         let (_, report) = quick(&cache, &notes);
         assert_eq!(report.added, report.files);
-        let dir = index_dir(&cache, &[notes.clone()]);
+        let dir = index_dir(&cache, std::slice::from_ref(&notes));
 
         // A new note changes its folder's time: the next search reads it.
         note(&notes, "fresh.md", "# Fresh\n\nzanzibar\n");
@@ -782,7 +782,8 @@ mod tests {
         assert!(found(&index, "xylophonist"));
         // ...as `kref index` always does.
         edit_in_place(&notes.join("n001.md"), "# Note 1\n\nplain kettledrum\n", old + Duration::from_secs(8));
-        let (index, report) = open_index(&cache, &[notes.clone()], Refresh::Full, &NoProgress).unwrap();
+        let (index, report) =
+            open_index(&cache, std::slice::from_ref(&notes), Refresh::Full, &NoProgress).unwrap();
         assert_eq!(report.changed, 1);
         assert!(found(&index, "kettledrum"));
 
@@ -800,7 +801,7 @@ mod tests {
         std::fs::create_dir_all(&notes).unwrap();
         note(&notes, "a.md", "# A\n\nalpha\n");
         quick(&cache, &notes);
-        let dir = index_dir(&cache, &[notes.clone()]);
+        let dir = index_dir(&cache, std::slice::from_ref(&notes));
         let summary = SearchIndex::open(&dir).unwrap().summary().clone();
         assert!(quick_check_passes(&summary, &cache, &dir));
         // Another kref binary (other built-in notes) fails the quick check.
