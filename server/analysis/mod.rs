@@ -11,6 +11,7 @@ pub mod docs;
 pub mod helm;
 pub mod hover;
 pub mod knowledge;
+pub mod kustomize;
 pub mod manifest;
 pub mod notes_check;
 pub mod placeholders;

@@ -18,8 +18,10 @@ use crate::analysis::diagnostics::{
     default_kube_version, rule_by_id, rule_doc,
 };
 use crate::analysis::knowledge::Knowledge;
-use crate::analysis::project::{self, DeclaredUnit, FileFacts, Layout};
+use crate::analysis::kustomize;
+use crate::analysis::project::{self, DeclaredUnit, FileClass, FileFacts, KustomizePart, Layout};
 use crate::kb::config::{Overrides, cache_dir, load_settings};
+use crate::kb::disk::DiskFs;
 use crate::kb::manifests;
 
 /// Arguments of `kref check`.
@@ -57,6 +59,10 @@ pub struct CheckArgs {
     /// Print the documentation of a rule and exit.
     #[arg(long, value_name = "RULE")]
     pub explain: Option<String>,
+    /// Build the Kustomize overlays given (folders or kustomization files) in memory and print
+    /// the objects, as `kustomize build` would, instead of checking.
+    #[arg(long)]
+    pub print_rendered: bool,
 }
 
 /// `--format` values.
@@ -101,6 +107,9 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
     }
     if let Some(id) = &args.explain {
         return explain(id);
+    }
+    if args.print_rendered {
+        return print_rendered(&args.paths);
     }
     let mut warnings = Vec::new();
     let settings =
@@ -186,6 +195,35 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
         d.severity == Severity::Error || (args.deny_warnings && d.severity == Severity::Warning)
     };
     let failed = checked.iter().any(|c| c.report.diagnostics.iter().any(failing));
+    Ok(if failed { Outcome::NothingFound } else { Outcome::Found })
+}
+
+/// `kref check --print-rendered`: each overlay built in memory and printed as YAML documents
+/// (in Kustomize's default order); problems of the build go to stderr.
+fn print_rendered(paths: &[PathBuf]) -> Result<Outcome> {
+    let disk = DiskFs::default();
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut failed = false;
+    for path in paths {
+        let dir = std::path::absolute(path)?;
+        if kustomize::kustomization_in(&disk, &dir).is_none() && !dir.is_file() {
+            return Err(anyhow!(
+                "{}: no kustomization.yaml there; give a folder that holds one (or the file itself)",
+                path.display()
+            ));
+        }
+        let built = kustomize::build::build(&disk, &dir);
+        for (file, problem) in &built.problems {
+            warn(&format!("{}: {problem}", file.display()));
+            failed = true;
+        }
+        if built.incomplete {
+            warn(&format!("{}: remote resources are not fetched (no network): left out", path.display()));
+        }
+        let text = kustomize::build::render(&built.objects);
+        out.write_all(text.as_bytes())?;
+    }
+    out.flush()?;
     Ok(if failed { Outcome::NothingFound } else { Outcome::Found })
 }
 
@@ -329,14 +367,29 @@ fn check_parsed(parsed: Vec<Parsed>, layout: &Layout, kb: &Knowledge, config: &R
     let mut ws = Workspace::new();
     let mut files = Vec::with_capacity(parsed.len());
     let mut names = Vec::with_capacity(parsed.len());
+    let mut paths = Vec::with_capacity(parsed.len());
     for p in parsed {
         ws.set(&p.name, p.objects);
         names.push(p.name);
         files.push(p.file);
+        paths.push(p.path);
     }
     ws.apply_layout(layout);
     let jobs: Vec<(usize, &File)> = files.iter().enumerate().collect();
-    let mut reports = parallel(&jobs, |(i, file)| diagnostics::analyze_in(file, &names[*i], &ws, kb, config));
+    let disk = DiskFs::default();
+    let mut reports = parallel(&jobs, |(i, file)| {
+        let mut report = diagnostics::analyze_in(file, &names[*i], &ws, kb, config);
+        // A kustomization's paths and targets are checked against the files around it.
+        if let (
+            Some(FileClass::Kustomize(KustomizePart::Kustomization | KustomizePart::Component)),
+            Some(dir),
+        ) = (report.class, paths[*i].as_deref().and_then(std::path::Path::parent))
+        {
+            let found = kustomize::check::diagnose(file, dir, &disk);
+            diagnostics::add_findings(&mut report, file, config, found);
+        }
+        report
+    });
     for (key, message) in &layout.messages {
         if let Some(i) = names.iter().position(|n| n == key) {
             reports[i].notes.push(message.clone());
