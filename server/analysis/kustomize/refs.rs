@@ -180,27 +180,20 @@ pub fn check_paths(file: &File, dir: &Path, fs: &dyn Fs) -> Vec<PathProblem> {
                         r.field, r.path
                     ),
                 )),
-                (Resolved::Missing(full), _) => Some((
+                (Resolved::Missing(_), _) => Some((
                     "kustomize-path",
-                    format!("{} {:?}: no such file or folder ({})", r.field, r.path, full.display()),
+                    format!("{} {:?}: no such file or folder next to this kustomization", r.field, r.path),
                 )),
-                (Resolved::Dir(full, None), Want::Resource | Want::Kustomization) => Some((
+                (Resolved::Dir(_, None), Want::Resource | Want::Kustomization) => Some((
                     "kustomize-path",
                     format!(
-                        "{} {:?}: the folder {} has no kustomization.yaml; list its files instead, or add one",
-                        r.field,
-                        r.path,
-                        full.display()
+                        "{} {:?}: the folder has no kustomization.yaml; list its files instead, or add one",
+                        r.field, r.path
                     ),
                 )),
-                (Resolved::Dir(full, _), Want::File) => Some((
+                (Resolved::Dir(..), Want::File) => Some((
                     "kustomize-path",
-                    format!(
-                        "{} {:?}: {} is a folder; a file is expected here",
-                        r.field,
-                        r.path,
-                        full.display()
-                    ),
+                    format!("{} {:?}: this is a folder; a file is expected here", r.field, r.path),
                 )),
                 _ => None,
             };
@@ -289,11 +282,11 @@ configMapGenerator:
         assert_eq!(
             lines,
             [
-                "kustomize-path: resources \"../empty\": the folder /p/empty has no kustomization.yaml; list its files instead, or add one",
-                "kustomize-path: resources \"gone.yaml\": no such file or folder (/p/overlay/gone.yaml)",
+                "kustomize-path: resources \"../empty\": the folder has no kustomization.yaml; list its files instead, or add one",
+                "kustomize-path: resources \"gone.yaml\": no such file or folder next to this kustomization",
                 "kustomize-remote: resources \"https://github.com/org/repo//deploy?ref=v1\" is a remote target: kref does not fetch it (no network), so what it brings is not checked",
-                "kustomize-path: patchesStrategicMerge \"memory.yaml\": no such file or folder (/p/overlay/memory.yaml)",
-                "kustomize-path: configMapGenerator \"missing.txt\": no such file or folder (/p/overlay/missing.txt)",
+                "kustomize-path: patchesStrategicMerge \"memory.yaml\": no such file or folder next to this kustomization",
+                "kustomize-path: configMapGenerator \"missing.txt\": no such file or folder next to this kustomization",
             ]
         );
     }

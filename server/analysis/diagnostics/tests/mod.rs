@@ -6,6 +6,7 @@
 
 mod behaviour;
 mod corpus;
+mod kustomization;
 mod precision;
 mod robustness;
 
