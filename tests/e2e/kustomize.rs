@@ -130,3 +130,72 @@ fn kustomization_problems_are_reported_at_their_lines() {
     assert!(!run.stdout.contains("overlays/prod/kustomization.yaml"), "{}", run.stdout);
     assert!(!run.stdout.contains("components/tls"), "{}", run.stdout);
 }
+
+fn file_uri(path: &Path) -> String {
+    format!("file://{}", path.display()).replace(' ', "%20")
+}
+
+/// In the editor: diagnostics of a kustomization's paths and targets, go to definition on its
+/// paths, hover and completion from the Kustomization schema (also without `kind`).
+#[test]
+fn the_editor_knows_kustomization_files() {
+    use crate::lsp_client::{LspClient, completion_labels, hover_text};
+    let env = TestEnv::new();
+    copy_into(&env);
+    let (mut client, _) = LspClient::start(&env, Value::Null);
+    client.ignore("window/logMessage");
+    let broken = env.path("work/kustomize/broken/kustomization.yaml");
+    let uri = file_uri(&broken);
+    let text = std::fs::read_to_string(&broken).unwrap();
+    client.open(&uri, &text);
+    let published = client.wait_notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri.as_str() && p["diagnostics"].as_array().is_some_and(|d| d.len() >= 8)
+    });
+    let found: Vec<(u64, String)> = published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (d["range"]["start"]["line"].as_u64().unwrap(), d["code"].as_str().unwrap_or("").to_string())
+        })
+        .collect();
+    for want in [(5, "kustomize-path"), (6, "kustomize-path"), (8, "kustomize-target"), (2, "unknown-field")]
+    {
+        assert!(found.contains(&(want.0, want.1.to_string())), "{want:?} in {found:?}");
+    }
+    // Go to definition: a base folder opens its kustomization.
+    let line = text.lines().position(|l| l.contains("../base")).unwrap() as u32;
+    let def = client.request(
+        "textDocument/definition",
+        serde_json::json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": 4}}),
+    );
+    assert_eq!(def["uri"], file_uri(&env.path("work/kustomize/base/kustomization.yaml")), "{def}");
+    // A patch file.
+    let line = text.lines().position(|l| l.contains("scale.yaml")).unwrap() as u32;
+    let def = client.request(
+        "textDocument/definition",
+        serde_json::json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": 10}}),
+    );
+    assert_eq!(def["uri"], file_uri(&env.path("work/kustomize/broken/scale.yaml")), "{def}");
+    // Hover on a field of a kustomization without apiVersion and kind.
+    let legacy = env.path("work/kustomize/overlays/legacy/kustomization.yaml");
+    let legacy_uri = file_uri(&legacy);
+    let legacy_text = std::fs::read_to_string(&legacy).unwrap();
+    client.open(&legacy_uri, &legacy_text);
+    let hover = hover_text(&client.hover(&legacy_uri, 2, 3));
+    assert!(hover.contains("commonLabels"), "{hover}");
+    assert!(hover.contains("Deprecated"), "{hover}");
+    // Completion of top-level keys in a new kustomization.
+    let fresh = env.path("work/kustomize/new/kustomization.yaml");
+    let fresh_uri = file_uri(&fresh);
+    client.open(&fresh_uri, "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nres\n");
+    let labels = completion_labels(&client.completion(&fresh_uri, 2, 3));
+    assert!(labels.iter().any(|l| l == "resources"), "{labels:?}");
+    let labels = completion_labels(&client.completion(&fresh_uri, 2, 0));
+    for want in ["configMapGenerator", "patches", "namePrefix", "components"] {
+        assert!(labels.iter().any(|l| l == want), "{want} in {labels:?}");
+    }
+    client.discard("textDocument/publishDiagnostics");
+    client.ignore("textDocument/publishDiagnostics");
+    client.finish();
+}

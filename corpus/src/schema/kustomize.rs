@@ -255,8 +255,8 @@ pub fn kustomize_source(type_count: u32, object_meta: Option<TypeRef>) -> Schema
             ),
             f("envs", list(s()), "Files of `KEY=value` lines (dotenv style); each line is one key."),
             deprecated(
-                f("env", s(), "One dotenv file. Deprecated: use envs instead."),
-                "Deprecated: use envs instead.",
+                f("env", s(), "One dotenv file."),
+                "Use envs instead.",
             ),
             f("options", options.clone(), "Generator options for this object alone."),
         ]
@@ -455,9 +455,9 @@ pub fn kustomize_source(type_count: u32, object_meta: Option<TypeRef>) -> Schema
             f(
                 "commonLabels",
                 map(s()),
-                "Labels added to every object, its selectors and its pod templates. Deprecated: use labels instead (with includeSelectors: true for the same effect).",
+                "Labels added to every object, its selectors and its pod templates.",
             ),
-            "Deprecated: use labels instead.",
+            "Use labels instead (with includeSelectors: true for the same effect).",
         ),
         f("commonAnnotations", map(s()), "Annotations added to every object (and pod templates)."),
         f(
@@ -469,17 +469,17 @@ pub fn kustomize_source(type_count: u32, object_meta: Option<TypeRef>) -> Schema
             f(
                 "patchesStrategicMerge",
                 list(s()),
-                "Strategic-merge patches, as files or inline text. Deprecated: use patches instead (`- path: file.yaml`).",
+                "Strategic-merge patches, as files or inline text.",
             ),
-            "Deprecated: use patches instead.",
+            "Use patches instead (`- path: file.yaml`).",
         ),
         deprecated(
             f(
                 "patchesJson6902",
                 list(json_patch),
-                "JSON 6902 patches with their target. Deprecated: use patches instead (same target and path keys).",
+                "JSON 6902 patches with their target.",
             ),
-            "Deprecated: use patches instead.",
+            "Use patches instead (same target and path keys).",
         ),
         f("images", list(image), "Changes to container images: new names, tags or digests."),
         f("replicas", list(replica), "Replica counts by workload name."),
@@ -488,12 +488,12 @@ pub fn kustomize_source(type_count: u32, object_meta: Option<TypeRef>) -> Schema
         f("generatorOptions", generator_options, "Options for every generator of this kustomization."),
         f("replacements", list(replacement), "Copies of field values between objects."),
         deprecated(
-            f("vars", list(var), "Legacy variables. Deprecated: use replacements instead."),
-            "Deprecated: use replacements instead.",
+            f("vars", list(var), "Legacy variables: `$(NAME)` in some fields."),
+            "Use replacements instead.",
         ),
         deprecated(
-            f("bases", list(s()), "Kustomizations to build on. Deprecated: use resources instead."),
-            "Deprecated: use resources instead.",
+            f("bases", list(s()), "Kustomizations to build on."),
+            "Use resources instead.",
         ),
         f("openapi", map(s()), "The schema used for merges: `path` (a file) or `version`."),
         f("helmCharts", list(helm_chart), "Helm charts to render into the build."),

@@ -121,3 +121,34 @@ fn deprecated_fields_name_their_replacement_and_migrate() {
         "configMapGenerator:\n- name: s\n  envs: [a.env]\n"
     );
 }
+
+#[test]
+fn a_flux_kustomization_is_not_checked_as_a_kustomize_one() {
+    let flux = "apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: apps
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ./apps
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+";
+    let file = kref_yaml::parse(flux);
+    let report = analyze_in(
+        &file,
+        "clusters/apps.yaml",
+        &Workspace::new(),
+        kb(),
+        &RuleConfig::new(default_kube_version()),
+    );
+    let rules: Vec<&str> = report.diagnostics.iter().map(|d| d.rule).collect();
+    assert!(
+        !rules.iter().any(|r| matches!(*r, "unknown-field" | "unknown-kind" | "wrong-type")),
+        "{:?}",
+        report.diagnostics
+    );
+}
