@@ -254,10 +254,7 @@ pub fn kustomize_source(type_count: u32, object_meta: Option<TypeRef>) -> Schema
                 "Files whose contents become values: `path` (key = file name) or `key=path`.",
             ),
             f("envs", list(s()), "Files of `KEY=value` lines (dotenv style); each line is one key."),
-            deprecated(
-                f("env", s(), "One dotenv file."),
-                "Use envs instead.",
-            ),
+            deprecated(f("env", s(), "One dotenv file."), "Use envs instead."),
             f("options", options.clone(), "Generator options for this object alone."),
         ]
     };
@@ -452,11 +449,7 @@ pub fn kustomize_source(type_count: u32, object_meta: Option<TypeRef>) -> Schema
             "Labels to add, each group saying whether selectors and templates get them too.",
         ),
         deprecated(
-            f(
-                "commonLabels",
-                map(s()),
-                "Labels added to every object, its selectors and its pod templates.",
-            ),
+            f("commonLabels", map(s()), "Labels added to every object, its selectors and its pod templates."),
             "Use labels instead (with includeSelectors: true for the same effect).",
         ),
         f("commonAnnotations", map(s()), "Annotations added to every object (and pod templates)."),
@@ -466,19 +459,11 @@ pub fn kustomize_source(type_count: u32, object_meta: Option<TypeRef>) -> Schema
             "Patches applied to the objects built: strategic-merge or JSON 6902, by file or inline, to a target or to the object they name.",
         ),
         deprecated(
-            f(
-                "patchesStrategicMerge",
-                list(s()),
-                "Strategic-merge patches, as files or inline text.",
-            ),
+            f("patchesStrategicMerge", list(s()), "Strategic-merge patches, as files or inline text."),
             "Use patches instead (`- path: file.yaml`).",
         ),
         deprecated(
-            f(
-                "patchesJson6902",
-                list(json_patch),
-                "JSON 6902 patches with their target.",
-            ),
+            f("patchesJson6902", list(json_patch), "JSON 6902 patches with their target."),
             "Use patches instead (same target and path keys).",
         ),
         f("images", list(image), "Changes to container images: new names, tags or digests."),
@@ -491,10 +476,7 @@ pub fn kustomize_source(type_count: u32, object_meta: Option<TypeRef>) -> Schema
             f("vars", list(var), "Legacy variables: `$(NAME)` in some fields."),
             "Use replacements instead.",
         ),
-        deprecated(
-            f("bases", list(s()), "Kustomizations to build on."),
-            "Use resources instead.",
-        ),
+        deprecated(f("bases", list(s()), "Kustomizations to build on."), "Use resources instead."),
         f("openapi", map(s()), "The schema used for merges: `path` (a file) or `version`."),
         f("helmCharts", list(helm_chart), "Helm charts to render into the build."),
         f("helmGlobals", helm_globals, "Helm folders for helmCharts."),

@@ -184,7 +184,7 @@ impl Builder<'_> {
         for c in list("components") {
             match resolve(self.fs, dir, &c) {
                 Resolved::Dir(p, Some(_)) => {
-                    if self.stack.iter().any(|d| *d == p) || depth > MAX_DEPTH {
+                    if self.stack.contains(&p) || depth > MAX_DEPTH {
                         self.problem(&p, "a component that includes itself".into());
                         continue;
                     }
@@ -984,10 +984,8 @@ fn add_labels(o: &mut Built, pairs: &Map<String, Value>, selectors: bool, templa
                 merge_map(v, &p, pairs);
             }
         }
-        "PodDisruptionBudget" => {
-            if pointer(v, &["spec", "selector"]).is_some() {
-                merge_map(v, &["spec", "selector", "matchLabels"], pairs)
-            }
+        "PodDisruptionBudget" if pointer(v, &["spec", "selector"]).is_some() => {
+            merge_map(v, &["spec", "selector", "matchLabels"], pairs)
         }
         "NetworkPolicy" => {
             merge_map(v, &["spec", "podSelector", "matchLabels"], pairs);
