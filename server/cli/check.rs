@@ -390,6 +390,7 @@ fn check_parsed(parsed: Vec<Parsed>, layout: &Layout, kb: &Knowledge, config: &R
         }
         report
     });
+    overlay_findings(layout, &files, &paths, &mut reports, kb, config);
     for (key, message) in &layout.messages {
         if let Some(i) = names.iter().position(|n| n == key) {
             reports[i].notes.push(message.clone());
@@ -406,6 +407,57 @@ fn check_parsed(parsed: Vec<Parsed>, layout: &Layout, kb: &Knowledge, config: &R
             report,
         })
         .collect()
+}
+
+/// Each overlay (a kustomization no other includes) built in memory and checked as it will be
+/// applied; what that finds beyond the files' own checks is reported at the source line that
+/// caused it (a patch, a base), naming the overlay.
+fn overlay_findings(
+    layout: &Layout,
+    files: &[File],
+    paths: &[Option<PathBuf>],
+    reports: &mut [Report],
+    kb: &Knowledge,
+    config: &RuleConfig,
+) {
+    let disk = DiskFs::default();
+    let overlays: Vec<&std::path::Path> = layout
+        .units
+        .iter()
+        .filter(|u| u.kind == project::UnitKind::Kustomize)
+        .map(|u| std::path::Path::new(&u.name))
+        .filter(|p| p.is_absolute())
+        .collect();
+    let found = parallel(&overlays, |k| {
+        let Some(dir) = k.parent() else { return Vec::new() };
+        let built = kustomize::build::build(&disk, dir);
+        if built.incomplete || !built.problems.is_empty() {
+            // What a broken or partly remote overlay builds is not what kustomize would.
+            return Vec::new();
+        }
+        let name =
+            dir.file_name().map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into_owned());
+        kustomize::rendered::check(&built, &disk, kb, config).into_iter().map(|f| (f, name.clone())).collect()
+    });
+    let mut extra: Vec<Vec<Diagnostic>> = vec![Vec::new(); files.len()];
+    for (finding, overlay) in found.into_iter().flatten() {
+        let Some(i) = paths.iter().position(|p| p.as_deref() == Some(finding.file.as_path())) else {
+            continue;
+        };
+        let line = files[i].line_index().line_of(finding.diagnostic.range.start);
+        let index = files[i].line_index();
+        let known =
+            |d: &Diagnostic| d.rule == finding.diagnostic.rule && index.line_of(d.range.start) == line;
+        if reports[i].diagnostics.iter().any(known) || extra[i].iter().any(known) {
+            continue;
+        }
+        let mut d = finding.diagnostic;
+        d.message.push_str(&format!(" (in overlay {overlay}, as built)"));
+        extra[i].push(d);
+    }
+    for (i, found) in extra.into_iter().enumerate() {
+        diagnostics::add_findings(&mut reports[i], &files[i], config, found);
+    }
 }
 
 fn position(c: &Checked, offset: usize) -> (usize, usize) {

@@ -64,7 +64,7 @@ fn kubectl() -> bool {
 fn overlays_build_as_kustomize_builds_them() {
     let env = TestEnv::new();
     copy_into(&env);
-    for overlay in ["prod", "legacy", "nested"] {
+    for overlay in ["prod", "legacy", "nested", "tight"] {
         let want = std::fs::read_to_string(fixtures().join(format!("expected/{overlay}.rendered"))).unwrap();
         let run = env.run(&["check", "--print-rendered", &format!("kustomize/overlays/{overlay}")]);
         assert_eq!(run.code, 0, "{overlay}: {}", run.stderr);
@@ -124,6 +124,15 @@ fn kustomization_problems_are_reported_at_their_lines() {
             "kustomize/overlays/legacy/kustomization.yaml:5:1: warning[deprecated-field]: patchesStrategicMerge is deprecated; use patches (`- path: file.yaml` or `- patch: |-`) instead",
             "kustomize/overlays/legacy/kustomization.yaml:7:1: warning[deprecated-field]: patchesJson6902 is deprecated; use patches instead (entries keep their target and path)",
             "kustomize/overlays/remote/kustomization.yaml:4:3: hint[kustomize-remote]: resources \"github.com/example/platform//monitoring?ref=v1.4.0\" is a remote target: kref does not fetch it (no network), so what it brings is not checked",
+        ]
+    );
+    // Overlays are checked as built: what only the result shows is reported at its source.
+    let built: Vec<&str> = run.stdout.lines().filter(|l| l.contains("as built")).collect();
+    assert_eq!(
+        built,
+        [
+            "kustomize/base/deployment.yaml:37:21: error[resource-limits]: requests.memory (128Mi) is above limits.memory (64Mi); lower the request or raise the limit (in overlay tight, as built)",
+            "kustomize/overlays/tight/limits.yaml:15:19: warning[missing-reference]: ConfigMap feature-flags is not defined in the workspace; create it, fix the name, or mark the reference optional (in overlay tight, as built)",
         ]
     );
     // The good overlays and the component have nothing to report.

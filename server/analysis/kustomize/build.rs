@@ -32,6 +32,8 @@ pub struct Built {
     pub names: Vec<(String, String)>,
     /// Made by a generator.
     pub generated: bool,
+    /// Files of the strategic-merge patches applied to it, in order.
+    pub patched_by: Vec<PathBuf>,
     /// A generated object whose name gets the content hash at the end.
     needs_hash: bool,
 }
@@ -234,6 +236,7 @@ impl Builder<'_> {
                     names: Vec::new(),
                     generated: false,
                     needs_hash: false,
+                    patched_by: Vec::new(),
                 };
                 b.names.push((b.kind().to_string(), b.name().to_string()));
                 objects.push(b);
@@ -246,27 +249,28 @@ impl Builder<'_> {
         // patchesStrategicMerge, then patches.
         for p in k.get("patchesStrategicMerge").and_then(Value::as_array).unwrap_or(&Vec::new()) {
             let Some(s) = p.as_str() else { continue };
-            let docs = if s.contains('\n') || s.contains(": ") {
-                documents(s)
+            let (docs, source) = if s.contains('\n') || s.contains(": ") {
+                (documents(s), file.clone())
             } else {
                 match resolve(self.fs, dir, s) {
-                    Resolved::File(path) => self.fs.read(&path).and_then(|t| documents(&t)),
-                    _ => None,
+                    Resolved::File(path) => (self.fs.read(&path).and_then(|t| documents(&t)), path),
+                    _ => (None, file.clone()),
                 }
             };
             for patch in docs.unwrap_or_default() {
-                self.strategic_by_name(&file, &patch, objects);
+                self.strategic_by_name(&source, &patch, objects);
             }
         }
         for p in k.get("patches").and_then(Value::as_array).unwrap_or(&Vec::new()) {
-            let text = match (p.get("patch").and_then(Value::as_str), p.get("path").and_then(Value::as_str)) {
-                (Some(t), _) => Some(t.to_string()),
-                (None, Some(path)) => match resolve(self.fs, dir, path) {
-                    Resolved::File(full) => self.fs.read(&full),
-                    _ => None,
-                },
-                _ => None,
-            };
+            let (text, source) =
+                match (p.get("patch").and_then(Value::as_str), p.get("path").and_then(Value::as_str)) {
+                    (Some(t), _) => (Some(t.to_string()), file.clone()),
+                    (None, Some(path)) => match resolve(self.fs, dir, path) {
+                        Resolved::File(full) => (self.fs.read(&full), full),
+                        _ => (None, file.clone()),
+                    },
+                    _ => (None, file.clone()),
+                };
             let Some(text) = text else { continue };
             let Some(docs) = documents(&text) else {
                 self.problem(&file, "a patch that is not valid YAML".into());
@@ -288,9 +292,10 @@ impl Builder<'_> {
                 } else if let Some(target) = target {
                     for o in objects.iter_mut().filter(|o| selects(target, o)) {
                         strategic_merge(&mut o.value, &patch);
+                        o.patched_by.push(source.clone());
                     }
                 } else {
-                    self.strategic_by_name(&file, &patch, objects);
+                    self.strategic_by_name(&source, &patch, objects);
                 }
             }
         }
@@ -413,6 +418,7 @@ impl Builder<'_> {
         for i in found {
             let keep = objects[i].name().to_string();
             strategic_merge(&mut objects[i].value, patch);
+            objects[i].patched_by.push(file.to_path_buf());
             // The patch names the object by any of its names: the current one stays.
             set(&mut objects[i].value, &["metadata", "name"], Value::String(keep));
             if patch.get("$patch").and_then(Value::as_str) == Some("delete") {
@@ -509,6 +515,7 @@ impl Builder<'_> {
                     names: vec![(kind.to_string(), name.to_string())],
                     generated: true,
                     needs_hash: !opt_bool("disableNameSuffixHash"),
+                    patched_by: Vec::new(),
                 });
             }
         }
@@ -1300,14 +1307,19 @@ const ORDER_LAST: &[&str] = &["MutatingWebhookConfiguration", "ValidatingWebhook
 /// The objects as YAML documents, in Kustomize's default order (kinds as above, then by kind,
 /// namespace and name).
 pub fn render(objects: &[Built]) -> String {
+    render_order(objects).0
+}
+
+/// [`render`], with the index of the object each document is.
+pub fn render_order(objects: &[Built]) -> (String, Vec<usize>) {
     let rank =
         |k: &str| match (ORDER_FIRST.iter().position(|x| *x == k), ORDER_LAST.iter().position(|x| *x == k)) {
             (Some(i), _) => i,
             (None, Some(i)) => 1000 + i,
             _ => 500,
         };
-    let mut sorted: Vec<&Built> = objects.iter().collect();
-    sorted.sort_by(|a, b| {
+    let mut sorted: Vec<(usize, &Built)> = objects.iter().enumerate().collect();
+    sorted.sort_by(|(_, a), (_, b)| {
         (rank(a.kind()), a.kind(), a.namespace().unwrap_or(""), a.name()).cmp(&(
             rank(b.kind()),
             b.kind(),
@@ -1316,13 +1328,13 @@ pub fn render(objects: &[Built]) -> String {
         ))
     });
     let mut out = String::new();
-    for (i, o) in sorted.iter().enumerate() {
+    for (i, (_, o)) in sorted.iter().enumerate() {
         if i > 0 {
             out.push_str("---\n");
         }
         emit(&mut out, &o.value, 0, false);
     }
-    out
+    (out, sorted.iter().map(|(i, _)| *i).collect())
 }
 
 /// Writes a value as block YAML at `indent`; `inline` when the first line continues a `- `.
@@ -1453,4 +1465,98 @@ fn scalar_text(s: &str, indent: usize) -> String {
         && !s.ends_with([' ', ':'])
         && !s.chars().any(char::is_control);
     if plain { s.to_string() } else { serde_json::to_string(s).unwrap_or_default() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::MemFs;
+    use super::*;
+
+    #[test]
+    fn json_patches_say_what_failed() {
+        let mut v = serde_json::json!({"spec": {"containers": [{"name": "a"}]}, "metadata": {}});
+        let ops: Vec<Value> = serde_json::from_str(
+            r#"[{"op": "add", "path": "/metadata/annotations/a~1b", "value": "x"},
+                {"op": "replace", "path": "/spec/containers/0/name", "value": "b"}]"#,
+        )
+        .unwrap();
+        json6902(&mut v, &ops).unwrap();
+        assert_eq!(v["metadata"]["annotations"]["a/b"], "x");
+        assert_eq!(v["spec"]["containers"][0]["name"], "b");
+        let bad: Vec<Value> =
+            serde_json::from_str(r#"[{"op": "remove", "path": "/spec/containers/5"}]"#).unwrap();
+        assert_eq!(
+            json6902(&mut v, &bad).unwrap_err(),
+            "JSON patch operation 1 (remove /spec/containers/5): index 5 is out of range (the list has 1 items)"
+        );
+        let unknown: Vec<Value> = serde_json::from_str(r#"[{"op": "merge", "path": "/x"}]"#).unwrap();
+        assert!(json6902(&mut v, &unknown).unwrap_err().contains("unknown op \"merge\""));
+    }
+
+    #[test]
+    fn strategic_merge_uses_merge_keys_and_directives() {
+        let mut base = serde_json::json!({"spec": {"containers": [
+            {"name": "a", "image": "x", "env": [{"name": "A", "value": "1"}, {"name": "B", "value": "2"}]},
+            {"name": "b", "image": "y"}
+        ], "volumes": [{"name": "v"}]}});
+        let patch = serde_json::json!({"spec": {"containers": [
+            {"name": "a", "env": [{"name": "B", "value": "3"}, {"name": "C", "value": "4"}]},
+            {"name": "b", "$patch": "delete"}
+        ], "volumes": null}});
+        strategic_merge(&mut base, &patch);
+        assert_eq!(
+            base,
+            serde_json::json!({"spec": {"containers": [
+                {"name": "a", "image": "x", "env": [{"name": "B", "value": "3"}, {"name": "C", "value": "4"}, {"name": "A", "value": "1"}]}
+            ]}})
+        );
+    }
+
+    #[test]
+    fn a_big_base_and_a_cycle_end_quickly() {
+        let mut big = String::new();
+        for i in 0..10_000 {
+            big.push_str(&format!(
+                "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\ndata: {{a: b}}\n"
+            ));
+        }
+        let fs = MemFs::new([
+            ("/b/kustomization.yaml", "resources: [all.yaml]\nnamePrefix: x-\ncommonLabels: {a: b}\n"),
+            ("/b/all.yaml", big.as_str()),
+            ("/o/kustomization.yaml", "resources: [../b, ../o2]\n"),
+            ("/o2/kustomization.yaml", "resources: [../o]\n"),
+        ]);
+        let start = std::time::Instant::now();
+        let built = build(&fs, Path::new("/b"));
+        assert_eq!(built.objects.len(), 10_000);
+        assert_eq!(built.objects[9_999].name(), "x-c9999");
+        assert!(start.elapsed().as_secs() < 20);
+        let looped = build(&fs, Path::new("/o"));
+        assert!(
+            looped.problems.iter().any(|(_, p)| p.starts_with("cycle of kustomizations")),
+            "{:?}",
+            looped.problems
+        );
+    }
+
+    #[test]
+    fn images_keep_or_replace_tags_and_digests() {
+        let image = serde_json::json!({"name": "nginx", "newTag": "1.27"});
+        assert_eq!(new_image("nginx:1.25", &image, "nginx").as_deref(), Some("nginx:1.27"));
+        assert_eq!(new_image("nginx", &image, "nginx").as_deref(), Some("nginx:1.27"));
+        assert_eq!(new_image("docker.io/nginx:1.25", &image, "nginx"), None);
+        let digest = serde_json::json!({"name": "r:5000/app", "digest": "sha256:abc"});
+        assert_eq!(
+            new_image("r:5000/app:1", &digest, "r:5000/app").as_deref(),
+            Some("r:5000/app@sha256:abc")
+        );
+        assert_eq!(split_image("r:5000/app:1@sha256:x"), ("r:5000/app", Some("1"), Some("sha256:x")));
+    }
+
+    #[test]
+    fn generated_names_hash_the_content_as_kustomize_does() {
+        // `configMapGenerator: [{name: a, literals: [x=y]}]` is `a-6gc9d749f7` in kustomize v5.
+        let cm = serde_json::json!({"kind": "ConfigMap", "metadata": {"name": "a"}, "data": {"x": "y"}});
+        assert_eq!(content_hash(&cm), "6gc9d749f7");
+    }
 }

@@ -5,6 +5,7 @@
 pub mod build;
 pub mod check;
 pub mod refs;
+pub mod rendered;
 
 use std::path::{Path, PathBuf};
 
