@@ -988,3 +988,12 @@ fn a_flux_kustomization_is_not_a_kustomize_one() {
         "#]],
     );
 }
+
+#[test]
+fn kustomize_kinds_are_offered_in_kustomizations_only() {
+    let in_kustomization = labels("resources: [a.yaml]\nkind: $0\n");
+    assert!(in_kustomization.contains(&"Kustomization".to_string()), "{in_kustomization:?}");
+    assert!(in_kustomization.contains(&"Component".to_string()), "{in_kustomization:?}");
+    let in_manifest = labels("apiVersion: v1\nkind: $0\nmetadata: {name: x}\n");
+    assert!(!in_manifest.contains(&"Kustomization".to_string()), "{in_manifest:?}");
+}

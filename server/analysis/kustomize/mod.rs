@@ -47,6 +47,12 @@ pub fn implied_kustomization(root: &Node) -> bool {
         && pairs.iter().any(|p| KUSTOMIZATION_KEYS.contains(&p.key.text.as_str()))
 }
 
+/// Does a document have a key only kustomizations have?
+pub fn has_kustomization_keys(root: &Node) -> bool {
+    root.as_mapping()
+        .is_some_and(|pairs| pairs.iter().any(|p| KUSTOMIZATION_KEYS.contains(&p.key.text.as_str())))
+}
+
 /// The schema kind of a kustomization document: `kind: Component` is a Component, anything
 /// else (or nothing) a Kustomization.
 pub fn schema_kind<'k>(kb: &'k Knowledge, kind: Option<&str>) -> Option<&'k Kind> {
