@@ -575,21 +575,15 @@ fn field_detail(kb: &Knowledge, field: &Field) -> String {
 }
 
 /// `value` as it should be written: in the quotes already typed, and quoted when a plain scalar
-/// would read as something else than a string (`"true"`, `"1.0"`).
+/// would read as something else than a string (`"true"`, `"y"`, `"0x1F"`: YAML 1.1, as the
+/// checks read it).
 fn quoted(value: &str, style: ScalarStyle, ty: &FieldType) -> String {
     match style {
         ScalarStyle::DoubleQuoted => format!("\"{value}\""),
         ScalarStyle::SingleQuoted => format!("'{value}'"),
-        _ if *ty == FieldType::String && reads_as_non_string(value) => format!("\"{value}\""),
+        _ if *ty == FieldType::String => kref_yaml::string_scalar(value),
         _ => value.to_string(),
     }
-}
-
-fn reads_as_non_string(value: &str) -> bool {
-    matches!(
-        value.to_ascii_lowercase().as_str(),
-        "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "~" | ""
-    ) || value.parse::<f64>().is_ok()
 }
 
 /// Orders apiVersions: GA before beta before alpha, then core and common groups first.

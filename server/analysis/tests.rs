@@ -918,3 +918,63 @@ fn completion_in_a_custom_resource_knows_embedded_objects() {
         assert!(items.contains(&key.to_string()), "{key} in {items:?}");
     }
 }
+
+#[test]
+fn completion_quotes_values_yaml_1_1_reads_as_something_else() {
+    // The checker reads `y`, `0x1F` or `1_000` written plain as a boolean or an integer: the
+    // completion of a string field's values must quote them.
+    let crd = "apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: switches.example.com}
+spec:
+  group: example.com
+  names: {kind: Switch, plural: switches}
+  scope: Namespaced
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              mode:
+                type: string
+                enum: ['y', 'n', '0x1F', '0o17', '1_000', '.inf', '~', 'on', 'auto', '25%']
+";
+    let source = kref_corpus::schema::import_crds("switches.yaml", crd.as_bytes()).unwrap();
+    let kb =
+        Knowledge::new(Arc::new(Schema::builtin().with_overlay(&source)), &[], None, KubeVersion::new(1, 33));
+    let (text, offset) =
+        cursor("apiVersion: example.com/v1\nkind: Switch\nmetadata: {name: s}\nspec:\n  mode: $0\n");
+    let items = complete(&parse(&text), offset, &kb);
+    let mut inserted: Vec<(String, String)> =
+        items.iter().map(|i| (i.label.clone(), i.edit.text.clone())).collect();
+    inserted.sort();
+    let mut want: Vec<(String, String)> = [
+        ("y", "\"y\""),
+        ("n", "\"n\""),
+        ("0x1F", "\"0x1F\""),
+        ("0o17", "\"0o17\""),
+        ("1_000", "\"1_000\""),
+        (".inf", "\".inf\""),
+        ("~", "\"~\""),
+        ("on", "\"on\""),
+        ("auto", "auto"),
+        ("25%", "25%"),
+    ]
+    .iter()
+    .map(|(l, t)| (l.to_string(), t.to_string()))
+    .collect();
+    want.sort();
+    assert_eq!(inserted, want);
+    // What completion inserts, the checker reads back as the string it offered.
+    for (label, text) in &inserted {
+        let file = parse(&format!("mode: {text}\n"));
+        let node = file.documents[0].root.as_ref().unwrap().get("mode").unwrap();
+        assert_eq!(node.typed(), Some(kref_yaml::Typed::Str(label)), "{text}");
+    }
+}

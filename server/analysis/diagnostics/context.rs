@@ -2,7 +2,7 @@
 //! levels; plus helpers to read YAML values the way the API server does (YAML 1.1 scalars).
 
 use kref_corpus::schema::Kind;
-use kref_yaml::{File, Node, NodeValue, Pair, ScalarStyle, TextRange};
+use kref_yaml::{File, Node, NodeValue, Pair, TextRange, Typed};
 
 use super::registry::{PssLevel, RULES, rule_index};
 use super::{Diagnostic, RuleConfig, Severity};
@@ -167,7 +167,7 @@ pub(crate) fn get<'n>(node: &'n Node, key: &str) -> Option<&'n Node> {
 
 /// Is the node absent or a YAML null?
 pub(crate) fn is_null(node: &Node) -> bool {
-    matches!(scalar(node), Some(Scalar::Null)) || node.is_missing()
+    matches!(scalar(node), Some(Typed::Null)) || node.is_missing()
 }
 
 /// The mapping pairs of a node (empty for anything else).
@@ -180,146 +180,11 @@ pub(crate) fn items(node: &Node) -> &[Node] {
     node.as_sequence().unwrap_or(&[])
 }
 
-/// A scalar's value as the API server's YAML reader (YAML 1.1, as `sigs.k8s.io/yaml`) sees it.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) enum Scalar<'n> {
-    Null,
-    Bool(bool),
-    Int(i64),
-    Float(f64),
-    Str(&'n str),
-}
-
-impl<'n> Scalar<'n> {
-    pub fn type_name(&self) -> &'static str {
-        match self {
-            Scalar::Null => "null",
-            Scalar::Bool(_) => "a boolean",
-            Scalar::Int(_) => "an integer",
-            Scalar::Float(_) => "a number",
-            Scalar::Str(_) => "a string",
-        }
-    }
-}
-
-/// The typed value of a scalar node; `None` for collections and aliases (and for `Missing`
-/// nodes, which [`is_null`] treats as null).
-pub(crate) fn scalar(node: &Node) -> Option<Scalar<'_>> {
-    let NodeValue::Scalar(s) = &node.value else {
-        return None;
-    };
-    let text = s.text.as_str();
-    match node.tag.as_deref() {
-        Some("!!str" | "tag:yaml.org,2002:str") => return Some(Scalar::Str(text)),
-        Some("!!int") => return Some(parse_int(text).map_or(Scalar::Str(text), Scalar::Int)),
-        Some("!!bool") => return Some(resolve_plain(text)),
-        Some("!!float") => return Some(text.trim().parse().map_or(Scalar::Str(text), Scalar::Float)),
-        Some("!!null") => return Some(Scalar::Null),
-        _ => {}
-    }
-    if s.style != ScalarStyle::Plain {
-        return Some(Scalar::Str(text));
-    }
-    Some(resolve_plain(text))
-}
-
-/// YAML 1.1 resolution of a plain scalar, as go-yaml v2 does it.
-pub(crate) fn resolve_plain(text: &str) -> Scalar<'_> {
-    match text {
-        "" | "~" | "null" | "Null" | "NULL" => return Scalar::Null,
-        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
-            return Scalar::Bool(true);
-        }
-        "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
-            return Scalar::Bool(false);
-        }
-        ".nan" | ".NaN" | ".NAN" | ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf"
-        | "-.Inf" | "-.INF" => return Scalar::Float(f64::NAN),
-        _ => {}
-    }
-    let first = text.as_bytes()[0];
-    if !(first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.')) {
-        return Scalar::Str(text);
-    }
-    if let Some(i) = parse_int(text) {
-        return Scalar::Int(i);
-    }
-    if is_yaml_float(text)
-        && let Ok(f) = text.replace('_', "").parse::<f64>()
-    {
-        return Scalar::Float(f);
-    }
-    Scalar::Str(text)
-}
-
-/// An integer as go-yaml v2 reads one: decimal, `0x`, `0o`, `0b`, a leading `0` for octal,
-/// underscores allowed.
-fn parse_int(text: &str) -> Option<i64> {
-    let plain = text.replace('_', "");
-    let (neg, digits) = match plain.as_bytes().first()? {
-        b'-' => (true, &plain[1..]),
-        b'+' => (false, &plain[1..]),
-        _ => (false, plain.as_str()),
-    };
-    if digits.is_empty() {
-        return None;
-    }
-    let value = if let Some(h) = digits.strip_prefix("0x") {
-        i64::from_str_radix(h, 16).ok()?
-    } else if let Some(o) = digits.strip_prefix("0o") {
-        i64::from_str_radix(o, 8).ok()?
-    } else if let Some(b) = digits.strip_prefix("0b") {
-        i64::from_str_radix(b, 2).ok()?
-    } else if digits.len() > 1 && digits.starts_with('0') {
-        i64::from_str_radix(&digits[1..], 8).ok()?
-    } else {
-        if !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        digits.parse().ok()?
-    };
-    Some(if neg { -value } else { value })
-}
-
-/// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$` (go-yaml's float shape).
-fn is_yaml_float(text: &str) -> bool {
-    let b = text.replace('_', "");
-    let b = b.as_bytes();
-    let mut i = 0;
-    if matches!(b.first(), Some(b'-' | b'+')) {
-        i += 1;
-    }
-    let digits = |i: &mut usize| {
-        let start = *i;
-        while *i < b.len() && b[*i].is_ascii_digit() {
-            *i += 1;
-        }
-        *i - start
-    };
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        if digits(&mut i) == 0 {
-            return false;
-        }
-    } else {
-        if digits(&mut i) == 0 {
-            return false;
-        }
-        if b.get(i) == Some(&b'.') {
-            i += 1;
-            digits(&mut i);
-        }
-    }
-    if matches!(b.get(i), Some(b'e' | b'E')) {
-        i += 1;
-        if matches!(b.get(i), Some(b'-' | b'+')) {
-            i += 1;
-        }
-        if digits(&mut i) == 0 {
-            return false;
-        }
-    }
-    i == b.len()
+/// The typed value of a scalar node as the API server's YAML reader (YAML 1.1, as
+/// `sigs.k8s.io/yaml`) sees it; `None` for collections and aliases (and for `Missing` nodes,
+/// which [`is_null`] treats as null).
+pub(crate) fn scalar(node: &Node) -> Option<Typed<'_>> {
+    node.typed()
 }
 
 /// Does a scalar hold a template placeholder (`{{ ... }}`, `${VAR}`)? Its value is filled in
@@ -335,8 +200,8 @@ pub(crate) fn is_placeholder(node: &Node) -> bool {
 /// value holding a placeholder, whose real value is not known.
 pub(crate) fn str_of(node: &Node) -> Option<&str> {
     match scalar(node)? {
-        Scalar::Str(_) if is_placeholder(node) => None,
-        Scalar::Str(s) => Some(s),
+        Typed::Str(_) if is_placeholder(node) => None,
+        Typed::Str(s) => Some(s),
         _ => None,
     }
 }
@@ -353,7 +218,7 @@ pub(crate) fn text_of(node: &Node) -> Option<&str> {
 /// An integer value (a YAML integer, not a quoted one).
 pub(crate) fn int_of(node: &Node) -> Option<i64> {
     match scalar(node)? {
-        Scalar::Int(i) => Some(i),
+        Typed::Int(i) => Some(i),
         _ => None,
     }
 }
@@ -361,7 +226,7 @@ pub(crate) fn int_of(node: &Node) -> Option<i64> {
 /// A boolean value.
 pub(crate) fn bool_of(node: &Node) -> Option<bool> {
     match scalar(node)? {
-        Scalar::Bool(b) => Some(b),
+        Typed::Bool(b) => Some(b),
         _ => None,
     }
 }
@@ -476,32 +341,5 @@ pub(crate) fn short(text: &str) -> String {
         format!("{cut}...")
     } else {
         line.to_string()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn yaml_11_scalars() {
-        assert_eq!(resolve_plain("yes"), Scalar::Bool(true));
-        assert_eq!(resolve_plain("Off"), Scalar::Bool(false));
-        assert_eq!(resolve_plain("8080"), Scalar::Int(8080));
-        assert_eq!(resolve_plain("0x1F"), Scalar::Int(31));
-        assert_eq!(resolve_plain("010"), Scalar::Int(8));
-        assert_eq!(resolve_plain("-3"), Scalar::Int(-3));
-        assert_eq!(resolve_plain("1_000"), Scalar::Int(1000));
-        assert_eq!(resolve_plain("1.5"), Scalar::Float(1.5));
-        assert_eq!(resolve_plain("1e3"), Scalar::Float(1000.0));
-        assert_eq!(resolve_plain("~"), Scalar::Null);
-        assert_eq!(resolve_plain("25%"), Scalar::Str("25%"));
-        assert_eq!(resolve_plain("1.2.3"), Scalar::Str("1.2.3"));
-        assert_eq!(resolve_plain("500m"), Scalar::Str("500m"));
-        assert_eq!(resolve_plain("2024-01-01"), Scalar::Str("2024-01-01"));
-        assert_eq!(resolve_plain("-"), Scalar::Str("-"));
-        assert_eq!(resolve_plain("."), Scalar::Str("."));
-        assert_eq!(resolve_plain("1e"), Scalar::Str("1e"));
-        assert_eq!(resolve_plain("0o"), Scalar::Str("0o"));
     }
 }

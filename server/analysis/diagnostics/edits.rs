@@ -42,21 +42,7 @@ pub(crate) fn replace(title: impl Into<String>, range: TextRange, text: impl Int
 
 /// A YAML scalar for `text`, quoted when a plain scalar would read as something else.
 pub(crate) fn yaml_string(text: &str) -> String {
-    let plain_ok = !text.is_empty()
-        && matches!(super::context::resolve_plain(text), super::context::Scalar::Str(_))
-        && !text.starts_with([
-            ' ', '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@',
-            '`',
-        ])
-        && !text.contains(": ")
-        && !text.contains(" #")
-        && !text.ends_with([' ', ':'])
-        && !text.contains('\n');
-    if plain_ok {
-        text.to_string()
-    } else {
-        format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
-    }
+    kref_yaml::string_scalar(text)
 }
 
 /// A small YAML tree to render into a fix.

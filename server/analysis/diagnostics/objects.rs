@@ -2,9 +2,9 @@
 //! PodDisruptionBudgets, HorizontalPodAutoscalers and RBAC bindings, and deprecated
 //! annotations that the schema does not describe.
 
-use kref_yaml::{Node, Pair, TextRange};
+use kref_yaml::{Node, Pair, TextRange, Typed};
 
-use super::context::{Cx, Scalar, at, get, int_of, is_null, items, pairs, scalar, str_of, text_of};
+use super::context::{Cx, at, get, int_of, is_null, items, pairs, scalar, str_of, text_of};
 use super::edits::{Y, insert_entry, remove_pair, replace, yaml_string};
 use super::names::{label_problem, subdomain_problem};
 use super::pod::port_name_problem;
@@ -135,14 +135,14 @@ fn service(cx: &mut Cx<'_>) {
             if let Some(t) = get(p, "targetPort") {
                 let raw = t.as_scalar().map_or(t.range, |s| s.raw_range);
                 match scalar(t) {
-                    Some(Scalar::Int(v)) if !(1..=65535).contains(&v) => {
+                    Some(Typed::Int(v)) if !(1..=65535).contains(&v) => {
                         cx.emit(Diagnostic::new(
                             "service-ports",
                             t.range,
                             format!("targetPort {v} is outside 1-65535"),
                         ));
                     }
-                    Some(Scalar::Str(s)) => {
+                    Some(Typed::Str(s)) => {
                         if s.trim().parse::<i64>().is_ok() {
                             cx.emit(
                                 Diagnostic::new(

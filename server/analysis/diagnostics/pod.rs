@@ -4,11 +4,11 @@
 
 use std::collections::HashMap;
 
-use kref_yaml::{File, Node, Pair, TextRange};
+use kref_yaml::{File, Node, Pair, TextRange, Typed};
 
 use super::context::{
-    ContainerAt, Cx, Scalar, at, bool_of, containers, get, int_of, is_null, items, pairs, pod_spec, scalar,
-    str_of, text_of,
+    ContainerAt, Cx, at, bool_of, containers, get, int_of, is_null, items, pairs, pod_spec, scalar, str_of,
+    text_of,
 };
 use super::edits::{Y, insert_entry, line_end, line_start, replace};
 use super::names::label_problem;
@@ -258,9 +258,9 @@ fn limits(cx: &mut Cx<'_>, c: &ContainerAt<'_>) {
     let limits = get(resources, "limits");
     let value = |n: &Node| -> Option<f64> {
         match scalar(n)? {
-            Scalar::Int(i) => Some(i as f64),
-            Scalar::Float(f) => Some(f),
-            Scalar::Str(s) => quantity::parse(s).ok(),
+            Typed::Int(i) => Some(i as f64),
+            Typed::Float(f) => Some(f),
+            Typed::Str(s) => quantity::parse(s).ok(),
             _ => None,
         }
     };
@@ -535,14 +535,14 @@ fn probes(cx: &mut Cx<'_>, c: &ContainerAt<'_>) {
         for handler in ["httpGet", "tcpSocket", "grpc"] {
             let Some(port) = get(probe, handler).and_then(|h| get(h, "port")) else { continue };
             match scalar(port) {
-                Some(Scalar::Int(v)) if !(1..=65535).contains(&v) && cx.on("invalid-probe") => {
+                Some(Typed::Int(v)) if !(1..=65535).contains(&v) && cx.on("invalid-probe") => {
                     cx.emit(Diagnostic::new(
                         "invalid-probe",
                         port.range,
                         format!("{kind} port {v} is outside 1-65535"),
                     ));
                 }
-                Some(Scalar::Str(name)) if cx.on("probe-port") => {
+                Some(Typed::Str(name)) if cx.on("probe-port") => {
                     if let Some(why) = port_name_problem(name) {
                         if cx.on("invalid-probe") {
                             cx.emit(Diagnostic::new(

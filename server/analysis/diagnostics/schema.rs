@@ -12,11 +12,11 @@
 use std::fmt::Write;
 
 use kref_corpus::schema::{Checks, Combine, Field, FieldType, KindSource, Schema, TypeDef, TypeRef, suggest};
-use kref_yaml::{Node, NodeValue, Pair, TextRange};
+use kref_yaml::{Node, NodeValue, Pair, TextRange, Typed};
 
 use crate::analysis::project::classify::directive;
 
-use super::context::{Cx, Scalar, is_null, is_placeholder, pairs, pod_labels, scalar, string_map};
+use super::context::{Cx, is_null, is_placeholder, pairs, pod_labels, scalar, string_map};
 use super::edits::{Y, insert_entry, replace, yaml_string};
 use super::quantity;
 use super::workspace::View;
@@ -362,7 +362,7 @@ impl<'c, 'a> Walker<'c, 'a> {
             NodeValue::Mapping(_) => "a mapping".to_string(),
             NodeValue::Sequence(_) => "a list".to_string(),
             _ => match scalar(node) {
-                Some(Scalar::Str(s)) => format!("the string {:?}", super::context::short(s)),
+                Some(Typed::Str(s)) => format!("the string {:?}", super::context::short(s)),
                 Some(s) => s.type_name().to_string(),
                 None => "something else".to_string(),
             },
@@ -393,20 +393,17 @@ impl<'c, 'a> Walker<'c, 'a> {
         let raw = node.as_scalar().map_or(node.range, |s| s.raw_range);
         let name = self.path_text();
         match (ty, value) {
-            (FieldType::String, Scalar::Str(s)) => self.enum_value(raw, s, field),
-            (
-                FieldType::String | FieldType::DateTime,
-                Scalar::Int(_) | Scalar::Float(_) | Scalar::Bool(_),
-            ) => {
+            (FieldType::String, Typed::Str(s)) => self.enum_value(raw, s, field),
+            (FieldType::String | FieldType::DateTime, Typed::Int(_) | Typed::Float(_) | Typed::Bool(_)) => {
                 if self.types {
                     let text = self.cx.slice(raw).to_string();
                     let quoted = format!("\"{}\"", text.replace('"', "\\\""));
-                    let why =
-                        if matches!(value, Scalar::Bool(_)) && !matches!(text.as_str(), "true" | "false") {
-                            " (YAML reads it as a boolean)"
-                        } else {
-                            ""
-                        };
+                    let why = if matches!(value, Typed::Bool(_)) && !matches!(text.as_str(), "true" | "false")
+                    {
+                        " (YAML reads it as a boolean)"
+                    } else {
+                        ""
+                    };
                     self.cx.emit(
                         Diagnostic::new(
                             "wrong-type",
@@ -424,18 +421,16 @@ impl<'c, 'a> Walker<'c, 'a> {
                     );
                 }
             }
-            (FieldType::Integer, Scalar::Int(_)) | (FieldType::Number, Scalar::Int(_) | Scalar::Float(_)) => {
-            }
-            (FieldType::Boolean, Scalar::Bool(_)) => {}
-            (FieldType::IntOrString, Scalar::Int(_)) => {}
-            (FieldType::IntOrString, Scalar::Str(s)) => self.enum_value(raw, s, field),
-            (FieldType::Integer | FieldType::Number, Scalar::Str(s)) => {
+            (FieldType::Integer, Typed::Int(_)) | (FieldType::Number, Typed::Int(_) | Typed::Float(_)) => {}
+            (FieldType::Boolean, Typed::Bool(_)) => {}
+            (FieldType::IntOrString, Typed::Int(_)) => {}
+            (FieldType::IntOrString, Typed::Str(s)) => self.enum_value(raw, s, field),
+            (FieldType::Integer | FieldType::Number, Typed::Str(s)) => {
                 if !self.types {
                     return;
                 }
                 let trimmed = s.trim();
-                let numeric =
-                    matches!(super::context::resolve_plain(trimmed), Scalar::Int(_) | Scalar::Float(_));
+                let numeric = matches!(kref_yaml::resolve_plain(trimmed), Typed::Int(_) | Typed::Float(_));
                 let what = if ty == &FieldType::Number { "a number" } else { "an integer" };
                 let d = if numeric {
                     Diagnostic::new(
@@ -449,7 +444,7 @@ impl<'c, 'a> Walker<'c, 'a> {
                 };
                 self.cx.emit(d);
             }
-            (FieldType::Integer, Scalar::Float(f)) => {
+            (FieldType::Integer, Typed::Float(f)) => {
                 if self.types {
                     let msg = if f.fract() == 0.0 && f.is_finite() {
                         format!("{name} must be a whole number; write {}", f as i64)
@@ -463,7 +458,7 @@ impl<'c, 'a> Walker<'c, 'a> {
                     self.cx.emit(d);
                 }
             }
-            (FieldType::Boolean, Scalar::Str(s)) => {
+            (FieldType::Boolean, Typed::Str(s)) => {
                 if !self.types {
                     return;
                 }
@@ -472,14 +467,14 @@ impl<'c, 'a> Walker<'c, 'a> {
                     raw,
                     format!("{name} must be true or false, not the string {s:?}"),
                 );
-                if let Scalar::Bool(b) = super::context::resolve_plain(s.trim()) {
+                if let Typed::Bool(b) = kref_yaml::resolve_plain(s.trim()) {
                     d.message =
                         format!("{name} must be a boolean, but \"{s}\" is quoted (a string); write {b}");
                     d = d.fix(replace(format!("Write {b}"), raw, b.to_string()));
                 }
                 self.cx.emit(d);
             }
-            (FieldType::IntOrString, Scalar::Float(_)) => {
+            (FieldType::IntOrString, Typed::Float(_)) => {
                 if self.types {
                     self.cx.emit(Diagnostic::new(
                         "wrong-type",
@@ -491,10 +486,10 @@ impl<'c, 'a> Walker<'c, 'a> {
                     ));
                 }
             }
-            (FieldType::Quantity, Scalar::Int(_) | Scalar::Float(_)) => {}
-            (FieldType::Quantity, Scalar::Str(s)) => self.quantity(raw, s, &name),
-            (FieldType::Bytes, Scalar::Str(s)) => self.base64(node, raw, s, &name),
-            (FieldType::DateTime, Scalar::Str(_)) => {}
+            (FieldType::Quantity, Typed::Int(_) | Typed::Float(_)) => {}
+            (FieldType::Quantity, Typed::Str(s)) => self.quantity(raw, s, &name),
+            (FieldType::Bytes, Typed::Str(s)) => self.base64(node, raw, s, &name),
+            (FieldType::DateTime, Typed::Str(_)) => {}
             (_, v) => {
                 if self.types {
                     let expected = match ty {
@@ -873,7 +868,7 @@ pub(crate) fn violation(node: &Node, c: &Checks) -> Option<String> {
     }
     match &node.value {
         NodeValue::Scalar(_) => match scalar(node)? {
-            Scalar::Str(s) => {
+            Typed::Str(s) => {
                 let len = s.chars().count() as u64;
                 if let Some(max) = c.max_length
                     && len > max
@@ -899,8 +894,8 @@ pub(crate) fn violation(node: &Node, c: &Checks) -> Option<String> {
                     ));
                 }
             }
-            Scalar::Int(i) => return bounds(i as f64, c),
-            Scalar::Float(f) => return bounds(f, c),
+            Typed::Int(i) => return bounds(i as f64, c),
+            Typed::Float(f) => return bounds(f, c),
             _ => {}
         },
         NodeValue::Sequence(list) => {
@@ -1019,6 +1014,9 @@ fn bounds(v: f64, c: &Checks) -> Option<String> {
 
 /// A number as people write it: `3`, not `3.0`.
 fn number(v: f64) -> String {
+    if v.is_infinite() {
+        return if v > 0.0 { ".inf" } else { "-.inf" }.to_string();
+    }
     if v.fract() == 0.0 && v.abs() < 1e15 { format!("{}", v as i64) } else { v.to_string() }
 }
 

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use kref_corpus::schema::suggest;
-use kref_yaml::{File, Node, NodeValue, TextRange};
+use kref_yaml::{File, Node, NodeValue, TextRange, Typed};
 
 use super::context::{
     Cx, at, bool_of, get, int_of, is_null, items, pairs, pod_labels, pod_spec, str_of, text_of,
@@ -940,8 +940,8 @@ fn ingress(cx: &mut Cx<'_>, view: &View<'_>, ns: Option<&str>) {
         let Some(port_node) = port_node else { continue };
         let Some(facts) = &svc.service else { continue };
         let ok = match super::context::scalar(port_node) {
-            Some(super::context::Scalar::Int(n)) => facts.ports.iter().any(|(_, p)| *p == Some(n)),
-            Some(super::context::Scalar::Str(s)) => facts.ports.iter().any(|(n, _)| n.as_deref() == Some(s)),
+            Some(Typed::Int(n)) => facts.ports.iter().any(|(_, p)| *p == Some(n)),
+            Some(Typed::Str(s)) => facts.ports.iter().any(|(n, _)| n.as_deref() == Some(s)),
             _ => true,
         };
         if !ok {
@@ -968,8 +968,7 @@ fn ingress(cx: &mut Cx<'_>, view: &View<'_>, ns: Option<&str>) {
             if facts.ports.len() == 1
                 && let Some(p) = facts.ports[0].1
             {
-                let is_number =
-                    matches!(super::context::scalar(port_node), Some(super::context::Scalar::Int(_)));
+                let is_number = matches!(super::context::scalar(port_node), Some(Typed::Int(_)));
                 if is_number {
                     d = d.fix(replace(format!("Change to {p}"), port_node.range, p.to_string()));
                 }

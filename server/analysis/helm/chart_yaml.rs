@@ -10,7 +10,7 @@
 use kref_yaml::{File, Node, NodeValue, Pair, TextRange};
 
 use super::semver::{Version, is_strict_semver, parse_constraints, parse_version};
-use super::typing::{Typed, type_of};
+use super::typing::{HelmValue, type_of};
 use super::values::closest;
 
 /// How serious a finding is (mapped onto the diagnostics' levels by the caller).
@@ -202,14 +202,14 @@ fn dependency(item: &Node) -> Dependency {
 fn string(node: &Node) -> Option<Spanned<String>> {
     let scalar = node.as_scalar()?;
     match type_of(node) {
-        Typed::String(value) => Some(Spanned { value, range: scalar.raw_range }),
+        HelmValue::String(value) => Some(Spanned { value, range: scalar.raw_range }),
         _ => None,
     }
 }
 
 fn boolean(node: &Node) -> Option<Spanned<bool>> {
     match type_of(node) {
-        Typed::Bool(value) => Some(Spanned { value, range: node.range }),
+        HelmValue::Bool(value) => Some(Spanned { value, range: node.range }),
         _ => None,
     }
 }
@@ -814,36 +814,36 @@ fn shape(out: &mut Findings, pairs: &[Pair], fields: &[ChartField], place: &str)
             continue;
         };
         let value = &pair.value;
-        if value.is_missing() || matches!(type_of(value), Typed::Null) {
+        if value.is_missing() || matches!(type_of(value), HelmValue::Null) {
             continue;
         }
         let typed = type_of(value);
         let ok = match field.kind {
-            FieldKind::String => matches!(typed, Typed::String(_)),
-            FieldKind::Bool => matches!(typed, Typed::Bool(_)),
+            FieldKind::String => matches!(typed, HelmValue::String(_)),
+            FieldKind::Bool => matches!(typed, HelmValue::Bool(_)),
             FieldKind::StringList => {
-                matches!(typed, Typed::Sequence)
+                matches!(typed, HelmValue::Sequence)
                     && value
                         .as_sequence()
                         .unwrap_or(&[])
                         .iter()
-                        .all(|i| matches!(type_of(i), Typed::String(_)))
+                        .all(|i| matches!(type_of(i), HelmValue::String(_)))
             }
             FieldKind::StringMap => {
-                matches!(typed, Typed::Mapping)
+                matches!(typed, HelmValue::Mapping)
                     && value
                         .as_mapping()
                         .unwrap_or(&[])
                         .iter()
-                        .all(|p| matches!(type_of(&p.value), Typed::String(_)))
+                        .all(|p| matches!(type_of(&p.value), HelmValue::String(_)))
             }
             FieldKind::Maintainers | FieldKind::Dependencies | FieldKind::ImportValues => {
-                matches!(typed, Typed::Sequence)
+                matches!(typed, HelmValue::Sequence)
             }
         };
         if !ok {
             let (message, fix) = match (&typed, field.kind) {
-                (Typed::Int(_) | Typed::Float(_) | Typed::Bool(_), FieldKind::String) => {
+                (HelmValue::Int(_) | HelmValue::Float(_) | HelmValue::Bool(_), FieldKind::String) => {
                     let raw = value.as_scalar().map(|s| s.text.clone()).unwrap_or_default();
                     (
                         format!(
@@ -854,10 +854,10 @@ fn shape(out: &mut Findings, pairs: &[Pair], fields: &[ChartField], place: &str)
                         Some(format!("\"{raw}\"")),
                     )
                 }
-                (Typed::Sequence, FieldKind::StringList | FieldKind::StringMap) => {
+                (HelmValue::Sequence, FieldKind::StringList | FieldKind::StringMap) => {
                     (format!("`{}` must be {}: every item a string", field.name, field.kind.describe()), None)
                 }
-                (Typed::Mapping, FieldKind::StringMap) => (
+                (HelmValue::Mapping, FieldKind::StringMap) => (
                     format!("every value of `{}` must be a string; quote numbers and booleans", field.name),
                     None,
                 ),
@@ -907,7 +907,7 @@ fn shape(out: &mut Findings, pairs: &[Pair], fields: &[ChartField], place: &str)
             FieldKind::ImportValues => {
                 for item in value.as_sequence().unwrap_or(&[]) {
                     let ok = match &item.value {
-                        NodeValue::Scalar(_) => matches!(type_of(item), Typed::String(_)),
+                        NodeValue::Scalar(_) => matches!(type_of(item), HelmValue::String(_)),
                         NodeValue::Mapping(pairs) => {
                             pairs.iter().all(|p| p.key.text == "child" || p.key.text == "parent")
                                 && item.get("child").is_some()

@@ -41,5 +41,5 @@ pub use template::{
     BranchRelation, DocumentShape, DuplicateKey, Supplied, SuppliedIn, TemplateDocument, TemplateError,
     TemplateFile,
 };
-pub use typing::{Typed, resolve_plain, type_of};
+pub use typing::{HelmValue, type_of};
 pub use values::{DocStyle, Lookup, ValueDoc, ValueEntry, ValuesFile};

@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use super::chart_yaml::FindingSeverity;
 use super::refs::{PathSegment, ValuesPath};
-use super::typing::{Typed, type_of};
+use super::typing::{HelmValue, type_of};
 use super::values::ValuesFile;
 
 /// What kind of problem a schema finding is.
@@ -472,7 +472,7 @@ impl Validator<'_> {
         }
         let typed = type_of(node);
         // Null values are dropped by Helm when it merges values; nothing to check.
-        if typed == Typed::Null {
+        if typed == HelmValue::Null {
             return;
         }
         let range = if node.is_missing() { key_range.unwrap_or(node.range) } else { node.range };
@@ -544,7 +544,7 @@ impl Validator<'_> {
         }
 
         // Strings.
-        if let Typed::String(s) = &typed {
+        if let HelmValue::String(s) = &typed {
             let count = s.chars().count() as u64;
             if let Some(min) = schema.get("minLength").and_then(Value::as_u64)
                 && count < min
@@ -782,14 +782,14 @@ fn path_or_root(path: &ValuesPath) -> String {
     if path.is_empty() { "values".to_string() } else { path.to_string() }
 }
 
-fn type_matches(expected: &str, typed: &Typed) -> bool {
+fn type_matches(expected: &str, typed: &HelmValue) -> bool {
     match expected {
         "integer" => match typed {
-            Typed::Int(_) => true,
-            Typed::Float(f) => f.fract() == 0.0 && f.is_finite(),
+            HelmValue::Int(_) => true,
+            HelmValue::Float(f) => f.fract() == 0.0 && f.is_finite(),
             _ => false,
         },
-        "number" => matches!(typed, Typed::Int(_) | Typed::Float(_)),
+        "number" => matches!(typed, HelmValue::Int(_) | HelmValue::Float(_)),
         other => typed.json_type() == other,
     }
 }
@@ -797,18 +797,18 @@ fn type_matches(expected: &str, typed: &Typed) -> bool {
 /// Does the YAML value equal the JSON value?
 fn equal(json: &Value, node: &Node) -> bool {
     match (json, type_of(node)) {
-        (Value::Null, Typed::Null) => true,
-        (Value::Bool(a), Typed::Bool(b)) => *a == b,
-        (Value::String(a), Typed::String(b)) => *a == b,
+        (Value::Null, HelmValue::Null) => true,
+        (Value::Bool(a), HelmValue::Bool(b)) => *a == b,
+        (Value::String(a), HelmValue::String(b)) => *a == b,
         (Value::Number(a), typed) => match (a.as_f64(), typed.as_f64()) {
             (Some(a), Some(b)) => a == b,
             _ => false,
         },
-        (Value::Array(a), Typed::Sequence) => {
+        (Value::Array(a), HelmValue::Sequence) => {
             let items = node.as_sequence().unwrap_or(&[]);
             a.len() == items.len() && a.iter().zip(items).all(|(j, n)| equal(j, n))
         }
-        (Value::Object(a), Typed::Mapping) => {
+        (Value::Object(a), HelmValue::Mapping) => {
             let pairs = node.as_mapping().unwrap_or(&[]);
             a.len() == pairs.len()
                 && pairs.iter().all(|p| a.get(&p.key.text).is_some_and(|j| equal(j, &p.value)))
@@ -820,7 +820,7 @@ fn equal(json: &Value, node: &Node) -> bool {
 /// A canonical text of a value, for `uniqueItems`.
 fn canonical(node: &Node) -> String {
     match type_of(node) {
-        Typed::Mapping => {
+        HelmValue::Mapping => {
             let mut parts: Vec<String> = node
                 .as_mapping()
                 .unwrap_or(&[])
@@ -830,11 +830,11 @@ fn canonical(node: &Node) -> String {
             parts.sort();
             format!("{{{}}}", parts.join(","))
         }
-        Typed::Sequence => {
+        HelmValue::Sequence => {
             let parts: Vec<String> = node.as_sequence().unwrap_or(&[]).iter().map(canonical).collect();
             format!("[{}]", parts.join(","))
         }
-        Typed::Int(i) => format!("{}", i as f64),
+        HelmValue::Int(i) => format!("{}", i as f64),
         other => format!("{other:?}"),
     }
 }

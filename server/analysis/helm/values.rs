@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use kref_yaml::{File, Node, NodeValue, Pair, Segment, TextRange};
 
 use super::refs::{PathSegment, ValuesPath};
-use super::typing::{Typed, type_of};
+use super::typing::{HelmValue, type_of};
 
 /// Where a documentation comment came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -67,7 +67,7 @@ pub struct ValueEntry<'a> {
     pub key: String,
     pub key_range: TextRange,
     pub value: &'a Node,
-    pub typed: Typed,
+    pub typed: HelmValue,
 }
 
 /// A parsed values file.
@@ -322,7 +322,7 @@ fn lookup_in<'a>(
         (NodeValue::Sequence(_), PathSegment::Key(_)) => Lookup::ThroughScalar { at: at.clone(), node },
         (NodeValue::Missing | NodeValue::Alias(_), _) => Lookup::Open { at: at.clone(), node },
         (NodeValue::Scalar(_), _) => match type_of(node) {
-            Typed::Null => Lookup::Open { at: at.clone(), node },
+            HelmValue::Null => Lookup::Open { at: at.clone(), node },
             _ => Lookup::ThroughScalar { at: at.clone(), node },
         },
     }

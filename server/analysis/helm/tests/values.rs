@@ -1,6 +1,6 @@
 //! values.yaml: lookups, documentation comments in three styles, display, size.
 
-use crate::analysis::helm::{DocStyle, Lookup, Typed, ValuesFile, ValuesPath};
+use crate::analysis::helm::{DocStyle, HelmValue, Lookup, ValuesFile, ValuesPath};
 
 const HELM_DOCS: &str = r#"# Default values for web.
 
@@ -165,7 +165,7 @@ fn children_display_and_keys_under_the_cursor() {
         file.children(&ValuesPath::parse("ingress.hosts")).into_iter().map(|e| e.key).collect();
     assert_eq!(items, vec!["host", "paths"]);
     let entries = file.children(&ValuesPath::default());
-    assert_eq!(entries[0].typed, Typed::Int(1));
+    assert_eq!(entries[0].typed, HelmValue::Int(1));
 
     let Lookup::Found { node, .. } = file.lookup(&ValuesPath::parse("ingress")) else { panic!() };
     assert_eq!(file.display(node, 10), "enabled: false\nhosts:\n  - host: chart.local\n    paths: []");
