@@ -10,9 +10,9 @@ use kref_yaml::{Document, File, Location, ScalarStyle, Segment, Target, TextRang
 
 use super::docs::{self, FieldSite};
 use super::knowledge::Knowledge;
+use super::model::canonical_keys;
 use super::site::{
-    canonical_keys, column, in_flow, indent_unit, indents_sequences, kind_of, line_start, located_kind,
-    resolve,
+    column, in_flow, indent_unit, indents_sequences, kind_of, line_start, located_kind, resolve,
 };
 use super::skeletons::SKELETONS;
 
@@ -95,7 +95,7 @@ pub fn complete(file: &File, offset: usize, kb: &Knowledge) -> Vec<CompletionIte
     // Whether the cursor is in a flow collection is read from the document; the rest sees an
     // item of a List as an object of its own.
     let flow = in_flow(file, &found);
-    let loc = crate::analysis::manifest::item_location(file, found);
+    let loc = crate::analysis::model::object::item_location(file, found);
     let Some(doc) = file.documents.get(loc.document) else { return Vec::new() };
     let ctx = Ctx { file, kb, loc: &loc, doc, flow };
     match &loc.target {
@@ -327,7 +327,7 @@ impl<'a> Ctx<'a> {
         let flow = self.flow;
         let unit = indent_unit(self.file, self.loc.document);
         let seq_indent = indents_sequences(self.file, self.doc);
-        let base = super::site::schema_path(path).unwrap_or_default();
+        let base = super::model::schema_path(path).unwrap_or_default();
         let mut items = Vec::new();
         for field in self.kb.schema.children(t) {
             if field.read_only || self.loc.siblings.iter().any(|s| s == &field.name) {

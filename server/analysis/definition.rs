@@ -6,24 +6,15 @@
 //! Pure: the caller passes this file's objects and the workspace's, and turns the answer into
 //! locations.
 
-use kref_yaml::{File, Node, TextRange};
+use kref_yaml::{File, TextRange};
 
-use crate::analysis::diagnostics::context::{at, get, is_null, items, pod_spec_path, text_of};
-use crate::analysis::diagnostics::workspace::{
-    Object, Selector, View, Workspace, backends, ns_compatible, objects, pod_references,
-};
-
-/// What a reference names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
-    /// An object of this kind, by name.
-    Object { kind: String, name: String },
-    /// The objects with pod templates whose labels the selector matches.
-    Pods(Selector),
-}
+use crate::analysis::model::object::document_objects;
+pub use crate::analysis::model::refs::Target;
+use crate::analysis::model::refs::references;
+use crate::analysis::model::{Object, View, Workspace, ns_compatible};
 
 /// A reference under the cursor: what it names, where it is written, the namespace of its
-/// document (as written).
+/// object (as written).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reference {
     pub target: Target,
@@ -41,98 +32,19 @@ pub struct Definition {
     pub label: String,
 }
 
-/// The reference at `offset`, if the cursor is on one.
+/// The reference at `offset`, if the cursor is on one (in a document, or an item of a List).
 pub fn reference_at(file: &File, offset: usize) -> Option<Reference> {
-    let doc = file.documents.get(file.document_at(offset))?;
-    let root = doc.root.as_ref()?;
-    let kind = doc.kind.as_ref().map(|(k, _)| k.as_str())?;
-    let namespace = doc.namespace.clone().filter(|n| !n.is_empty());
-    let on = |n: &Node| n.range.start <= offset && offset <= n.range.end;
-    let named = |kind: &str, node: &Node| {
-        let name = text_of(node)?;
-        Some(Target::Object { kind: kind.to_string(), name: name.to_string() })
-    };
-    let mut candidates: Vec<(Option<Target>, &Node)> = Vec::new();
-    if let Some((path, _)) = pod_spec_path(kind)
-        && let Some(spec) = at(root, path)
-    {
-        for (k, node) in pod_references(spec, true) {
-            candidates.push((named(k, node), node));
-        }
-        for (key, k) in [("priorityClassName", "PriorityClass"), ("runtimeClassName", "RuntimeClass")] {
-            if let Some(node) = get(spec, key) {
-                candidates.push((named(k, node), node));
-            }
-        }
-    }
-    let spec = get(root, "spec");
-    match kind {
-        "Ingress" => {
-            if let Some(spec) = spec {
-                for (name, _) in backends(root) {
-                    candidates.push((named("Service", name), name));
-                }
-                if let Some(node) = get(spec, "ingressClassName") {
-                    candidates.push((named("IngressClass", node), node));
-                }
-            }
-        }
-        "HorizontalPodAutoscaler" => {
-            if let Some(target) = spec.and_then(|s| get(s, "scaleTargetRef"))
-                && let (Some(k), Some(node)) = (get(target, "kind").and_then(text_of), get(target, "name"))
-            {
-                candidates.push((named(k, node), node));
-            }
-        }
-        "StatefulSet" => {
-            if let Some(node) = spec.and_then(|s| get(s, "serviceName")) {
-                candidates.push((named("Service", node), node));
-            }
-        }
-        "PersistentVolumeClaim" => {
-            if let Some(node) = spec.and_then(|s| get(s, "storageClassName")) {
-                candidates.push((named("StorageClass", node), node));
-            }
-        }
-        "RoleBinding" | "ClusterRoleBinding" => {
-            if let Some(role) = get(root, "roleRef")
-                && let (Some(k), Some(node)) = (get(role, "kind").and_then(text_of), get(role, "name"))
-            {
-                candidates.push((named(k, node), node));
-            }
-            for subject in get(root, "subjects").map(items).unwrap_or(&[]) {
-                if get(subject, "kind").and_then(text_of) == Some("ServiceAccount")
-                    && let Some(node) = get(subject, "name")
-                {
-                    candidates.push((named("ServiceAccount", node), node));
-                }
-            }
-        }
-        "Service" | "PodDisruptionBudget" | "NetworkPolicy" => {
-            let key = if kind == "NetworkPolicy" { "podSelector" } else { "selector" };
-            if let Some(pair) = spec.and_then(|s| s.pair(key)).filter(|p| !is_null(&p.value)) {
-                let selector = if kind == "Service" {
-                    Selector::from_map(&pair.value)
-                } else {
-                    Selector::from_label_selector(&pair.value)
-                };
-                let whole =
-                    TextRange::new(pair.key_range.start, pair.value.range.end.max(pair.key_range.end));
-                if !selector.is_empty() && whole.start <= offset && offset <= whole.end {
-                    return Some(Reference {
-                        target: Target::Pods(selector),
-                        range: pair.key_range,
-                        namespace,
-                    });
-                }
-            }
-        }
-        _ => {}
-    }
-    candidates
+    let index = file.document_at(offset);
+    let doc = file.documents.get(index)?;
+    let obj = document_objects(file.text(), index, doc)
         .into_iter()
-        .find(|(target, node)| target.is_some() && on(node))
-        .and_then(|(target, node)| Some(Reference { target: target?, range: node.range, namespace }))
+        .find(|o| o.range.start <= offset && offset <= o.range.end)?;
+    let namespace = obj.namespace.clone().filter(|n| !n.is_empty());
+    references(&obj).into_iter().find(|r| r.span.start <= offset && offset <= r.span.end).map(|r| Reference {
+        target: r.target,
+        range: r.range,
+        namespace,
+    })
 }
 
 /// The definitions of `reference` among this file's objects (`local`, from its current text)
@@ -172,7 +84,7 @@ pub fn definition(
     ws: &Workspace,
 ) -> Option<(Reference, Vec<Definition>)> {
     let reference = reference_at(file, offset)?;
-    let local = objects(file);
+    let local = Object::of_file(file);
     let found = definitions(&reference, key, &local, ws);
     Some((reference, found))
 }

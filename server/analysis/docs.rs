@@ -441,14 +441,7 @@ fn push_description(out: &mut String, description: &str, without_values: bool) {
 /// says little, like `type`), among notes about the kind, or about `Pod` inside a pod template
 /// and `Job` inside a job template.
 pub fn related_query(kind: &str, keys: &[&str]) -> (String, String) {
-    let mut about = kind;
-    for (i, key) in keys.iter().enumerate() {
-        match *key {
-            "template" if keys.get(i + 1) == Some(&"spec") || i + 1 == keys.len() => about = "Pod",
-            "jobTemplate" => about = "Job",
-            _ => {}
-        }
-    }
+    let about = crate::analysis::model::template_at(kind, keys).map_or(kind, |(t, _)| t.as_str());
     let text = match keys {
         [.., parent, last] if GENERIC_NAMES.contains(last) => format!("{parent} {last}"),
         [.., last] => (*last).to_string(),
@@ -474,7 +467,7 @@ pub fn warm_up(file: &kref_yaml::File, kb: &Knowledge) {
             {
                 continue;
             }
-            let keys = super::site::path_keys(&path);
+            let keys = super::model::path_keys(&path);
             let question = related_query(&kind.kind, &keys);
             if asked.len() >= WARM_UP_MAX {
                 return;

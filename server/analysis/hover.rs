@@ -4,7 +4,8 @@ use kref_yaml::{File, Location, Segment, Target, TextRange};
 
 use super::docs::{self, FieldSite};
 use super::knowledge::Knowledge;
-use super::site::{kind_of, located_kind, path_keys, resolve};
+use super::model::path_keys;
+use super::site::{kind_of, located_kind, resolve};
 
 /// A hover answer: Markdown for the range it explains.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,7 +19,7 @@ pub struct Hover {
 /// Explains the key or value at `offset`: the kind, the apiVersion, a field, or a value of an
 /// enumerated field. `None` on comments, blank space and keys the schema does not know.
 pub fn hover(file: &File, offset: usize, kb: &Knowledge) -> Option<Hover> {
-    let loc = crate::analysis::manifest::item_location(file, file.locate(offset));
+    let loc = crate::analysis::model::object::item_location(file, file.locate(offset));
     let (range, value) = match &loc.target {
         Target::Key { range, .. } => (*range, None),
         Target::Value { range, text, .. } if !range.is_empty() => (*range, Some(text.as_str())),
@@ -95,7 +96,7 @@ pub fn explain(file: &File, offset: usize, kb: &Knowledge) -> Option<Explained> 
     if let Some(h) = hover(file, offset, kb) {
         return Some(Explained { path: h.subject, markdown: h.markdown });
     }
-    let loc = crate::analysis::manifest::item_location(file, file.locate(offset));
+    let loc = crate::analysis::model::object::item_location(file, file.locate(offset));
     if !matches!(loc.target, Target::NewKey { .. } | Target::NewItem { .. } | Target::Value { .. }) {
         return None;
     }

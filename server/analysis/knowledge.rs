@@ -63,9 +63,6 @@ impl std::fmt::Debug for Knowledge {
     }
 }
 
-/// Kinds whose pod template fields are described by `Pod` entries too.
-const POD_TEMPLATE_MARKERS: &[&str] = &["template", "jobTemplate"];
-
 impl Knowledge {
     /// Builds the snapshot. `notes` may come in any order: user entries are always listed before
     /// built-in ones.
@@ -157,15 +154,13 @@ impl Knowledge {
         self.of_kind(kind).iter().filter(|e| matches!(e.subject, Subject::Kind { .. })).collect()
     }
 
-    /// Kinds whose entries apply at this path: the kind, and `Pod` inside a pod template.
+    /// Kinds whose entries apply at this path: the kind, and `Pod` inside a pod template
+    /// (`Job` inside a CronJob's job template), with the path below the template.
     fn kinds_for<'p>(&self, kind: &'p str, path: &'p [&'p str]) -> Vec<(&'p str, &'p [&'p str])> {
         let mut out = vec![(kind, path)];
-        if !kind.eq_ignore_ascii_case("Pod")
-            && let Some(pos) = path.iter().rposition(|k| POD_TEMPLATE_MARKERS.contains(k))
-        {
-            // spec.template.spec.containers → containers for Pod (and spec.containers).
-            let rest = &path[pos + 1..];
-            out.push(("Pod", rest));
+        if let Some((template, rest)) = crate::analysis::model::template_at(kind, path) {
+            // spec.template.spec.containers → spec.containers of a Pod.
+            out.push((template.as_str(), rest));
         }
         out
     }

@@ -743,7 +743,7 @@ fn skeletons_are_valid_manifests_in_any_indentation() {
             assert_eq!(doc.api_version.as_ref().map(|k| k.0.as_str()), Some(s.api_version));
             let kind = kb().schema.kind_for(s.api_version, s.kind).unwrap();
             for (path, _) in doc.pairs() {
-                let Some(p) = site::schema_path(&path) else { continue };
+                let Some(p) = model::schema_path(&path) else { continue };
                 assert!(kb().schema.resolve_in(kind, &p).is_ok(), "{}: {p} is not in the schema", s.kind);
             }
         }

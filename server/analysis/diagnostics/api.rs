@@ -6,13 +6,14 @@
 use kref_corpus::schema::{ApiStatus, Kind, Replacement, api_status, lifecycle, suggest};
 use kref_yaml::{File, Node, Pair, TextRange};
 
-use super::context::{
-    Cx, at, get, is_builtin_group, is_placeholder, items, pairs, pod_labels, str_of, string_map, text_of,
-};
+use super::context::Cx;
 use super::edits::{Y, insert_entry, line_start, remove_pair, replace, yaml_string};
-use super::workspace::View;
 use super::{Diagnostic, Fix, TextEdit};
 use crate::analysis::knowledge::Knowledge;
+use crate::analysis::model::View;
+use crate::analysis::model::{
+    at, get, is_builtin_group, is_placeholder, items, pairs, pod_labels, str_of, string_map, text_of,
+};
 
 /// Kinds that look like objects but are client-side files, checked for nothing but syntax.
 fn is_client_side(api_version: &str, kind: &str) -> bool {
@@ -187,7 +188,7 @@ fn missing_name(cx: &mut Cx<'_>, first_key: TextRange) {
     let placeholder = format!("my-{}", cx.kind.to_ascii_lowercase());
     let unit = cx.indent_unit;
     let edit = match meta {
-        Some(m) if m.value.as_mapping().is_some() || super::context::is_null(&m.value) => {
+        Some(m) if m.value.as_mapping().is_some() || crate::analysis::model::is_null(&m.value) => {
             insert_entry(cx.file, Some(m), &m.value, "name", &Y::s(&placeholder), unit)
         }
         Some(_) => None,
@@ -350,7 +351,7 @@ fn ingress_v1(file: &File, root: &Node, unit: usize, edits: &mut Vec<TextEdit>) 
 fn backend_v1(file: &File, backend: &Node, unit: usize, edits: &mut Vec<TextEdit>) {
     let (Some(name), Some(port)) = (get(backend, "serviceName"), get(backend, "servicePort")) else { return };
     let name_text = text_of(name).unwrap_or("");
-    let port_entry = match super::context::int_of(port) {
+    let port_entry = match crate::analysis::model::int_of(port) {
         Some(n) => ("number".to_string(), Y::s(n.to_string())),
         None => ("name".to_string(), Y::s(yaml_string(text_of(port).unwrap_or("")))),
     };
@@ -480,7 +481,7 @@ pub(crate) fn list(cx: &mut Cx<'_>, _view: &View<'_>) {
     }
     if cx.kind == "List"
         && cx.on("wrong-type")
-        && let [first, rest @ ..] = crate::analysis::manifest::not_objects(root).as_slice()
+        && let [first, rest @ ..] = crate::analysis::model::object::not_objects(root).as_slice()
     {
         let more = if rest.is_empty() { String::new() } else { format!(" (and {} more)", rest.len()) };
         let range = first.as_mapping().and_then(|p| p.first()).map_or(first.range, |p| p.key_range);
@@ -494,7 +495,7 @@ pub(crate) fn list(cx: &mut Cx<'_>, _view: &View<'_>) {
     }
     if cx.on("wrong-type")
         && let Some(items) = root.pair("items")
-        && !super::context::is_null(&items.value)
+        && !crate::analysis::model::is_null(&items.value)
         && items.value.as_sequence().is_none()
     {
         cx.emit(Diagnostic::new(

@@ -1,19 +1,13 @@
-//! What every per-document check reads: the document, its kind, the knowledge base, the rule
-//! levels; plus helpers to read YAML values the way the API server does (YAML 1.1 scalars).
+//! What every per-document check reads: the object, its kind, the knowledge base, the rule
+//! levels. Reading its values goes through the object model (`crate::analysis::model`).
 
 use kref_corpus::schema::Kind;
-use kref_yaml::{File, Node, NodeValue, Pair, TextRange, Typed};
+use kref_yaml::{File, Node, TextRange};
 
 use super::registry::{PssLevel, RULES, rule_index};
 use super::{Diagnostic, RuleConfig, Severity};
 use crate::analysis::knowledge::Knowledge;
-use crate::analysis::manifest::ObjectAt;
-
-/// The API groups built into Kubernetes whose kinds have the special rules (pod templates,
-/// Services, ...). Kinds of the same name in other groups (CRDs) do not get them.
-pub(crate) fn is_builtin_group(group: &str) -> bool {
-    !group.contains('.') || group.ends_with(".k8s.io")
-}
+use crate::analysis::model::{ObjectAt, is_builtin_group};
 
 /// The state of one document's checks.
 pub(crate) struct Cx<'a> {
@@ -134,203 +128,20 @@ impl<'a> Cx<'a> {
         is_builtin_group(self.group)
     }
 
+    /// The pod spec of the object, when it is a built-in kind that runs pods.
+    pub fn pod_spec(&self) -> Option<&'a Node> {
+        crate::analysis::model::pod::pod_spec(self.obj)
+    }
+
     /// Is the document a built-in object of kind `kind`?
     pub fn is(&self, kind: &str) -> bool {
         self.kind == kind && self.builtin()
-    }
-
-    /// The node at `path` from the root, absent and null values left out.
-    pub fn at(&self, path: &[&str]) -> Option<&'a Node> {
-        at(self.root, path)
     }
 
     /// The text of a range.
     pub fn slice(&self, range: TextRange) -> &'a str {
         self.text().get(range.start..range.end).unwrap_or("")
     }
-}
-
-/// The value at `path` below `node` (mapping keys only), absent and null values left out.
-pub(crate) fn at<'n>(node: &'n Node, path: &[&str]) -> Option<&'n Node> {
-    let mut n = node;
-    for key in path {
-        n = get(n, key)?;
-    }
-    Some(n)
-}
-
-/// The value of `key` in a mapping, unless absent or null.
-pub(crate) fn get<'n>(node: &'n Node, key: &str) -> Option<&'n Node> {
-    let v = node.get(key)?;
-    (!is_null(v)).then_some(v)
-}
-
-/// Is the node absent or a YAML null?
-pub(crate) fn is_null(node: &Node) -> bool {
-    matches!(scalar(node), Some(Typed::Null)) || node.is_missing()
-}
-
-/// The mapping pairs of a node (empty for anything else).
-pub(crate) fn pairs(node: &Node) -> &[Pair] {
-    node.as_mapping().unwrap_or(&[])
-}
-
-/// The items of a sequence (empty for anything else).
-pub(crate) fn items(node: &Node) -> &[Node] {
-    node.as_sequence().unwrap_or(&[])
-}
-
-/// The typed value of a scalar node as the API server's YAML reader (YAML 1.1, as
-/// `sigs.k8s.io/yaml`) sees it; `None` for collections and aliases (and for `Missing` nodes,
-/// which [`is_null`] treats as null).
-pub(crate) fn scalar(node: &Node) -> Option<Typed<'_>> {
-    node.typed()
-}
-
-/// Does a scalar hold a template placeholder (`{{ ... }}`, `${VAR}`)? Its value is filled in
-/// before the API server sees it, so it is not validated as a name, label, number or enum.
-pub(crate) fn is_placeholder(node: &Node) -> bool {
-    match &node.value {
-        NodeValue::Scalar(s) => crate::analysis::placeholders::has_placeholder(&s.text),
-        _ => false,
-    }
-}
-
-/// The string value of a node that is a YAML string (not a number or boolean); `None` for a
-/// value holding a placeholder, whose real value is not known.
-pub(crate) fn str_of(node: &Node) -> Option<&str> {
-    match scalar(node)? {
-        Typed::Str(_) if is_placeholder(node) => None,
-        Typed::Str(s) => Some(s),
-        _ => None,
-    }
-}
-
-/// The text of any scalar node, whatever its type (`8080`, `true`, `web`); `None` for a value
-/// holding a placeholder.
-pub(crate) fn text_of(node: &Node) -> Option<&str> {
-    match &node.value {
-        NodeValue::Scalar(s) if !is_null(node) && !is_placeholder(node) => Some(&s.text),
-        _ => None,
-    }
-}
-
-/// An integer value (a YAML integer, not a quoted one).
-pub(crate) fn int_of(node: &Node) -> Option<i64> {
-    match scalar(node)? {
-        Typed::Int(i) => Some(i),
-        _ => None,
-    }
-}
-
-/// A boolean value.
-pub(crate) fn bool_of(node: &Node) -> Option<bool> {
-    match scalar(node)? {
-        Typed::Bool(b) => Some(b),
-        _ => None,
-    }
-}
-
-/// The string → string pairs of a mapping (labels, selectors), values as written
-/// (placeholders included: a selector treats them as matching anything).
-pub(crate) fn string_map(node: &Node) -> Vec<(&str, &str)> {
-    pairs(node)
-        .iter()
-        .map(|p| {
-            let value = match &p.value.value {
-                NodeValue::Scalar(s) if !is_null(&p.value) => s.text.as_str(),
-                _ => "",
-            };
-            (p.key.text.as_str(), value)
-        })
-        .collect()
-}
-
-/// Where a pod spec sits in a kind, and the path of its template's metadata.
-pub(crate) fn pod_spec_path(
-    kind: &str,
-) -> Option<(&'static [&'static str], Option<&'static [&'static str]>)> {
-    Some(match kind {
-        "Pod" => (&["spec"], None),
-        "PodTemplate" => (&["template", "spec"], Some(&["template", "metadata"])),
-        "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "ReplicationController" | "Job" => {
-            (&["spec", "template", "spec"], Some(&["spec", "template", "metadata"]))
-        }
-        "CronJob" => (
-            &["spec", "jobTemplate", "spec", "template", "spec"],
-            Some(&["spec", "jobTemplate", "spec", "template", "metadata"]),
-        ),
-        _ => return None,
-    })
-}
-
-/// The pod spec of a built-in workload document.
-pub(crate) fn pod_spec<'n>(cx: &Cx<'n>) -> Option<&'n Node> {
-    if !cx.builtin() {
-        return None;
-    }
-    let (path, _) = pod_spec_path(cx.kind)?;
-    cx.at(path).filter(|n| n.as_mapping().is_some())
-}
-
-/// The labels a workload's pods get: the template's labels (a Pod's own labels).
-pub(crate) fn pod_labels<'n>(root: &'n Node, kind: &str) -> Option<&'n Node> {
-    let (_, meta) = pod_spec_path(kind)?;
-    match meta {
-        Some(meta) => at(root, meta).and_then(|m| get(m, "labels")),
-        None => at(root, &["metadata", "labels"]),
-    }
-}
-
-/// The names of a StatefulSet's volume claim templates: the claims its pods get, and volumes
-/// of its pod template by those names.
-pub(crate) fn claim_templates<'n>(cx: &Cx<'n>) -> Vec<&'n str> {
-    if !cx.is("StatefulSet") {
-        return Vec::new();
-    }
-    at(cx.root, &["spec", "volumeClaimTemplates"])
-        .map(items)
-        .unwrap_or(&[])
-        .iter()
-        .filter_map(|t| at(t, &["metadata", "name"]).and_then(text_of))
-        .collect()
-}
-
-/// One container of a pod spec.
-pub(crate) struct ContainerAt<'n> {
-    pub node: &'n Node,
-    /// `containers`, `initContainers` or `ephemeralContainers`.
-    pub list: &'static str,
-}
-
-impl ContainerAt<'_> {
-    pub fn name(&self) -> &str {
-        get(self.node, "name").and_then(text_of).unwrap_or("?")
-    }
-
-    pub fn is_init(&self) -> bool {
-        self.list == "initContainers"
-    }
-
-    /// An init container with `restartPolicy: Always` runs beside the app (a sidecar).
-    pub fn is_sidecar(&self) -> bool {
-        self.is_init() && get(self.node, "restartPolicy").and_then(text_of) == Some("Always")
-    }
-}
-
-/// Every container of a pod spec: regular, init and ephemeral ones.
-pub(crate) fn containers(spec: &Node) -> Vec<ContainerAt<'_>> {
-    let mut out = Vec::new();
-    for list in ["initContainers", "containers", "ephemeralContainers"] {
-        if let Some(l) = get(spec, list) {
-            for node in items(l) {
-                if node.as_mapping().is_some() {
-                    out.push(ContainerAt { node, list });
-                }
-            }
-        }
-    }
-    out
 }
 
 /// The first line of a multi-line text, shortened for messages.

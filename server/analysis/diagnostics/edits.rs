@@ -163,7 +163,7 @@ pub(crate) fn insert_entry(
                 new_text: format!("\n{}{}", pad(col), Y::render_pair(key, value, col, unit)),
             })
         }
-        NodeValue::Scalar(_) if super::context::is_null(mapping) => {
+        NodeValue::Scalar(_) if crate::analysis::model::is_null(mapping) => {
             let parent = parent?;
             let col = column(file, parent.key_range.start) + unit;
             Some(TextEdit {

@@ -35,13 +35,12 @@ use kref_yaml::{File, TextRange};
 pub use config::{RuleConfig, RuleSettings, default_kube_version};
 pub use edits::apply_edits;
 pub use registry::{Category, PssLevel, RULES, Rule, rule_by_id, rule_doc, rule_doc_path, rules};
-pub use workspace::{Object, Workspace};
 
 use crate::analysis::knowledge::Knowledge;
-use crate::analysis::manifest;
-use crate::analysis::project::{self, DocClass, FileClass};
+use crate::analysis::model::object as manifest;
+use crate::analysis::model::project::{self, DocClass, FileClass};
+use crate::analysis::model::{Object, View, Workspace};
 use context::Cx;
-use workspace::View;
 
 /// How serious a diagnostic is (the LSP's four levels).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -213,7 +212,7 @@ pub fn diagnose(file: &File, kb: &Knowledge, config: &RuleConfig) -> Vec<Diagnos
 
 /// [`diagnose`] with the internal notes. The file is classified by its content alone.
 pub fn analyze(file: &File, kb: &Knowledge, config: &RuleConfig) -> Report {
-    let local = workspace::objects(file);
+    let local = Object::of_file(file);
     let class = project::classify::content_class(std::path::Path::new(""), file).class;
     run(file, class, &View::local(&local), kb, config)
 }
@@ -228,7 +227,7 @@ pub fn analyze_in(
     kb: &Knowledge,
     config: &RuleConfig,
 ) -> Report {
-    let local = workspace::objects(file);
+    let local = Object::of_file(file);
     let class = workspace
         .class_of(key)
         .unwrap_or_else(|| project::classify::content_class(std::path::Path::new(key), file).class);

@@ -3,10 +3,11 @@
 
 use kref_yaml::{Node, Pair};
 
-use super::context::{Cx, at, get, items, pairs, str_of, text_of};
+use super::context::Cx;
 use super::edits::replace;
-use super::workspace::View;
 use super::{Diagnostic, Fix};
+use crate::analysis::model::View;
+use crate::analysis::model::{at, get, items, pairs, str_of, text_of};
 
 pub(crate) fn check(cx: &mut Cx<'_>, _view: &View<'_>) {
     if cx.on("invalid-name") {
@@ -21,8 +22,8 @@ pub(crate) fn check(cx: &mut Cx<'_>, _view: &View<'_>) {
     if selectors && cx.is("CronJob") {
         for key in ["selector", "manualSelector"] {
             if let Some(p) = at(cx.root, &["spec", "jobTemplate", "spec"]).and_then(|s| s.pair(key))
-                && !super::context::is_null(&p.value)
-                && !(key == "manualSelector" && super::context::bool_of(&p.value) == Some(false))
+                && !crate::analysis::model::is_null(&p.value)
+                && !(key == "manualSelector" && crate::analysis::model::bool_of(&p.value) == Some(false))
             {
                 let fix = super::edits::remove_pair(cx.file, p)
                     .map(|e| Fix { title: format!("Remove {key}"), edits: vec![e] });
@@ -70,7 +71,7 @@ fn name(cx: &mut Cx<'_>) {
     }
     let Some(node) = at(cx.root, &["metadata", "name"]) else { return };
     let Some(name) = str_of(node) else { return };
-    if super::context::is_placeholder(node) {
+    if crate::analysis::model::is_placeholder(node) {
         return;
     }
     let Some(rule) = rule_for(cx.kind) else { return };
@@ -303,7 +304,7 @@ fn label_map(cx: &mut Cx<'_>, map: &Node) {
             ));
         }
         if let Some(v) = str_of(&p.value)
-            && !super::context::is_placeholder(&p.value)
+            && !crate::analysis::model::is_placeholder(&p.value)
             && let Some(why) = value_problem(v)
         {
             let raw = p.value.as_scalar().map_or(p.value.range, |s| s.raw_range);
@@ -345,7 +346,7 @@ fn expressions(cx: &mut Cx<'_>, list: &Node) {
                 format!("operator {op} needs at least one value; add values: [...]"),
             )),
             "Exists" | "DoesNotExist" => {
-                if let Some(v) = values.filter(|v| !super::context::is_null(&v.value)) {
+                if let Some(v) = values.filter(|v| !crate::analysis::model::is_null(&v.value)) {
                     let fix = super::edits::remove_pair(cx.file, v)
                         .map(|e| Fix { title: "Remove values".into(), edits: vec![e] });
                     cx.emit(

@@ -4,12 +4,13 @@
 
 use kref_yaml::{Node, Pair, TextRange, Typed};
 
-use super::context::{Cx, at, get, int_of, is_null, items, pairs, scalar, str_of, text_of};
+use super::context::Cx;
 use super::edits::{Y, insert_entry, remove_pair, replace, yaml_string};
 use super::names::{label_problem, subdomain_problem};
 use super::pod::port_name_problem;
-use super::workspace::View;
 use super::{Diagnostic, Fix, Severity};
+use crate::analysis::model::View;
+use crate::analysis::model::{at, get, int_of, is_null, items, pairs, scalar, str_of, text_of};
 
 pub(crate) fn check(cx: &mut Cx<'_>, _view: &View<'_>) {
     if cx.on("deprecated-field") {
@@ -62,7 +63,7 @@ fn service(cx: &mut Cx<'_>) {
     let Some(spec) = get(cx.root, "spec") else { return };
     // A type filled in later: not known, so neither is what it allows.
     let ty = match get(spec, "type") {
-        Some(n) if super::context::is_placeholder(n) => "",
+        Some(n) if crate::analysis::model::is_placeholder(n) => "",
         n => n.and_then(text_of).unwrap_or("ClusterIP"),
     };
     let ports_pair = spec.pair("ports").filter(|p| !is_null(&p.value));
@@ -196,7 +197,7 @@ fn service(cx: &mut Cx<'_>) {
     }
     if cx.on("external-name")
         && ty == "ExternalName"
-        && !get(spec, "externalName").is_some_and(super::context::is_placeholder)
+        && !get(spec, "externalName").is_some_and(crate::analysis::model::is_placeholder)
     {
         match get(spec, "externalName").and_then(text_of) {
             None => cx.emit(Diagnostic::new(
@@ -647,7 +648,7 @@ fn pdb(cx: &mut Cx<'_>) {
     }
     for p in [min, max].into_iter().flatten() {
         let key = p.key.text.as_str();
-        if super::context::is_placeholder(&p.value) {
+        if crate::analysis::model::is_placeholder(&p.value) {
             continue;
         }
         match budget(&p.value) {
@@ -788,7 +789,7 @@ fn rbac(cx: &mut Cx<'_>) {
         }
     }
     for s in get(cx.root, "subjects").map(items).unwrap_or(&[]) {
-        if get(s, "kind").is_some_and(super::context::is_placeholder) {
+        if get(s, "kind").is_some_and(crate::analysis::model::is_placeholder) {
             continue;
         }
         let kind = get(s, "kind").and_then(text_of);

@@ -6,18 +6,18 @@ use std::collections::HashMap;
 
 use kref_yaml::{File, Node, Pair, TextRange, Typed};
 
-use super::context::{
-    ContainerAt, Cx, at, bool_of, containers, get, int_of, is_null, items, pairs, pod_spec, scalar, str_of,
-    text_of,
-};
+use super::context::Cx;
 use super::edits::{Y, insert_entry, line_end, line_start, replace};
 use super::names::label_problem;
 use super::quantity;
-use super::workspace::View;
 use super::{Diagnostic, Fix, Related, TextEdit};
+use crate::analysis::model::View;
+use crate::analysis::model::{
+    ContainerAt, at, bool_of, containers, get, int_of, is_null, items, pairs, scalar, str_of, text_of,
+};
 
 pub(crate) fn check(cx: &mut Cx<'_>, _view: &View<'_>) {
-    let Some(spec) = pod_spec(cx) else { return };
+    let Some(spec) = cx.pod_spec() else { return };
     let list = containers(spec);
     if cx.on("container-name") {
         container_names(cx, &list);
@@ -208,7 +208,7 @@ fn container_ports(cx: &mut Cx<'_>, list: &[ContainerAt<'_>]) {
 
 fn image(cx: &mut Cx<'_>, c: &ContainerAt<'_>) {
     let node = get(c.node, "image");
-    if node.is_some_and(super::context::is_placeholder) {
+    if node.is_some_and(crate::analysis::model::is_placeholder) {
         return;
     }
     let Some(image) = node.and_then(text_of).filter(|s| !s.trim().is_empty()) else {
@@ -741,7 +741,7 @@ fn volumes(cx: &mut Cx<'_>, spec: &Node, list: &[ContainerAt<'_>]) {
         // No source at all is no mistake: the API server makes the volume an emptyDir.
     }
     // A StatefulSet's claim templates are volumes too.
-    let templates = super::context::claim_templates(cx);
+    let templates = crate::analysis::model::claim_templates(cx.obj);
     for c in list {
         let mut paths: HashMap<&str, TextRange> = HashMap::new();
         for key in ["volumeMounts", "volumeDevices"] {

@@ -6,21 +6,7 @@ use std::sync::OnceLock;
 
 use super::{Profile, Severity};
 
-/// Pod Security Standards level a security rule belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum PssLevel {
-    Baseline,
-    Restricted,
-}
-
-impl PssLevel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PssLevel::Baseline => "baseline",
-            PssLevel::Restricted => "restricted",
-        }
-    }
-}
+pub use crate::analysis::model::PssLevel;
 
 /// What a rule is about (for documentation and output grouping).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

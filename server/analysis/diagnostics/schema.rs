@@ -14,13 +14,14 @@ use std::fmt::Write;
 use kref_corpus::schema::{Checks, Combine, Field, FieldType, KindSource, Schema, TypeDef, TypeRef, suggest};
 use kref_yaml::{Node, NodeValue, Pair, TextRange, Typed};
 
-use crate::analysis::project::classify::directive;
+use crate::analysis::model::project::classify::directive;
 
-use super::context::{Cx, is_null, is_placeholder, pairs, pod_labels, scalar, string_map};
+use super::context::Cx;
 use super::edits::{Y, insert_entry, replace, yaml_string};
 use super::quantity;
-use super::workspace::View;
 use super::{Diagnostic, Fix, TextEdit};
+use crate::analysis::model::View;
+use crate::analysis::model::{is_null, is_placeholder, pairs, pod_labels, scalar, string_map};
 
 /// One step of the path to the node being checked, for messages.
 #[derive(Clone, Copy)]
@@ -322,7 +323,7 @@ impl<'c, 'a> Walker<'c, 'a> {
     /// `$setElementOrder/` or `$deleteFromPrimitiveList/` must be a field here.
     fn directive(&mut self, p: &'a Pair, name: &str, field: Option<&str>, def: &'a TypeDef) {
         if name == "$patch" {
-            let Some(value) = super::context::str_of(&p.value) else { return };
+            let Some(value) = crate::analysis::model::str_of(&p.value) else { return };
             if self.enums && !matches!(value, "merge" | "replace" | "delete") {
                 let raw = p.value.as_scalar().map_or(p.value.range, |s| s.raw_range);
                 let close = suggest(["merge", "replace", "delete"], value);
@@ -957,7 +958,7 @@ fn option_holds(node: &Node, o: &Checks) -> bool {
         return false;
     }
     if !o.enum_values.is_empty()
-        && let Some(text) = super::context::text_of(node)
+        && let Some(text) = crate::analysis::model::text_of(node)
         && !o.enum_values.iter().any(|v| v == text)
     {
         return false;

@@ -4,8 +4,8 @@
 
 use kref_yaml::{File, Node};
 
-use super::context::{at, pairs, text_of};
 use super::registry::{RULES, Rule};
+use crate::analysis::model::{at, pairs, text_of};
 
 /// A rule silenced on one line or in one document.
 #[derive(Debug, Clone, PartialEq, Eq)]

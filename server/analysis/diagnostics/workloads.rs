@@ -4,11 +4,14 @@
 
 use kref_yaml::{Node, Pair, TextRange};
 
-use super::context::{Cx, at, get, int_of, is_null, pod_labels, pod_spec, str_of, string_map, text_of};
+use super::context::Cx;
 use super::cron;
 use super::edits::{Y, insert_entry, replace, yaml_string};
-use super::workspace::{Selector, View};
 use super::{Diagnostic, Fix, TextEdit};
+use crate::analysis::model::{Selector, View};
+use crate::analysis::model::{
+    at, get, int_of, is_null, pod_labels, pod_spec_path, str_of, string_map, text_of,
+};
 
 const REPLICATED: &[&str] =
     &["Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "ReplicationController"];
@@ -98,9 +101,7 @@ fn selector(cx: &mut Cx<'_>) {
         ),
     );
     // Fix: give the template the labels the selector asks for.
-    if let Some((_, meta_path)) = super::context::pod_spec_path(kind)
-        && let Some(meta_path) = meta_path
-    {
+    if let Some(meta_path) = pod_spec_path(kind).and_then(|p| p.template_metadata) {
         let missing: Vec<(&str, &str)> = selector
             .labels
             .iter()
@@ -157,7 +158,7 @@ fn selector(cx: &mut Cx<'_>) {
 }
 
 fn restart_policy(cx: &mut Cx<'_>) {
-    let Some(spec) = pod_spec(cx) else { return };
+    let Some(spec) = cx.pod_spec() else { return };
     let policy = spec.pair("restartPolicy");
     match cx.kind {
         "Job" | "CronJob" if policy.is_none_or(|p| is_null(&p.value)) => {
@@ -199,7 +200,7 @@ fn restart_policy(cx: &mut Cx<'_>) {
         }
         _ => {}
     }
-    for c in super::context::containers(spec) {
+    for c in crate::analysis::model::containers(spec) {
         if let Some(p) = c.node.pair("restartPolicy")
             && !is_null(&p.value)
             && c.list != "initContainers"
@@ -223,18 +224,14 @@ fn restart_policy(cx: &mut Cx<'_>) {
 
 /// The `template` key of a workload (where the pod template starts), for ranges.
 fn template_key(cx: &Cx<'_>) -> Option<TextRange> {
-    let path: &[&str] = if cx.kind == "CronJob" { &["spec", "jobTemplate", "spec"] } else { &["spec"] };
-    at(cx.root, path)?.pair("template").map(|p| p.key_range)
+    let template = pod_spec_path(cx.kind)?.template()?;
+    let (key, parent) = template.split_last()?;
+    at(cx.root, parent)?.pair(key).map(|p| p.key_range)
 }
 
 /// The `spec` pair inside the pod template.
 fn template_spec_pair<'n>(cx: &Cx<'n>) -> Option<&'n Pair> {
-    let path: &[&str] = if cx.kind == "CronJob" {
-        &["spec", "jobTemplate", "spec", "template"]
-    } else {
-        &["spec", "template"]
-    };
-    at(cx.root, path)?.pair("spec")
+    at(cx.root, pod_spec_path(cx.kind)?.template()?)?.pair("spec")
 }
 
 fn schedule(cx: &mut Cx<'_>) {
@@ -355,7 +352,7 @@ fn strategy(cx: &mut Cx<'_>) {
                 values.push((*f, None));
                 continue;
             };
-            if super::context::is_placeholder(node) {
+            if crate::analysis::model::is_placeholder(node) {
                 // Filled in later: how it fits the other value is not known.
                 return;
             }
@@ -546,7 +543,7 @@ fn hints(cx: &mut Cx<'_>, view: &View<'_>) {
         );
     }
     if cx.on("anti-affinity") && (replicas >= 2 || scaled) {
-        let pod = pod_spec(cx);
+        let pod = cx.pod_spec();
         let spread = pod.is_some_and(|p| {
             get(p, "topologySpreadConstraints").is_some() || at(p, &["affinity", "podAntiAffinity"]).is_some()
         });

@@ -5,8 +5,8 @@ use expect_test::expect;
 use kref_corpus::schema::KubeVersion;
 
 use super::super::context::Cx;
-use super::super::workspace::View;
 use super::*;
+use crate::analysis::model::View;
 
 /// A check that exists only in tests: it panics on a document named `kref-test-panic`.
 pub(in super::super) fn explode(cx: &mut Cx<'_>, _view: &View<'_>) {

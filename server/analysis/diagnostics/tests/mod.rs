@@ -79,7 +79,7 @@ pub(super) fn options(text: &str, profile: Profile) -> FixtureOptions {
 pub(super) fn run_fixture(text: &str, opts: &FixtureOptions) -> (kref_yaml::File, Report) {
     let file = kref_yaml::parse(text);
     let config = RuleConfig { profile: opts.profile, ..RuleConfig::new(opts.version) };
-    let report = if workspace::defines_crd(&workspace::objects(&file)) {
+    let report = if crate::analysis::model::defines_crd(&Object::of_file(&file)) {
         analyze(&file, &kb_with_crds(text, opts.version), &config)
     } else if opts.version == KubeVersion::new(1, 33) {
         analyze(&file, kb(), &config)

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use kref_corpus::schema::KubeVersion;
 
 use super::*;
-use crate::analysis::project::{self, FileFacts};
+use crate::analysis::model::project::{self, FileFacts};
 
 /// `(one-based line, rule)` of the errors and warnings of a single file checked on its own
 /// (CRDs in it describe its custom resources).

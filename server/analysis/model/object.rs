@@ -32,6 +32,39 @@ pub struct ObjectAt<'f> {
     pub partial: bool,
 }
 
+impl ObjectAt<'_> {
+    /// The kind (empty when absent).
+    pub fn kind_name(&self) -> &str {
+        self.kind.as_ref().map_or("", |(k, _)| k.as_str())
+    }
+
+    /// The apiVersion (empty when absent).
+    pub fn api_version_name(&self) -> &str {
+        self.api_version.as_ref().map_or("", |(a, _)| a.as_str())
+    }
+
+    /// The API group of its apiVersion (empty for the core group).
+    pub fn group(&self) -> &str {
+        group_of(self.api_version_name())
+    }
+
+    /// Is it a built-in kind (not a custom resource of the same name)?
+    pub fn is_builtin(&self) -> bool {
+        is_builtin_group(self.group())
+    }
+}
+
+/// The API group of an apiVersion (`apps/v1` → `apps`; `v1` → the core group, empty).
+pub fn group_of(api_version: &str) -> &str {
+    api_version.rsplit_once('/').map_or("", |(g, _)| g)
+}
+
+/// The API groups built into Kubernetes whose kinds have the special rules (pod templates,
+/// Services, ...). Kinds of the same name in other groups (CRDs) do not get them.
+pub fn is_builtin_group(group: &str) -> bool {
+    !group.contains('.') || group.ends_with(".k8s.io")
+}
+
 /// The `kind`/`apiVersion` pairs of a mapping as (value, value range).
 fn scalar_pair(node: &Node, key: &str) -> Option<(String, TextRange)> {
     let p = node.pair(key)?;

@@ -18,7 +18,8 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
-use super::classify::{ChartPlace, Content, FileClass, KUSTOMIZATION_NAMES, Place, resolve};
+use super::chart::{FileRole, role};
+use super::classify::{Content, FileClass, KUSTOMIZATION_NAMES, Place, resolve};
 use super::kustomize::{Generated, Kustomization};
 
 /// How a unit was found.
@@ -196,7 +197,7 @@ impl<'f, 'a> Builder<'f, 'a> {
                 .filter(|a| chart_dirs.contains(*a))
                 .collect();
             let (Some(nearest), Some(top)) = (ancestors.first(), ancestors.last()) else { continue };
-            self.places[i].chart = Some(chart_place(path.strip_prefix(nearest).unwrap_or(&path)));
+            self.places[i].chart = Some(chart_role(path.strip_prefix(nearest).unwrap_or(&path)));
             let unit = match chart_units.get(*top) {
                 Some(u) => *u,
                 None => {
@@ -428,17 +429,10 @@ impl<'f, 'a> Builder<'f, 'a> {
     }
 }
 
-/// Where a file sits in the chart whose root `rel` is relative to.
-fn chart_place(rel: &Path) -> ChartPlace {
+/// The role of a file in the chart whose root `rel` is relative to.
+fn chart_role(rel: &Path) -> FileRole {
     let parts: Vec<&str> = rel.components().filter_map(|c| c.as_os_str().to_str()).collect();
-    match parts.as_slice() {
-        ["Chart.yaml"] => ChartPlace::ChartFile,
-        [name] if name.starts_with("values") => ChartPlace::Values,
-        ["templates", ..] => ChartPlace::Templates,
-        ["crds", ..] => ChartPlace::Crds,
-        ["ci", _] => ChartPlace::Values,
-        _ => ChartPlace::Other,
-    }
+    role(&parts.join("/"))
 }
 
 /// `a/./b/../c` → `a/c`, lexically (no IO: links are not followed).
@@ -495,7 +489,7 @@ fn glob_name(p: &[u8], s: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::project::{classify, kustomize};
+    use crate::analysis::model::project::{classify, kustomize};
 
     /// A project from `(relative path, text)` pairs under `/p`.
     struct Project {

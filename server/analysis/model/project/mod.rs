@@ -1,13 +1,15 @@
-//! The project around a file: what each YAML file is ([`classify`]), what kustomizations
-//! refer to ([`kustomize`]), and which files are applied together ([`units`]). Shared by
+//! The project around a file: what each YAML file is ([`classify`]), where it sits in a Helm
+//! chart ([`chart`]), what kustomizations refer to ([`kustomize`]), and which files are applied together ([`units`]). Shared by
 //! `kref check` and the language server so both see the same classes and units. Pure: the
 //! callers read files and pass their paths and parsed text in.
 
+pub mod chart;
 pub mod classify;
 pub mod kustomize;
 pub mod units;
 
-pub use classify::{ChartPlace, Content, DocClass, FileClass, HelmPart, KustomizePart, OtherYaml, Place};
+pub use chart::{FileRole, role};
+pub use classify::{Content, DocClass, FileClass, HelmPart, KustomizePart, OtherYaml, Place};
 pub use kustomize::{Generated, Kustomization};
 pub use units::{DeclaredUnit, Layout, LayoutFile, Placed, Unit, UnitKind};
 

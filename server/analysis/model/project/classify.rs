@@ -15,6 +15,8 @@ use std::sync::OnceLock;
 use kref_corpus::schema::{Schema, lifecycle};
 use kref_yaml::{Document, File, Node, NodeValue, ScalarStyle};
 
+use super::chart::FileRole;
+
 /// A part of a Helm chart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum HelmPart {
@@ -163,25 +165,11 @@ pub struct Content {
 /// Where the project puts a file (see [`super::units::Layout`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Place {
-    /// Inside a Helm chart: the path relative to the chart's root.
-    pub chart: Option<ChartPlace>,
+    /// Inside a Helm chart: the file's role there (from its path relative to the chart's
+    /// root).
+    pub chart: Option<FileRole>,
     /// A kustomization names it as a (strategic-merge or JSON 6902) patch.
     pub kustomize_patch: bool,
-}
-
-/// Where in a chart a file sits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChartPlace {
-    /// The chart's `Chart.yaml`.
-    ChartFile,
-    /// A values file (`values*.yaml`) at the chart's root, or under `ci/`.
-    Values,
-    /// Under `templates/`.
-    Templates,
-    /// Under `crds/`: plain CRD manifests Helm applies as they are.
-    Crds,
-    /// Elsewhere in the chart.
-    Other,
 }
 
 /// The file names Kustomize reads as a kustomization.
@@ -290,12 +278,16 @@ pub fn resolve(content: &Content, place: Place) -> FileClass {
         };
     }
     match (place.chart, content.class) {
-        (Some(ChartPlace::ChartFile), _) => FileClass::Helm(HelmPart::Chart),
-        (Some(ChartPlace::Templates), FileClass::Empty) => FileClass::Empty,
-        (Some(ChartPlace::Templates), _) => FileClass::Helm(HelmPart::Template),
-        (Some(ChartPlace::Values), _) => FileClass::Helm(HelmPart::Values),
-        (Some(ChartPlace::Crds), class) => class,
-        (Some(ChartPlace::Other), FileClass::Other(_)) => FileClass::Helm(HelmPart::Other),
+        (Some(FileRole::ChartYaml), _) => FileClass::Helm(HelmPart::Chart),
+        (Some(FileRole::Template | FileRole::Helper | FileRole::Notes), FileClass::Empty) => FileClass::Empty,
+        (Some(FileRole::Template | FileRole::Helper | FileRole::Notes), _) => {
+            FileClass::Helm(HelmPart::Template)
+        }
+        (Some(FileRole::Values | FileRole::ValuesSchema | FileRole::CiValues), _) => {
+            FileClass::Helm(HelmPart::Values)
+        }
+        (Some(FileRole::Crd), class) => class,
+        (Some(_), FileClass::Other(_)) => FileClass::Helm(HelmPart::Other),
         (_, class) => class,
     }
 }
@@ -654,7 +646,7 @@ mod tests {
     #[test]
     fn the_project_refines_what_the_file_says() {
         let values = content_class(Path::new("values.yaml"), &kref_yaml::parse("a: 1\n"));
-        let in_chart = Place { chart: Some(ChartPlace::Values), kustomize_patch: false };
+        let in_chart = Place { chart: Some(FileRole::Values), kustomize_patch: false };
         assert_eq!(resolve(&values, in_chart), FileClass::Helm(HelmPart::Values));
         let deploy = content_class(
             Path::new("overlay/replicas.yaml"),
@@ -675,7 +667,7 @@ mod tests {
             &kref_yaml::parse("apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n"),
         );
         assert_eq!(
-            resolve(&crd, Place { chart: Some(ChartPlace::Crds), kustomize_patch: false }),
+            resolve(&crd, Place { chart: Some(FileRole::Crd), kustomize_patch: false }),
             FileClass::Manifest
         );
     }
