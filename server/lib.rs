@@ -1,8 +1,10 @@
 //! kref: an offline Kubernetes knowledge base and language server.
 //!
-//! `kb` loads settings, notes and the index (the IO layer); `cli` is the command line.
+//! `kb` loads settings, notes and the index (the IO layer); `cli` is the command line, `lsp` the
+//! language server and `web` the browser reference (`kref serve`); `analysis` is pure.
 
 pub mod analysis;
 pub mod cli;
 pub mod kb;
 pub mod lsp;
+pub mod web;

@@ -5,6 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, MetadataBlockKind, Options, Parser, Tag, TagEnd};
 use serde::Deserialize;
@@ -114,6 +115,13 @@ pub struct Entry {
     /// True for values found inside a field's sentence (`` `Never` (default), `OnFailure` ``)
     /// rather than as items of their own: weaker evidence, checked against the schema later.
     pub inline: bool,
+    /// Where the item reads in its section's `text`, in bytes: its names and explanation (and
+    /// plain items under it), up to the first entry nested under it. Empty when unknown. Values
+    /// named inside a field's sentence share their field's.
+    pub span: Range<usize>,
+    /// Where the explanation starts inside `span` (after the names), in bytes of the section's
+    /// `text`.
+    pub body_start: usize,
 }
 
 /// A fenced or indented code block.
@@ -217,6 +225,12 @@ enum Role {
 struct ItemCtx {
     line: u32,
     section: usize,
+    /// Where the item starts in the section's text.
+    span_start: usize,
+    /// Where its explanation starts in the section's text, once known.
+    body_start: Option<usize>,
+    /// Where the first entry nested under it starts in the section's text.
+    first_entry_child: Option<usize>,
     leading: Vec<String>,
     in_body: bool,
     text: String,
@@ -344,6 +358,7 @@ impl<'a> Builder<'a> {
             append(h, s);
             return;
         }
+        let before = self.current.text.len();
         append(&mut self.current.text, s);
         let Some(item) = self.items.last_mut() else { return };
         if item.role.is_some() {
@@ -368,6 +383,7 @@ impl<'a> Builder<'a> {
                 return;
             }
             item.in_body = true;
+            item.body_start = Some(before + (s.len() - s.trim_start().trim_start_matches(':').len()));
             // Keep the text's trailing space: a code span may follow ("`a`: one `b`").
             if let Some(rest) = s.trim_start().strip_prefix(':')
                 && !item.leading.is_empty()
@@ -398,6 +414,9 @@ impl<'a> Builder<'a> {
             if item.role.is_some() {
                 item.children.push_str(s);
             } else if item.in_body || !item.leading.is_empty() {
+                if !item.in_body {
+                    item.body_start = Some(self.current.text.len());
+                }
                 item.in_body = true;
                 item.text.push_str(s);
             }
@@ -481,7 +500,8 @@ impl<'a> Builder<'a> {
             Event::Start(Tag::Item) => {
                 let line = self.lines.line(offset);
                 let section = self.section_index();
-                self.items.push(ItemCtx { line, section, ..ItemCtx::default() });
+                let span_start = self.current.text.len();
+                self.items.push(ItemCtx { line, section, span_start, ..ItemCtx::default() });
             }
             Event::End(TagEnd::Item) => {
                 self.current.text.push('\n');
@@ -573,6 +593,9 @@ impl<'a> Builder<'a> {
         let own = item.text.trim().to_string();
         let section_id = self.section_id_placeholder(item.section);
         let nested_too_deep = self.items.len() >= MAX_NESTED_ITEMS;
+        let span_end = item.first_entry_child.unwrap_or(self.current.text.len()).max(item.span_start);
+        let span = item.span_start..span_end;
+        let body_start = item.body_start.unwrap_or(span_end).clamp(span.start, span.end);
         if item.subjects.is_empty() {
             // A plain item adds its text to the nearest entry above it.
             if let Some(parent) = self.items.last_mut().filter(|_| !nested_too_deep) {
@@ -604,6 +627,7 @@ impl<'a> Builder<'a> {
             // Entries also read as part of their parent's text, as a summary line.
             let names: Vec<String> = item.leading.iter().map(|l| format!("`{l}`")).collect();
             parent.children.push_str(&format!("- {}: {}\n", names.join(", "), first_line(&own)));
+            parent.first_entry_child.get_or_insert(item.span_start);
         }
         for subject in &item.subjects {
             match subject {
@@ -620,6 +644,8 @@ impl<'a> Builder<'a> {
                 line: item.line,
                 section_id: section_id.clone(),
                 inline: false,
+                span: span.clone(),
+                body_start,
             });
         }
         // Values named inside a field's sentence.
@@ -648,6 +674,8 @@ impl<'a> Builder<'a> {
                         line: item.line,
                         section_id: section_id.clone(),
                         inline: true,
+                        span: span.clone(),
+                        body_start,
                     });
                 }
             }
@@ -683,6 +711,8 @@ impl<'a> Builder<'a> {
         let mut next_suffix: HashMap<String, usize> = HashMap::new();
         let mut out = Vec::new();
         let mut index_map = Vec::with_capacity(sections.len());
+        // Per kept section: the bytes its text lost at the start when trimmed, and its length.
+        let mut trims: Vec<(usize, usize)> = Vec::with_capacity(sections.len());
         for (builder, end) in sections {
             let keep = builder.level > 0 || !builder.text.trim().is_empty();
             if !keep {
@@ -716,12 +746,14 @@ impl<'a> Builder<'a> {
                 push_unique(&mut fields, f);
             }
             let end_line = lines.line(end.saturating_sub(1).max(builder.start));
+            let text = builder.text.trim().to_string();
+            trims.push((builder.text.len() - builder.text.trim_start().len(), text.len()));
             out.push(Section {
                 id,
                 title: builder.title,
                 heading_path: builder.heading_path,
                 level: builder.level,
-                text: builder.text.trim().to_string(),
+                text,
                 markdown: source.get(builder.start..end).unwrap_or("").trim_end().to_string(),
                 code: builder.code,
                 line_start: lines.line(builder.start),
@@ -733,12 +765,22 @@ impl<'a> Builder<'a> {
         }
         for entry in &mut entries {
             let idx = entry.section_id[1..].parse::<usize>().unwrap_or(0);
-            let target = index_map
-                .get(idx)
-                .copied()
-                .flatten()
-                .or_else(|| index_map[..idx.min(index_map.len())].iter().rev().find_map(|x| *x));
+            let own = index_map.get(idx).copied().flatten();
+            let target = own.or_else(|| index_map[..idx.min(index_map.len())].iter().rev().find_map(|x| *x));
             entry.section_id = target.map(|t| out[t].id.clone()).unwrap_or_else(|| path.to_string());
+            // Spans point into the section's text as trimmed; an entry filed under another
+            // section than the one it was read in has none.
+            match own.map(|t| trims[t]) {
+                Some((lead, len)) => {
+                    let shift = |at: usize| at.saturating_sub(lead).min(len);
+                    entry.span = shift(entry.span.start)..shift(entry.span.end);
+                    entry.body_start = shift(entry.body_start).clamp(entry.span.start, entry.span.end);
+                }
+                None => {
+                    entry.span = 0..0;
+                    entry.body_start = 0;
+                }
+            }
         }
         if let Some(meta_title) = front.title.as_ref().filter(|t| t.trim().is_empty()) {
             warnings.push(format!("front matter title {meta_title:?} is empty"));

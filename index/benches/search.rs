@@ -11,7 +11,8 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use kref_corpus::Origin;
-use kref_index::{Doc, DocType, Manifest, Query, SearchIndex};
+use kref_corpus::parse_note;
+use kref_index::{Doc, Manifest, Query, SearchIndex, docs_from_note};
 
 const KINDS: &[&str] = &[
     "Pod",
@@ -419,41 +420,38 @@ fn sentence(rng: &mut Rng, out: &mut String) {
     out.push_str(". ");
 }
 
+/// Notes in the shape people write them (a heading, a paragraph, a list of entries about a kind
+/// and its fields; a second heading with more text), parsed as kref parses notes: `sections`
+/// section documents, about twice as many entries kept inside them.
 fn corpus(sections: usize, seed: u64) -> Vec<Doc> {
     let mut rng = Rng(seed);
-    let mut docs = Vec::with_capacity(sections);
-    for i in 0..sections {
+    let mut docs = Vec::with_capacity(sections * 3);
+    let mut made = 0;
+    let mut n = 0;
+    while made < sections {
         let kind = rng.pick(KINDS);
-        let file = format!("notes/{}/{}.md", kind.to_lowercase(), i / 8);
-        let (doc_type, title, breadcrumb) = match rng.below(4) {
-            0 => (DocType::Section, kind.to_string(), format!("Workloads › {kind}")),
-            1 => {
-                let field = rng.pick(FIELDS);
-                (DocType::Entry, format!("{kind} › {field}"), format!("{kind} › Fields"))
-            }
-            _ => {
-                let h = rng.pick(HEADINGS);
-                (DocType::Section, format!("{h} of {kind}"), format!("{kind} › {h}"))
-            }
-        };
-        let mut body = String::new();
-        for _ in 0..(4 + rng.below(10)) {
-            sentence(&mut rng, &mut body);
+        let h = rng.pick(HEADINGS);
+        let mut md = format!("# {h} of {kind}\n\n");
+        for _ in 0..(2 + rng.below(4)) {
+            sentence(&mut rng, &mut md);
         }
-        docs.push(Doc {
-            id: format!("{file}#{i}"),
-            doc_type,
-            origin: if rng.below(10) == 0 { Origin::User } else { Origin::Builtin },
-            file,
-            line: 1 + rng.below(500) as u32,
-            title,
-            breadcrumb,
-            kinds: vec![kind.to_string()],
-            body,
-            tags: Vec::new(),
-            aliases: Vec::new(),
-            prior: 1.0,
-        });
+        md.push_str(&format!("\n\n- `{kind}`: "));
+        sentence(&mut rng, &mut md);
+        md.push('\n');
+        for _ in 0..(1 + rng.below(3)) {
+            md.push_str(&format!("  - `{}`: ", rng.pick(FIELDS)));
+            sentence(&mut rng, &mut md);
+            md.push('\n');
+        }
+        md.push_str(&format!("\n## {} of {kind}\n\n", rng.pick(HEADINGS)));
+        for _ in 0..(2 + rng.below(6)) {
+            sentence(&mut rng, &mut md);
+        }
+        let origin = if rng.below(10) == 0 { Origin::User } else { Origin::Builtin };
+        let note = parse_note(&format!("notes/{}/{n}.md", kind.to_lowercase()), origin, &md);
+        made += note.sections.len();
+        docs.extend(docs_from_note(&note));
+        n += 1;
     }
     docs
 }
@@ -520,7 +518,12 @@ fn main() {
     );
     for size in sizes {
         let docs = corpus(size, 42);
-        let bytes: usize = docs.iter().map(|d| d.title.len() + d.breadcrumb.len() + d.body.len()).sum();
+        // The notes' text: the sections' (entries read inside them).
+        let bytes: usize = docs
+            .iter()
+            .filter(|d| d.doc_type == kref_index::DocType::Section)
+            .map(|d| d.title.len() + d.body.len())
+            .sum();
         let mb = bytes as f64 / 1e6;
         let start = Instant::now();
         let index = SearchIndex::in_ram(docs, Manifest::default()).expect("build");

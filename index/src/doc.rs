@@ -75,6 +75,21 @@ pub struct Doc {
     /// A multiplier applied to the relevance of the top hits: what the document is tells how
     /// good an answer it makes (a kind's own entry answers "what is X"); 1.0 is neutral.
     pub prior: f32,
+    /// For an entry: where it reads in its section's text. The index keeps such an entry inside
+    /// its section's document (its words are the section's, analysed once) instead of as a
+    /// document of its own, and scores it from the section's postings.
+    pub within: Option<Within>,
+}
+
+/// Where an entry reads in the text (`body`) of the section document it belongs to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Within {
+    /// The section document's `id`.
+    pub section: String,
+    /// Bytes of the section's body: the entry's names and explanation.
+    pub span: std::ops::Range<usize>,
+    /// Where the explanation starts (after the names), in bytes of the section's body.
+    pub body_start: usize,
 }
 
 /// Priors of [`Doc::prior`] by what a document is.
@@ -206,28 +221,26 @@ pub fn docs_from_note(note: &Note) -> Vec<Doc> {
             tags: note.tags.clone(),
             aliases,
             prior: origin_factor * if section.level == 1 { prior::NOTE_INTRO } else { prior::NEUTRAL },
+            within: None,
         });
     }
+    // Each entry's breadcrumb is its section's (sections are few: a list beats a map).
+    let breadcrumbs: Vec<(&str, &str)> =
+        note.sections.iter().zip(&docs).map(|(s, d)| (s.id.as_str(), d.breadcrumb.as_str())).collect();
+    let mut entry_docs = Vec::with_capacity(note.entries.len());
     for entry in &note.entries {
         let subject = &entry.subject;
         let kind = match subject {
             Subject::Term { term } => term.clone(),
             _ => subject.kind().unwrap_or_default().to_string(),
         };
-        let breadcrumb = note
-            .sections
+        let breadcrumb = breadcrumbs
             .iter()
-            .find(|s| s.id == entry.section_id)
-            .map(|s| {
-                if s.heading_path.is_empty() {
-                    s.title.clone()
-                } else {
-                    s.heading_path.join(BREADCRUMB_SEPARATOR)
-                }
-            })
-            .unwrap_or_else(|| note.title.clone());
-        let id = unique_id(&mut ids, format!("{}@{}:{}", subject.key(), note.path, entry.line));
-        docs.push(Doc {
+            .find(|(id, _)| *id == entry.section_id)
+            .map_or_else(|| note.title.clone(), |(_, b)| b.to_string());
+        let key = subject.key();
+        let id = unique_id(&mut ids, format!("{key}@{}:{}", note.path, entry.line));
+        entry_docs.push(Doc {
             id,
             doc_type: DocType::Entry,
             origin: note.origin,
@@ -238,13 +251,7 @@ pub fn docs_from_note(note: &Note) -> Vec<Doc> {
             kinds: if kind.is_empty() { Vec::new() } else { vec![kind] },
             body: entry.text.clone(),
             tags: note.tags.clone(),
-            aliases: concepts
-                .entries
-                .get(&subject.key())
-                .into_iter()
-                .flatten()
-                .map(|p| p.to_string())
-                .collect(),
+            aliases: concepts.entries.get(&key).into_iter().flatten().map(|p| p.to_string()).collect(),
             prior: origin_factor
                 * match subject {
                     Subject::Kind { .. } => prior::KIND_ENTRY,
@@ -252,8 +259,14 @@ pub fn docs_from_note(note: &Note) -> Vec<Doc> {
                     _ if entry.inline => prior::INLINE_VALUE,
                     _ => prior::NEUTRAL,
                 },
+            within: (!entry.span.is_empty()).then(|| Within {
+                section: entry.section_id.clone(),
+                span: entry.span.clone(),
+                body_start: entry.body_start,
+            }),
         });
     }
+    docs.extend(entry_docs);
     docs
 }
 

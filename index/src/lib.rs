@@ -16,6 +16,7 @@ mod doc;
 mod error;
 mod index;
 mod manifest;
+mod packed;
 mod query;
 mod schema;
 mod schema_docs;
@@ -23,9 +24,9 @@ mod search;
 pub mod tokenizer;
 
 pub use answer::{Answer, SUMMARY_MAX_CHARS, Subject, answer, first_sentence, subject_of};
-pub use doc::{BREADCRUMB_SEPARATOR, Doc, DocType, docs_from_note, prior};
+pub use doc::{BREADCRUMB_SEPARATOR, Doc, DocType, Within, docs_from_note, prior};
 pub use error::IndexError;
-pub use index::{SearchIndex, Update};
+pub use index::{Builder, SearchIndex, Update};
 pub use manifest::{FileStamp, Manifest, ManifestSummary};
 pub use schema_docs::{BUILTIN_SCHEMA_FILE, docs_from_schema, schema_file};
 pub use search::{Hit, MAX_LIMIT, Query, SNIPPET_MAX_CHARS, Snippet};
@@ -33,4 +34,4 @@ pub use search::{Hit, MAX_LIMIT, Query, SNIPPET_MAX_CHARS, Snippet};
 /// Version of the index layout (tantivy schema, analyzers and document mapping). Bump it on any
 /// change to them: indexes of another version are reported as [`IndexError::VersionMismatch`]
 /// and must be rebuilt.
-pub const INDEX_SCHEMA_VERSION: u32 = 4;
+pub const INDEX_SCHEMA_VERSION: u32 = 5;

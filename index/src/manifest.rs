@@ -67,6 +67,11 @@ pub(crate) struct Payload {
     pub summary: ManifestSummary,
     /// `files-*.json` in the index folder; `None` with the stamps inline (older layout).
     pub sidecar: Option<String>,
+    /// `vocabulary-*.fst` in the index folder: the typo-correction vocabulary (written before
+    /// the commit, like the stamps).
+    pub vocabulary: Option<String>,
+    /// The size of `vocabulary` in bytes (a truncated file is damage, found at open).
+    pub vocabulary_len: u64,
     pub files: BTreeMap<String, FileStamp>,
 }
 
@@ -80,8 +85,13 @@ mod tests {
         m.files.insert("a.md".into(), FileStamp { hash: "ab".into(), size: 2, mtime: -5 });
         m.dirs.insert("notes".into(), 7);
         m.extra.insert("k".into(), "v".into());
-        let payload =
-            Payload { summary: m.summary(), sidecar: Some("files-x.json".into()), files: BTreeMap::new() };
+        let payload = Payload {
+            summary: m.summary(),
+            sidecar: Some("files-x.json".into()),
+            vocabulary: Some("vocabulary-x.fst".into()),
+            vocabulary_len: 12,
+            files: BTreeMap::new(),
+        };
         let text = serde_json::to_string(&payload).unwrap();
         let back: Payload = serde_json::from_str(&text).unwrap();
         assert_eq!(back, payload);

@@ -1,7 +1,6 @@
 //! From what a user typed to a tantivy query: lenient parsing, identifier-aware term expansion,
 //! field boosts, typo correction and the exact-title boost.
 
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use kref_corpus::concepts::{self, synonyms};
@@ -11,7 +10,9 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, Term};
 
-use crate::schema::{Fields, IDENT_KEY_PREFIX, RULE_NOTES, normalize_exact, phrasing_key};
+use crate::IndexError;
+use crate::index::VocabularyFn;
+use crate::schema::{ENTRY_KEY_PREFIX, Fields, IDENT_KEY_PREFIX, RULE_NOTES, normalize_exact, phrasing_key};
 use crate::tokenizer::{Analyzed, PART_PREFIX, analyze, part_term};
 
 /// Input beyond this many bytes is ignored: nobody types more, and it bounds the query size.
@@ -23,9 +24,8 @@ const MAX_CORRECTIONS: usize = 3;
 /// Dictionary terms examined per misspelled word and segment, to bound the cost of odd input.
 const MAX_FUZZY_SCAN: usize = 2_000;
 
-/// Field boosts: title ≫ breadcrumb, kinds > tags > body.
-pub(crate) const BOOST_TITLE: f32 = 2.0;
-pub(crate) const BOOST_BREADCRUMB: f32 = 2.0;
+/// Field boosts: headings ≫ tags > body > kinds.
+pub(crate) const BOOST_HEADING: f32 = 2.0;
 pub(crate) const BOOST_KINDS: f32 = 0.5;
 pub(crate) const BOOST_TAGS: f32 = 1.5;
 pub(crate) const BOOST_BODY: f32 = 1.0;
@@ -66,6 +66,32 @@ pub(crate) enum Item {
     Word(String),
     /// Words in double quotes (an unclosed quote runs to the end).
     Phrase(Vec<String>),
+}
+
+/// A scoring clause as data: a term (or a phrase of terms) in one field, with its boost. The
+/// tantivy query is built from the same clauses; entries kept inside a section document are
+/// scored from them ([`crate::packed::EntryScorer`]).
+#[derive(Clone, Debug)]
+pub(crate) struct Clause {
+    pub field: Field,
+    pub terms: Vec<String>,
+    pub boost: f32,
+}
+
+/// The clauses of a query, as data.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Plan {
+    /// The clauses of each word of the input (their scores add up; a word matches when any of
+    /// its clauses does), in the order of the tantivy query's word clauses.
+    pub words: Vec<Vec<Clause>>,
+    /// Clauses that add to any match but are left out of the tantivy query: neighbouring words
+    /// found together (phrases), scored for the best results only.
+    pub extra: Vec<Clause>,
+    /// Quoted phrases: a match must match a clause of each.
+    pub required: Vec<Vec<Clause>>,
+    /// The input normalized as titles are ([`normalize_exact`]), as typed, corrected or with
+    /// a word that means the same: an entry titled so is titled like the input.
+    pub exact_keys: Vec<String>,
 }
 
 /// Splits user input into words and quoted phrases. Never fails: anything that is not a letter,
@@ -125,6 +151,9 @@ fn push_phrase(items: &mut Vec<Item>, mut words: Vec<String>) {
 /// A Levenshtein automaton walked over a term dictionary (as tantivy's `FuzzyTermQuery` does).
 struct DfaAutomaton<'a>(&'a DFA);
 
+/// The exact-title queries (whole titles, entries' titles) and the keys they match.
+type ExactQueries = (Option<Box<dyn Query>>, Option<Box<dyn Query>>, Vec<String>);
+
 impl tantivy_fst::Automaton for DfaAutomaton<'_> {
     type State = u32;
 
@@ -166,11 +195,17 @@ pub(crate) fn fuzzy_distance(len: usize) -> Option<u8> {
 }
 
 /// Turns parsed input into tantivy queries.
-pub(crate) struct QueryBuilder<'a> {
+pub(crate) struct QueryBuilder<'a, 'v> {
     pub searcher: &'a Searcher,
     pub fields: &'a Fields,
     /// The analyzer of the text fields (stemmed).
     pub text: TextAnalyzer,
+    /// The typo-correction vocabulary, if the index has one (loaded on first use).
+    pub vocabulary: VocabularyFn<'v>,
+    /// The first error met (a damaged vocabulary), for the caller to report.
+    pub error: Option<IndexError>,
+    /// The clauses added since it was last taken (see [`Plan`]).
+    pub recording: Vec<Clause>,
 }
 
 /// What [`QueryBuilder::build`] produced.
@@ -178,14 +213,15 @@ pub(crate) struct Built {
     /// The ranked text query, with phrases and filters as required clauses. Without phrases and
     /// filters it is a plain union of term queries, which tantivy evaluates with block-max WAND.
     pub main: Box<dyn Query>,
-    /// For three or more words: `main` limited to documents matching most of the words, searched
-    /// before `main` so long questions rank documents that answer the whole question first.
-    pub strict: Option<Box<dyn Query>>,
     /// Documents titled exactly like the query (same phrases and filters), scored by the text
     /// query plus [`EXACT_ENTRY_BONUS`] for entries; `None` when no title matches. The caller
     /// ranks these first ([`EXACT_TITLE_BONUS`]). Kept apart from `main` so that `main` stays
     /// prunable.
     pub exact: Option<Box<dyn Query>>,
+    /// Sections that keep an entry titled exactly like the query (same phrases and filters).
+    pub entry_exact: Option<Box<dyn Query>>,
+    /// The clauses of `main`, as data.
+    pub plan: Plan,
     /// The input names an identifier (`maxSurge`, a typed `imagepullpolicy` that titles a
     /// document): schema documents compete with notes instead of yielding to them.
     pub names_identifier: bool,
@@ -194,6 +230,9 @@ pub(crate) struct Built {
     pub rule_intent: bool,
     /// Words other than stop words.
     pub content_words: usize,
+    /// The input asks for a setting ("which setting...", "how many...", "how long..."): entries
+    /// about fields answer it better than the kind's or a section.
+    pub field_intent: bool,
 }
 
 fn term(field: Field, text: &str) -> Term {
@@ -237,32 +276,51 @@ fn word_terms(tokens: Vec<Analyzed>) -> WordTerms {
     WordTerms { whole, parts }
 }
 
-impl QueryBuilder<'_> {
+impl QueryBuilder<'_, '_> {
     fn doc_freq(&self, field: Field, text: &str) -> u64 {
         self.searcher.doc_freq(&term(field, text)).unwrap_or(0)
     }
 
     /// A boosted term query if the term occurs at all (absent terms are left out: they match
     /// nothing and would keep tantivy from pruning the union).
-    fn push_term(&self, field: Field, text: &str, boost: f32, out: &mut Vec<Box<dyn Query>>) -> bool {
+    fn push_term(&mut self, field: Field, text: &str, boost: f32, out: &mut Vec<Box<dyn Query>>) -> bool {
         if self.doc_freq(field, text) == 0 {
+            self.record_title_only(field, std::slice::from_ref(&text.to_string()), boost);
             return false;
         }
         out.push(boosted(term_query(field, text, IndexRecordOption::WithFreqs), boost));
+        self.recording.push(Clause { field, terms: vec![text.to_string()], boost });
         true
     }
 
+    /// The titles of entries kept inside sections are read from the sections' bodies, not from
+    /// `heading`: a title clause whose terms are in no heading but in some body still scores
+    /// those entries (it is left out of the tantivy query, where it would match nothing).
+    fn record_title_only(&mut self, field: Field, terms: &[String], boost: f32) {
+        if field == self.fields.heading && terms.iter().all(|t| self.doc_freq(self.fields.body, t) > 0) {
+            self.recording.push(Clause { field, terms: terms.to_vec(), boost });
+        }
+    }
+
     /// A boosted phrase query of `terms` in `field` if every term occurs there.
-    fn push_phrase(&self, field: Field, terms: &[String], boost: f32, out: &mut Vec<Box<dyn Query>>) -> bool {
+    fn push_phrase(
+        &mut self,
+        field: Field,
+        terms: &[String],
+        boost: f32,
+        out: &mut Vec<Box<dyn Query>>,
+    ) -> bool {
         match terms {
             [] => false,
             [one] => self.push_term(field, one, boost, out),
             many => {
                 if many.iter().any(|t| self.doc_freq(field, t) == 0) {
+                    self.record_title_only(field, many, boost);
                     return false;
                 }
                 let phrase = PhraseQuery::new(many.iter().map(|t| term(field, t)).collect());
                 out.push(boosted(Box::new(phrase), boost));
+                self.recording.push(Clause { field, terms: many.to_vec(), boost });
                 true
             }
         }
@@ -278,17 +336,21 @@ impl QueryBuilder<'_> {
         let terms = word_terms(analyze(&mut self.text, word));
         let mut found = self.push_term(f.kinds, &word.to_lowercase(), BOOST_KINDS * weight, out);
         for (field, boost, positions) in [
-            (f.title, BOOST_TITLE, true),
-            (f.breadcrumb, BOOST_BREADCRUMB, true),
+            (f.heading, BOOST_HEADING, true),
             (f.body, BOOST_BODY, true),
             (f.tags, BOOST_TAGS, false),
             (f.aliases, BOOST_ALIASES, true),
         ] {
             let boost = boost * weight;
             let whole_freq = terms.whole.as_ref().map_or(0, |w| self.doc_freq(field, w));
-            if let Some(whole) = terms.whole.as_deref().filter(|_| whole_freq > 0) {
-                out.push(boosted(term_query(field, whole, IndexRecordOption::WithFreqs), boost));
-                found = true;
+            if let Some(whole) = terms.whole.as_deref() {
+                if whole_freq > 0 {
+                    out.push(boosted(term_query(field, whole, IndexRecordOption::WithFreqs), boost));
+                    self.recording.push(Clause { field, terms: vec![whole.to_string()], boost });
+                    found = true;
+                } else {
+                    self.record_title_only(field, std::slice::from_ref(&whole.to_string()), boost);
+                }
             }
             match (terms.whole.as_deref(), terms.parts.as_slice()) {
                 (Some(plain), []) => {
@@ -311,7 +373,7 @@ impl QueryBuilder<'_> {
 
     /// Words of the vocabulary within the allowed edit distance of `word`, closest and most
     /// frequent first; only those at the smallest distance found are kept.
-    fn corrections(&self, word: &str) -> Vec<String> {
+    fn corrections(&mut self, word: &str) -> Vec<String> {
         match fuzzy_distance(word.chars().count()) {
             Some(distance) => self.corrections_within(word, distance),
             None => Vec::new(),
@@ -319,25 +381,27 @@ impl QueryBuilder<'_> {
     }
 
     /// [`QueryBuilder::corrections`] within `distance` edits.
-    fn corrections_within(&self, word: &str, distance: u8) -> Vec<String> {
+    fn corrections_within(&mut self, word: &str, distance: u8) -> Vec<String> {
+        use tantivy_fst::{IntoStreamer, Streamer};
+        let vocabulary = match (self.vocabulary)() {
+            Ok(Some(v)) => v,
+            Ok(None) => return Vec::new(),
+            Err(e) => {
+                self.error.get_or_insert(e);
+                return Vec::new();
+            }
+        };
         let lower = word.to_lowercase();
         let dfa = lev_builder(distance).build_dfa(&lower);
-        let mut found: BTreeMap<String, (u8, u64)> = BTreeMap::new();
-        for segment in self.searcher.segment_readers() {
-            let Ok(inverted) = segment.inverted_index(self.fields.words) else { continue };
-            let Ok(mut stream) = inverted.terms().search(DfaAutomaton(&dfa)).into_stream() else {
-                continue;
-            };
-            let mut scanned = 0;
-            while scanned < MAX_FUZZY_SCAN && stream.advance() {
-                scanned += 1;
-                let Ok(key) = std::str::from_utf8(stream.key()) else { continue };
-                let Distance::Exact(d) = dfa.eval(key) else { continue };
-                let entry = found.entry(key.to_string()).or_insert((d, 0));
-                entry.1 += u64::from(stream.value().doc_freq);
-            }
+        let mut ranked: Vec<(String, u8, u64)> = Vec::new();
+        let mut stream = vocabulary.search(DfaAutomaton(&dfa)).into_stream();
+        while ranked.len() < MAX_FUZZY_SCAN
+            && let Some((key, count)) = stream.next()
+        {
+            let Ok(key) = std::str::from_utf8(key) else { continue };
+            let Distance::Exact(d) = dfa.eval(key) else { continue };
+            ranked.push((key.to_string(), d, count));
         }
-        let mut ranked: Vec<(String, u8, u64)> = found.into_iter().map(|(k, (d, df))| (k, d, df)).collect();
         ranked.sort_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
         let best = ranked.first().map(|r| r.1);
         ranked.into_iter().take_while(|r| Some(r.1) == best).take(MAX_CORRECTIONS).map(|r| r.0).collect()
@@ -405,12 +469,7 @@ impl QueryBuilder<'_> {
         let f = *self.fields;
         let (prose, marked) = self.phrase_terms(words);
         let mut should: Vec<Box<dyn Query>> = Vec::new();
-        for (field, boost) in [
-            (f.title, BOOST_TITLE),
-            (f.breadcrumb, BOOST_BREADCRUMB),
-            (f.body, BOOST_BODY),
-            (f.aliases, BOOST_ALIASES),
-        ] {
+        for (field, boost) in [(f.heading, BOOST_HEADING), (f.body, BOOST_BODY), (f.aliases, BOOST_ALIASES)] {
             self.push_phrase(field, &prose, boost, &mut should);
             let marked_boost = if marked.len() > 1 { boost } else { boost * PART_WEIGHT };
             self.push_phrase(field, &marked, marked_boost, &mut should);
@@ -424,11 +483,16 @@ impl QueryBuilder<'_> {
         // One clause per word (a union over its fields), so that "how many of the words match"
         // can count words rather than fields.
         let mut text: Vec<Box<dyn Query>> = Vec::new();
+        // The same clauses in one flat union: tantivy prunes a union of term queries (block-max
+        // WAND), not a union of unions.
+        let mut flat: Vec<Box<dyn Query>> = Vec::new();
         let mut phrases: Vec<Box<dyn Query>> = Vec::new();
         let mut typed: Vec<String> = Vec::new();
         let mut corrected: Vec<String> = Vec::new();
+        let mut plan = Plan::default();
         let content_words = items.iter().filter(|i| matches!(i, Item::Word(w) if !is_stop_word(w))).count();
         for item in items {
+            self.recording.clear();
             match item {
                 Item::Word(word) => {
                     typed.push(word.clone());
@@ -455,12 +519,15 @@ impl QueryBuilder<'_> {
                         self.word_clauses(other, SYNONYM_WEIGHT, &mut clauses);
                     }
                     if !clauses.is_empty() {
+                        flat.extend(clauses.iter().map(|q| q.box_clone()));
                         text.push(union(clauses));
+                        plan.words.push(std::mem::take(&mut self.recording));
                     }
                 }
                 Item::Phrase(words) => {
                     if let Some(q) = self.phrase_clause(words) {
                         phrases.push(q);
+                        plan.required.push(std::mem::take(&mut self.recording));
                         typed.extend(words.iter().cloned());
                         corrected.extend(words.iter().cloned());
                     }
@@ -470,7 +537,9 @@ impl QueryBuilder<'_> {
         if text.is_empty() && phrases.is_empty() {
             return None;
         }
-        let exact = self.exact_query(&typed, &corrected, &text, &phrases, &filters);
+        let (exact, entry_exact, exact_keys) =
+            self.exact_query(&typed, &corrected, &text, &phrases, &filters);
+        plan.exact_keys = exact_keys;
         // A field or kind is named when a word is written in camelCase, or when a word or two or
         // three neighbouring words spell a compound name some document is titled by
         // (`imagepullpolicy`, "restart policy", "termination grace period").
@@ -487,6 +556,7 @@ impl QueryBuilder<'_> {
         // "concurrency policy", which also matches the identifier `concurrencyPolicy`).
         let content: Vec<String> = corrected.iter().filter(|w| !is_stop_word(w)).cloned().collect();
         let mut proximity: Vec<Box<dyn Query>> = Vec::new();
+        self.recording.clear();
         // Runs of words that are a whole phrasing of the concept layer (`forbid traffic`, in
         // any order) point to the documents that answer it.
         let mut rule_intent = false;
@@ -500,35 +570,41 @@ impl QueryBuilder<'_> {
                 }
             }
         }
+        // Phrase clauses would keep tantivy from pruning the union (every document with any of
+        // the words would be scored): the pairs are scored afterwards, for the best results only
+        // (`Plan::extra`).
+        plan.extra.clear();
         if content.len() <= MAX_PROXIMITY_WORDS {
             for pair in content.windows(2) {
-                if let Some(q) = self.phrase_clause(pair) {
-                    proximity.push(boosted(q, PROXIMITY_BOOST));
+                self.recording.clear();
+                let _ = self.phrase_clause(pair);
+                for mut clause in self.recording.drain(..) {
+                    clause.boost *= PROXIMITY_BOOST;
+                    plan.extra.push(clause);
                 }
             }
         }
-        // With three or more words, first look for documents that match most of them: a long
-        // question should not be won by a short title that shares one common word with it.
-        let strict = (text.len() >= 3).then(|| {
-            let minimum = text.len().div_ceil(2) + usize::from(text.len() >= 5);
-            let words: Vec<(Occur, Box<dyn Query>)> =
-                text.iter().map(|q| (Occur::Should, q.box_clone())).collect();
-            let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-                vec![(Occur::Must, Box::new(BooleanQuery::with_minimum_required_clauses(words, minimum)))];
-            clauses.extend(proximity.iter().map(|q| (Occur::Should, q.box_clone())));
-            let at_least: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
-            combine(
-                Some(at_least),
-                phrases.iter().map(|q| q.box_clone()).collect(),
-                filters.iter().map(|q| q.box_clone()).collect(),
-            )
-        });
-        let any = (!text.is_empty()).then(|| {
-            text.extend(proximity);
-            union(text)
+        self.recording.clear();
+        let any = (!flat.is_empty()).then(|| {
+            flat.extend(proximity);
+            union(flat)
         });
         let main = combine(any, phrases, filters);
-        Some(Built { main, strict, exact, names_identifier, rule_intent, content_words })
+        let lower: Vec<String> = typed.iter().map(|w| w.to_lowercase()).collect();
+        let field_intent = lower.iter().any(|w| FIELD_INTENT_WORDS.contains(&w.as_str()))
+            || lower
+                .windows(2)
+                .any(|p| p[0] == "how" && ["many", "long", "much", "often"].contains(&p[1].as_str()));
+        Some(Built {
+            main,
+            exact,
+            entry_exact,
+            plan,
+            names_identifier,
+            rule_intent,
+            content_words,
+            field_intent,
+        })
     }
 
     /// The query of documents titled like the input as typed (or as corrected), scored by the
@@ -541,9 +617,11 @@ impl QueryBuilder<'_> {
         text: &[Box<dyn Query>],
         phrases: &[Box<dyn Query>],
         filters: &[Box<dyn Query>],
-    ) -> Option<Box<dyn Query>> {
+    ) -> ExactQueries {
         let f = self.fields;
         let mut keys: Vec<String> = Vec::new();
+        let mut own: Vec<String> = Vec::new();
+        let mut entries: Vec<String> = Vec::new();
         // The input as typed, as corrected, and with a word replaced by one that means the same
         // (`pvc` → `persistentvolumeclaim`, so the PersistentVolumeClaim entry counts as titled).
         let mut variants: Vec<Vec<String>> = vec![typed.to_vec(), corrected.to_vec()];
@@ -558,34 +636,49 @@ impl QueryBuilder<'_> {
         }
         for words in &variants {
             let key = normalize_exact(&words.join(" "));
-            if !key.is_empty() && !keys.contains(&key) && self.doc_freq(f.exact, &key) > 0 {
-                keys.push(key);
+            if key.is_empty() || keys.contains(&key) {
+                continue;
             }
+            if self.doc_freq(f.exact, &key) > 0 {
+                own.push(key.clone());
+            }
+            let entry_key = format!("{ENTRY_KEY_PREFIX}{key}");
+            if self.doc_freq(f.exact, &entry_key) > 0 {
+                entries.push(entry_key);
+            }
+            keys.push(key);
         }
-        if keys.is_empty() {
-            return None;
-        }
-        let titled: Box<dyn Query> = Box::new(BooleanQuery::new(
-            keys.iter().map(|k| (Occur::Should, term_query(f.exact, k, IndexRecordOption::Basic))).collect(),
-        ));
-        let titled: Box<dyn Query> = Box::new(ConstScoreQuery::new(titled, 0.0));
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for clause in text {
-            let restricted =
-                BooleanQuery::new(vec![(Occur::Must, titled.box_clone()), (Occur::Must, clause.box_clone())]);
-            clauses.push((Occur::Should, Box::new(restricted)));
-        }
-        clauses.push((Occur::Must, titled));
-        clauses.extend(phrases.iter().map(|q| (Occur::Must, q.box_clone())));
-        clauses.extend(filters.iter().map(|q| (Occur::Must, q.box_clone())));
-        clauses.push((
-            Occur::Should,
-            Box::new(ConstScoreQuery::new(
-                term_query(f.doc_type, "entry", IndexRecordOption::Basic),
-                EXACT_ENTRY_BONUS,
-            )),
-        ));
-        Some(Box::new(BooleanQuery::new(clauses)))
+        let titled_by = |keys: &[String]| -> Option<Box<dyn Query>> {
+            if keys.is_empty() {
+                return None;
+            }
+            let titled: Box<dyn Query> = Box::new(BooleanQuery::new(
+                keys.iter()
+                    .map(|k| (Occur::Should, term_query(f.exact, k, IndexRecordOption::Basic)))
+                    .collect(),
+            ));
+            let titled: Box<dyn Query> = Box::new(ConstScoreQuery::new(titled, 0.0));
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for clause in text {
+                let restricted = BooleanQuery::new(vec![
+                    (Occur::Must, titled.box_clone()),
+                    (Occur::Must, clause.box_clone()),
+                ]);
+                clauses.push((Occur::Should, Box::new(restricted)));
+            }
+            clauses.push((Occur::Must, titled));
+            clauses.extend(phrases.iter().map(|q| (Occur::Must, q.box_clone())));
+            clauses.extend(filters.iter().map(|q| (Occur::Must, q.box_clone())));
+            clauses.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(
+                    term_query(f.doc_type, "entry", IndexRecordOption::Basic),
+                    EXACT_ENTRY_BONUS,
+                )),
+            ));
+            Some(Box::new(BooleanQuery::new(clauses)))
+        };
+        (titled_by(&own), titled_by(&entries), keys)
     }
 }
 
@@ -626,6 +719,10 @@ const STOP_WORDS: &[&str] = &[
     "them", "then", "there", "these", "this", "to", "use", "ve", "was", "wasn", "we", "were", "weren",
     "what", "when", "where", "which", "who", "why", "will", "with", "won", "would", "wouldn", "you", "your",
 ];
+
+/// Words that ask for a setting rather than about a topic.
+const FIELD_INTENT_WORDS: &[&str] =
+    &["setting", "settings", "field", "fields", "option", "options", "parameter", "parameters", "property"];
 
 /// The keys ([`phrasing_key`]) of the phrasings of built-in concepts answered by the notes of
 /// `kref check`'s rules as a whole (a `rules/` folder answer).

@@ -7,15 +7,15 @@ use tantivy::{Index, TantivyDocument};
 
 use crate::doc::{BREADCRUMB_SEPARATOR, Doc, DocType};
 use crate::query::is_stop_word;
-use crate::tokenizer::{
-    TEXT_ANALYZER, WORDS_ANALYZER, identifier_word_ranges, stem_into, stem_word, text_analyzer,
-    words_analyzer,
-};
+use crate::tokenizer::{TEXT_ANALYZER, identifier_word_ranges, stem_into, stem_word, text_analyzer};
 
 /// The fields of the index, resolved once.
+///
+/// Each text is analysed once: a document's headings in `heading`, its text in `body`. There is
+/// no separate typo vocabulary (corrections walk the term dictionaries of the analysed fields).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Fields {
-    /// Raw, stored.
+    /// Stored only.
     pub id: Field,
     /// Raw (`section`, `entry`, `schema`), stored.
     pub doc_type: Field,
@@ -26,10 +26,12 @@ pub(crate) struct Fields {
     /// Stored only.
     pub line: Field,
     pub prior: Field,
-    /// Stemmed text with positions, stored.
+    /// Stored only (searched through `heading`).
     pub title: Field,
-    /// Stemmed text with positions, stored.
+    /// Stored only (a section's is searched through `heading`).
     pub breadcrumb: Field,
+    /// Stemmed text with positions: the title, and for sections their heading path as well.
+    pub heading: Field,
     /// Stemmed text with positions, stored (snippets are made from it).
     pub body: Field,
     /// Stemmed text with frequencies.
@@ -41,8 +43,6 @@ pub(crate) struct Fields {
     pub kinds_display: Field,
     /// Raw, lower-cased normalized names the document is titled by (see [`exact_keys`]).
     pub exact: Field,
-    /// Unstemmed words of every text field, documents only: the typo-correction vocabulary.
-    pub words: Field,
     /// Stemmed text with positions: the phrasings the concept layer attaches to the document.
     pub aliases: Field,
     /// Fast: what the document is, for priors that depend on the question ([`CLASS_SCHEMA`]...).
@@ -50,6 +50,11 @@ pub(crate) struct Fields {
     /// Raw: each phrasing of `aliases` as a key of its sorted word stems ([`phrasing_key`]), so a
     /// question that contains a whole phrasing matches it, in any order.
     pub concepts: Field,
+    /// Stored only: the entries kept inside a section document ([`crate::packed::PackedEntry`],
+    /// as JSON).
+    pub entries: Field,
+    /// Fast: how many entries a section document keeps inside it.
+    pub packed: Field,
 }
 
 /// [`Fields::class`] of notes' sections and entries.
@@ -63,8 +68,11 @@ pub(crate) const RULE_NOTES: &str = "builtin:rules/";
 /// Prefix of the [`Fields::exact`] keys that name a compound identifier a document is titled by
 /// (`ident:imagepullpolicy`): tells a typed `imagepullpolicy` from a plain word.
 pub(crate) const IDENT_KEY_PREFIX: &str = "ident:";
+/// Prefix of the [`Fields::exact`] keys of the entries kept inside a section document
+/// (`entry:maxsurg`): the section holds an entry titled so.
+pub(crate) const ENTRY_KEY_PREFIX: &str = "entry:";
 
-const FIELD_NAMES: [&str; 17] = [
+const FIELD_NAMES: [&str; 19] = [
     "id",
     "doc_type",
     "origin",
@@ -72,16 +80,18 @@ const FIELD_NAMES: [&str; 17] = [
     "line",
     "title",
     "breadcrumb",
+    "heading",
     "body",
     "tags",
     "kinds",
     "kinds_display",
     "exact",
-    "words",
     "prior",
     "aliases",
     "class",
     "concepts",
+    "entries",
+    "packed",
 ];
 
 fn text(analyzer: &str, record: IndexRecordOption, stored: bool, fieldnorms: bool) -> TextOptions {
@@ -97,25 +107,27 @@ fn text(analyzer: &str, record: IndexRecordOption, stored: bool, fieldnorms: boo
 /// Builds the schema. Changing it requires bumping [`crate::INDEX_SCHEMA_VERSION`].
 pub(crate) fn build_schema() -> Schema {
     let mut b = Schema::builder();
-    b.add_text_field("id", STRING | STORED);
+    b.add_text_field("id", STORED);
     b.add_text_field("doc_type", STRING | STORED);
     b.add_text_field("origin", STRING | STORED);
     b.add_text_field("file", STRING | STORED);
     b.add_u64_field("line", NumericOptions::default().set_stored());
     let positions = IndexRecordOption::WithFreqsAndPositions;
-    b.add_text_field("title", text(TEXT_ANALYZER, positions, true, true));
-    b.add_text_field("breadcrumb", text(TEXT_ANALYZER, positions, true, true));
+    b.add_text_field("title", STORED);
+    b.add_text_field("breadcrumb", STORED);
+    b.add_text_field("heading", text(TEXT_ANALYZER, positions, false, true));
     b.add_text_field("body", text(TEXT_ANALYZER, positions, true, true));
     b.add_text_field("tags", text(TEXT_ANALYZER, IndexRecordOption::WithFreqs, false, true));
     b.add_text_field("kinds", text("raw", IndexRecordOption::WithFreqs, false, true));
     b.add_text_field("kinds_display", STORED);
     b.add_text_field("exact", text("raw", IndexRecordOption::Basic, false, false));
-    b.add_text_field("words", text(WORDS_ANALYZER, IndexRecordOption::Basic, false, false));
     b.add_f64_field("prior", NumericOptions::default().set_fast());
     // No field norms: a document with many phrasings matches each as well as one with a few.
     b.add_text_field("aliases", text(TEXT_ANALYZER, positions, false, false));
     b.add_u64_field("class", NumericOptions::default().set_fast());
     b.add_text_field("concepts", text("raw", IndexRecordOption::WithFreqs, false, false));
+    b.add_text_field("entries", STORED);
+    b.add_u64_field("packed", NumericOptions::default().set_fast());
     b.build()
 }
 
@@ -134,16 +146,18 @@ impl Fields {
             line: found[4],
             title: found[5],
             breadcrumb: found[6],
-            body: found[7],
-            tags: found[8],
-            kinds: found[9],
-            kinds_display: found[10],
-            exact: found[11],
-            words: found[12],
+            heading: found[7],
+            body: found[8],
+            tags: found[9],
+            kinds: found[10],
+            kinds_display: found[11],
+            exact: found[12],
             prior: found[13],
             aliases: found[14],
             class: found[15],
             concepts: found[16],
+            entries: found[17],
+            packed: found[18],
         })
     }
 }
@@ -152,7 +166,6 @@ impl Fields {
 /// custom analyzers.
 pub(crate) fn register_analyzers(index: &Index) {
     index.tokenizers().register(TEXT_ANALYZER, text_analyzer());
-    index.tokenizers().register(WORDS_ANALYZER, words_analyzer());
 }
 
 /// Normalizes a name for exact comparison: lower-case letters and digits, each word stemmed,
@@ -230,8 +243,21 @@ pub(crate) fn phrasing_key<'a>(words: impl IntoIterator<Item = &'a str>) -> Stri
     stems.join(" ")
 }
 
-/// Maps a [`Doc`] onto the schema.
-pub(crate) fn to_tantivy(f: &Fields, doc: &Doc) -> TantivyDocument {
+/// Maps documents onto the schema: each section keeps the entries that read inside it (see
+/// [`crate::packed`]); other entries, and every other document, become documents of their own.
+pub(crate) fn pack(f: &Fields, docs: &[Doc]) -> Vec<TantivyDocument> {
+    let inside = crate::packed::assign(docs);
+    docs.iter()
+        .zip(inside)
+        .filter_map(|(doc, placement)| match placement {
+            crate::packed::Placement::Inside => None,
+            crate::packed::Placement::Alone(entries) => Some(to_tantivy(f, doc, &entries)),
+        })
+        .collect()
+}
+
+/// Maps a [`Doc`] onto the schema, with the entries kept inside it (a section's).
+pub(crate) fn to_tantivy(f: &Fields, doc: &Doc, entries: &[&Doc]) -> TantivyDocument {
     let mut d = TantivyDocument::new();
     d.add_text(f.id, &doc.id);
     d.add_text(f.doc_type, doc.doc_type.as_str());
@@ -249,6 +275,13 @@ pub(crate) fn to_tantivy(f: &Fields, doc: &Doc) -> TantivyDocument {
     d.add_u64(f.class, class);
     d.add_text(f.title, &doc.title);
     d.add_text(f.breadcrumb, &doc.breadcrumb);
+    // The heading is searched once per document: its title, and for a section its heading path
+    // too (`Deployment › Pitfalls`: the section's own title counts twice, as a title and as the
+    // end of its path). An entry's heading path is its section's, which is searched there.
+    d.add_text(f.heading, &doc.title);
+    if doc.doc_type == DocType::Section {
+        d.add_text(f.heading, &doc.breadcrumb);
+    }
     d.add_text(f.body, &doc.body);
     let mut lower: Vec<String> = Vec::with_capacity(doc.kinds.len());
     for kind in &doc.kinds {
@@ -256,13 +289,11 @@ pub(crate) fn to_tantivy(f: &Fields, doc: &Doc) -> TantivyDocument {
         if !lower.contains(&l) {
             d.add_text(f.kinds, &l);
             d.add_text(f.kinds_display, kind);
-            d.add_text(f.words, kind);
             lower.push(l);
         }
     }
     for tag in &doc.tags {
         d.add_text(f.tags, tag);
-        d.add_text(f.words, tag);
     }
     for key in exact_keys(&doc.title) {
         d.add_text(f.exact, &key);
@@ -273,19 +304,19 @@ pub(crate) fn to_tantivy(f: &Fields, doc: &Doc) -> TantivyDocument {
             d.add_text(f.exact, &ident);
         }
     }
+    if !entries.is_empty() {
+        crate::packed::add_entries(f, &mut d, doc, entries);
+        d.add_u64(f.packed, entries.len() as u64);
+    }
     let mut keys: Vec<String> = Vec::new();
     for alias in &doc.aliases {
         d.add_text(f.aliases, alias);
-        d.add_text(f.words, alias);
         let key = phrasing_key(alias.split(|c: char| !c.is_alphanumeric()));
         if !key.is_empty() && !keys.contains(&key) {
             d.add_text(f.concepts, &key);
             keys.push(key);
         }
     }
-    d.add_text(f.words, &doc.title);
-    d.add_text(f.words, &doc.breadcrumb);
-    d.add_text(f.words, &doc.body);
     d
 }
 

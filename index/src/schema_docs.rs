@@ -23,23 +23,24 @@ pub fn schema_file(source: &KindSource) -> String {
     }
 }
 
-/// The shortest path to each type from any kind of `wanted` source: (kind, path to the type).
-fn shortest_paths(schema: &Schema, wanted: &KindSource) -> HashMap<TypeRef, (String, String)> {
-    let mut best: HashMap<TypeRef, (String, String)> = HashMap::new();
-    let mut queue: VecDeque<(TypeRef, String, String)> = VecDeque::new();
+/// The shortest path to each type from any kind of `wanted` source: (kind, path to the type,
+/// rank of the kind: 0 for the most preferred).
+fn shortest_paths(schema: &Schema, wanted: &KindSource) -> HashMap<TypeRef, (String, String, usize)> {
+    let mut best: HashMap<TypeRef, (String, String, usize)> = HashMap::new();
+    let mut queue: VecDeque<(TypeRef, String, String, usize)> = VecDeque::new();
     let mut kinds: Vec<_> = schema.kinds().filter(|k| &k.source == wanted && !k.subresource).collect();
     // Prefer GA kinds and the core group as the representative path.
     kinds.sort_by_key(|k| {
         (k.version.contains("alpha"), k.version.contains("beta"), !k.group.is_empty(), k.kind.len())
     });
-    for kind in kinds {
+    for (rank, kind) in kinds.into_iter().enumerate() {
         if let std::collections::hash_map::Entry::Vacant(e) = best.entry(kind.root) {
-            e.insert((kind.kind.clone(), String::new()));
-            queue.push_back((kind.root, kind.kind.clone(), String::new()));
+            e.insert((kind.kind.clone(), String::new(), rank));
+            queue.push_back((kind.root, kind.kind.clone(), String::new(), rank));
         }
     }
     let mut seen: HashSet<TypeRef> = best.keys().copied().collect();
-    while let Some((t, kind, path)) = queue.pop_front() {
+    while let Some((t, kind, path, rank)) = queue.pop_front() {
         for field in schema.children(t) {
             let mut ty = &field.ty;
             let mut suffix = String::new();
@@ -54,8 +55,8 @@ fn shortest_paths(schema: &Schema, wanted: &KindSource) -> HashMap<TypeRef, (Str
                 } else {
                     format!("{path}.{}{suffix}", field.name)
                 };
-                best.insert(child, (kind.clone(), child_path.clone()));
-                queue.push_back((child, kind.clone(), child_path));
+                best.insert(child, (kind.clone(), child_path.clone(), rank));
+                queue.push_back((child, kind.clone(), child_path, rank));
             }
         }
     }
@@ -87,17 +88,25 @@ pub fn docs_from_schema(schema: &Schema, source: &KindSource) -> Vec<Doc> {
             tags: [kind.plural.clone()].into_iter().chain(kind.short_names.iter().cloned()).collect(),
             aliases: Vec::new(),
             prior: prior::SCHEMA,
+            within: None,
         });
     }
-    let mut paths: Vec<(TypeRef, (String, String))> = shortest_paths(schema, source).into_iter().collect();
-    paths.sort_by(|a, b| (&a.1.0, &a.1.1).cmp(&(&b.1.0, &b.1.1)));
-    for (t, (kind, path)) in paths {
+    let mut paths: Vec<(TypeRef, (String, String, usize))> =
+        shortest_paths(schema, source).into_iter().collect();
+    // Several versions of a kind (`v1beta1`, `v1`) give fields of the same path: the preferred
+    // version's comes first and is the one kept.
+    paths.sort_by(|a, b| (&a.1.0, &a.1.1, a.1.2).cmp(&(&b.1.0, &b.1.1, b.1.2)));
+    let mut titles: HashSet<String> = HashSet::new();
+    for (t, (kind, path, _)) in paths {
         for field in schema.children(t) {
             let full = if path.is_empty() {
                 format!("{kind}.{}", field.name)
             } else {
                 format!("{kind}.{path}.{}", field.name)
             };
+            if !titles.insert(full.clone()) {
+                continue;
+            }
             let values: Vec<&str> = field.enum_values.iter().map(|v| v.value.as_str()).collect();
             let mut body = field.description.clone();
             if !values.is_empty() {
@@ -117,6 +126,7 @@ pub fn docs_from_schema(schema: &Schema, source: &KindSource) -> Vec<Doc> {
                 tags: vec![field.name.clone()],
                 aliases: Vec::new(),
                 prior: prior::SCHEMA,
+                within: None,
             });
         }
     }

@@ -1,12 +1,13 @@
 //! Search requests and results as plain data, and running a request against a searcher.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
+use std::rc::Rc;
 
 use kref_corpus::Origin;
 use tantivy::collector::TopDocs;
 use tantivy::columnar::Column;
-use tantivy::query::Query as TantivyQuery;
+use tantivy::query::{BooleanQuery, Occur, Query as TantivyQuery};
 use tantivy::schema::{Field, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
@@ -15,8 +16,12 @@ use tantivy::{DocAddress, Score, Searcher, TantivyDocument, Term};
 use crate::IndexError;
 use crate::answer::first_sentence;
 use crate::doc::{DocType, parse_origin};
-use crate::query::{EXACT_TITLE_BONUS, Item, QueryBuilder, filter_query, parse_user_query};
-use crate::schema::{CLASS_NOTE, CLASS_RULE, CLASS_SCHEMA, Fields};
+use crate::index::VocabularyFn;
+use crate::packed::{PackedEntry, Scorer, entries_of};
+use crate::query::{
+    EXACT_ENTRY_BONUS, EXACT_TITLE_BONUS, Item, QueryBuilder, filter_query, parse_user_query,
+};
+use crate::schema::{CLASS_NOTE, CLASS_RULE, CLASS_SCHEMA, Fields, exact_keys};
 use crate::schema_docs::ALLOWED_VALUES;
 use crate::tokenizer::{PART_PREFIX, snippet_analyzer};
 
@@ -30,6 +35,11 @@ const RULE_INTENT_FACTOR: f32 = 2.0;
 const PRIOR_WEIGHT_IN_QUESTIONS: f32 = 0.5;
 /// The factor of schema documents' scores for questions in words that name no field or kind.
 const SCHEMA_IN_QUESTIONS: f32 = 0.5;
+/// The factor of entries about fields (and values) for questions that ask for a setting.
+const FIELD_INTENT_FACTOR: f32 = 1.6;
+/// Results fetched from tantivy per search (at least), re-ranked by prior and word coverage; the
+/// entries kept inside the best [`EXPANDED_SECTIONS`] of them compete with them.
+const CANDIDATES: usize = 40;
 
 /// A search request.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -93,6 +103,7 @@ pub(crate) fn run(
     searcher: &Searcher,
     fields: &Fields,
     analyzers: &Analyzers,
+    vocabulary: VocabularyFn<'_>,
     query: &Query,
 ) -> Result<Vec<Hit>, IndexError> {
     let limit = query.limit.min(MAX_LIMIT);
@@ -103,7 +114,7 @@ pub(crate) fn run(
     if items.is_empty() {
         return Ok(Vec::new());
     }
-    let mut ranked = rank(searcher, fields, analyzers, query, &items, limit)?;
+    let mut ranked = rank(searcher, fields, analyzers, vocabulary, query, &items, limit)?;
     if ranked.as_ref().is_none_or(|(top, _)| top.is_empty())
         && items.iter().any(|i| matches!(i, Item::Phrase(_)))
     {
@@ -117,7 +128,7 @@ pub(crate) fn run(
                 Item::Phrase(ws) => ws.into_iter().map(Item::Word).collect(),
             })
             .collect();
-        ranked = rank(searcher, fields, analyzers, query, &words, limit)?;
+        ranked = rank(searcher, fields, analyzers, vocabulary, query, &words, limit)?;
     }
     let Some((top, main)) = ranked else {
         return Ok(Vec::new());
@@ -125,22 +136,52 @@ pub(crate) fn run(
     if top.is_empty() {
         return Ok(Vec::new());
     }
-    let body_snippets = snippet_generator(searcher, &*main, fields.body)?;
-    let title_snippets = snippet_generator(searcher, &*main, fields.title)?;
+    let body_snippets = snippet_generator(searcher, &*main, &[fields.body])?;
+    // Titles are searched through the `heading` field (and the titles of entries kept inside
+    // sections through the sections' bodies): those terms highlight the stored title.
+    let title_snippets = snippet_generator(searcher, &*main, &[fields.heading, fields.body])?;
     let mut hits = Vec::with_capacity(top.len());
-    for (score, address) in top {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        let title = first_text(&doc, fields.title);
-        let body = first_text(&doc, fields.body);
+    let mut stored = Stored::default();
+    for (score, found) in top {
+        let doc = stored.doc(searcher, found.address)?;
+        let origin = parse_origin(&first_text(doc, fields.origin)).unwrap_or(Origin::User);
+        let file = first_text(doc, fields.file);
+        let breadcrumb = first_text(doc, fields.breadcrumb);
+        if let Some(i) = found.entry {
+            let entries = stored.entries(searcher, fields, found.address)?;
+            let Some(entry) = entries.get(i as usize).cloned() else { continue };
+            let body = entry.body(&first_text(stored.doc(searcher, found.address)?, fields.body));
+            let title = entry.title.clone();
+            let kind = entry.kind.clone();
+            let snippet = make_snippet(&body_snippets, &title_snippets, &body, &title);
+            let summary = if body.trim().is_empty() { title.clone() } else { first_sentence(&body) };
+            hits.push(Hit {
+                id: entry.id(&file),
+                doc_type: DocType::Entry,
+                origin,
+                breadcrumb,
+                file,
+                line: entry.line,
+                kinds: if kind.is_empty() { Vec::new() } else { vec![kind] },
+                title,
+                score,
+                snippet,
+                summary,
+                values: Vec::new(),
+            });
+            continue;
+        }
+        let title = first_text(doc, fields.title);
+        let body = first_text(doc, fields.body);
         let snippet = make_snippet(&body_snippets, &title_snippets, &body, &title);
         let (text, values) = split_allowed_values(&body);
         let summary = if text.trim().is_empty() { title.clone() } else { first_sentence(text) };
         hits.push(Hit {
-            id: first_text(&doc, fields.id),
-            doc_type: DocType::parse(&first_text(&doc, fields.doc_type)).unwrap_or(DocType::Section),
-            origin: parse_origin(&first_text(&doc, fields.origin)).unwrap_or(Origin::User),
-            breadcrumb: first_text(&doc, fields.breadcrumb),
-            file: first_text(&doc, fields.file),
+            id: first_text(doc, fields.id),
+            doc_type: DocType::parse(&first_text(doc, fields.doc_type)).unwrap_or(DocType::Section),
+            origin,
+            breadcrumb,
+            file,
             line: doc
                 .get_first(fields.line)
                 .and_then(|v| v.as_u64())
@@ -157,6 +198,39 @@ pub(crate) fn run(
     Ok(hits)
 }
 
+/// An entry found: score, what it is, prior, the number of words it matches, about a field?
+type Expanded = (Score, Found, f32, usize, bool);
+
+/// Stored documents and their packed entries, read once per search.
+#[derive(Default)]
+struct Stored {
+    docs: HashMap<DocAddress, TantivyDocument>,
+    entries: HashMap<DocAddress, Rc<Vec<PackedEntry>>>,
+}
+
+impl Stored {
+    fn doc(&mut self, searcher: &Searcher, address: DocAddress) -> Result<&TantivyDocument, IndexError> {
+        match self.docs.entry(address) {
+            std::collections::hash_map::Entry::Occupied(e) => Ok(e.into_mut()),
+            std::collections::hash_map::Entry::Vacant(v) => Ok(v.insert(searcher.doc(address)?)),
+        }
+    }
+
+    fn entries(
+        &mut self,
+        searcher: &Searcher,
+        fields: &Fields,
+        address: DocAddress,
+    ) -> Result<Rc<Vec<PackedEntry>>, IndexError> {
+        if let Some(e) = self.entries.get(&address) {
+            return Ok(e.clone());
+        }
+        let list = Rc::new(entries_of(self.doc(searcher, address)?, fields));
+        self.entries.insert(address, list.clone());
+        Ok(list)
+    }
+}
+
 /// A schema document's description and the values of its `Allowed values:` line.
 fn split_allowed_values(body: &str) -> (&str, Vec<String>) {
     match body.rsplit_once(ALLOWED_VALUES) {
@@ -167,8 +241,21 @@ fn split_allowed_values(body: &str) -> (&str, Vec<String>) {
     }
 }
 
-/// Ranked documents, best first, and the text query that found them (for snippets).
-type Ranked = (Vec<(Score, DocAddress)>, Box<dyn TantivyQuery>);
+/// A result: a document, or an entry kept inside a section document (its index there).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct Found {
+    address: DocAddress,
+    entry: Option<u32>,
+}
+
+impl Found {
+    fn doc(address: DocAddress) -> Found {
+        Found { address, entry: None }
+    }
+}
+
+/// Ranked results, best first, and the text query that found them (for snippets).
+type Ranked = (Vec<(Score, Found)>, Box<dyn TantivyQuery>);
 
 /// The best `limit` documents for `items`, best first (those titled like the input, then the
 /// rest by score times prior), with the text query for snippets; `None` when the input can match
@@ -177,6 +264,7 @@ fn rank(
     searcher: &Searcher,
     fields: &Fields,
     analyzers: &Analyzers,
+    vocabulary: VocabularyFn<'_>,
     query: &Query,
     items: &[Item],
     limit: usize,
@@ -188,48 +276,221 @@ fn rank(
     if let Some(origin) = query.origin {
         filters.push(filter_query(fields.origin, origin.as_str()));
     }
-    if let Some(doc_type) = query.doc_type {
-        filters.push(filter_query(fields.doc_type, doc_type.as_str()));
+    match query.doc_type {
+        // Entries are documents of their own or kept inside sections: look in both.
+        Some(DocType::Entry) => filters.push(Box::new(BooleanQuery::new(vec![
+            (Occur::Should, filter_query(fields.doc_type, DocType::Entry.as_str())),
+            (Occur::Should, filter_query(fields.doc_type, DocType::Section.as_str())),
+        ]))),
+        Some(doc_type) => filters.push(filter_query(fields.doc_type, doc_type.as_str())),
+        None => {}
     }
-    let mut builder = QueryBuilder { searcher, fields, text: analyzers.text.clone() };
-    let Some(built) = builder.build(items, filters) else {
+    let want_entries = query.doc_type.is_none_or(|t| t == DocType::Entry);
+    let want_kind = query.kind.as_ref().map(|k| k.trim().to_lowercase());
+    let mut builder = QueryBuilder {
+        searcher,
+        fields,
+        text: analyzers.text.clone(),
+        vocabulary,
+        error: None,
+        recording: Vec::new(),
+    };
+    let built = builder.build(items, filters);
+    if let Some(e) = builder.error {
+        return Err(e);
+    }
+    let Some(built) = built else {
         return Ok(None);
     };
     // A question in words is answered by notes: schema documents yield to them unless the
     // question names a field or kind (or is a single word, or a dotted path).
-    let schema_factor = if built.names_identifier || built.content_words <= 1 || dotted_path(&query.text) {
+    // A question that asks for a setting is answered by a field: schema documents compete, and
+    // entries about fields count more.
+    let schema_factor = if built.names_identifier
+        || built.content_words <= 1
+        || dotted_path(&query.text)
+        || built.field_intent
+    {
         1.0
     } else {
         SCHEMA_IN_QUESTIONS
     };
+    let field_factor = if built.field_intent { FIELD_INTENT_FACTOR } else { 1.0 };
     // What a document is (a kind's own entry, a note's introduction) tells how good an answer
     // it makes to "what is X"; a longer question is answered by the text that matches it.
     let prior_weight = if built.content_words <= 2 { 1.0 } else { PRIOR_WEIGHT_IN_QUESTIONS };
-    // Documents titled like the query first, then the best of the rest.
-    let mut top: Vec<(Score, DocAddress)> = match &built.exact {
-        Some(exact) => {
-            // Among documents titled alike, what they are decides too: the kind's own entry
-            // before a field entry that happens to end in the same word.
-            let mut titled = searcher.search(&**exact, &TopDocs::with_limit(limit))?;
-            apply_priors(searcher, fields, [1.0, 1.0], 1.0, &mut titled);
-            titled.into_iter().map(|(score, address)| (score + EXACT_TITLE_BONUS, address)).collect()
-        }
-        None => Vec::new(),
+    let rule_factor = if built.rule_intent { RULE_INTENT_FACTOR } else { 1.0 };
+    let mut ctx = Expand {
+        searcher,
+        fields,
+        scorer: Scorer::new(searcher, fields, &built.plan, analyzers.text.clone()),
+        stored: Stored::default(),
+        want_kind,
+        keep_sections: query.doc_type != Some(DocType::Entry),
     };
-    for query in built.strict.iter().chain(std::iter::once(&built.main)) {
-        if top.len() >= limit {
-            break;
-        }
-        let seen: HashSet<DocAddress> = top.iter().map(|(_, a)| *a).collect();
+    // Documents titled like the query first, then the best of the rest.
+    let mut top: Vec<(Score, Found)> = Vec::new();
+    if let Some(exact) = &built.exact {
+        // Among documents titled alike, what they are decides too: the kind's own entry
+        // before a field entry that happens to end in the same word.
+        let mut titled = searcher.search(&**exact, &TopDocs::with_limit(limit))?;
+        apply_priors(searcher, fields, [1.0, 1.0], 1.0, &mut titled);
+        let titled = titled.into_iter().filter(|(_, a)| ctx.keep_doc(*a));
+        top.extend(titled.map(|(score, address)| (score, Found::doc(address))));
+    }
+    if let Some(entry_exact) = built.entry_exact.as_ref().filter(|_| want_entries) {
+        let sections: Vec<DocAddress> = searcher
+            .search(&**entry_exact, &TopDocs::with_limit(limit))?
+            .into_iter()
+            .map(|(_, a)| a)
+            .collect();
+        let keys = &built.plan.exact_keys;
+        let titled = ctx.expand(&sections, |e| exact_keys(&e.title).iter().any(|k| keys.contains(k)))?;
+        top.extend(
+            titled
+                .into_iter()
+                .map(|(score, found, prior, _, _)| ((score + EXACT_ENTRY_BONUS) * prior, found)),
+        );
+    }
+    top.sort_by(|a, b| b.0.total_cmp(&a.0));
+    top.truncate(limit);
+    for (score, _) in &mut top {
+        *score += EXACT_TITLE_BONUS;
+    }
+    // The rest, best first: every document matching some word, each score weighed by the share of
+    // the words it matches (a long question should not be won by a short title that shares one
+    // common word with it, nor by a long section that mentions all of them in passing).
+    {
+        let seen: HashSet<Found> = top.iter().map(|(_, f)| *f).collect();
         // Fetch a few more than needed and re-rank them by each document's prior, so the
         // kind's own entry can overtake a short passage that merely mentions the words.
-        let mut rest = searcher.search(&**query, &TopDocs::with_limit(limit.saturating_mul(3).max(30)))?;
-        let rule_factor = if built.rule_intent { RULE_INTENT_FACTOR } else { 1.0 };
+        let mut rest =
+            searcher.search(&*built.main, &TopDocs::with_limit(limit.saturating_mul(3).max(CANDIDATES)))?;
+        // The entries kept inside the best sections compete with them.
+        let sections: Vec<DocAddress> =
+            rest.iter().take(EXPANDED_SECTIONS).map(|(_, a)| *a).filter(|a| ctx.is_section(*a)).collect();
+        let entries = if want_entries { ctx.expand(&sections, |_| true)? } else { Vec::new() };
+        // Neighbouring words found together: scored for these results only.
+        if !built.plan.extra.is_empty() {
+            let addresses: Vec<DocAddress> = rest.iter().map(|(_, a)| *a).collect();
+            ctx.scorer.load_extra(&addresses);
+            for (score, address) in &mut rest {
+                *score += ctx.scorer.doc_extra(*address);
+            }
+        }
+        let words = built.plan.words.len().max(1) as f32;
+        let addresses: Vec<DocAddress> = rest.iter().map(|(_, a)| *a).collect();
+        ctx.scorer.load_presence(&addresses);
+        for (score, address) in &mut rest {
+            *score *= ctx.scorer.doc_words(*address) as f32 / words;
+        }
         apply_priors(searcher, fields, [schema_factor, rule_factor], prior_weight, &mut rest);
+        let mut found: Vec<(Score, Found)> =
+            rest.into_iter().filter(|(_, a)| ctx.keep_doc(*a)).map(|(s, a)| (s, Found::doc(a))).collect();
+        for (score, entry, prior, matched, is_field) in entries {
+            let class_factor = if ctx.class(entry.address) == CLASS_RULE { rule_factor } else { 1.0 };
+            let class_factor = if is_field { class_factor * field_factor } else { class_factor };
+            let prior = if prior_weight == 1.0 { prior } else { prior.powf(prior_weight) };
+            found.push((score * prior * class_factor * matched as f32 / words, entry));
+        }
+        found.sort_by(|a, b| b.0.total_cmp(&a.0));
         let room = limit - top.len();
-        top.extend(rest.into_iter().filter(|(_, a)| !seen.contains(a)).take(room));
+        top.extend(found.into_iter().filter(|(_, f)| !seen.contains(f)).take(room));
     }
     Ok(Some((top, built.main)))
+}
+
+/// Section documents whose entries are scored in each pass (the best this many results).
+const EXPANDED_SECTIONS: usize = 40;
+
+/// Expands section documents into the entries kept inside them.
+struct Expand<'a> {
+    searcher: &'a Searcher,
+    fields: &'a Fields,
+    scorer: Scorer<'a>,
+    stored: Stored,
+    /// `--kind`, lower-cased: entries about another kind are left out.
+    want_kind: Option<String>,
+    /// Sections are results themselves (not when only entries are asked for).
+    keep_sections: bool,
+}
+
+impl Expand<'_> {
+    fn class(&self, address: DocAddress) -> u64 {
+        let name = self.searcher.schema().get_field_name(self.fields.class);
+        self.searcher
+            .segment_reader(address.segment_ord)
+            .fast_fields()
+            .u64(name)
+            .ok()
+            .and_then(|c| c.first(address.doc_id))
+            .unwrap_or(CLASS_NOTE)
+    }
+
+    /// How many entries the document at `address` keeps inside it.
+    fn packed(&self, address: DocAddress) -> u64 {
+        let name = self.searcher.schema().get_field_name(self.fields.packed);
+        self.searcher
+            .segment_reader(address.segment_ord)
+            .fast_fields()
+            .u64(name)
+            .ok()
+            .and_then(|c| c.first(address.doc_id))
+            .unwrap_or(0)
+    }
+
+    fn is_section(&self, address: DocAddress) -> bool {
+        self.class(address) != CLASS_SCHEMA
+    }
+
+    /// Whether the document at `address` is a result itself.
+    fn keep_doc(&mut self, address: DocAddress) -> bool {
+        if self.keep_sections {
+            return true;
+        }
+        // Only entries were asked for: a section is not one.
+        let Ok(doc) = self.stored.doc(self.searcher, address) else { return false };
+        first_text(doc, self.fields.doc_type) == DocType::Entry.as_str()
+    }
+
+    /// The entries of `sections` that pass `keep` (and the kind asked for), with their text
+    /// score, prior, the number of words they match and whether they are about a field or value.
+    /// Every entry must match the quoted phrases and some word.
+    fn expand(
+        &mut self,
+        sections: &[DocAddress],
+        keep: impl Fn(&PackedEntry) -> bool,
+    ) -> Result<Vec<Expanded>, IndexError> {
+        let mut with_entries: Vec<(DocAddress, Rc<Vec<PackedEntry>>)> = Vec::new();
+        for &address in sections {
+            // Only sections that keep entries are read from the store.
+            if self.packed(address) == 0 {
+                continue;
+            }
+            let entries = self.stored.entries(self.searcher, self.fields, address)?;
+            if !entries.is_empty() {
+                with_entries.push((address, entries));
+            }
+        }
+        let addresses: Vec<DocAddress> = with_entries.iter().map(|(a, _)| *a).collect();
+        self.scorer.load_entries(&addresses);
+        let mut out = Vec::new();
+        for (address, entries) in with_entries {
+            for (i, entry) in entries.iter().enumerate() {
+                if !keep(entry) || self.want_kind.as_ref().is_some_and(|k| entry.kind.to_lowercase() != *k) {
+                    continue;
+                }
+                let scored = self.scorer.score(address, entry);
+                if scored.score <= 0.0 || !scored.phrases {
+                    continue;
+                }
+                let found = Found { address, entry: u32::try_from(i).ok() };
+                let is_field = entry.key.starts_with("field:") || entry.key.starts_with("value:");
+                out.push((scored.score, found, entry.prior, scored.words, is_field));
+            }
+        }
+        Ok(out)
+    }
 }
 
 /// "Did you mean" inputs for `text` that find something (see [`QueryBuilder::suggestions`]).
@@ -237,14 +498,26 @@ pub(crate) fn suggest(
     searcher: &Searcher,
     fields: &Fields,
     analyzers: &Analyzers,
+    vocabulary: VocabularyFn<'_>,
     text: &str,
 ) -> Result<Vec<String>, IndexError> {
     let items = parse_user_query(text);
-    let mut builder = QueryBuilder { searcher, fields, text: analyzers.text.clone() };
+    let mut builder = QueryBuilder {
+        searcher,
+        fields,
+        text: analyzers.text.clone(),
+        vocabulary,
+        error: None,
+        recording: Vec::new(),
+    };
+    let suggestions = builder.suggestions(&items);
+    if let Some(e) = builder.error {
+        return Err(e);
+    }
     let mut out = Vec::new();
-    for suggestion in builder.suggestions(&items) {
+    for suggestion in suggestions {
         let probe = Query { limit: 1, ..Query::new(suggestion.clone()) };
-        if !run(searcher, fields, analyzers, &probe)?.is_empty() && !out.contains(&suggestion) {
+        if !run(searcher, fields, analyzers, vocabulary, &probe)?.is_empty() && !out.contains(&suggestion) {
             out.push(suggestion);
         }
     }
@@ -298,14 +571,15 @@ fn dotted_path(text: &str) -> bool {
 fn snippet_generator(
     searcher: &Searcher,
     query: &dyn TantivyQuery,
-    field: Field,
+    from: &[Field],
 ) -> Result<SnippetGenerator, IndexError> {
     let mut terms: BTreeSet<&Term> = BTreeSet::new();
     query.query_terms(&mut |term, _| {
-        if term.field() == field {
+        if from.contains(&term.field()) {
             terms.insert(term);
         }
     });
+    let field = from[0];
     let mut weighted: BTreeMap<String, Score> = BTreeMap::new();
     let mut initials: Vec<char> = Vec::new();
     for term in terms {

@@ -1,21 +1,19 @@
 //! Analyzers: an identifier-aware token filter (`maxSurge` → `maxsurge`, `max`, `surge`) and the
 //! two analyzers built on it, the stemmed text analyzer (which marks the words of an identifier,
-//! `_max`, `_surg`, so that they weigh less than words written on their own) and the unstemmed
-//! words analyzer.
+//! `_max`, `_surg`, so that they weigh less than words written on their own, and can collect the
+//! words it sees for the typo vocabulary) and the unstemmed words analyzer.
 
 use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rust_stemmers::Algorithm;
 use tantivy::tokenizer::{
     LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
 };
 
-/// Name of the stemmed analyzer used by `title`, `breadcrumb`, `body` and `tags`.
+/// Name of the stemmed analyzer used by `heading`, `body`, `tags` and `aliases`.
 pub(crate) const TEXT_ANALYZER: &str = "kref_text";
-/// Name of the unstemmed analyzer used by the `words` field (the typo-correction vocabulary).
-pub(crate) const WORDS_ANALYZER: &str = "kref_words";
 
 /// Tokens longer than this (in bytes) are dropped: they are hashes, URLs or base64, not words.
 const MAX_TOKEN_BYTES: usize = 40;
@@ -23,6 +21,37 @@ const MAX_TOKEN_BYTES: usize = 40;
 const MAX_SPLIT_BYTES: usize = 64;
 /// Distinct words whose stems an analyzer instance remembers.
 const STEM_CACHE_ENTRIES: usize = 100_000;
+/// Distinct words a [`Vocabulary`] keeps; words seen after it is full are not typo-corrected to.
+pub(crate) const MAX_VOCABULARY_WORDS: usize = 1_000_000;
+
+/// The words a build's analyzers saw (lower-cased, identifiers whole and their words without
+/// [`PART_PREFIX`]), with how often: the typo-correction vocabulary, collected from the stem
+/// caches the analyzer keeps anyway instead of analysing every text a second time. Shared by the
+/// clones tantivy makes of the analyzer; each clone adds what it saw when it is dropped.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Vocabulary(Arc<Mutex<HashMap<String, u64>>>);
+
+impl Vocabulary {
+    fn absorb(&self, cache: &HashMap<String, CachedStem>) {
+        let Ok(mut words) = self.0.lock() else { return };
+        for (token, cached) in cache {
+            let word = token.strip_prefix(PART_PREFIX).unwrap_or(token);
+            if let Some(n) = words.get_mut(word) {
+                *n += u64::from(cached.count);
+            } else if words.len() < MAX_VOCABULARY_WORDS {
+                words.insert(word.to_string(), u64::from(cached.count));
+            }
+        }
+    }
+
+    /// The words collected so far, sorted, with their counts.
+    pub(crate) fn sorted(&self) -> Vec<(String, u64)> {
+        let mut words: Vec<(String, u64)> =
+            self.0.lock().map(|w| w.iter().map(|(k, v)| (k.clone(), *v)).collect()).unwrap_or_default();
+        words.sort_unstable();
+        words
+    }
+}
 
 /// The byte ranges of the words of an identifier: `maxSurge` → `[0..3, 3..8]`.
 ///
@@ -33,17 +62,21 @@ const STEM_CACHE_ENTRIES: usize = 100_000;
 /// them (`ipv4Address` → `ipv4`, `Address`). Returns an empty vector when there is only one word.
 pub fn identifier_word_ranges(ident: &str) -> Vec<Range<usize>> {
     let bytes = ident.as_bytes();
-    // The common case, plain words (`pods`, `The`), decided without allocating.
-    if ident.len() > MAX_SPLIT_BYTES
-        || (bytes.iter().all(u8::is_ascii_alphanumeric)
-            && !bytes.get(1..).unwrap_or_default().iter().any(u8::is_ascii_uppercase))
-    {
+    if ident.len() > MAX_SPLIT_BYTES {
         return Vec::new();
     }
-    if bytes.iter().all(u8::is_ascii_alphanumeric) {
-        return ascii_word_ranges(bytes);
+    // The common case, plain words (`pods`, `The`), decided in one pass without allocating.
+    let mut ascii_alnum = true;
+    let mut upper_inside = false;
+    for (i, b) in bytes.iter().enumerate() {
+        ascii_alnum &= b.is_ascii_alphanumeric();
+        upper_inside |= i > 0 && b.is_ascii_uppercase();
     }
-    general_word_ranges(ident)
+    match (ascii_alnum, upper_inside) {
+        (true, false) => Vec::new(),
+        (true, true) => ascii_word_ranges(bytes),
+        (false, _) => general_word_ranges(ident),
+    }
 }
 
 /// [`identifier_word_ranges`] for any text.
@@ -248,12 +281,13 @@ impl<S: TokenStream> TokenStream for IdentifierSplitterStream<'_, S> {
 #[derive(Clone, Debug, Default)]
 pub struct EnglishStemmer {
     initials: Option<Arc<[char]>>,
+    vocabulary: Option<Vocabulary>,
 }
 
 impl EnglishStemmer {
     /// Stems only words whose first character is one of `initials`; others pass unchanged.
     pub fn only_initials(initials: impl IntoIterator<Item = char>) -> Self {
-        EnglishStemmer { initials: Some(initials.into_iter().collect()) }
+        EnglishStemmer { initials: Some(initials.into_iter().collect()), vocabulary: None }
     }
 }
 
@@ -261,15 +295,29 @@ impl TokenFilter for EnglishStemmer {
     type Tokenizer<T: Tokenizer> = EnglishStemmerFilter<T>;
 
     fn transform<T: Tokenizer>(self, tokenizer: T) -> EnglishStemmerFilter<T> {
-        EnglishStemmerFilter { inner: tokenizer, initials: self.initials, cache: HashMap::default() }
+        EnglishStemmerFilter {
+            inner: tokenizer,
+            initials: self.initials,
+            cache: HashMap::default(),
+            vocabulary: self.vocabulary,
+        }
     }
+}
+
+/// A stem in an analyzer's cache, with how many times its word was seen.
+#[derive(Clone, Debug)]
+struct CachedStem {
+    stem: String,
+    count: u32,
 }
 
 /// The [`Tokenizer`] produced by [`EnglishStemmer`].
 pub struct EnglishStemmerFilter<T> {
     inner: T,
     initials: Option<Arc<[char]>>,
-    cache: HashMap<String, String>,
+    cache: HashMap<String, CachedStem>,
+    /// Where the words of the cache go when this instance is dropped.
+    vocabulary: Option<Vocabulary>,
 }
 
 impl<T: Clone> Clone for EnglishStemmerFilter<T> {
@@ -280,6 +328,15 @@ impl<T: Clone> Clone for EnglishStemmerFilter<T> {
             inner: self.inner.clone(),
             initials: self.initials.clone(),
             cache: HashMap::default(),
+            vocabulary: self.vocabulary.clone(),
+        }
+    }
+}
+
+impl<T> Drop for EnglishStemmerFilter<T> {
+    fn drop(&mut self) {
+        if let Some(vocabulary) = &self.vocabulary {
+            vocabulary.absorb(&self.cache);
         }
     }
 }
@@ -302,7 +359,7 @@ pub struct EnglishStemmerStream<'a, S> {
     tail: S,
     stemmer: rust_stemmers::Stemmer,
     initials: Option<&'a [char]>,
-    cache: &'a mut HashMap<String, String>,
+    cache: &'a mut HashMap<String, CachedStem>,
 }
 
 impl<S: TokenStream> TokenStream for EnglishStemmerStream<'_, S> {
@@ -318,9 +375,10 @@ impl<S: TokenStream> TokenStream for EnglishStemmerStream<'_, S> {
         {
             return true;
         }
-        if let Some(stem) = self.cache.get(token.text.as_str()) {
+        if let Some(cached) = self.cache.get_mut(token.text.as_str()) {
+            cached.count = cached.count.saturating_add(1);
             token.text.clear();
-            token.text.push_str(stem);
+            token.text.push_str(&cached.stem);
             return true;
         }
         let stem = match token.text.strip_prefix(PART_PREFIX) {
@@ -328,7 +386,7 @@ impl<S: TokenStream> TokenStream for EnglishStemmerStream<'_, S> {
             None => self.stemmer.stem(&token.text).into_owned(),
         };
         if self.cache.len() < STEM_CACHE_ENTRIES {
-            self.cache.insert(token.text.clone(), stem.clone());
+            self.cache.insert(token.text.clone(), CachedStem { stem: stem.clone(), count: 1 });
         }
         token.text = stem;
         true
@@ -369,6 +427,16 @@ pub fn text_analyzer() -> TextAnalyzer {
         .build()
 }
 
+/// [`text_analyzer`] that adds the words it sees to `vocabulary` (for builds and updates).
+pub(crate) fn collecting_text_analyzer(vocabulary: &Vocabulary) -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(IdentifierSplitter::marking_parts())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(EnglishStemmer { initials: None, vocabulary: Some(vocabulary.clone()) })
+        .build()
+}
+
 /// [`text_analyzer`] for highlighting: stems only words starting with one of `initials` (the
 /// first letters of the query's terms, without [`PART_PREFIX`]), which yields the same matches
 /// for much less work.
@@ -381,8 +449,7 @@ pub(crate) fn snippet_analyzer(initials: Vec<char>) -> TextAnalyzer {
         .build()
 }
 
-/// The analyzer of the typo-correction vocabulary: like [`text_analyzer`] without stemming, so
-/// typos are corrected against words as written.
+/// Like [`text_analyzer`] without stemming or marking: words as written, lower-cased.
 pub fn words_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(IdentifierSplitter::default())
@@ -416,6 +483,72 @@ pub(crate) fn stem_into(word: &str, out: &mut String) {
             cache.insert(word.to_string(), stem);
         }
     })
+}
+
+/// The token positions the text analyzer gives at byte `offsets` of `text`: for each offset, the
+/// position of the first token that starts at or after it (the position after the last token when
+/// none does). Positions count as the analyzer counts them: one per word (a run of letters and
+/// digits, as tantivy's `SimpleTokenizer` reads them) and one per word of a split identifier
+/// (`maxSurge` takes two); dropping long tokens leaves their positions taken. Lets an entry point
+/// at its words inside its section's text without analysing that text a second time.
+pub(crate) fn positions_at(text: &str, offsets: &[usize]) -> Vec<u32> {
+    let mut order: Vec<usize> = (0..offsets.len()).collect();
+    order.sort_by_key(|&i| offsets[i]);
+    let mut out = vec![0u32; offsets.len()];
+    let Some(&last) = order.last().map(|&k| &offsets[k]) else { return out };
+    let mut next = 0;
+    let mut position: u32 = 0;
+    let bytes = text.as_bytes();
+    let n = bytes.len();
+    let mut i = 0;
+    while i < n && i <= last {
+        let b = bytes[i];
+        // Skip what is not a letter or digit.
+        if b < 0x80 {
+            if !b.is_ascii_alphanumeric() {
+                i += 1;
+                continue;
+            }
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            if !c.is_alphanumeric() {
+                i += c.len_utf8();
+                continue;
+            }
+        }
+        // A run of letters and digits: one token.
+        let start = i;
+        let mut plain = true;
+        while i < n {
+            let b = bytes[i];
+            if b < 0x80 {
+                if !b.is_ascii_alphanumeric() {
+                    break;
+                }
+                // Only a capital after the first character (or a character that is not ASCII)
+                // can make a run an identifier of several words.
+                plain &= i == start || !b.is_ascii_uppercase();
+                i += 1;
+            } else {
+                let c = text[i..].chars().next().unwrap_or(' ');
+                if !c.is_alphanumeric() {
+                    break;
+                }
+                plain = false;
+                i += c.len_utf8();
+            }
+        }
+        while next < order.len() && offsets[order[next]] <= start {
+            out[order[next]] = position;
+            next += 1;
+        }
+        let words = if plain { 1 } else { identifier_word_ranges(&text[start..i]).len().max(1) };
+        position = position.saturating_add(u32::try_from(words).unwrap_or(u32::MAX));
+    }
+    for &k in &order[next..] {
+        out[k] = position;
+    }
+    out
 }
 
 /// A token as analyzed, for query building and tests.
@@ -610,6 +743,66 @@ mod tests {
         {
             assert_eq!(word.0.chars().next(), stem.0.chars().next(), "{word:?} {stem:?}");
         }
+    }
+
+    #[test]
+    fn positions_at_agree_with_the_analyzer() {
+        let mut analyzer =
+            TextAnalyzer::builder(SimpleTokenizer::default()).filter(IdentifierSplitter::default()).build();
+        let mut seed: u64 = 11;
+        let pieces = [
+            "maxSurge",
+            "the",
+            "HTTPRoute",
+            "é",
+            "größeWert",
+            " ",
+            ", ",
+            ": ",
+            "\n- ",
+            "x".repeat(50).leak(),
+            "aB".repeat(40).leak(),
+            "IPv4",
+            "rolling_update",
+            "v1.2",
+            "日本語",
+            "`code`",
+            "ReadWriteOnce",
+        ];
+        for _ in 0..300 {
+            let mut text = String::new();
+            for _ in 0..12 {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+                if seed % 3 == 0 {
+                    text.push(' ');
+                }
+            }
+            // Whole tokens only: the words of a split identifier lie inside it.
+            let mut starts: Vec<(usize, u32)> = Vec::new();
+            let mut inside = 0..0;
+            let mut stream = analyzer.token_stream(&text);
+            while let Some(t) = stream.next() {
+                if inside.contains(&t.offset_from)
+                    || (t.offset_from == inside.start && t.offset_to < inside.end)
+                {
+                    continue;
+                }
+                starts.push((t.offset_from, t.position as u32));
+                if t.position_length > 1 {
+                    inside = t.offset_from..t.offset_to;
+                }
+            }
+            let offsets: Vec<usize> = starts.iter().map(|s| s.0).collect();
+            let got = positions_at(&text, &offsets);
+            let want: Vec<u32> = starts.iter().map(|s| s.1).collect();
+            assert_eq!(got, want, "{text:?}");
+            // Between tokens and past the end.
+            let end = positions_at(&text, &[text.len()])[0];
+            let last = starts.last().map_or(0, |s| s.1 + 1);
+            assert!(end >= last, "{text:?}");
+        }
+        assert_eq!(positions_at("a maxSurge b", &[0, 1, 2, 11, 12, 100]), [0, 1, 1, 3, 4, 4]);
     }
 
     #[test]

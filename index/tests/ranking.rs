@@ -24,6 +24,7 @@ fn schema_doc(title: &str, body: &str) -> Doc {
         tags: vec![title.rsplit('.').next().unwrap().trim_end_matches("[]").to_string()],
         aliases: Vec::new(),
         prior: prior::SCHEMA,
+        within: None,
     }
 }
 
@@ -74,7 +75,8 @@ fn schema_documents_yield_to_notes_on_questions_in_words() {
         "Rolling update config params. Present only if the strategy type is RollingUpdate; a rolling update replaces Pods.",
     ));
     let index = SearchIndex::in_ram(docs, manifest()).unwrap();
-    let hits = search(&index, "how does a rolling update replace pods");
+    // (Words that spell a field's name, "rolling update" for `rollingUpdate`, name it.)
+    let hits = search(&index, "how are pods replaced gradually");
     assert_eq!(hits[0].title, "Rolling updates", "{:?}", ids(&hits));
     // Naming the field makes the schema document compete (and win on its own name).
     let hits = search(&index, "rollingUpdate replace pods");

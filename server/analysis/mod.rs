@@ -18,6 +18,7 @@ pub mod schema_doc;
 pub mod site;
 pub mod skeletons;
 pub mod symbols;
+pub mod views;
 
 #[cfg(test)]
 mod tests;

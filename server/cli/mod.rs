@@ -2,12 +2,13 @@
 
 mod check;
 mod explain;
+mod export;
 mod import;
 mod index;
 mod output;
 mod render;
-pub mod search;
-pub mod show;
+mod search;
+mod show;
 
 use std::io::{self, IsTerminal};
 use std::path::PathBuf;
@@ -70,6 +71,10 @@ pub enum Command {
     Import(import::ImportArgs),
     /// Run the language server for editors, over stdio (or `--pipe`).
     Lsp(crate::lsp::LspArgs),
+    /// Serve the reference to a browser: search, kinds and fields, your notes, the rules.
+    Serve(crate::web::ServeArgs),
+    /// Write every search document (built-in notes, yours, the schema) for another search engine.
+    Export(export::ExportArgs),
     /// Print a shell completion script: `kref completions bash > ~/.local/share/bash-completion/completions/kref`.
     Completions {
         /// The shell.
@@ -102,6 +107,8 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Import(args) => import::run(&args),
         Command::Lsp(args) => crate::lsp::run(&args).map(|()| Outcome::Found),
+        Command::Serve(args) => crate::web::run(&args).map(|()| Outcome::Found),
+        Command::Export(args) => export::run(&args),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
             let mut out = io::stdout();

@@ -49,8 +49,8 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| c.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe))
 }
 
-/// Writes a JSON value and a newline to stdout.
-pub fn print_json(value: &serde_json::Value) -> anyhow::Result<()> {
+/// Writes a value (a view, or any JSON) as pretty JSON and a newline to stdout.
+pub fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
     let mut out = io::stdout().lock();
     serde_json::to_writer_pretty(&mut out, value).map_err(io::Error::from)?;
     writeln!(out)?;

@@ -5,12 +5,12 @@ use std::io::Write;
 use anyhow::Result;
 use clap::ValueEnum;
 use kref_corpus::Origin;
-use kref_index::{Hit, Query, answer};
-use serde_json::json;
+use kref_index::Query;
 
 use super::NotesArgs;
 use super::index::{ProgressBar, open_for_search};
 use super::output::{DIM, MATCH, Outcome, PATH, TITLE, print_json};
+use crate::analysis::views::{HitView, SearchView};
 
 /// `--source` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -57,10 +57,11 @@ pub fn run(args: &SearchArgs) -> Result<Outcome> {
     let hits = index.search(&query)?;
     // "Did you mean" only when nothing was found: it costs a few more searches.
     let suggestions = if hits.is_empty() { index.suggest(&query.text)? } else { Vec::new() };
+    let view = SearchView::new(&query.text, &hits, &suggestions);
     if args.json {
-        print_json(&results_json(&query.text, &hits, &suggestions))?;
+        print_json(&view)?;
     } else {
-        print_human(&hits)?;
+        print_human(&view)?;
     }
     if hits.is_empty() {
         if !args.json {
@@ -81,83 +82,27 @@ pub fn run(args: &SearchArgs) -> Result<Outcome> {
     Ok(Outcome::Found)
 }
 
-/// The `--json` shape (and the `kref/search` answer). Stable: fields are only ever added.
-///
-/// `answer` is the best result with a one-line summary when the top results agree on one kind
-/// or field (else `null`); `did_you_mean` lists other inputs that find something when this one
-/// found nothing.
-pub fn results_json(query: &str, hits: &[Hit], suggestions: &[String]) -> serde_json::Value {
-    let mut value = hits_json(query, hits);
-    if let Some(object) = value.as_object_mut() {
-        object.insert("answer".into(), answer_json(hits));
-        object.insert("did_you_mean".into(), json!(suggestions));
-    }
-    value
-}
-
-fn answer_json(hits: &[Hit]) -> serde_json::Value {
-    match answer(hits) {
-        Some(a) => json!({
-            "rank": a.hit + 1,
-            "id": hits[a.hit].id,
-            "title": a.title,
-            "subject": a.subject.display(),
-            "kind": a.subject.kind,
-            "field": a.subject.field,
-            "summary": a.summary,
-            "values": a.values,
-        }),
-        None => serde_json::Value::Null,
-    }
-}
-
-/// The list part of [`results_json`].
-pub fn hits_json(query: &str, hits: &[Hit]) -> serde_json::Value {
-    json!({
-        "query": query,
-        "results": hits.iter().enumerate().map(|(i, h)| json!({
-            "rank": i + 1,
-            "id": h.id,
-            "type": format!("{:?}", h.doc_type).to_lowercase(),
-            "source": h.origin.as_str(),
-            "title": h.title,
-            "breadcrumb": h.breadcrumb,
-            "path": h.file,
-            "line": h.line,
-            "kinds": h.kinds,
-            "score": h.score,
-            "snippet": h.snippet.text,
-            "highlights": h.snippet.highlights.iter().map(|r| [r.start, r.end]).collect::<Vec<_>>(),
-            "summary": h.summary,
-            "values": h.values,
-        })).collect::<Vec<_>>(),
-    })
-}
-
-fn print_human(hits: &[Hit]) -> Result<()> {
+fn print_human(view: &SearchView) -> Result<()> {
     let mut out = anstream::stdout().lock();
-    let answered = answer(hits);
-    if let Some(a) = &answered {
+    let (answered, rest) = view.answer_first();
+    if let Some((a, hit)) = answered {
         // The answer first, with its one-line summary; then the rest of the list.
-        let hit = &hits[a.hit];
         writeln!(out, "{TITLE}Answer: {}{TITLE:#}{DIM}{}{DIM:#}", a.title, origin_tag(hit))?;
         if !a.summary.is_empty() {
             writeln!(out, "    {}", a.summary)?;
         }
         print_location(&mut out, hit)?;
-        if hits.len() > 1 {
+        if view.results.len() > 1 {
             writeln!(out)?;
         }
     }
-    let rest: Vec<(usize, &Hit)> =
-        hits.iter().enumerate().filter(|(i, _)| answered.as_ref().is_none_or(|a| a.hit != *i)).collect();
-    for (n, (i, hit)) in rest.iter().enumerate() {
-        writeln!(out, "{TITLE}{:>2}. {}{TITLE:#}{DIM}{}{DIM:#}", i + 1, hit.title, origin_tag(hit))?;
+    for (n, hit) in rest.iter().enumerate() {
+        writeln!(out, "{TITLE}{:>2}. {}{TITLE:#}{DIM}{}{DIM:#}", hit.rank, hit.title, origin_tag(hit))?;
         if !hit.breadcrumb.is_empty() && hit.breadcrumb != hit.title {
             writeln!(out, "    {DIM}{}{DIM:#}", hit.breadcrumb)?;
         }
         print_location(&mut out, hit)?;
-        let snippet = highlighted(&hit.snippet.text, &hit.snippet.highlights);
+        let snippet = highlighted(hit);
         if !snippet.trim().is_empty() {
             writeln!(out, "    {snippet}")?;
         }
@@ -169,38 +114,28 @@ fn print_human(hits: &[Hit]) -> Result<()> {
     Ok(())
 }
 
-fn origin_tag(hit: &Hit) -> &'static str {
-    match hit.origin {
-        Origin::User => " [your notes]",
-        Origin::Builtin => "",
-    }
+fn origin_tag(hit: &HitView) -> &'static str {
+    if hit.source == Origin::User.as_str() { " [your notes]" } else { "" }
 }
 
-fn print_location(out: &mut impl Write, hit: &Hit) -> Result<()> {
+fn print_location(out: &mut impl Write, hit: &HitView) -> Result<()> {
     if hit.line > 0 {
-        writeln!(out, "    {PATH}{}:{}{PATH:#}", hit.file, hit.line)?;
+        writeln!(out, "    {PATH}{}:{}{PATH:#}", hit.path, hit.line)?;
     } else {
-        writeln!(out, "    {PATH}{}{PATH:#}", hit.file)?;
+        writeln!(out, "    {PATH}{}{PATH:#}", hit.path)?;
     }
     Ok(())
 }
 
 /// The snippet on one line with its matches styled.
-fn highlighted(text: &str, ranges: &[std::ops::Range<usize>]) -> String {
+fn highlighted(hit: &HitView) -> String {
     let mut out = String::new();
-    let mut pos = 0;
-    for r in ranges {
-        if r.start < pos
-            || r.end > text.len()
-            || !text.is_char_boundary(r.start)
-            || !text.is_char_boundary(r.end)
-        {
-            continue;
+    for (text, matched) in hit.snippet_parts() {
+        if matched {
+            out.push_str(&format!("{MATCH}{text}{MATCH:#}"));
+        } else {
+            out.push_str(text);
         }
-        out.push_str(&text[pos..r.start]);
-        out.push_str(&format!("{MATCH}{}{MATCH:#}", &text[r.start..r.end]));
-        pos = r.end;
     }
-    out.push_str(&text[pos..]);
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }

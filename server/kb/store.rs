@@ -7,14 +7,15 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use kref_corpus::schema::{KindSource, Schema, builtin_source_bytes};
 use kref_corpus::{Note, Origin, builtin, decode_note, parse_note};
 use kref_index::{
-    BUILTIN_SCHEMA_FILE, Doc, FileStamp, IndexError, Manifest, SearchIndex, Update, docs_from_note,
-    docs_from_schema, schema_file,
+    BUILTIN_SCHEMA_FILE, Builder, Doc, FileStamp, IndexError, Manifest, ManifestSummary, SearchIndex, Update,
+    docs_from_note, docs_from_schema, schema_file,
 };
 
 use super::sources::{NoteFile, Walk, dir_mtime, walk_notes};
@@ -22,13 +23,28 @@ use super::sources::{NoteFile, Walk, dir_mtime, walk_notes};
 /// The version written into every manifest: an index built by another version is rebuilt.
 pub const KREF_VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// Up to this many user note files, every search checks each file's size and time; above it,
-/// only the folders' times are checked (adding or removing a file is noticed, an in-place edit
-/// is picked up by `kref index`).
-pub const FULL_CHECK_MAX_FILES: usize = 2000;
+/// The notes a search checks one by one (size and time) besides the folders: the ones changed
+/// most recently when the index was last updated (the notes being worked on). See
+/// [`quick_check_passes`] for what a search notices.
+pub const HOT_FILES: usize = 128;
+
+/// A search checks every note (and is as thorough as `kref index`) when the last such check is
+/// older than this.
+pub const FULL_CHECK_EVERY: Duration = Duration::from_secs(300);
+
+/// When more than this share of the notes changed, the index is rebuilt rather than updated
+/// (a rebuild streams; an update holds the new documents in memory).
+const REBUILD_ABOVE: usize = 2_000;
 
 /// How long `kref index` waits for another kref process that is writing the same index.
 pub const LOCK_WAIT: Duration = Duration::from_secs(10);
+
+/// Threads that read and parse notes during a build (tantivy's writer threads run beside them).
+const MAX_PARSE_THREADS: usize = 4;
+/// Documents of the built-in notes and schema, roughly (sizes the writer).
+const BUILTIN_DOCS_ESTIMATE: usize = 5_500;
+/// Documents per user note, roughly (a section per heading, an entry per item).
+const DOCS_PER_NOTE_ESTIMATE: usize = 8;
 
 /// How thoroughly to bring the index up to date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,8 +80,9 @@ impl Report {
     }
 }
 
-/// Receives progress while notes are parsed and indexed (a progress bar in the CLI).
-pub trait Progress {
+/// Receives progress while notes are parsed and indexed (a progress bar in the CLI); called from
+/// the threads that parse notes.
+pub trait Progress: Sync {
     fn start(&self, _total: u64) {}
     fn advance(&self) {}
     fn finish(&self) {}
@@ -103,7 +120,7 @@ pub fn index_dir(cache: &Path, notes: &[PathBuf]) -> PathBuf {
 struct Fixed {
     key: String,
     stamp: FileStamp,
-    make: Box<dyn Fn() -> Vec<Doc>>,
+    make: Box<dyn Fn() -> Vec<Doc> + Send + Sync>,
 }
 
 fn stamp_of(bytes: &[u8]) -> FileStamp {
@@ -213,7 +230,78 @@ fn user_stamp(file: &NoteFile, hash: String) -> FileStamp {
     FileStamp { hash, size: file.size, mtime: file.mtime }
 }
 
-/// Builds the whole index from scratch (atomically replacing whatever was at `dir`).
+/// What parsing one user note gave: its hash and warnings, or why it was skipped.
+type Parsed = std::result::Result<(String, Vec<String>), String>;
+
+/// Parses every source and streams its documents into `builder`, on as many threads as there are
+/// cores (tantivy's writer threads analyse the documents meanwhile). Returns, in `walk` order, what
+/// each user note gave.
+fn fill(builder: &Builder, fixed: &[Fixed], walk: &Walk, progress: &dyn Progress) -> Result<Vec<Parsed>> {
+    let jobs = fixed.len() + walk.files.len();
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, MAX_PARSE_THREADS);
+    let mut parsed: Vec<(usize, Parsed)> = Vec::with_capacity(walk.files.len());
+    let mut first_error: Option<IndexError> = None;
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine: Vec<(usize, Parsed)> = Vec::new();
+                    loop {
+                        let job = next.fetch_add(1, Ordering::Relaxed);
+                        if job >= jobs || failed.load(Ordering::Relaxed) {
+                            return (mine, None);
+                        }
+                        let added = if let Some(source) = fixed.get(job) {
+                            builder.add(&(source.make)())
+                        } else {
+                            let file = &walk.files[job - fixed.len()];
+                            match read_user_note(&file.path) {
+                                Ok((note, hash)) => {
+                                    let key = file.path.to_string_lossy();
+                                    let warnings =
+                                        note.warnings.iter().map(|w| format!("{key}: {w}")).collect();
+                                    mine.push((job, Ok((hash, warnings))));
+                                    builder.add(&docs_from_note(&note))
+                                }
+                                Err(warning) => {
+                                    mine.push((job, Err(warning)));
+                                    Ok(())
+                                }
+                            }
+                        };
+                        progress.advance();
+                        if let Err(e) = added {
+                            failed.store(true, Ordering::Relaxed);
+                            return (mine, Some(e));
+                        }
+                    }
+                })
+            })
+            .collect();
+        for worker in workers {
+            match worker.join() {
+                Ok((mine, error)) => {
+                    parsed.extend(mine);
+                    if first_error.is_none() {
+                        first_error = error;
+                    }
+                }
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+    });
+    if let Some(e) = first_error {
+        return Err(e.into());
+    }
+    parsed.sort_unstable_by_key(|(job, _)| *job);
+    Ok(parsed.into_iter().map(|(_, p)| p).collect())
+}
+
+/// Builds the whole index from scratch (atomically replacing whatever was at `dir`), streaming
+/// each note's documents into the index as it is parsed: memory stays bounded by the writer's
+/// budget, not by the size of the notes.
 fn build(
     cache: &Path,
     dir: &Path,
@@ -223,40 +311,13 @@ fn build(
 ) -> Result<(SearchIndex, Report)> {
     let walk = walk_notes(notes);
     report.warnings.extend(walk.problems.iter().cloned());
-    let mut manifest = manifest_base();
-    manifest.dirs = dirs_map(&walk);
     let fixed = fixed_sources(cache);
-    progress.start((fixed.len() + walk.files.len()) as u64);
-    let mut docs = Vec::new();
-    for source in &fixed {
-        docs.extend((source.make)());
-        manifest.files.insert(source.key.clone(), source.stamp.clone());
-        progress.advance();
-    }
-    for file in &walk.files {
-        let key = file.path.to_string_lossy().into_owned();
-        match read_user_note(&file.path) {
-            Ok((note, hash)) => {
-                report.warnings.extend(note.warnings.iter().map(|w| format!("{key}: {w}")));
-                docs.extend(docs_from_note(&note));
-                manifest.files.insert(key, user_stamp(file, hash));
-            }
-            Err(warning) => {
-                report.warnings.push(warning);
-                manifest.files.insert(key, user_stamp(file, "skipped".into()));
-            }
-        }
-        progress.advance();
-    }
-    progress.finish();
-    stamp_summary(&mut manifest, &fixed);
-    report.added = manifest.files.len();
-    report.files = manifest.files.len();
+    let expected_docs = BUILTIN_DOCS_ESTIMATE + walk.files.len() * DOCS_PER_NOTE_ESTIMATE;
     let deadline = Instant::now() + LOCK_WAIT;
-    let written = loop {
+    let on_disk = loop {
         match create_private_dir(dir.parent().unwrap_or(dir)) {
             Err(e) => break Err(e.to_string()),
-            Ok(()) => match SearchIndex::create(dir, &docs, manifest.clone()) {
+            Ok(()) => match SearchIndex::build_in(dir, expected_docs) {
                 // Another kref process is updating this index: wait for it, as `refresh` does.
                 Err(IndexError::Locked { .. }) if Instant::now() < deadline => {
                     std::thread::sleep(Duration::from_millis(100));
@@ -264,6 +325,15 @@ fn build(
                 result => break result.map_err(|e| e.to_string()),
             },
         }
+    };
+    // Notes are parsed once per attempt; their warnings are kept from the first.
+    let mut parsed_once = false;
+    let written = match on_disk {
+        Ok(builder) => {
+            parsed_once = true;
+            write(builder, cache, &fixed, &walk, progress, &mut report)
+        }
+        Err(e) => Err(e),
     };
     let index = match written {
         Ok(index) => index,
@@ -274,10 +344,57 @@ fn build(
                 dir.display()
             ));
             report.in_memory = true;
-            SearchIndex::in_ram(docs, manifest).context("could not build the search index in memory")?
+            let builder = SearchIndex::build_in_ram(expected_docs)
+                .context("could not build the search index in memory")?;
+            let mut again = Report::default();
+            let target = if parsed_once { &mut again } else { &mut report };
+            write(builder, cache, &fixed, &walk, progress, target)
+                .map_err(anyhow::Error::msg)
+                .context("could not build the search index in memory")?
         }
     };
+    report.files = walk.files.len() + fixed.len();
+    report.added = report.files;
+    if !report.in_memory {
+        record_full_check(dir);
+    }
     Ok((index, report))
+}
+
+/// Fills `builder` with every source and finishes it with their manifest; adds the notes'
+/// warnings to `report`. `Err` is the reason, for a message.
+fn write(
+    builder: Builder,
+    cache: &Path,
+    fixed: &[Fixed],
+    walk: &Walk,
+    progress: &dyn Progress,
+    report: &mut Report,
+) -> std::result::Result<SearchIndex, String> {
+    progress.start((fixed.len() + walk.files.len()) as u64);
+    let parsed = fill(&builder, fixed, walk, progress);
+    progress.finish();
+    let parsed = parsed.map_err(|e| e.to_string())?;
+    let mut manifest = manifest_base();
+    manifest.dirs = dirs_map(walk);
+    for source in fixed {
+        manifest.files.insert(source.key.clone(), source.stamp.clone());
+    }
+    for (file, result) in walk.files.iter().zip(parsed) {
+        let key = file.path.to_string_lossy().into_owned();
+        match result {
+            Ok((hash, warnings)) => {
+                report.warnings.extend(warnings);
+                manifest.files.insert(key, user_stamp(file, hash));
+            }
+            Err(warning) => {
+                report.warnings.push(warning);
+                manifest.files.insert(key, user_stamp(file, "skipped".into()));
+            }
+        }
+    }
+    stamp_summary(&mut manifest, fixed, cache);
+    builder.finish(manifest).map_err(|e| e.to_string())
 }
 
 /// Does a quick look say nothing changed? (Only for large note sets: smaller ones are always
@@ -289,6 +406,14 @@ fn folders_unchanged(dirs: &BTreeMap<String, i64>) -> bool {
 /// Manifest keys of the summary read on every search.
 const FIXED_KEY: &str = "fixed_sources";
 const USER_FILES_KEY: &str = "user_files";
+/// The kref binary's stamp: the built-in notes and schema are part of it.
+const EXE_KEY: &str = "exe";
+/// The stored schema imports' stamp.
+const IMPORTS_KEY: &str = "imports";
+/// The [`HOT_FILES`] most recently changed notes with their stamps (JSON).
+const HOT_KEY: &str = "hot";
+/// The file in the index folder holding when a search last checked every note (Unix seconds).
+const CHECKED_FILE: &str = "checked-at";
 
 /// One hash over the stamps of every fixed source: equal means no built-in note, schema or
 /// import changed.
@@ -303,11 +428,93 @@ fn fixed_digest(fixed: &[Fixed]) -> String {
     hasher.finalize().to_hex()[..32].to_string()
 }
 
+/// Size and modification time of the running kref: another binary may carry other built-in
+/// notes or schema. Empty when unknown (then the built-in sources are hashed).
+fn exe_stamp() -> String {
+    std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| format!("{}:{}", m.len(), super::sources::mtime_of(&m)))
+        .unwrap_or_default()
+}
+
+/// Names, sizes and times of the stored schema imports (a listing, no reading).
+fn imports_stamp(cache: &Path) -> String {
+    let mut entries: Vec<String> = std::fs::read_dir(super::schemas::store_dir(cache))
+        .map(|dir| {
+            dir.flatten()
+                .filter_map(|e| {
+                    let m = e.metadata().ok()?;
+                    Some(format!(
+                        "{}:{}:{}",
+                        e.file_name().to_string_lossy(),
+                        m.len(),
+                        super::sources::mtime_of(&m)
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    entries.sort();
+    entries.join("/")
+}
+
+/// The [`HOT_FILES`] user notes changed most recently, with their stamps.
+fn hot_files(manifest: &Manifest) -> Vec<(String, u64, i64)> {
+    let mut user: Vec<(&String, &FileStamp)> =
+        manifest.files.iter().filter(|(k, _)| !is_fixed_key(k)).collect();
+    user.sort_by(|a, b| b.1.mtime.cmp(&a.1.mtime).then(a.0.cmp(b.0)));
+    user.into_iter().take(HOT_FILES).map(|(k, s)| (k.clone(), s.size, s.mtime)).collect()
+}
+
 /// Records what the quick check of the next search compares.
-fn stamp_summary(manifest: &mut Manifest, fixed: &[Fixed]) {
+fn stamp_summary(manifest: &mut Manifest, fixed: &[Fixed], cache: &Path) {
     let user = manifest.files.keys().filter(|k| !is_fixed_key(k)).count();
     manifest.extra.insert(FIXED_KEY.to_string(), fixed_digest(fixed));
     manifest.extra.insert(USER_FILES_KEY.to_string(), user.to_string());
+    manifest.extra.insert(EXE_KEY.to_string(), exe_stamp());
+    manifest.extra.insert(IMPORTS_KEY.to_string(), imports_stamp(cache));
+    let hot = serde_json::to_string(&hot_files(manifest)).unwrap_or_default();
+    manifest.extra.insert(HOT_KEY.to_string(), hot);
+}
+
+/// When a search last checked every note (`None` when unknown).
+fn last_full_check(dir: &Path) -> Option<std::time::SystemTime> {
+    let secs: u64 = std::fs::read_to_string(dir.join(CHECKED_FILE)).ok()?.trim().parse().ok()?;
+    Some(std::time::UNIX_EPOCH + Duration::from_secs(secs))
+}
+
+/// Records that every note was just checked (best effort: a read-only cache is not written).
+fn record_full_check(dir: &Path) {
+    let now =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_secs();
+    if let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir)
+        && std::io::Write::write_all(&mut tmp, now.to_string().as_bytes()).is_ok()
+    {
+        let _ = tmp.persist(dir.join(CHECKED_FILE));
+    }
+}
+
+/// The check a search makes before using the index, without reading every note's stamp. It
+/// passes (the index is used as it is) when the kref binary and the stored schema imports are
+/// the ones the index was built with, every note folder has the time it had (so no note was
+/// added, removed or renamed, and none was saved by writing a new file in its place), the
+/// [`HOT_FILES`] most recently changed notes have the size and time they had, and a search
+/// checked every note less than [`FULL_CHECK_EVERY`] ago. Otherwise the search checks every
+/// note, as `kref index` does.
+fn quick_check_passes(summary: &ManifestSummary, cache: &Path, dir: &Path) -> bool {
+    let extra = &summary.extra;
+    if extra.get(EXE_KEY).is_none_or(|s| s.is_empty() || *s != exe_stamp())
+        || extra.get(IMPORTS_KEY) != Some(&imports_stamp(cache))
+        || !folders_unchanged(&summary.dirs)
+    {
+        return false;
+    }
+    let hot: Vec<(String, u64, i64)> =
+        extra.get(HOT_KEY).and_then(|h| serde_json::from_str(h).ok()).unwrap_or_default();
+    let hot_unchanged = hot.iter().all(|(path, size, mtime)| {
+        std::fs::metadata(path).is_ok_and(|m| m.len() == *size && super::sources::mtime_of(&m) == *mtime)
+    });
+    hot_unchanged && last_full_check(dir).is_some_and(|t| t.elapsed().is_ok_and(|age| age < FULL_CHECK_EVERY))
 }
 
 fn refresh(
@@ -319,18 +526,11 @@ fn refresh(
     progress: &dyn Progress,
     mut report: Report,
 ) -> Result<(SearchIndex, Report)> {
-    let fixed = fixed_sources(cache);
-    let digest = fixed_digest(&fixed);
-    let summary = index.summary();
-    let user_files: usize = summary.extra.get(USER_FILES_KEY).and_then(|n| n.parse().ok()).unwrap_or(0);
-    if mode == Refresh::Quick
-        && summary.extra.get(FIXED_KEY) == Some(&digest)
-        && user_files > FULL_CHECK_MAX_FILES
-        && folders_unchanged(&summary.dirs)
-    {
-        report.files = usize::try_from(summary.file_count).unwrap_or(usize::MAX);
+    if mode == Refresh::Quick && quick_check_passes(index.summary(), cache, dir) {
+        report.files = usize::try_from(index.summary().file_count).unwrap_or(usize::MAX);
         return Ok((index, report));
     }
+    let fixed = fixed_sources(cache);
     let old = match index.manifest() {
         Ok(m) => m.clone(),
         Err(e) => {
@@ -343,6 +543,21 @@ fn refresh(
     let mut manifest = manifest_base();
     manifest.dirs = dirs_map(&walk);
     manifest.extra = old.extra.clone();
+    // Many changed notes (a first index of a big folder added to the configured ones, a
+    // checkout of another branch): a rebuild streams them instead of holding them in memory.
+    let stale = walk
+        .files
+        .iter()
+        .filter(|f| {
+            old.files
+                .get(f.path.to_string_lossy().as_ref())
+                .is_none_or(|s| s.size != f.size || s.mtime != f.mtime)
+        })
+        .count();
+    if stale > REBUILD_ABOVE && stale * 4 > walk.files.len() {
+        report.rebuilt = Some(format!("{stale} notes changed"));
+        return build(cache, dir, notes, progress, report);
+    }
     let mut add: Vec<Doc> = Vec::new();
     let mut touched: BTreeSet<String> = BTreeSet::new();
     let mut work: Vec<(&NoteFile, String)> = Vec::new();
@@ -405,6 +620,8 @@ fn refresh(
         old.files.keys().filter(|k| !manifest.files.contains_key(*k)).cloned().collect();
     report.removed = removed.len();
     report.files = manifest.files.len();
+    stamp_summary(&mut manifest, &fixed, cache);
+    record_full_check(dir);
     if manifest == old {
         return Ok((index, report));
     }
@@ -479,4 +696,121 @@ pub fn load_notes_naming(notes: &[PathBuf], kinds: Option<&[&str]>) -> (Vec<Note
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kref_index::Query;
+    use std::time::SystemTime;
+
+    fn note(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn found(index: &SearchIndex, word: &str) -> bool {
+        index
+            .search(&Query::new(word))
+            .unwrap()
+            .iter()
+            .any(|h| h.file.ends_with(".md") && !h.file.starts_with("builtin:"))
+    }
+
+    /// Rewrites `path` in place (its folder's time does not change) with `text`, and gives it
+    /// the modification time `mtime`.
+    fn edit_in_place(path: &Path, text: &str, mtime: SystemTime) {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new().write(true).truncate(true).open(path).unwrap();
+        f.write_all(text.as_bytes()).unwrap();
+        f.set_modified(mtime).unwrap();
+    }
+
+    fn quick(cache: &Path, notes: &Path) -> (SearchIndex, Report) {
+        open_index(cache, &[notes.to_path_buf()], Refresh::Quick, &NoProgress).unwrap()
+    }
+
+    #[test]
+    fn what_the_next_search_sees() {
+        let root = tempfile::tempdir().unwrap();
+        let (cache, notes) = (root.path().join("cache"), root.path().join("notes"));
+        std::fs::create_dir_all(&notes).unwrap();
+        // More notes than the quick check looks at one by one; the oldest were changed long ago.
+        let old = SystemTime::now() - Duration::from_secs(86_400);
+        for i in 0..HOT_FILES + 20 {
+            let path = note(&notes, &format!("n{i:03}.md"), &format!("# Note {i}\n\nplain words\n"));
+            std::fs::File::options()
+                .write(true)
+                .open(&path)
+                .unwrap()
+                .set_modified(old + Duration::from_secs(i as u64))
+                .unwrap();
+        }
+        let (_, report) = quick(&cache, &notes);
+        assert_eq!(report.added, report.files);
+        let dir = index_dir(&cache, std::slice::from_ref(&notes));
+
+        // A new note changes its folder's time: the next search reads it.
+        note(&notes, "fresh.md", "# Fresh\n\nzanzibar\n");
+        let (index, report) = quick(&cache, &notes);
+        assert_eq!(report.added, 1);
+        assert!(found(&index, "zanzibar"));
+
+        // A recently changed note edited in place is one of the notes checked one by one.
+        edit_in_place(&notes.join("fresh.md"), "# Fresh\n\nquagga\n", SystemTime::now());
+        let (index, report) = quick(&cache, &notes);
+        assert_eq!(report.changed, 1);
+        assert!(found(&index, "quagga") && !found(&index, "zanzibar"));
+
+        // An old note edited in place, its size and folder unchanged apart from its time: the
+        // quick check does not look at it until every note is checked again...
+        edit_in_place(
+            &notes.join("n000.md"),
+            "# Note 0\n\nplain xylophonist\n",
+            old + Duration::from_secs(7),
+        );
+        let (index, report) = quick(&cache, &notes);
+        assert!(!report.changed_anything());
+        assert!(!found(&index, "xylophonist"));
+        // ...which the first search after FULL_CHECK_EVERY does (here: the last one is made old)...
+        let long_ago =
+            SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap() - FULL_CHECK_EVERY * 2;
+        std::fs::write(dir.join(CHECKED_FILE), long_ago.as_secs().to_string()).unwrap();
+        let (index, report) = quick(&cache, &notes);
+        assert_eq!(report.changed, 1);
+        assert!(found(&index, "xylophonist"));
+        // ...as `kref index` always does.
+        edit_in_place(&notes.join("n001.md"), "# Note 1\n\nplain kettledrum\n", old + Duration::from_secs(8));
+        let (index, report) =
+            open_index(&cache, std::slice::from_ref(&notes), Refresh::Full, &NoProgress).unwrap();
+        assert_eq!(report.changed, 1);
+        assert!(found(&index, "kettledrum"));
+
+        // Removing a note changes its folder's time too.
+        std::fs::remove_file(notes.join("fresh.md")).unwrap();
+        let (index, report) = quick(&cache, &notes);
+        assert_eq!(report.removed, 1);
+        assert!(!found(&index, "quagga"));
+    }
+
+    #[test]
+    fn nothing_changed_means_no_note_is_read() {
+        let root = tempfile::tempdir().unwrap();
+        let (cache, notes) = (root.path().join("cache"), root.path().join("notes"));
+        std::fs::create_dir_all(&notes).unwrap();
+        note(&notes, "a.md", "# A\n\nalpha\n");
+        quick(&cache, &notes);
+        let dir = index_dir(&cache, std::slice::from_ref(&notes));
+        let summary = SearchIndex::open(&dir).unwrap().summary().clone();
+        assert!(quick_check_passes(&summary, &cache, &dir));
+        // Another kref binary (other built-in notes) fails the quick check.
+        let mut other = summary.clone();
+        other.extra.insert(EXE_KEY.into(), "1:2".into());
+        assert!(!quick_check_passes(&other, &cache, &dir));
+        // So does a stored schema import added since.
+        std::fs::create_dir_all(super::super::schemas::store_dir(&cache)).unwrap();
+        std::fs::write(super::super::schemas::store_dir(&cache).join("x.kschema"), "x").unwrap();
+        assert!(!quick_check_passes(&summary, &cache, &dir));
+    }
 }

@@ -1,16 +1,51 @@
 //! kref's own requests, for editor integrations: `kref/search`, `kref/show`, `kref/explain`, and
-//! the `kref.lsp.search` command (formerly `kref.search`). Their answers have the shapes of `kref search --json` and
-//! `kref show --json`, so an editor and a script read the same thing.
+//! the `kref.lsp.search` command (formerly `kref.search`). Each is a typed request
+//! ([`KrefSearch`], [`KrefShow`], [`KrefExplain`]) whose result is one of the views
+//! (`crate::analysis::views`) that `kref search --json` and `kref show --json` print too, so an
+//! editor and a script read the same thing.
 
 use kref_corpus::Origin;
 use kref_index::Query;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::request::Request;
 use tower_lsp_server::ls_types::{Position, TextDocumentIdentifier};
 
+use crate::analysis::views::{ExplainAtView, SearchView, SectionView};
+
+/// `kref/search`: ranked search over the notes and the schema.
+#[derive(Debug)]
+pub enum KrefSearch {}
+
+impl Request for KrefSearch {
+    type Params = SearchParams;
+    type Result = SearchView;
+    const METHOD: &'static str = "kref/search";
+}
+
+/// `kref/show`: a whole note section (or schema result) by id or title; `null` when none.
+#[derive(Debug)]
+pub enum KrefShow {}
+
+impl Request for KrefShow {
+    type Params = ShowParams;
+    type Result = Option<SectionView>;
+    const METHOD: &'static str = "kref/show";
+}
+
+/// `kref/explain`: the kind or field at a place in an open document; `null` when none.
+#[derive(Debug)]
+pub enum KrefExplain {}
+
+impl Request for KrefExplain {
+    type Params = ExplainParams;
+    type Result = Option<ExplainAtView>;
+    const METHOD: &'static str = "kref/explain";
+}
+
 /// `kref/search` parameters.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SearchParams {
     pub query: String,
@@ -68,13 +103,13 @@ impl SearchParams {
 }
 
 /// `kref/show` parameters: a section id (as search returns it) or a title.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ShowParams {
     pub id: String,
 }
 
 /// `kref/explain` parameters: a place in an open document.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ExplainParams {
     pub text_document: TextDocumentIdentifier,

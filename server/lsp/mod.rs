@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use anyhow::{Context, Result};
+use tower_lsp_server::ls_types::request::Request;
 use tower_lsp_server::{LspService, Server};
 use tracing_subscriber::EnvFilter;
 
@@ -56,9 +57,9 @@ pub fn run(args: &LspArgs) -> Result<()> {
         .context("could not start the language server's runtime")?;
     runtime.block_on(async {
         let (service, socket) = LspService::build(Backend::new)
-            .custom_method("kref/search", Backend::search)
-            .custom_method("kref/show", Backend::show)
-            .custom_method("kref/explain", Backend::explain)
+            .custom_method(ext::KrefSearch::METHOD, Backend::search)
+            .custom_method(ext::KrefShow::METHOD, Backend::show)
+            .custom_method(ext::KrefExplain::METHOD, Backend::explain)
             .finish();
         let parent = service.inner().parent();
         parent.name(args.client_process_id);

@@ -9,22 +9,23 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use kref_yaml::{Encoding, File};
-use serde_json::Value;
 use tokio::sync::watch;
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::ls_types::request::Request;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
 use super::convert::{self, ClientFlags};
 use super::diagnostics::DiagState;
 use super::documents::{Changed, Documents, MAX_ANALYZED_BYTES, Snapshot};
-use super::ext::{ExplainParams, SearchParams, ShowParams};
+use super::ext::{KrefExplain, KrefSearch, KrefShow};
 use super::loader::{self, Loaded};
 use super::positions::{self, encoding_kind, negotiate};
 use super::settings::{EditorSettings, workspace_root, workspace_roots};
 use super::transport::ParentWatch;
 use super::workspace::{self, key_of_path};
 use crate::analysis::diagnostics::RuleConfig;
+use crate::analysis::views::{ExplainAtView, SearchView, SectionView};
 use crate::analysis::{self, Knowledge};
 
 /// The command `workspace/executeCommand` runs for a search. Commands the server advertises live
@@ -189,7 +190,10 @@ impl Backend {
     }
 
     /// `kref/search`: what `kref search --json` prints.
-    pub async fn search(&self, params: SearchParams) -> Result<Value> {
+    pub async fn search(
+        &self,
+        params: <KrefSearch as Request>::Params,
+    ) -> Result<<KrefSearch as Request>::Result> {
         let query = params.query()?;
         let Some(current) = self
             .shared
@@ -216,48 +220,40 @@ impl Backend {
             .off_loop("kref/search", None, move || {
                 let hits = index.search(&query)?;
                 let suggestions = if hits.is_empty() { index.suggest(&query.text)? } else { Vec::new() };
-                Ok::<_, kref_index::IndexError>(crate::cli::search::results_json(
-                    &query.text,
-                    &hits,
-                    &suggestions,
-                ))
+                Ok::<_, kref_index::IndexError>(SearchView::new(&query.text, &hits, &suggestions))
             })
             .await?;
         outcome.map_err(|e| internal_error("kref/search", &e.to_string()))
     }
 
     /// `kref/show`: a whole note section as `kref show --json` prints it, or `null`.
-    pub async fn show(&self, params: ShowParams) -> Result<Value> {
-        let Some(current) = self.current().await else { return Ok(Value::Null) };
+    pub async fn show(&self, params: <KrefShow as Request>::Params) -> Result<<KrefShow as Request>::Result> {
+        let Some(current) = self.current().await else { return Ok(None) };
         let notes = current.loaded.notes.clone();
         let knowledge = current.loaded.knowledge.clone();
-        let found = caught("kref/show", || {
-            use crate::cli::show::{find_section, schema_json, section_json};
-            if params.id.starts_with("schema:") {
-                return schema_json(&knowledge.schema, &params.id);
-            }
-            find_section(&notes, &params.id).map(|(note, section)| section_json(note, section))
-        })?;
-        Ok(found.unwrap_or(Value::Null))
+        caught("kref/show", || SectionView::find(&notes, &knowledge.schema, &params.id))
     }
 
     /// `kref/explain`: `{path, markdown}` for the field at a position, or `null`.
-    pub async fn explain(&self, params: ExplainParams) -> Result<Value> {
+    pub async fn explain(
+        &self,
+        params: <KrefExplain as Request>::Params,
+    ) -> Result<<KrefExplain as Request>::Result> {
         let Some(snapshot) = self.snapshot(&params.text_document.uri, "kref/explain") else {
-            return Ok(Value::Null);
+            return Ok(None);
         };
         if !snapshot.analyzable() {
-            return Ok(Value::Null);
+            return Ok(None);
         }
         let position = params.position;
         let answer = self
             .analyze("kref/explain", snapshot, move |file, kb, encoding, _| {
                 let offset = positions::offset(file.line_index(), position, encoding);
                 analysis::explain(file, offset, kb)
-                    .map(|e| serde_json::json!({"path": e.path, "markdown": e.markdown}))
+                    .map(|e| ExplainAtView { path: e.path, markdown: e.markdown })
             })
             .await?;
-        Ok(answer.unwrap_or(Value::Null))
+        Ok(answer)
     }
 
     /// See [`Shared::reload`].
@@ -1130,8 +1126,11 @@ impl LanguageServer for Backend {
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
         match params.command.as_str() {
             SEARCH_COMMAND | OLD_SEARCH_COMMAND => {
-                let search = SearchParams::from_command(&params.arguments)?;
-                self.search(search).await.map(Some)
+                let search = super::ext::SearchParams::from_command(&params.arguments)?;
+                let view = self.search(search).await?;
+                serde_json::to_value(view)
+                    .map(Some)
+                    .map_err(|e| internal_error(SEARCH_COMMAND, &e.to_string()))
             }
             other => {
                 Err(Error::invalid_params(format!("unknown command {other:?}; kref runs {SEARCH_COMMAND}")))

@@ -8,4 +8,5 @@ mod lsp_client;
 mod lsp_transport;
 mod lsp_workspace;
 mod precision;
+mod serve;
 mod util;

@@ -1,6 +1,8 @@
 //! No network: `kref search`, `explain`, `index` and a short `kref lsp` session give the same
 //! answers inside a network namespace with no interfaces (`unshare -n`), and under
 //! `strace -f -e trace=socket,connect` they never open an AF_INET or AF_INET6 socket.
+//! `kref serve` listens, and only listens: the one inet socket it opens is the one it accepts
+//! on, and it never connects anywhere while it serves pages.
 //! Each half is skipped, with a message, when its tool is missing or not permitted here.
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -184,4 +186,70 @@ fn no_inet_sockets() {
             trace.lines().filter(|l| l.contains("AF_INET") || l.contains("PF_INET")).collect();
         assert!(inet.is_empty(), "{args:?} opened network sockets:\n{}", inet.join("\n"));
     }
+}
+
+#[test]
+fn kref_serve_only_listens() {
+    if !works("strace", &["-f", "-e", "trace=socket", "true"]) {
+        eprintln!("skipped: strace is not installed (apt-get install strace) or not permitted here");
+        return;
+    }
+    let env = TestEnv::new();
+    let notes = env.path("notes");
+    env.write("notes/own.md", "# Own\n\nSee [the other note](other.md) and <https://kubernetes.io/>.\n");
+    env.write("notes/other.md", "# Other\n\n![a remote picture](https://example.com/x.png)\n");
+    let log = env.path("strace-serve.log");
+    let base = env.command(&["serve", "--addr", "127.0.0.1:0", "--notes", arg(&notes), "--refresh", "0.2"]);
+    let mut cmd = Command::new("strace");
+    cmd.args(["-f", "-qq", "-e", "trace=socket,connect,sendto,bind,listen", "-o", arg(&log)])
+        .arg(base.get_program())
+        .args(base.get_args())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    for (key, value) in base.get_envs() {
+        match value {
+            Some(value) => cmd.env(key, value),
+            None => cmd.env_remove(key),
+        };
+    }
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+    let mut child = cmd.spawn().unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .expect("kref serve says where it is")
+        .trim()
+        .trim_end_matches('/')
+        .to_string();
+    for target in [
+        "/",
+        "/search?q=own",
+        "/show/own",
+        "/explain/deploy.spec",
+        "/kinds",
+        "/rules/image-tag",
+        "/api/search?q=other",
+    ] {
+        let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+        write!(stream, "GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+        let mut reply = String::new();
+        let _ = stream.read_to_string(&mut reply);
+        assert!(reply.starts_with("HTTP/1.1 200"), "{target}: {}", &reply[..reply.len().min(200)]);
+    }
+    // Let the freshness checks run a few times, then stop the server (strace flushes and ends).
+    std::thread::sleep(Duration::from_millis(800));
+    let _ = Command::new("kill").args(["-s", "TERM", "--", &format!("-{}", child.id())]).status();
+    let _ = child.wait();
+    let trace = std::fs::read_to_string(&log).unwrap();
+    let inet: Vec<&str> = trace.lines().filter(|l| l.contains("AF_INET") || l.contains("PF_INET")).collect();
+    let sockets: Vec<&&str> = inet.iter().filter(|l| l.contains("socket(")).collect();
+    let connects: Vec<&&str> =
+        inet.iter().filter(|l| l.contains("connect(") || l.contains("sendto(")).collect();
+    assert_eq!(sockets.len(), 1, "one listening socket, nothing else:\n{}", inet.join("\n"));
+    assert!(connects.is_empty(), "kref serve connected somewhere:\n{}", inet.join("\n"));
+    assert!(trace.contains("listen("), "{trace}");
 }

@@ -115,6 +115,12 @@ pub struct Browser {
 impl Browser {
     /// Starts chromedriver and a headless Chromium with a fresh profile; screenshots go to `shots`.
     pub async fn start(shots: &Path) -> Step<Browser> {
+        Browser::start_with(shots, &[]).await
+    }
+
+    /// [`Browser::start`] with more Chromium flags (`--blink-settings=preferredColorScheme=0`
+    /// for a dark colour scheme, say).
+    pub async fn start_with(shots: &Path, extra_flags: &[&str]) -> Step<Browser> {
         let (chromium, driver_bin) = find_browser()?;
         let profile = tempfile::tempdir().map_err(|e| e.to_string())?;
         let port = free_port();
@@ -136,6 +142,7 @@ impl Browser {
 
         let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|s| (*s).to_owned()).collect();
         args.push(format!("--user-data-dir={}", browser._profile.path().display()));
+        args.extend(extra_flags.iter().map(|f| (*f).to_owned()));
         let caps = serde_json::json!({
             "browserName": "chrome",
             "goog:chromeOptions": { "binary": chromium, "args": args },
