@@ -6,6 +6,7 @@ use kref_corpus::schema::{Kind, ResolveError, Resolved, Schema, lifecycle};
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::knowledge::{Knowledge, NoteEntry};
+use crate::analysis::model::canonical_keys;
 use crate::analysis::schema_doc::source_text;
 
 /// What `kref explain --json` prints. Stable: fields are only added. The names before `group`
@@ -153,17 +154,12 @@ pub fn resolve_target<'s>(schema: &'s Schema, target: &ExplainTarget) -> Result<
     schema.resolve_in(kind, path)
 }
 
-/// Path keys of a canonical path (`spec.template.spec.containers[].ports[]` → keys only).
-fn keys(path: &str) -> Vec<&str> {
-    path.split('.').map(|p| p.split('[').next().unwrap_or(p)).filter(|p| !p.is_empty()).collect()
-}
-
 fn notes_for<'k>(kb: &'k Knowledge, resolved: &Resolved<'_>) -> Vec<&'k NoteEntry> {
     let kind = &resolved.kind.kind;
     if resolved.fields.is_empty() {
         kb.kind_entries(kind)
     } else {
-        kb.field_entries(kind, &keys(&resolved.path))
+        kb.field_entries(kind, &canonical_keys(&resolved.path))
     }
 }
 
@@ -184,7 +180,7 @@ pub fn explain_view(kb: &Knowledge, resolved: &Resolved<'_>) -> ExplainView {
     let kind = resolved.kind;
     let field = resolved.field();
     let children = resolved.object().map_or(&[][..], |t| schema.children(t));
-    let path_keys = keys(&resolved.path);
+    let path_keys = canonical_keys(&resolved.path);
     let mut breadcrumbs = vec![Crumb { name: kind.kind.clone(), target: kind.kind.clone() }];
     let mut target = kind.kind.clone();
     for key in &path_keys {

@@ -208,6 +208,16 @@ fn explain_view_of_a_kind_and_of_lists() {
 }
 
 #[test]
+fn explain_view_of_a_map_key_holding_dots() {
+    // The key `app.kubernetes.io/name` is one label, not three fields (the path was split at
+    // its dots before).
+    let kb = knowledge();
+    let view = explain(&kb, "deploy.metadata.labels[app.kubernetes.io/name]", None);
+    let crumbs: Vec<&str> = view.breadcrumbs.iter().map(|c| c.target.as_str()).collect();
+    assert_eq!(crumbs, ["Deployment", "Deployment.metadata", "Deployment.metadata.labels"], "{}", view.path);
+}
+
+#[test]
 fn explain_targets_that_do_not_resolve() {
     let schema = Schema::builtin();
     let target = |r: &str| ExplainTarget { resource: r.into(), api_version: None };
