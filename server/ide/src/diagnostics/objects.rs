@@ -10,7 +10,7 @@ use super::names::{label_problem, subdomain_problem};
 use super::pod::port_name_problem;
 use super::{Diagnostic, Fix, Severity};
 use crate::model::View;
-use crate::model::{at, get, int_of, is_null, items, pairs, scalar, str_of, text_of};
+use crate::model::{at, get, int_of, is_null, items, pairs, scalar, str_of, template_metadata, text_of};
 
 pub(crate) fn check(cx: &mut Cx<'_>, _view: &View<'_>) {
     if cx.on("deprecated-field") {
@@ -867,8 +867,9 @@ const DEPRECATED_PREFIXES: &[(&str, &str)] = &[
 ];
 
 fn deprecated_annotations(cx: &mut Cx<'_>) {
-    for path in [&["metadata", "annotations"][..], &["spec", "template", "metadata", "annotations"][..]] {
-        let Some(map) = at(cx.root, path) else { continue };
+    let own = at(cx.root, &["metadata", "annotations"]);
+    let template = template_metadata(cx.obj).and_then(|m| get(m, "annotations"));
+    for map in [own, template].into_iter().flatten() {
         for p in pairs(map) {
             let key = p.key.text.as_str();
             let replacement =

@@ -56,7 +56,7 @@ pub use object::{ObjectAt, document_objects, group_of, is_builtin_group, item_lo
 pub use path::{canonical_keys, path_keys, schema_path};
 pub use pod::{
     ContainerAt, Embedded, PodSpecPath, PssLevel, TemplateKind, claim_templates, containers, embedded,
-    pod_labels, pod_spec, pod_spec_path, template_at,
+    pod_labels, pod_spec, pod_spec_path, template_at, template_metadata,
 };
 pub use project::chart::{FileRole, role};
 pub use project::{FileClass, FileFacts, Layout};

@@ -157,6 +157,18 @@ pub fn pod_spec<'n>(obj: &ObjectAt<'n>) -> Option<&'n Node> {
     at(obj.node, path.spec).filter(|n| n.as_mapping().is_some())
 }
 
+/// The metadata of an object's pod template: from the table for a built-in kind (`None` for a
+/// Pod, which has no template), `spec.template.metadata` for a custom resource shaped like a
+/// workload (Argo Rollouts and the like copy that shape).
+pub fn template_metadata<'n>(obj: &ObjectAt<'n>) -> Option<&'n Node> {
+    let path: &[&str] = if obj.is_builtin() {
+        pod_spec_path(obj.kind_name())?.template_metadata?
+    } else {
+        &["spec", "template", "metadata"]
+    };
+    at(obj.node, path)
+}
+
 /// The labels a workload's pods get: the template's labels (a Pod's own labels).
 pub fn pod_labels<'n>(root: &'n Node, kind: &str) -> Option<&'n Node> {
     match pod_spec_path(kind)?.template_metadata {
