@@ -582,9 +582,8 @@ impl Shared {
                                 None
                             }
                         };
-                        let is_crd = disk.as_ref().is_some_and(|d| {
-                            crate::analysis::diagnostics::workspace::defines_crd(&d.objects)
-                        });
+                        let is_crd =
+                            disk.as_ref().is_some_and(|d| crate::analysis::model::defines_crd(&d.objects));
                         if let Ok(mut crds) = work.crds.lock() {
                             let was_crd = crds.contains(&path);
                             crds.retain(|p| *p != path);
@@ -1164,7 +1163,7 @@ impl Backend {
 fn kustomize_definition(file: &File, offset: usize, key: &str) -> Option<Location> {
     let path = std::path::Path::new(key);
     let name = path.file_name()?.to_str()?;
-    if !crate::analysis::project::classify::KUSTOMIZATION_NAMES.contains(&name) || !path.is_absolute() {
+    if !crate::analysis::model::project::classify::KUSTOMIZATION_NAMES.contains(&name) || !path.is_absolute() {
         return None;
     }
     let (_, target) = analysis::kustomize::refs::definition_at(
