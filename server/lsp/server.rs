@@ -1163,7 +1163,8 @@ impl Backend {
 fn kustomize_definition(file: &File, offset: usize, key: &str) -> Option<Location> {
     let path = std::path::Path::new(key);
     let name = path.file_name()?.to_str()?;
-    if !crate::analysis::model::project::classify::KUSTOMIZATION_NAMES.contains(&name) || !path.is_absolute() {
+    if !crate::analysis::model::project::classify::KUSTOMIZATION_NAMES.contains(&name) || !path.is_absolute()
+    {
         return None;
     }
     let (_, target) = analysis::kustomize::refs::definition_at(
