@@ -8,10 +8,9 @@
 
 use kref_yaml::{File, Node, TextRange};
 
-use crate::analysis::diagnostics::context::{at, get, is_null, items, pod_spec_path, text_of};
-use crate::analysis::diagnostics::workspace::{
-    Object, Selector, View, Workspace, backends, ns_compatible, objects, pod_references,
-};
+use crate::analysis::diagnostics::context::{get, is_null, text_of};
+use crate::analysis::diagnostics::workspace::{Object, Selector, View, Workspace, ns_compatible, objects};
+use crate::analysis::navigate::index::named_references;
 
 /// What a reference names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,82 +51,22 @@ pub fn reference_at(file: &File, offset: usize) -> Option<Reference> {
         let name = text_of(node)?;
         Some(Target::Object { kind: kind.to_string(), name: name.to_string() })
     };
-    let mut candidates: Vec<(Option<Target>, &Node)> = Vec::new();
-    if let Some((path, _)) = pod_spec_path(kind)
-        && let Some(spec) = at(root, path)
-    {
-        for (k, node) in pod_references(spec, true) {
-            candidates.push((named(k, node), node));
-        }
-        for (key, k) in [("priorityClassName", "PriorityClass"), ("runtimeClassName", "RuntimeClass")] {
-            if let Some(node) = get(spec, key) {
-                candidates.push((named(k, node), node));
-            }
-        }
-    }
+    let candidates: Vec<(Option<Target>, &Node)> =
+        named_references(root, kind).into_iter().map(|(k, node)| (named(k, node), node)).collect();
     let spec = get(root, "spec");
-    match kind {
-        "Ingress" => {
-            if let Some(spec) = spec {
-                for (name, _) in backends(root) {
-                    candidates.push((named("Service", name), name));
-                }
-                if let Some(node) = get(spec, "ingressClassName") {
-                    candidates.push((named("IngressClass", node), node));
-                }
+    if matches!(kind, "Service" | "PodDisruptionBudget" | "NetworkPolicy") {
+        let key = if kind == "NetworkPolicy" { "podSelector" } else { "selector" };
+        if let Some(pair) = spec.and_then(|s| s.pair(key)).filter(|p| !is_null(&p.value)) {
+            let selector = if kind == "Service" {
+                Selector::from_map(&pair.value)
+            } else {
+                Selector::from_label_selector(&pair.value)
+            };
+            let whole = TextRange::new(pair.key_range.start, pair.value.range.end.max(pair.key_range.end));
+            if !selector.is_empty() && whole.start <= offset && offset <= whole.end {
+                return Some(Reference { target: Target::Pods(selector), range: pair.key_range, namespace });
             }
         }
-        "HorizontalPodAutoscaler" => {
-            if let Some(target) = spec.and_then(|s| get(s, "scaleTargetRef"))
-                && let (Some(k), Some(node)) = (get(target, "kind").and_then(text_of), get(target, "name"))
-            {
-                candidates.push((named(k, node), node));
-            }
-        }
-        "StatefulSet" => {
-            if let Some(node) = spec.and_then(|s| get(s, "serviceName")) {
-                candidates.push((named("Service", node), node));
-            }
-        }
-        "PersistentVolumeClaim" => {
-            if let Some(node) = spec.and_then(|s| get(s, "storageClassName")) {
-                candidates.push((named("StorageClass", node), node));
-            }
-        }
-        "RoleBinding" | "ClusterRoleBinding" => {
-            if let Some(role) = get(root, "roleRef")
-                && let (Some(k), Some(node)) = (get(role, "kind").and_then(text_of), get(role, "name"))
-            {
-                candidates.push((named(k, node), node));
-            }
-            for subject in get(root, "subjects").map(items).unwrap_or(&[]) {
-                if get(subject, "kind").and_then(text_of) == Some("ServiceAccount")
-                    && let Some(node) = get(subject, "name")
-                {
-                    candidates.push((named("ServiceAccount", node), node));
-                }
-            }
-        }
-        "Service" | "PodDisruptionBudget" | "NetworkPolicy" => {
-            let key = if kind == "NetworkPolicy" { "podSelector" } else { "selector" };
-            if let Some(pair) = spec.and_then(|s| s.pair(key)).filter(|p| !is_null(&p.value)) {
-                let selector = if kind == "Service" {
-                    Selector::from_map(&pair.value)
-                } else {
-                    Selector::from_label_selector(&pair.value)
-                };
-                let whole =
-                    TextRange::new(pair.key_range.start, pair.value.range.end.max(pair.key_range.end));
-                if !selector.is_empty() && whole.start <= offset && offset <= whole.end {
-                    return Some(Reference {
-                        target: Target::Pods(selector),
-                        range: pair.key_range,
-                        namespace,
-                    });
-                }
-            }
-        }
-        _ => {}
     }
     candidates
         .into_iter()

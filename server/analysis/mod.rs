@@ -12,6 +12,7 @@ pub mod helm;
 pub mod hover;
 pub mod knowledge;
 pub mod manifest;
+pub mod navigate;
 pub mod notes_check;
 pub mod placeholders;
 pub mod project;

@@ -15,6 +15,8 @@ use tower_lsp_server::ls_types::request::Request;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
+mod navigate;
+
 use super::convert::{self, ClientFlags};
 use super::diagnostics::DiagState;
 use super::documents::{Changed, Documents, MAX_ANALYZED_BYTES, Snapshot};
@@ -816,6 +818,13 @@ impl LanguageServer for Backend {
             .shared
             .relative_patterns
             .set(watching.and_then(|w| w.relative_pattern_support).unwrap_or(false));
+        let prepare_rename = params
+            .capabilities
+            .text_document
+            .as_ref()
+            .and_then(|t| t.rename.as_ref())
+            .and_then(|r| r.prepare_support)
+            .unwrap_or(false);
         let (editor, warnings) = EditorSettings::from_init(params.initialization_options.as_ref());
         if let Ok(mut w) = self.shared.workspace.lock() {
             w.clone_from(&root);
@@ -848,6 +857,16 @@ impl LanguageServer for Backend {
                 }),
                 document_symbol_provider: Some(OneOf::Left(true)),
                 definition_provider: Some(OneOf::Left(true)),
+                references_provider: Some(OneOf::Left(true)),
+                rename_provider: Some(if prepare_rename {
+                    OneOf::Right(RenameOptions {
+                        prepare_provider: Some(true),
+                        work_done_progress_options: WorkDoneProgressOptions::default(),
+                    })
+                } else {
+                    OneOf::Left(true)
+                }),
+                workspace_symbol_provider: Some(OneOf::Left(true)),
                 code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
                     code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
                     ..CodeActionOptions::default()
@@ -1122,6 +1141,25 @@ impl LanguageServer for Backend {
             Some(convert::document_symbols(symbols, &uri, file.line_index(), encoding, flags))
         })
         .await
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        self.find_references(params).await
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        self.prepare_rename_at(params).await
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        self.rename_everywhere(params).await
+    }
+
+    async fn symbol(&self, params: WorkspaceSymbolParams) -> Result<Option<WorkspaceSymbolResponse>> {
+        self.find_symbols(params).await
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {

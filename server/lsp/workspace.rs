@@ -13,6 +13,7 @@ use tower_lsp_server::ls_types::Uri;
 use super::documents::MAX_ANALYZED_BYTES;
 use crate::analysis::diagnostics::Object;
 use crate::analysis::diagnostics::workspace::{defines_crd, objects};
+use crate::analysis::navigate::index::{FileNav, index_file};
 use crate::analysis::project::FileFacts;
 use crate::kb::manifests;
 
@@ -23,6 +24,8 @@ pub const MAX_FILES: usize = 5_000;
 #[derive(Debug, Clone)]
 pub struct DiskFile {
     pub objects: Vec<Object>,
+    /// What navigation (references, rename, workspace symbols) knows of it.
+    pub nav: FileNav,
     pub facts: FileFacts,
 }
 
@@ -80,7 +83,11 @@ pub fn read_text(path: &Path) -> Option<String> {
 pub fn read_file(path: &Path, root: Option<&Path>) -> Result<DiskFile, String> {
     read_manifest(path).map(|text| {
         let file = kref_yaml::parse(&text);
-        DiskFile { objects: objects(&file), facts: FileFacts::read(Some(path), root, &file) }
+        DiskFile {
+            objects: objects(&file),
+            nav: index_file(&file),
+            facts: FileFacts::read(Some(path), root, &file),
+        }
     })
 }
 

@@ -12,7 +12,7 @@ pub mod config;
 pub(crate) mod context;
 mod cron;
 pub mod edits;
-mod names;
+pub(crate) mod names;
 mod objects;
 mod pattern;
 mod pod;

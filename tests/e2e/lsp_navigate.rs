@@ -1,0 +1,203 @@
+//! Navigation in the language server over the real binary: find references (names across files,
+//! labels and selectors), prepare rename and rename (with refusals and their reasons), and
+//! workspace symbols, with the exact places and edits a client receives.
+
+use serde_json::{Value, json};
+
+use crate::lsp_client::LspClient;
+use crate::util::TestEnv;
+
+const SETTINGS: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: fast\n";
+
+const NIGHTLY: &str = "apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: nightly
+spec:
+  schedule: \"0 3 * * *\"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers:
+            - name: report
+              image: busybox:1.36
+              envFrom:
+                - configMapRef: {name: \"settings\"}
+";
+
+const WEB: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+          envFrom:
+            - configMapRef:
+                name: settings
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector:
+    app: web
+  ports:
+    - port: 80
+";
+
+fn file_uri(path: &std::path::Path) -> String {
+    format!("file://{}", path.display()).replace(' ', "%20")
+}
+
+/// The position of the `nth` occurrence of `needle` in `text` (plus `shift` characters), as the
+/// protocol counts it (these texts are ASCII).
+fn pos(text: &str, needle: &str, nth: usize, shift: u32) -> (u32, u32) {
+    let offset = text.match_indices(needle).nth(nth).unwrap().0;
+    let line = text[..offset].matches('\n').count() as u32;
+    let col = (offset - text[..offset].rfind('\n').map_or(0, |i| i + 1)) as u32;
+    (line, col + shift)
+}
+
+fn range(start: (u32, u32), len: u32) -> Value {
+    json!({"start": {"line": start.0, "character": start.1}, "end": {"line": start.0, "character": start.1 + len}})
+}
+
+fn at(uri: &str, p: (u32, u32)) -> Value {
+    json!({"textDocument": {"uri": uri}, "position": {"line": p.0, "character": p.1}})
+}
+
+/// `(uri, range)` of each location, sorted.
+fn places(found: &Value) -> Vec<(String, Value)> {
+    let mut out: Vec<(String, Value)> = found
+        .as_array()
+        .unwrap_or_else(|| panic!("not a list: {found}"))
+        .iter()
+        .map(|l| (l["uri"].as_str().unwrap().to_string(), l["range"].clone()))
+        .collect();
+    out.sort_by_key(|(u, r)| (u.clone(), r["start"]["line"].as_u64()));
+    out
+}
+
+#[test]
+fn references_rename_and_workspace_symbols() {
+    let env = TestEnv::new();
+    let settings = env.write("work/app/settings.yaml", SETTINGS);
+    let nightly = env.write("work/app/nightly.yaml", NIGHTLY);
+    let (mut client, init) = LspClient::start_with(
+        &env,
+        &[],
+        Value::Null,
+        json!({"textDocument": {"rename": {"prepareSupport": true}}}),
+    );
+    let caps = &init["capabilities"];
+    assert_eq!(caps["referencesProvider"], true);
+    assert_eq!(caps["renameProvider"], json!({"prepareProvider": true}));
+    assert_eq!(caps["workspaceSymbolProvider"], true);
+    client.ignore("textDocument/publishDiagnostics");
+    client.ignore("window/logMessage");
+    let web_uri = file_uri(&env.path("work/app/web.yaml"));
+    let (settings_uri, nightly_uri) = (file_uri(&settings), file_uri(&nightly));
+    client.open(&web_uri, WEB);
+
+    // From the reference in the open document: the ConfigMap on disk, the CronJob on disk (its
+    // quoted name without the quotes) and this use. The scan reads the disk files: wait for it.
+    let reference = pos(WEB, "name: settings", 0, 6);
+    let ask = |client: &mut LspClient, declarations: bool| {
+        let mut params = at(&web_uri, reference);
+        params["context"] = json!({"includeDeclaration": declarations});
+        client.request("textDocument/references", params)
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut found = ask(&mut client, true);
+    while found.as_array().map_or(0, Vec::len) < 3 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        found = ask(&mut client, true);
+    }
+    let mut expected = vec![
+        (nightly_uri.clone(), range(pos(NIGHTLY, "settings", 0, 0), 8)),
+        (settings_uri.clone(), range((3, 8), 8)),
+        (web_uri.clone(), range(reference, 8)),
+    ];
+    expected.sort_by_key(|(u, r)| (u.clone(), r["start"]["line"].as_u64()));
+    assert_eq!(places(&found), expected);
+    assert_eq!(places(&ask(&mut client, false)).len(), 2, "without the ConfigMap itself");
+
+    // From a label of the pod template: the Deployment's selector and the Service's.
+    let mut params = at(&web_uri, pos(WEB, "app: web", 1, 2));
+    params["context"] = json!({"includeDeclaration": false});
+    let found = client.request("textDocument/references", params);
+    assert_eq!(
+        places(&found),
+        [
+            (web_uri.clone(), range(pos(WEB, "app: web", 0, 0), 8)),
+            (web_uri.clone(), range(pos(WEB, "app: web", 2, 0), 8)),
+        ]
+    );
+    // From the Service's selector: the template's label.
+    let mut params = at(&web_uri, pos(WEB, "selector:", 1, 2));
+    params["context"] = json!({"includeDeclaration": false});
+    let found = client.request("textDocument/references", params);
+    assert_eq!(places(&found), [(web_uri.clone(), range(pos(WEB, "app: web", 1, 0), 8))]);
+
+    // Prepare rename: the name and its range; refused elsewhere, with the reason.
+    let prepared = client.request("textDocument/prepareRename", at(&web_uri, reference));
+    assert_eq!(prepared, json!({"range": range(reference, 8), "placeholder": "settings"}));
+    let refused = client.request_raw("textDocument/prepareRename", at(&web_uri, pos(WEB, "nginx", 0, 0)));
+    assert_eq!(refused["error"]["code"], -32803, "{refused}");
+    assert!(
+        refused["error"]["message"].as_str().unwrap().contains("put the cursor on the name"),
+        "{refused}"
+    );
+    let refused = client.request_raw("textDocument/prepareRename", at(&web_uri, pos(WEB, "web", 0, 0)));
+    assert!(
+        refused["error"]["message"].as_str().unwrap().contains("does not rename Deployment names"),
+        "{refused}"
+    );
+
+    // Rename: every place, each file's edits.
+    let mut params = at(&web_uri, reference);
+    params["newName"] = json!("app-config");
+    let edit = client.request("textDocument/rename", params.clone());
+    let changes = edit["changes"].as_object().unwrap();
+    let edit_at = |p: (u32, u32)| json!([{"range": range(p, 8), "newText": "app-config"}]);
+    assert_eq!(changes.len(), 3, "{edit}");
+    assert_eq!(changes[&web_uri], edit_at(reference));
+    assert_eq!(changes[&settings_uri], edit_at((3, 8)));
+    assert_eq!(changes[&nightly_uri], edit_at(pos(NIGHTLY, "settings", 0, 0)));
+    // An invalid name: refused with the rule it breaks.
+    params["newName"] = json!("App_Config");
+    let refused = client.request_raw("textDocument/rename", params);
+    let message = refused["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("has upper-case letters") && message.contains("DNS-1123 subdomain"),
+        "{message}"
+    );
+
+    // Workspace symbols: every object, fuzzy-matched, with its place.
+    let found = client.request("workspace/symbol", json!({"query": "dep web"}));
+    assert_eq!(
+        found,
+        json!([{"name": "Deployment web", "kind": 5, "location": {"uri": web_uri, "range": range((3, 8), 3)}}])
+    );
+    let found = client.request("workspace/symbol", json!({"query": "cm set"}));
+    assert_eq!(found[0]["name"], "ConfigMap settings", "{found}");
+    assert_eq!(found[0]["location"]["uri"], settings_uri.as_str());
+    let all = client.request("workspace/symbol", json!({"query": ""}));
+    let mut names: Vec<&str> = all.as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["ConfigMap settings", "CronJob nightly", "Deployment web", "Service web"]);
+    client.finish();
+}
