@@ -201,3 +201,86 @@ fn references_rename_and_workspace_symbols() {
     assert_eq!(names, ["ConfigMap settings", "CronJob nightly", "Deployment web", "Service web"]);
     client.finish();
 }
+
+#[test]
+fn folding_selection_and_links() {
+    let env = TestEnv::new();
+    let web_path = env.write("work/base/web.yaml", WEB);
+    let base = env.write("work/base/kustomization.yaml", "resources:\n  - web.yaml\n");
+    let overlay =
+        "# Production.\n# Runbook: https://example.com/runbook.\nresources:\n  - ../base\n  - missing.yaml\n";
+    let overlay_path = env.write("work/prod/kustomization.yaml", overlay);
+    let (mut client, init) = LspClient::start(&env, Value::Null);
+    let caps = &init["capabilities"];
+    assert_eq!(caps["foldingRangeProvider"], true);
+    assert_eq!(caps["selectionRangeProvider"], true);
+    assert_eq!(caps["documentLinkProvider"], json!({"resolveProvider": false}));
+    client.ignore("textDocument/publishDiagnostics");
+    client.ignore("window/logMessage");
+    let web_uri = file_uri(&web_path);
+    client.open(&web_uri, WEB);
+
+    let folds = client.request("textDocument/foldingRange", json!({"textDocument": {"uri": web_uri}}));
+    let folds: Vec<(u64, u64)> = folds
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["startLine"].as_u64().unwrap(), f["endLine"].as_u64().unwrap()))
+        .collect();
+    // Each document, every multi-line mapping and list item (an item and its only key fold the
+    // same lines once).
+    assert_eq!(
+        folds,
+        [
+            (0, 18),
+            (2, 3),
+            (4, 18),
+            (5, 7),
+            (6, 7),
+            (8, 18),
+            (9, 11),
+            (10, 11),
+            (12, 18),
+            (13, 18),
+            (14, 18),
+            (16, 18),
+            (17, 18),
+            (20, 28),
+            (22, 23),
+            (24, 28),
+            (25, 26),
+            (27, 28),
+        ]
+    );
+
+    // Selection ranges from the image value outwards.
+    let image = pos(WEB, "nginx", 0, 2);
+    let chain = client.request(
+        "textDocument/selectionRange",
+        json!({"textDocument": {"uri": web_uri}, "positions": [{"line": image.0, "character": image.1}]}),
+    );
+    let mut ranges = Vec::new();
+    let mut at = &chain[0];
+    while !at.is_null() {
+        ranges.push((at["range"]["start"].clone(), at["range"]["end"].clone()));
+        at = &at["parent"];
+    }
+    let p = |l: u32, c: u32| json!({"line": l, "character": c});
+    assert_eq!(ranges[0], (p(15, 17), p(15, 27)), "the value");
+    assert_eq!(ranges[1], (p(15, 10), p(15, 27)), "image: nginx:1.27");
+    assert_eq!(ranges[2].0, p(14, 10), "the container's mapping");
+    assert_eq!(ranges.last().unwrap(), &(p(0, 0), p(18, 30)), "the Deployment's document");
+
+    // Links: the URL in the comment, the base folder's kustomization; not the missing file.
+    let overlay_uri = file_uri(&overlay_path);
+    client.open(&overlay_uri, overlay);
+    let links = client.request("textDocument/documentLink", json!({"textDocument": {"uri": overlay_uri}}));
+    assert_eq!(
+        links,
+        json!([
+            {"range": range(pos(overlay, "https", 0, 0), 27), "target": "https://example.com/runbook"},
+            {"range": range(pos(overlay, "../base", 0, 0), 7), "target": file_uri(&base)},
+        ])
+    );
+    client.finish();
+}

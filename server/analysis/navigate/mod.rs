@@ -8,4 +8,5 @@
 pub mod index;
 pub mod references;
 pub mod rename;
+pub mod structure;
 pub mod symbols;

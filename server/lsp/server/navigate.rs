@@ -11,12 +11,16 @@ use tower_lsp_server::ls_types::*;
 
 use super::Backend;
 use crate::analysis::navigate::index::{FileNav, Span, index_file};
+use crate::analysis::navigate::structure::{self, FoldKind, LinkTarget};
 use crate::analysis::navigate::{references, rename, symbols};
 use crate::lsp::positions;
 use crate::lsp::workspace::{self, key_of_uri, uri_of_key};
 
 /// Workspace symbols answered at most (clients filter further as the user types).
 const MAX_SYMBOLS: usize = 1_000;
+
+/// Folding ranges answered at most for one document.
+const MAX_FOLDS: usize = 5_000;
 
 /// The protocol's `RequestFailed`: the request was valid, the server refuses it (with why).
 fn refused(message: String) -> Error {
@@ -182,4 +186,114 @@ impl Backend {
         })
         .await
     }
+
+    pub(super) async fn folding(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        let Some(snapshot) = self.nav_request(&params.text_document.uri, "foldingRange") else {
+            return Ok(None);
+        };
+        let work = snapshot.clone();
+        self.off_loop("textDocument/foldingRange", Some(&snapshot), move || {
+            let file = work.file();
+            let folds = structure::folding_ranges(&file, MAX_FOLDS);
+            Some(
+                folds
+                    .into_iter()
+                    .map(|f| FoldingRange {
+                        start_line: f.start,
+                        end_line: f.end,
+                        kind: (f.kind == FoldKind::Comment).then_some(FoldingRangeKind::Comment),
+                        ..FoldingRange::default()
+                    })
+                    .collect(),
+            )
+        })
+        .await
+    }
+
+    pub(super) async fn selection(
+        &self,
+        params: SelectionRangeParams,
+    ) -> Result<Option<Vec<SelectionRange>>> {
+        let Some(snapshot) = self.nav_request(&params.text_document.uri, "selectionRange") else {
+            return Ok(None);
+        };
+        let encoding = self.encoding();
+        let work = snapshot.clone();
+        self.off_loop("textDocument/selectionRange", Some(&snapshot), move || {
+            let file = work.file();
+            let index = file.line_index();
+            let answer = params.positions.iter().map(|p| {
+                let offset = positions::offset(index, *p, encoding);
+                let mut chain: Option<SelectionRange> = None;
+                for r in structure::selection_ranges(&file, offset).into_iter().rev() {
+                    chain = Some(SelectionRange {
+                        range: positions::range(index, r, encoding),
+                        parent: chain.map(Box::new),
+                    });
+                }
+                // A position outside every range: itself (the protocol wants one per position).
+                chain.unwrap_or(SelectionRange { range: Range::new(*p, *p), parent: None })
+            });
+            Some(answer.collect())
+        })
+        .await
+    }
+
+    pub(super) async fn links(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        let uri = params.text_document.uri;
+        let Some(snapshot) = self.nav_request(&uri, "documentLink") else { return Ok(None) };
+        let encoding = self.encoding();
+        let work = snapshot.clone();
+        self.off_loop("textDocument/documentLink", Some(&snapshot), move || {
+            let file = work.file();
+            let key = key_of_uri(uri.as_str());
+            let path = std::path::Path::new(&key);
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            let kustomization = matches!(name, "kustomization.yaml" | "kustomization.yml" | "Kustomization");
+            let folder = path.is_absolute().then(|| path.parent()).flatten();
+            let links = structure::document_links(&file, kustomization);
+            let found = links.into_iter().filter_map(|l| {
+                let target = match l.target {
+                    LinkTarget::Url(url) => url.parse::<Uri>().ok()?,
+                    LinkTarget::Path(p) => Uri::from_file_path(existing(&tidy(&folder?.join(p)))?)?,
+                };
+                Some(DocumentLink {
+                    range: positions::range(file.line_index(), l.range, encoding),
+                    target: Some(target),
+                    tooltip: None,
+                    data: None,
+                })
+            });
+            Some(found.collect())
+        })
+        .await
+    }
+}
+
+/// `path` with its `.` and `..` steps resolved as written (links are shown, so `../base` reads
+/// as the folder it names).
+fn tidy(path: &std::path::Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let mut out = std::path::PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if out.file_name().is_some() => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The file a link opens: the path when it is a file, the kustomization or chart of a folder.
+fn existing(path: &std::path::Path) -> Option<std::path::PathBuf> {
+    if path.is_file() {
+        return Some(path.to_path_buf());
+    }
+    ["kustomization.yaml", "kustomization.yml", "Kustomization", "Chart.yaml"]
+        .iter()
+        .map(|n| path.join(n))
+        .find(|p| p.is_file())
 }
