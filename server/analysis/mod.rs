@@ -20,6 +20,7 @@ pub mod schema_doc;
 pub mod site;
 pub mod skeletons;
 pub mod symbols;
+pub mod values;
 pub mod views;
 
 #[cfg(test)]

@@ -868,13 +868,14 @@ impl LanguageServer for Backend {
                 }),
                 workspace_symbol_provider: Some(OneOf::Left(true)),
                 folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+                inlay_hint_provider: Some(OneOf::Left(true)),
                 selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
                 document_link_provider: Some(DocumentLinkOptions {
                     resolve_provider: Some(false),
                     work_done_progress_options: WorkDoneProgressOptions::default(),
                 }),
                 code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-                    code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                    code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, CodeActionKind::REFACTOR_REWRITE]),
                     ..CodeActionOptions::default()
                 })),
                 // One server for every folder of a window: folders added or removed later are
@@ -999,13 +1000,9 @@ impl LanguageServer for Backend {
             let start = positions::offset(index, range.start, encoding);
             let end = positions::offset(index, range.end, encoding);
             let report = shared.check(uri.as_str(), file, kb);
-            let actions = super::diagnostics::code_actions(
-                &report,
-                kref_yaml::TextRange::new(start, end.max(start)),
-                &uri,
-                file,
-                encoding,
-            );
+            let range = kref_yaml::TextRange::new(start, end.max(start));
+            let mut actions = super::diagnostics::code_actions(&report, range, &uri, file, encoding);
+            actions.extend(navigate::rewrites(&uri, file, range, encoding));
             Some(actions)
         })
         .await
@@ -1178,6 +1175,10 @@ impl LanguageServer for Backend {
 
     async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
         self.links(params).await
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        self.hints(params).await
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {

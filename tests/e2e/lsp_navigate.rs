@@ -284,3 +284,49 @@ fn folding_selection_and_links() {
     );
     client.finish();
 }
+
+#[test]
+fn secret_values_shown_decoded_and_moved_between_data_and_string_data() {
+    let env = TestEnv::new();
+    let (mut client, init) = LspClient::start(&env, Value::Null);
+    assert_eq!(init["capabilities"]["inlayHintProvider"], true);
+    assert_eq!(
+        init["capabilities"]["codeActionProvider"]["codeActionKinds"],
+        json!(["quickfix", "refactor.rewrite"])
+    );
+    client.ignore("textDocument/publishDiagnostics");
+    client.ignore("window/logMessage");
+    let secret = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\ndata:\n  user: YWRtaW4=\n  password: cGFzcw==\n";
+    let uri = file_uri(&env.path("work/secret.yaml"));
+    client.open(&uri, secret);
+    let hints = client.request(
+        "textDocument/inlayHint",
+        json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 8, "character": 0}}}),
+    );
+    assert_eq!(
+        hints,
+        json!([
+            {"position": {"line": 6, "character": 16}, "label": "= \"admin\"", "paddingLeft": true},
+            {"position": {"line": 7, "character": 20}, "label": "= \"pass\"", "paddingLeft": true},
+        ])
+    );
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": range((6, 4), 0), "context": {"diagnostics": []}}),
+    );
+    let decode = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Decode data into stringData (plain text)")
+        .unwrap_or_else(|| panic!("{actions}"));
+    assert_eq!(decode["kind"], "refactor.rewrite");
+    assert_eq!(
+        decode["edit"]["changes"][&uri],
+        json!([{
+            "range": {"start": {"line": 5, "character": 0}, "end": {"line": 7, "character": 20}},
+            "newText": "stringData:\n  user: \"admin\"\n  password: \"pass\"",
+        }])
+    );
+    client.finish();
+}

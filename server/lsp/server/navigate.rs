@@ -13,6 +13,7 @@ use super::Backend;
 use crate::analysis::navigate::index::{FileNav, Span, index_file};
 use crate::analysis::navigate::structure::{self, FoldKind, LinkTarget};
 use crate::analysis::navigate::{references, rename, symbols};
+use crate::analysis::values;
 use crate::lsp::positions;
 use crate::lsp::workspace::{self, key_of_uri, uri_of_key};
 
@@ -239,6 +240,37 @@ impl Backend {
         .await
     }
 
+    pub(super) async fn hints(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        let Some(snapshot) = self.nav_request(&params.text_document.uri, "inlayHint") else {
+            return Ok(None);
+        };
+        let encoding = self.encoding();
+        let work = snapshot.clone();
+        self.off_loop("textDocument/inlayHint", Some(&snapshot), move || {
+            let file = work.file();
+            let index = file.line_index();
+            let start = positions::offset(index, params.range.start, encoding);
+            let end = positions::offset(index, params.range.end, encoding);
+            let hints = values::secret_hints(&file, kref_yaml::TextRange::new(start, end.max(start)));
+            Some(
+                hints
+                    .into_iter()
+                    .map(|h| InlayHint {
+                        position: positions::position(index, h.offset, encoding),
+                        label: InlayHintLabel::String(h.label),
+                        kind: None,
+                        text_edits: None,
+                        tooltip: h.tooltip.map(InlayHintTooltip::String),
+                        padding_left: Some(true),
+                        padding_right: None,
+                        data: None,
+                    })
+                    .collect(),
+            )
+        })
+        .await
+    }
+
     pub(super) async fn links(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
         let uri = params.text_document.uri;
         let Some(snapshot) = self.nav_request(&uri, "documentLink") else { return Ok(None) };
@@ -268,6 +300,33 @@ impl Backend {
         })
         .await
     }
+}
+
+/// The rewrites of `crate::analysis::values` at `range`, as code actions.
+pub(super) fn rewrites(
+    uri: &Uri,
+    file: &kref_yaml::File,
+    range: kref_yaml::TextRange,
+    encoding: Encoding,
+) -> Vec<CodeActionOrCommand> {
+    values::secret_actions(file, range)
+        .into_iter()
+        .map(|r| {
+            let edit = TextEdit {
+                range: positions::range(file.line_index(), r.range, encoding),
+                new_text: r.new_text,
+            };
+            CodeActionOrCommand::CodeAction(CodeAction {
+                title: r.title,
+                kind: Some(CodeActionKind::REFACTOR_REWRITE),
+                edit: Some(WorkspaceEdit {
+                    changes: Some(HashMap::from([(uri.clone(), vec![edit])])),
+                    ..WorkspaceEdit::default()
+                }),
+                ..CodeAction::default()
+            })
+        })
+        .collect()
 }
 
 /// `path` with its `.` and `..` steps resolved as written (links are shown, so `../base` reads
