@@ -199,6 +199,31 @@ fn references_rename_and_workspace_symbols() {
     let mut names: Vec<&str> = all.as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
     names.sort_unstable();
     assert_eq!(names, ["ConfigMap settings", "CronJob nightly", "Deployment web", "Service web"]);
+
+    // Code lenses: what each selector selects, and what selects the Deployment's pods.
+    assert_eq!(caps["codeLensProvider"], json!({"resolveProvider": false}));
+    let lenses = client.request("textDocument/codeLens", json!({"textDocument": {"uri": web_uri}}));
+    let lenses: Vec<(u64, u64, String)> = lenses
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            let start = &l["range"]["start"];
+            (
+                start["line"].as_u64().unwrap(),
+                start["character"].as_u64().unwrap(),
+                l["command"]["title"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lenses,
+        [
+            (3, 8, "pods selected by Service web".to_string()),
+            (5, 2, "selects the pods of Deployment web".to_string()),
+            (25, 2, "selects the pods of Deployment web".to_string()),
+        ]
+    );
     client.finish();
 }
 

@@ -110,6 +110,8 @@ pub struct LabelSite {
 pub struct TemplateSite {
     /// `Deployment web`.
     pub owner: String,
+    /// The object's name (or kind), where a code lens goes.
+    pub at: Span,
     pub namespace: Option<String>,
     pub labels: Vec<LabelSite>,
 }
@@ -221,6 +223,7 @@ pub fn index_file(file: &File) -> FileNav {
         if let Some(labels) = pod_labels(root, kind) {
             nav.templates.push(TemplateSite {
                 owner: owner.clone(),
+                at: span(name_node.map_or(*kind_range, value_range)),
                 namespace: namespace.clone(),
                 labels: label_sites(labels, index),
             });

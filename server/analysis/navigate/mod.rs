@@ -6,6 +6,7 @@
 //! Pure: the language server keeps a [`index::FileNav`] per file and passes the ones a file sees.
 
 pub mod index;
+pub mod lens;
 pub mod references;
 pub mod rename;
 pub mod structure;

@@ -12,7 +12,7 @@ use tower_lsp_server::ls_types::*;
 use super::Backend;
 use crate::analysis::navigate::index::{FileNav, Span, index_file};
 use crate::analysis::navigate::structure::{self, FoldKind, LinkTarget};
-use crate::analysis::navigate::{references, rename, symbols};
+use crate::analysis::navigate::{lens, references, rename, symbols};
 use crate::analysis::values;
 use crate::lsp::positions;
 use crate::lsp::workspace::{self, key_of_uri, uri_of_key};
@@ -267,6 +267,30 @@ impl Backend {
                     })
                     .collect(),
             )
+        })
+        .await
+    }
+
+    pub(super) async fn lenses(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        let uri = params.text_document.uri;
+        let Some(snapshot) = self.nav_request(&uri, "codeLens") else { return Ok(None) };
+        let (shared, encoding) = (self.shared.clone(), self.encoding());
+        let work = snapshot.clone();
+        self.off_loop("textDocument/codeLens", Some(&snapshot), move || {
+            let file = work.file();
+            let key = key_of_uri(uri.as_str());
+            let here = index_file(&file);
+            shared.diags.with_nav(&key, &here, &HashMap::new(), |files| {
+                lens::lenses(files)
+                    .into_iter()
+                    .map(|l| CodeLens {
+                        range: range_of(l.span, encoding),
+                        // No command to run: the title is the information (clients show it as text).
+                        command: Some(Command { title: l.title, command: String::new(), arguments: None }),
+                        data: None,
+                    })
+                    .collect()
+            })
         })
         .await
     }
