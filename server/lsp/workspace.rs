@@ -11,10 +11,9 @@ use std::str::FromStr;
 use tower_lsp_server::ls_types::Uri;
 
 use super::documents::MAX_ANALYZED_BYTES;
-use crate::analysis::diagnostics::Object;
-use crate::analysis::diagnostics::workspace::{defines_crd, objects};
+use crate::analysis::model::project::FileFacts;
+use crate::analysis::model::{Object, defines_crd};
 use crate::analysis::navigate::index::{FileNav, index_file};
-use crate::analysis::project::FileFacts;
 use crate::kb::manifests;
 
 /// At most this many files are read by the scan; a larger tree is read in part (logged).
@@ -84,7 +83,7 @@ pub fn read_file(path: &Path, root: Option<&Path>) -> Result<DiskFile, String> {
     read_manifest(path).map(|text| {
         let file = kref_yaml::parse(&text);
         DiskFile {
-            objects: objects(&file),
+            objects: Object::of_file(&file),
             nav: index_file(&file),
             facts: FileFacts::read(Some(path), root, &file),
         }
