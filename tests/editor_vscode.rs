@@ -769,7 +769,15 @@ async fn drive(server: &CodeServer, browser: &Browser) -> Step<()> {
 
     //    ...and a built-in note, shown as a Markdown preview.
     code.command("kref: Search knowledge base").await?;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Type only once the search box has the keyboard (under load a fixed pause was too short).
+    browser
+        .wait_for("the search box to take the keyboard", STEP, || async {
+            let ready = code
+                .js("const a = document.activeElement; const t = document.querySelector('.quick-input-widget .quick-input-title'); return !!a && !!a.closest('.quick-input-widget') && a.tagName === 'INPUT' && !!t && t.innerText.includes('Search knowledge base');")
+                .await?;
+            Ok((ready == Value::Bool(true)).then_some(()))
+        })
+        .await?;
     browser.keys("CrashLoopBackOff source:builtin").await?;
     code.key(Key::Enter).await?;
     let first = browser
