@@ -3,8 +3,9 @@
 //! threads as kref, one commit, then everything merged into one segment as kref does.
 //!
 //! `cargo run --release -p kref-index --example plain_tantivy -- NOTES_DIR [--no-merge]`
-//! prints the throughput; `bench/index_bench.py` runs it beside `kref index --rebuild`.
+//! prints the throughput; `bench/search_bench.py` runs it beside `kref index --rebuild`.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -59,7 +60,8 @@ fn main() -> tantivy::Result<()> {
     }
     writer.wait_merging_threads()?;
     let secs = start.elapsed().as_secs_f64();
-    println!(
+    let _ = writeln!(
+        std::io::stdout().lock(),
         "plain tantivy: {} files, {:.1} MB in {secs:.2} s, {:.1} MB/s{}",
         paths.len(),
         bytes as f64 / 1e6,

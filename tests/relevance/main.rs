@@ -131,7 +131,7 @@ fn load() -> Vec<Question> {
                 answers.remove(id).unwrap_or_else(|| panic!("{file}:{n}: {id} has no line in answers.tsv"));
             questions.push(Question {
                 id: id.to_string(),
-                file: *file,
+                file,
                 rule: *rule,
                 category: category.to_string(),
                 text: question.to_string(),
