@@ -5,7 +5,8 @@
 //! `cargo run --release -p kref-index --example plain_tantivy -- NOTES_DIR [--no-merge]`
 //! prints the throughput; `bench/search_bench.py` runs it beside `kref index --rebuild`.
 
-use std::io::Write as _;
+#![allow(clippy::print_stdout)] // An example that prints its figures.
+
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -60,8 +61,7 @@ fn main() -> tantivy::Result<()> {
     }
     writer.wait_merging_threads()?;
     let secs = start.elapsed().as_secs_f64();
-    let _ = writeln!(
-        std::io::stdout().lock(),
+    println!(
         "plain tantivy: {} files, {:.1} MB in {secs:.2} s, {:.1} MB/s{}",
         paths.len(),
         bytes as f64 / 1e6,
