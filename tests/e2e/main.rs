@@ -5,6 +5,7 @@ mod cli;
 mod explain;
 mod lsp;
 mod lsp_client;
+mod lsp_navigate;
 mod lsp_transport;
 mod lsp_workspace;
 mod precision;
