@@ -6,6 +6,7 @@ mod explain;
 mod kustomize;
 mod lsp;
 mod lsp_client;
+mod lsp_navigate;
 mod lsp_transport;
 mod lsp_workspace;
 mod precision;
