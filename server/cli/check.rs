@@ -18,9 +18,11 @@ use crate::analysis::diagnostics::{
     rule_by_id, rule_doc,
 };
 use crate::analysis::knowledge::Knowledge;
-use crate::analysis::model::project::{self, DeclaredUnit, FileFacts, Layout};
+use crate::analysis::kustomize;
+use crate::analysis::model::project::{self, DeclaredUnit, FileClass, FileFacts, KustomizePart, Layout};
 use crate::analysis::model::{Object, Workspace, defines_crd};
 use crate::kb::config::{Overrides, cache_dir, load_settings};
+use crate::kb::disk::DiskFs;
 use crate::kb::manifests;
 
 /// Arguments of `kref check`.
@@ -58,6 +60,10 @@ pub struct CheckArgs {
     /// Print the documentation of a rule and exit.
     #[arg(long, value_name = "RULE")]
     pub explain: Option<String>,
+    /// Build the Kustomize overlays given (folders or kustomization files) in memory and print
+    /// the objects, as `kustomize build` would, instead of checking.
+    #[arg(long)]
+    pub print_rendered: bool,
 }
 
 /// `--format` values.
@@ -102,6 +108,9 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
     }
     if let Some(id) = &args.explain {
         return explain(id);
+    }
+    if args.print_rendered {
+        return print_rendered(&args.paths);
     }
     let mut warnings = Vec::new();
     let settings =
@@ -184,6 +193,35 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
         d.severity == Severity::Error || (args.deny_warnings && d.severity == Severity::Warning)
     };
     let failed = checked.iter().any(|c| c.report.diagnostics.iter().any(failing));
+    Ok(if failed { Outcome::NothingFound } else { Outcome::Found })
+}
+
+/// `kref check --print-rendered`: each overlay built in memory and printed as YAML documents
+/// (in Kustomize's default order); problems of the build go to stderr.
+fn print_rendered(paths: &[PathBuf]) -> Result<Outcome> {
+    let disk = DiskFs::default();
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut failed = false;
+    for path in paths {
+        let dir = std::path::absolute(path)?;
+        if kustomize::kustomization_in(&disk, &dir).is_none() && !dir.is_file() {
+            return Err(anyhow!(
+                "{}: no kustomization.yaml there; give a folder that holds one (or the file itself)",
+                path.display()
+            ));
+        }
+        let built = kustomize::build::build(&disk, &dir);
+        for (file, problem) in &built.problems {
+            warn(&format!("{}: {problem}", file.display()));
+            failed = true;
+        }
+        if built.incomplete {
+            warn(&format!("{}: remote resources are not fetched (no network): left out", path.display()));
+        }
+        let text = kustomize::build::render(&built.objects);
+        out.write_all(text.as_bytes())?;
+    }
+    out.flush()?;
     Ok(if failed { Outcome::NothingFound } else { Outcome::Found })
 }
 
@@ -327,14 +365,30 @@ fn check_parsed(parsed: Vec<Parsed>, layout: &Layout, kb: &Knowledge, config: &R
     let mut ws = Workspace::new();
     let mut files = Vec::with_capacity(parsed.len());
     let mut names = Vec::with_capacity(parsed.len());
+    let mut paths = Vec::with_capacity(parsed.len());
     for p in parsed {
         ws.set(&p.name, p.objects);
         names.push(p.name);
         files.push(p.file);
+        paths.push(p.path);
     }
     ws.apply_layout(layout);
     let jobs: Vec<(usize, &File)> = files.iter().enumerate().collect();
-    let mut reports = parallel(&jobs, |(i, file)| diagnostics::analyze_in(file, &names[*i], &ws, kb, config));
+    let disk = DiskFs::default();
+    let mut reports = parallel(&jobs, |(i, file)| {
+        let mut report = diagnostics::analyze_in(file, &names[*i], &ws, kb, config);
+        // A kustomization's paths and targets are checked against the files around it.
+        if let (
+            Some(FileClass::Kustomize(KustomizePart::Kustomization | KustomizePart::Component)),
+            Some(dir),
+        ) = (report.class, paths[*i].as_deref().and_then(std::path::Path::parent))
+        {
+            let found = kustomize::check::diagnose(file, dir, &disk);
+            diagnostics::add_findings(&mut report, file, config, found);
+        }
+        report
+    });
+    overlay_findings(layout, &files, &paths, &mut reports, kb, config);
     for (key, message) in &layout.messages {
         if let Some(i) = names.iter().position(|n| n == key) {
             reports[i].notes.push(message.clone());
@@ -351,6 +405,57 @@ fn check_parsed(parsed: Vec<Parsed>, layout: &Layout, kb: &Knowledge, config: &R
             report,
         })
         .collect()
+}
+
+/// Each overlay (a kustomization no other includes) built in memory and checked as it will be
+/// applied; what that finds beyond the files' own checks is reported at the source line that
+/// caused it (a patch, a base), naming the overlay.
+fn overlay_findings(
+    layout: &Layout,
+    files: &[File],
+    paths: &[Option<PathBuf>],
+    reports: &mut [Report],
+    kb: &Knowledge,
+    config: &RuleConfig,
+) {
+    let disk = DiskFs::default();
+    let overlays: Vec<&std::path::Path> = layout
+        .units
+        .iter()
+        .filter(|u| u.kind == project::UnitKind::Kustomize)
+        .map(|u| std::path::Path::new(&u.name))
+        .filter(|p| p.is_absolute())
+        .collect();
+    let found = parallel(&overlays, |k| {
+        let Some(dir) = k.parent() else { return Vec::new() };
+        let built = kustomize::build::build(&disk, dir);
+        if built.incomplete || !built.problems.is_empty() {
+            // What a broken or partly remote overlay builds is not what kustomize would.
+            return Vec::new();
+        }
+        let name =
+            dir.file_name().map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into_owned());
+        kustomize::rendered::check(&built, &disk, kb, config).into_iter().map(|f| (f, name.clone())).collect()
+    });
+    let mut extra: Vec<Vec<Diagnostic>> = vec![Vec::new(); files.len()];
+    for (finding, overlay) in found.into_iter().flatten() {
+        let Some(i) = paths.iter().position(|p| p.as_deref() == Some(finding.file.as_path())) else {
+            continue;
+        };
+        let line = files[i].line_index().line_of(finding.diagnostic.range.start);
+        let index = files[i].line_index();
+        let known =
+            |d: &Diagnostic| d.rule == finding.diagnostic.rule && index.line_of(d.range.start) == line;
+        if reports[i].diagnostics.iter().any(known) || extra[i].iter().any(known) {
+            continue;
+        }
+        let mut d = finding.diagnostic;
+        d.message.push_str(&format!(" (in overlay {overlay}, as built)"));
+        extra[i].push(d);
+    }
+    for (i, found) in extra.into_iter().enumerate() {
+        diagnostics::add_findings(&mut reports[i], &files[i], config, found);
+    }
 }
 
 fn position(c: &Checked, offset: usize) -> (usize, usize) {

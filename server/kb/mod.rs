@@ -4,6 +4,7 @@
 //! below it receive plain data and paths.
 
 pub mod config;
+pub mod disk;
 pub mod documents;
 pub mod manifests;
 pub mod schemas;

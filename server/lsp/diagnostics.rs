@@ -114,7 +114,7 @@ impl DiagState {
         still_open: impl Fn() -> bool,
     ) -> (Report, bool) {
         let key = key_of_uri(uri);
-        let (report, changed) = match self.files.lock() {
+        let (mut report, changed) = match self.files.lock() {
             Ok(mut files) => {
                 if still_open() {
                     files.open.insert(key.clone());
@@ -136,6 +136,7 @@ impl DiagState {
             }
             Err(_) => (diagnostics::analyze_in(file, &key, &Workspace::new(), kb, config), false),
         };
+        kustomize_findings(&mut report, &key, file, config);
         for note in &report.notes {
             if note.starts_with("internal error") {
                 tracing::warn!("{uri}: {note}");
@@ -351,6 +352,22 @@ impl DiagState {
 }
 
 /// Forgets the file `key`; answers whether other files see a difference (it had objects).
+/// A kustomization's paths and targets, checked against the disk (its own text as the editor
+/// has it), outside the workspace lock.
+fn kustomize_findings(report: &mut Report, key: &str, file: &File, config: &RuleConfig) {
+    use crate::analysis::model::project::{FileClass, KustomizePart};
+    let path = std::path::Path::new(key);
+    let (Some(FileClass::Kustomize(KustomizePart::Kustomization | KustomizePart::Component)), Some(dir)) =
+        (report.class, path.parent().filter(|_| path.is_absolute()))
+    else {
+        return;
+    };
+    let mut fs = crate::kb::disk::DiskFs::default();
+    fs.open.insert(path.to_path_buf(), file.text().to_string());
+    let found = crate::analysis::kustomize::check::diagnose(file, dir, &fs);
+    diagnostics::add_findings(report, file, config, found);
+}
+
 fn forget(ws: &mut Workspace, key: &str) -> bool {
     let had = ws.objects_of(key).is_some_and(|o| !o.is_empty());
     ws.remove(key);

@@ -1078,6 +1078,9 @@ impl LanguageServer for Backend {
         self.analyze("textDocument/definition", snapshot, move |file, _, encoding, _| {
             let offset = positions::offset(file.line_index(), position, encoding);
             let key = workspace::key_of_uri(uri.as_str());
+            if let Some(target) = kustomize_definition(file, offset, &key) {
+                return Some(GotoDefinitionResponse::Scalar(target));
+            }
             let (_, found) = shared
                 .diags
                 .with_workspace(|ws| analysis::definition::definition(file, offset, &key, ws))
@@ -1216,6 +1219,23 @@ impl Backend {
             }
         }
     }
+}
+
+/// Go to definition on a path of a kustomization: the file, or the folder's kustomization.
+fn kustomize_definition(file: &File, offset: usize, key: &str) -> Option<Location> {
+    let path = std::path::Path::new(key);
+    let name = path.file_name()?.to_str()?;
+    if !crate::analysis::model::project::classify::KUSTOMIZATION_NAMES.contains(&name) || !path.is_absolute()
+    {
+        return None;
+    }
+    let (_, target) = analysis::kustomize::refs::definition_at(
+        file,
+        offset,
+        path.parent()?,
+        &crate::kb::disk::DiskFs::default(),
+    )?;
+    Some(Location { uri: Uri::from_file_path(&target)?, range: Range::default() })
 }
 
 #[cfg(test)]

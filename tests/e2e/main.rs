@@ -3,6 +3,7 @@
 mod check;
 mod cli;
 mod explain;
+mod kustomize;
 mod lsp;
 mod lsp_client;
 mod lsp_navigate;

@@ -4,7 +4,7 @@
 use std::sync::OnceLock;
 
 use super::Schema;
-use super::model::SchemaSource;
+use super::model::{SchemaSource, TypeRef};
 
 static BLOB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/builtin-schema.bin"));
 
@@ -21,6 +21,16 @@ pub(super) fn schema() -> &'static Schema {
     SCHEMA.get_or_init(|| {
         // The blob is generated and checked by this crate's tests; should it ever fail to
         // decode, an empty schema keeps callers working (every lookup reports "unknown").
-        Schema::from_source(SchemaSource::from_bytes(BLOB).unwrap_or_default())
+        let mut source = SchemaSource::from_bytes(BLOB).unwrap_or_default();
+        // The Kustomize config kinds are built in beside the API's (see `kustomize.rs`).
+        let object_meta = source
+            .types
+            .iter()
+            .position(|t| t.name == super::convert::OBJECT_META && !t.external)
+            .map(|i| TypeRef(i as u32));
+        let extra = super::kustomize::kustomize_source(source.types.len() as u32, object_meta);
+        source.types.extend(extra.types);
+        source.kinds.extend(extra.kinds);
+        Schema::from_source(source)
     })
 }

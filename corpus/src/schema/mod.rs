@@ -16,6 +16,7 @@ pub mod enums;
 mod error;
 mod export;
 pub mod import;
+pub mod kustomize;
 pub mod lifecycle;
 mod model;
 mod openapi;

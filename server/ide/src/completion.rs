@@ -5,7 +5,7 @@
 //! (`completionItem/resolve`) only for the item it shows, and [`resolve_docs`] rebuilds it from
 //! the reference alone.
 
-use kref_corpus::schema::{Field, FieldType, Kind, TypeRef};
+use kref_corpus::schema::{Field, FieldType, Kind, TypeRef, kustomize};
 use kref_yaml::{Document, File, Location, ScalarStyle, Segment, Target, TextRange};
 
 use super::docs::{self, FieldSite};
@@ -437,8 +437,16 @@ impl<'a> Ctx<'a> {
     fn kinds(&self, range: TextRange) -> Vec<CompletionItem> {
         let space = if self.needs_space(range) { " " } else { "" };
         let doc_av = self.doc.api_version.as_ref();
-        let mut names: Vec<&str> =
-            self.kb.schema.kinds().filter(|k| is_resource(k)).map(|k| k.kind.as_str()).collect();
+        // The Kustomize kinds only in what looks like a kustomization.
+        let kustomization = doc_av.is_some_and(|(av, _)| av.starts_with("kustomize.config.k8s.io/"))
+            || self.doc.root.as_ref().is_some_and(crate::model::project::kustomize::has_kustomization_keys);
+        let mut names: Vec<&str> = self
+            .kb
+            .schema
+            .kinds()
+            .filter(|k| is_resource(k) && (kustomization || !kustomize::is_kustomize_group(&k.group)))
+            .map(|k| k.kind.as_str())
+            .collect();
         names.sort_unstable();
         names.dedup();
         let mut items = Vec::new();

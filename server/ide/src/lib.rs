@@ -20,6 +20,7 @@ pub mod docs;
 pub mod helm;
 pub mod hover;
 pub mod knowledge;
+pub mod kustomize;
 pub mod model;
 pub mod navigate;
 pub mod notes_check;
@@ -59,8 +60,18 @@ mod boundary {
             }
         }
         assert!(deps.iter().any(|d| d == "kref-yaml"), "the dependencies were not read: {deps:?}");
-        let allowed =
-            ["kref-corpus", "kref-index", "kref-yaml", "serde", "serde_json", "strsim", "tracing", "regex"];
+        let allowed = [
+            "kref-corpus",
+            "kref-index",
+            "kref-yaml",
+            "serde",
+            "serde_json",
+            "strsim",
+            "tracing",
+            "regex",
+            "serde_yaml",
+            "sha2",
+        ];
         let extra: Vec<&String> = deps.iter().filter(|d| !allowed.contains(&d.as_str())).collect();
         assert!(
             extra.is_empty(),

@@ -1,6 +1,6 @@
 //! From a located cursor to schema terms: the document's kind and the schema path under it.
 
-use kref_corpus::schema::{Kind, Resolved};
+use kref_corpus::schema::{Kind, Resolved, kustomize};
 use kref_yaml::{Document, File, Location, Node, NodeValue, Segment};
 
 use super::model::schema_path;
@@ -18,7 +18,15 @@ pub fn kind_of<'k>(kb: &'k Knowledge, api_version: Option<&str>, kind: &str) -> 
     {
         return Some(k);
     }
-    let named = schema.kinds_named(kind);
+    // The Kustomize config kinds only under their own group (a Flux `Kustomization` is not one).
+    let named: Vec<&Kind> = schema
+        .kinds_named(kind)
+        .into_iter()
+        .filter(|k| {
+            !kustomize::is_kustomize_group(&k.group)
+                || api_version.is_none_or(|av| av.starts_with("kustomize.config.k8s.io/"))
+        })
+        .collect();
     let exact = |k: &Kind| k.kind == kind && !k.subresource;
     if let Some(av) = api_version
         && let Some(k) = named.iter().find(|k| exact(k) && k.has_api_version(av))

@@ -978,3 +978,82 @@ spec:
         assert_eq!(node.typed(), Some(kref_yaml::Typed::Str(label)), "{text}");
     }
 }
+
+#[test]
+fn hover_in_a_kustomization_explains_its_fields_and_values() {
+    check(
+        Ask::Hover,
+        "resources: [../base]\nconfigMapGenerator:\n- name: settings\n  behavior: mer$0ge\n",
+        expect![[r#"
+            [merge] Kustomization.configMapGenerator[].behavior
+            **`merge`** · Kustomization.configMapGenerator[].behavior
+
+            Adds keys to the base's object of that name, overriding keys that are set in both.
+
+            **Other values:**
+            - `create` — A new object; an object of that name from a base is an error.
+            - `replace` — Replaces the base's object of that name.
+        "#]],
+    );
+    check(
+        Ask::Hover,
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nbas$0es: [../base]\n",
+        expect![[r#"
+            [bases] Kustomization.bases
+            **Kustomization.bases**
+
+            `[]string` · optional
+
+            **Deprecated:** Use resources instead.
+
+            Kustomizations to build on.
+        "#]],
+    );
+}
+
+#[test]
+fn completion_in_a_kustomization_offers_its_fields() {
+    check(
+        Ask::Complete,
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\npatches:\n- target:\n    ki$0\n",
+        expect![[r#"
+            annotationSelector "annotationSelector: " over "ki"
+            group "group: " over "ki"
+            kind "kind: " over "ki"
+            labelSelector "labelSelector: " over "ki"
+            name "name: " over "ki"
+            namespace "namespace: " over "ki"
+            version "version: " over "ki"
+        "#]],
+    );
+    check(
+        Ask::Complete,
+        "resources: [a.yaml]\nconfigMapGenerator:\n- name: s\n  behavior: $0\n",
+        expect![[r#"
+            create "create"
+            replace "replace"
+            merge "merge"
+        "#]],
+    );
+}
+
+#[test]
+fn a_flux_kustomization_is_not_a_kustomize_one() {
+    // Flux's Kustomization (another group): no Kustomize fields on hover.
+    check(
+        Ask::Hover,
+        "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps}\nspec:\n  pa$0th: ./apps\n",
+        expect![[r#"
+            no hover
+        "#]],
+    );
+}
+
+#[test]
+fn kustomize_kinds_are_offered_in_kustomizations_only() {
+    let in_kustomization = labels("resources: [a.yaml]\nkind: $0\n");
+    assert!(in_kustomization.contains(&"Kustomization".to_string()), "{in_kustomization:?}");
+    assert!(in_kustomization.contains(&"Component".to_string()), "{in_kustomization:?}");
+    let in_manifest = labels("apiVersion: v1\nkind: $0\nmetadata: {name: x}\n");
+    assert!(!in_manifest.contains(&"Kustomization".to_string()), "{in_manifest:?}");
+}

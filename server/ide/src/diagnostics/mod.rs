@@ -12,6 +12,7 @@ pub mod config;
 pub(crate) mod context;
 mod cron;
 pub mod edits;
+mod kustomization;
 pub(crate) mod names;
 pub(crate) mod objects;
 mod pattern;
@@ -262,6 +263,37 @@ pub fn diagnose_workspace(files: &[(&str, &File)], kb: &Knowledge, config: &Rule
     files.iter().map(|(key, file)| analyze_in(file, key, &ws, kb, config)).collect()
 }
 
+/// Adds findings made outside the per-file checks (a kustomization's paths and targets, which
+/// need the files around it) to `report`: rule settings, `kref-ignore` comments and the
+/// suppress fix apply to them as to the others.
+pub fn add_findings(report: &mut Report, file: &File, config: &RuleConfig, found: Vec<Diagnostic>) {
+    if found.is_empty() {
+        return;
+    }
+    let levels = config.levels();
+    let ignores = suppress::comments(file);
+    let index = file.line_index();
+    for mut d in found {
+        let Some(level) = registry::rule_index(d.rule).and_then(|i| levels.get(i).copied().flatten()) else {
+            continue;
+        };
+        if !ignores.is_empty()
+            && suppress::ignored(
+                &ignores,
+                d.rule,
+                index.line_of(d.range.start),
+                file.document_at(d.range.start),
+            )
+        {
+            continue;
+        }
+        d.severity = level;
+        d.fixes.push(edits::suppress_fix(file, d.rule, d.range.start));
+        report.diagnostics.push(d);
+    }
+    report.diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.severity, d.rule));
+}
+
 /// Runs one check on one document; a panic drops what it reported and leaves a note.
 fn contained(
     name: &str,
@@ -295,6 +327,12 @@ fn run(file: &File, class: FileClass, view: &View<'_>, kb: &Knowledge, config: &
     let levels = config.levels();
     let mut out = Vec::new();
     syntax::check(file, &levels, &mut out);
+    if matches!(
+        class,
+        FileClass::Kustomize(project::KustomizePart::Kustomization | project::KustomizePart::Component)
+    ) {
+        kustomization::check(file, kb, config, &levels, view, &mut out);
+    }
     let objects_here = class.has_objects();
     for (index, doc) in file.documents.iter().enumerate() {
         if !objects_here {

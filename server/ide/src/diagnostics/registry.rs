@@ -548,6 +548,28 @@ pub static RULES: &[Rule] = &[
     .linter(&["no-anti-affinity"])
     .score(&["deployment-has-host-podantiaffinity", "statefulset-has-host-podantiaffinity"])
     .polaris(&["topologySpreadConstraint"]),
+    // Kustomize.
+    rule(
+        "kustomize-path",
+        E,
+        M,
+        C::Workspace,
+        "A path a kustomization names (resource, component, patch, generator file) that does not exist.",
+    ),
+    rule(
+        "kustomize-remote",
+        H,
+        D,
+        C::Workspace,
+        "A remote resource of a kustomization (git or https): not fetched, so not checked.",
+    ),
+    rule(
+        "kustomize-target",
+        W,
+        D,
+        C::Workspace,
+        "A kustomization's patch, image or replica count that matches no object it includes.",
+    ),
     rule("pdb-eviction-policy", H, S, C::Hint, "A PodDisruptionBudget without unhealthyPodEvictionPolicy.")
         .linter(&["pdb-unhealthy-pod-eviction-policy"]),
 ];

@@ -11,7 +11,9 @@
 
 use std::fmt::Write;
 
-use kref_corpus::schema::{Checks, Combine, Field, FieldType, KindSource, Schema, TypeDef, TypeRef, suggest};
+use kref_corpus::schema::{
+    Checks, Combine, Field, FieldType, KindSource, Schema, TypeDef, TypeRef, kustomize, suggest,
+};
 use kref_yaml::{Node, NodeValue, Pair, TextRange, Typed};
 
 use crate::model::project::classify::directive;
@@ -66,7 +68,8 @@ pub(crate) fn check(cx: &mut Cx<'_>, _view: &View<'_>) {
         enums: cx.on("invalid-enum"),
         required: cx.on("missing-required"),
         read_only: cx.on("read-only-field"),
-        deprecated: cx.on("deprecated-field"),
+        // Kustomize's deprecated fields are reported with their migrations (kustomization.rs).
+        deprecated: cx.on("deprecated-field") && !kustomize::is_kustomize_group(&kind.group),
         quantities: cx.on("invalid-quantity"),
         base64: cx.on("invalid-base64"),
         constraints: cx.on("invalid-value"),

@@ -163,6 +163,12 @@ pub fn objects(file: &File) -> Vec<ObjectAt<'_>> {
 /// List's), and the path below the item. Any other location is returned as it is.
 pub fn item_location(file: &File, mut loc: Location) -> Location {
     let Some(doc) = file.documents.get(loc.document) else { return loc };
+    if loc.kind.is_none() && doc.root.as_ref().is_some_and(super::project::kustomize::implied_kustomization) {
+        // A kustomization that leaves `apiVersion` and `kind` out, as Kustomize allows.
+        loc.kind = Some("Kustomization".to_string());
+        loc.api_version = Some(kref_corpus::schema::kustomize::KUSTOMIZATION_API_VERSION.to_string());
+        return loc;
+    }
     let (Some(kind), Some(root)) = (loc.kind.as_deref(), doc.root.as_ref()) else { return loc };
     if !is_list(kind, root) {
         return loc;

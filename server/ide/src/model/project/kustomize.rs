@@ -60,6 +60,44 @@ pub fn is_remote(path: &str) -> bool {
         || path.contains(".git//")
 }
 
+/// Top-level keys only a kustomization has: a document without `apiVersion` and `kind` that
+/// has one of them (and no `metadata`/`spec`) is read as a Kustomization.
+const KUSTOMIZATION_KEYS: &[&str] = &[
+    "resources",
+    "bases",
+    "components",
+    "patches",
+    "patchesStrategicMerge",
+    "patchesJson6902",
+    "namePrefix",
+    "nameSuffix",
+    "commonLabels",
+    "commonAnnotations",
+    "configMapGenerator",
+    "secretGenerator",
+    "generatorOptions",
+    "images",
+    "replacements",
+    "helmCharts",
+];
+
+/// Does a document with no `apiVersion` and `kind` read as a kustomization (by its keys)?
+pub fn implied_kustomization(root: &Node) -> bool {
+    let Some(pairs) = root.as_mapping() else { return false };
+    let has = |k: &str| pairs.iter().any(|p| p.key.text == k);
+    !has("apiVersion")
+        && !has("kind")
+        && !has("spec")
+        && !has("data")
+        && pairs.iter().any(|p| KUSTOMIZATION_KEYS.contains(&p.key.text.as_str()))
+}
+
+/// Does a document have a key only kustomizations have?
+pub fn has_kustomization_keys(root: &Node) -> bool {
+    root.as_mapping()
+        .is_some_and(|pairs| pairs.iter().any(|p| KUSTOMIZATION_KEYS.contains(&p.key.text.as_str())))
+}
+
 fn strings(node: Option<&Node>) -> Vec<String> {
     node.and_then(Node::as_sequence)
         .map(|items| {

@@ -1,0 +1,140 @@
+//! An overlay checked as it will be applied: the built objects run through the diagnostics
+//! engine together (so references, selectors and duplicates see exactly what the overlay
+//! applies), and each finding is carried back to the source line that caused it: the patch
+//! file that last set the field, else the file the object came from. Findings with no such line
+//! (a value a transformer made) are left out rather than reported somewhere misleading.
+
+use std::path::PathBuf;
+
+use kref_yaml::{File, Node, NodeValue, Segment, TextRange};
+
+use super::Fs;
+use super::build::{Build, Built, render_order};
+use crate::diagnostics::{self, Diagnostic, RuleConfig};
+use crate::knowledge::Knowledge;
+
+/// A finding of the built overlay, at a line of one of its source files.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub file: PathBuf,
+    /// Its range is in that file's text.
+    pub diagnostic: Diagnostic,
+}
+
+/// Checks the objects of `build` together and maps each finding to its source file.
+pub fn check(build: &Build, fs: &dyn Fs, kb: &Knowledge, config: &RuleConfig) -> Vec<Finding> {
+    let (text, order) = render_order(&build.objects);
+    if order.is_empty() {
+        return Vec::new();
+    }
+    let rendered = kref_yaml::parse(&text);
+    let report = diagnostics::diagnose_workspace(&[("rendered", &rendered)], kb, config)
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let mut sources: Vec<(PathBuf, Option<File>)> = Vec::new();
+    let mut out = Vec::new();
+    for d in report.diagnostics {
+        let loc = rendered.locate(d.range.start);
+        let Some(&object) = order.get(loc.document) else { continue };
+        let o = &build.objects[object];
+        let Some(doc_root) = rendered.documents.get(loc.document).and_then(|doc| doc.root.as_ref()) else {
+            continue;
+        };
+        let on_key = matches!(loc.target, kref_yaml::Target::Key { .. });
+        if let Some((file, range)) = source_of(o, doc_root, &loc.path.0, on_key, fs, &mut sources) {
+            let mut d = d;
+            d.range = range;
+            d.related.clear();
+            d.fixes.clear();
+            out.push(Finding { file, diagnostic: d });
+        }
+    }
+    out
+}
+
+/// The file and range that gave the value at `path` of the built object: the patches that
+/// touched it (last first), then its own file.
+fn source_of(
+    o: &Built,
+    rendered: &Node,
+    path: &[Segment],
+    on_key: bool,
+    fs: &dyn Fs,
+    cache: &mut Vec<(PathBuf, Option<File>)>,
+) -> Option<(PathBuf, TextRange)> {
+    let candidates = o.patched_by.iter().rev().chain(std::iter::once(&o.file));
+    for file in candidates {
+        let i = match cache.iter().position(|(p, _)| p == file) {
+            Some(i) => i,
+            None => {
+                cache.push((file.clone(), fs.read(file).map(|t| kref_yaml::parse(&t))));
+                cache.len() - 1
+            }
+        };
+        let Some(parsed) = &cache[i].1 else { continue };
+        for doc in &parsed.documents {
+            let Some(root) = &doc.root else { continue };
+            let kind = root.get("kind").and_then(Node::as_str);
+            let name = root.get("metadata").and_then(|m| m.get("name")).and_then(Node::as_str);
+            if kind != Some(o.kind()) || !name.is_some_and(|n| o.had_name(n)) {
+                continue;
+            }
+            if file != &o.file && identifies_only(path) {
+                // A patch names a list item by its key to change something else in it.
+                continue;
+            }
+            if let Some(range) = follow(rendered, root, path, on_key) {
+                return Some((file.clone(), range));
+            }
+        }
+    }
+    None
+}
+
+/// Does the path end at a list item, or at the key that names it (`containers[0].name`)?
+fn identifies_only(path: &[Segment]) -> bool {
+    match path {
+        [.., Segment::Index(_)] => true,
+        [.., Segment::Index(_), Segment::Key(k)] => {
+            matches!(k.as_str(), "name" | "containerPort" | "mountPath")
+        }
+        _ => false,
+    }
+}
+
+/// Walks `path` in the rendered object and the source document side by side; list items are
+/// matched by `name` (or `containerPort`, `mountPath`) where they have one, since merges
+/// reorder lists. The range of the key (when `on_key`) or value at the end.
+fn follow(rendered: &Node, source: &Node, path: &[Segment], on_key: bool) -> Option<TextRange> {
+    let mut r = rendered;
+    let mut s = source;
+    let mut key_range = None;
+    for seg in path {
+        match seg {
+            Segment::Key(k) => {
+                r = r.get(k)?;
+                let pair = s.pair(k)?;
+                key_range = Some(pair.key_range);
+                s = &pair.value;
+            }
+            Segment::Index(i) => {
+                let NodeValue::Sequence(r_items) = &r.value else { return None };
+                let NodeValue::Sequence(s_items) = &s.value else { return None };
+                r = r_items.get(*i)?;
+                let id = ["name", "containerPort", "mountPath"]
+                    .iter()
+                    .find_map(|k| r.get(k).and_then(Node::as_str).map(|v| (*k, v)));
+                s = match id {
+                    Some((k, v)) => s_items.iter().find(|x| x.get(k).and_then(Node::as_str) == Some(v))?,
+                    None => s_items.get(*i)?,
+                };
+                key_range = None;
+            }
+        }
+    }
+    Some(match (on_key, key_range) {
+        (true, Some(k)) => k,
+        _ => s.range,
+    })
+}
