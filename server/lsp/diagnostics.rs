@@ -112,6 +112,20 @@ impl DiagState {
         config: &RuleConfig,
         still_open: impl Fn() -> bool,
     ) -> (Report, bool) {
+        self.run_with(uri, file, still_open, |file, key, ws| {
+            diagnostics::analyze_in(file, key, ws, kb, config)
+        })
+    }
+
+    /// [`DiagState::run`] with the analysis given (a Helm template's holed YAML is checked by
+    /// the template rules).
+    pub fn run_with(
+        &self,
+        uri: &str,
+        file: &File,
+        still_open: impl Fn() -> bool,
+        analyze: impl Fn(&File, &str, &Workspace) -> Report,
+    ) -> (Report, bool) {
         let key = key_of_uri(uri);
         let (report, changed) = match self.files.lock() {
             Ok(mut files) => {
@@ -123,7 +137,7 @@ impl DiagState {
                         files.facts.insert(key.clone(), facts);
                         changed |= files.relayout();
                     }
-                    let mut report = diagnostics::analyze_in(file, &key, &files.workspace, kb, config);
+                    let mut report = analyze(file, &key, &files.workspace);
                     report
                         .notes
                         .extend(files.messages.iter().filter(|(k, _)| *k == key).map(|(_, m)| m.clone()));
@@ -132,7 +146,7 @@ impl DiagState {
                     (Report::default(), false)
                 }
             }
-            Err(_) => (diagnostics::analyze_in(file, &key, &Workspace::new(), kb, config), false),
+            Err(_) => (analyze(file, &key, &Workspace::new()), false),
         };
         for note in &report.notes {
             if note.starts_with("internal error") {

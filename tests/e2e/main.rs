@@ -3,8 +3,10 @@
 mod check;
 mod cli;
 mod explain;
+mod helm;
 mod lsp;
 mod lsp_client;
+mod lsp_helm;
 mod lsp_transport;
 mod lsp_workspace;
 mod precision;

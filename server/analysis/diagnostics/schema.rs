@@ -21,6 +21,7 @@ use super::edits::{Y, insert_entry, replace, yaml_string};
 use super::quantity;
 use super::workspace::View;
 use super::{Diagnostic, Fix, TextEdit};
+use crate::analysis::placeholders::has_placeholder;
 
 /// One step of the path to the node being checked, for messages.
 #[derive(Clone, Copy)]
@@ -116,9 +117,10 @@ impl<'c, 'a> Walker<'c, 'a> {
         }
         match &node.value {
             NodeValue::Mapping(entries) => {
-                let merged = entries.iter().any(|p| p.key.text == "<<");
+                // Merge keys and template keys (`{{ include ... }}` output) add entries not seen here.
+                let merged = entries.iter().any(|p| p.key.text == "<<" || has_placeholder(&p.key.text));
                 for p in entries {
-                    if p.key.text == "<<" {
+                    if p.key.text == "<<" || has_placeholder(&p.key.text) {
                         continue;
                     }
                     if let Some((name, field)) = directive(&p.key.text) {
