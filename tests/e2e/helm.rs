@@ -43,6 +43,18 @@ fn a_sound_chart_has_no_false_error() {
 }
 
 #[test]
+fn template_shapes_real_charts_use_raise_nothing() {
+    // apiVersions chosen by .Capabilities (with the fields of each in its branch), an
+    // apiVersion from a named template, documents made by `range`, `toYaml` into a block
+    // scalar, `.Files.Glob` into data, b64enc into Secret data, a file that is one include.
+    let env = TestEnv::new();
+    let run = check(&env, &["compat"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.stdout, "", "no error and no warning");
+    assert!(run.stderr.contains("0 errors, 0 warnings"), "{}", run.stderr);
+}
+
+#[test]
 fn mistakes_in_templates_are_found_where_they_are() {
     let env = TestEnv::new();
     let run = check(&env, &["typos"]);

@@ -53,6 +53,13 @@ const COMBINATION_RULES: &[&str] = &[
     "hpa-replicas-conflict",
 ];
 
+/// The lifecycle rules, which judge the document's apiVersion.
+const API_RULES: &[&str] = &["removed-api", "deprecated-api", "unavailable-api", "unknown-kind", "no-schema"];
+
+/// The rules that read fields along the schema of the document's apiVersion.
+const SCHEMA_RULES: &[&str] =
+    &["unknown-field", "wrong-type", "invalid-enum", "missing-required", "invalid-value", "deprecated-field"];
+
 /// The template's holed YAML as the manifest rules read it: every templated scalar and key
 /// holds its template text (so it is a placeholder, never validated as a name, number or enum
 /// value), a key whose whole value is template output holds a placeholder value, a mapping the
@@ -217,7 +224,26 @@ pub fn analyze_template(
         }
         let alternatives =
             blocks_with_else.iter().any(|b| b.start < facts.range.end && facts.range.start < b.end);
-        !(alternatives && COMBINATION_RULES.contains(&d.rule))
+        if alternatives && COMBINATION_RULES.contains(&d.rule) {
+            return false;
+        }
+        // Several literal apiVersions (chosen by `.Capabilities`): the lifecycle rules judge one
+        // of them, and fields inside `if`/`else` branches may belong to another.
+        // No literal apiVersion (`apiVersion: {{ include ... }}`): nothing for them to judge.
+        if facts.api_versions.len() != 1 && API_RULES.contains(&d.rule) {
+            return false;
+        }
+        if facts.api_versions.len() > 1 {
+            if API_RULES.contains(&d.rule) {
+                return false;
+            }
+            let in_alternative =
+                blocks_with_else.iter().any(|b| b.start <= d.range.start && d.range.start < b.end);
+            if in_alternative && SCHEMA_RULES.contains(&d.rule) {
+                return false;
+            }
+        }
+        true
     });
     let levels = config.levels();
     if let Some(severity) = level(&levels, "template-syntax") {
