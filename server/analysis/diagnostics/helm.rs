@@ -12,11 +12,21 @@ use kref_yaml::{File, Node, NodeValue, Pair, Scalar, ScalarStyle, Segment, TextR
 use super::workspace::Workspace;
 use super::{Diagnostic, Fix, Report, RuleConfig, Severity, TextEdit, registry};
 use crate::analysis::helm::{
-    BlockKind, ChartFinding, DocumentShape, FindingSeverity, Guard, LoadedChart, Lookup, SuppliedIn,
-    TemplateFile, ValuesFile,
+    BlockKind, ChartFinding, DocumentShape, FindingSeverity, Guard, LoadedChart, Lookup, PathSegment,
+    SuppliedIn, TemplateFile, ValuesFile,
 };
 use crate::analysis::knowledge::Knowledge;
 use crate::analysis::project::{FileClass, HelmPart};
+
+/// The rules only a chart has (they need its files together, not one manifest).
+pub const CHART_RULES: &[&str] = &[
+    "template-syntax",
+    "chart-yaml",
+    "values-schema",
+    "undefined-value",
+    "undefined-template",
+    "missing-dependency",
+];
 
 /// Rules whose findings need the whole list or the whole mapping: not reported in a document
 /// where the template adds items or entries the check cannot see.
@@ -364,8 +374,19 @@ fn check_tree(
     let mut templates: Vec<(&str, &TemplateFile)> =
         chart.templates.iter().map(|(p, t)| (p.as_str(), t)).collect();
     templates.extend(chart.notes.iter().map(|(p, t)| (p.as_str(), t)));
+    // One warning per missing key and file: `.Values.service.type` and `.Values.service.port`
+    // both say that `service` is missing.
+    let mut seen: std::collections::HashSet<(String, String)> = std::collections::HashSet::new();
     for undefined in chart.undefined_values(parents) {
         if extra_values.iter().any(|v| !matches!(v.lookup(&undefined.path), Lookup::Missing { .. })) {
+            continue;
+        }
+        // Helm always provides `.Values.global` (empty unless values or a parent set it).
+        let global = matches!(undefined.path.0.first(), Some(PathSegment::Key(k)) if k == "global");
+        if global && undefined.parent.0.is_empty() {
+            continue;
+        }
+        if !seen.insert((undefined.file.clone(), format!("{}/{}", undefined.parent, undefined.missing))) {
             continue;
         }
         let Some((_, template)) = templates.iter().find(|(p, _)| *p == undefined.file) else { continue };
@@ -437,5 +458,89 @@ fn check_tree(
     chain.push(chart);
     for sub in &chart.subcharts {
         check_tree(sub, &chain, extra_values, levels, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    /// The files of a fixture chart under `tests/fixtures/helm/<name>`.
+    fn chart(name: &str) -> Vec<(String, String)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/helm").join(name);
+        let mut out = Vec::new();
+        for entry in walkdir::WalkDir::new(&root).sort_by_file_name() {
+            let entry = entry.unwrap();
+            if entry.file_type().is_file() {
+                let rel = entry.path().strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
+                out.push((rel, std::fs::read_to_string(entry.path()).unwrap()));
+            }
+        }
+        out
+    }
+
+    fn findings(name: &str) -> Vec<(String, usize, &'static str)> {
+        let files = chart(name);
+        let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+        let charts = LoadedChart::load(&refs);
+        let config = RuleConfig::new(kref_corpus::schema::KubeVersion::new(1, 33));
+        let kb = Knowledge::new(
+            Arc::new(kref_corpus::schema::Schema::builtin().clone()),
+            &[],
+            None,
+            kref_corpus::schema::KubeVersion::new(1, 33),
+        );
+        let line = |file: &str, offset: usize| {
+            let text = &files.iter().find(|(p, _)| p == file).unwrap().1;
+            text[..offset].matches('\n').count() + 1
+        };
+        let mut out: Vec<(String, usize, &'static str)> = charts
+            .iter()
+            .flat_map(|c| check_chart(c, &[], &config))
+            .map(|f| (f.file.clone(), line(&f.file, f.diagnostic.range.start), f.diagnostic.rule))
+            .collect();
+        for (path, template) in charts.iter().flat_map(|c| c.templates.iter()) {
+            if charts[0].layout.role_of(path) != crate::analysis::helm::FileRole::Template {
+                continue;
+            }
+            let file = template_yaml(template);
+            let report = analyze_template(template, &file, path, &Workspace::new(), &kb, &config);
+            out.extend(report.diagnostics.iter().map(|d| (path.clone(), line(path, d.range.start), d.rule)));
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn every_chart_rule_fires_on_the_fixture_charts() {
+        let mut all = findings("mistakes");
+        all.extend(findings("typos"));
+        for rule in CHART_RULES {
+            assert!(all.iter().any(|(_, _, r)| r == rule), "{rule} never fires: {all:?}");
+        }
+        let typos: Vec<_> =
+            findings("typos").into_iter().filter(|(_, _, r)| CHART_RULES.contains(r)).collect();
+        assert_eq!(
+            typos,
+            [
+                ("templates/deployment.yaml".to_string(), 1, "undefined-value"),
+                ("templates/ingress.yaml".to_string(), 8, "undefined-value"),
+                ("templates/service.yaml".to_string(), 6, "undefined-template"),
+            ]
+        );
+    }
+
+    #[test]
+    fn sound_template_shapes_raise_nothing() {
+        for name in ["shop", "compat"] {
+            let errors: Vec<_> = findings(name)
+                .into_iter()
+                .filter(|(_, _, r)| {
+                    registry::rule_by_id(r).is_some_and(|rule| rule.severity == Severity::Error)
+                })
+                .collect();
+            assert!(errors.is_empty(), "{name}: {errors:?}");
+        }
     }
 }

@@ -185,6 +185,10 @@ fn every_rule_fires_where_marked_and_nowhere_else() {
     let mut failures = Vec::new();
     let mut fixes = 0;
     for rule in RULES {
+        // Chart rules need a chart: `helm::tests` checks them on the fixture charts.
+        if super::helm::CHART_RULES.contains(&rule.id) {
+            continue;
+        }
         let path = dir.join(format!("{}.yaml", rule.id));
         let Ok(text) = std::fs::read_to_string(&path) else {
             failures.push(format!("{}: no fixture {}", rule.id, path.display()));
