@@ -307,6 +307,99 @@ pub fn definition(charts: &[LoadedChart], path: &str, offset: usize) -> Vec<(Str
     top.named_templates().get(&name).iter().map(|d| (d.file.clone(), d.name_range)).collect()
 }
 
+/// Hover in `Chart.yaml`: the field's documentation (type, whether required, allowed
+/// values, an example).
+pub fn chart_yaml_hover(file: &kref_yaml::File, offset: usize) -> Option<Hover> {
+    let location = file.locate(offset);
+    let kref_yaml::Target::Key { range, .. } = location.target else { return None };
+    let path: Vec<&str> = location
+        .path
+        .iter()
+        .filter_map(|s| match s {
+            kref_yaml::Segment::Key(k) => Some(k.as_str()),
+            kref_yaml::Segment::Index(_) => None,
+        })
+        .collect();
+    let field = super::helm::chart_yaml::field_doc(&path)?;
+    let mut markdown = format!(
+        "**`{}`**: {}{}\n\n{}",
+        path.join("."),
+        field.kind.describe(),
+        if field.required { ", required" } else { "" },
+        field.doc
+    );
+    if !field.values.is_empty() {
+        markdown.push_str("\n\nAllowed values:");
+        for (value, note) in field.values {
+            markdown.push_str(&format!("\n- `{value}`: {note}"));
+        }
+    }
+    if !field.example.is_empty() {
+        markdown.push_str(&format!("\n\nExample: `{}`", field.example));
+    }
+    Some(Hover { range, markdown, subject: format!("Chart.yaml {}", path.join(".")) })
+}
+
+/// Completion of `Chart.yaml` keys where a new key is typed (top level, a maintainer, a
+/// dependency), leaving out the keys already there.
+pub fn chart_yaml_complete(file: &kref_yaml::File, offset: usize) -> Option<Vec<CompletionItem>> {
+    let location = file.locate(offset);
+    let kref_yaml::Target::NewKey { prefix_range, .. } = location.target else { return None };
+    let path: Vec<&str> = location
+        .path
+        .iter()
+        .filter_map(|s| match s {
+            kref_yaml::Segment::Key(k) => Some(k.as_str()),
+            kref_yaml::Segment::Index(_) => None,
+        })
+        .collect();
+    let fields = super::helm::chart_yaml::fields_at(&path);
+    if fields.is_empty() {
+        return None;
+    }
+    Some(
+        fields
+            .iter()
+            .filter(|f| !location.siblings.iter().any(|s| s == f.name))
+            .map(|f| {
+                let mut i = item(f.name, f.doc.split(". ").next().unwrap_or(f.doc).to_string(), prefix_range);
+                i.edit.text = format!("{}: ", f.name);
+                i.sort_text = format!("{}{}", if f.required { 0 } else { 1 }, f.name);
+                i
+            })
+            .collect(),
+    )
+}
+
+/// Hover on a key of a chart's values.yaml (`path` names it in the tree): its value, its
+/// documentation comment, and the templates that read it.
+pub fn values_hover(charts: &[LoadedChart], path: &str, offset: usize) -> Option<Hover> {
+    fn find<'c>(chart: &'c LoadedChart, path: &str) -> Option<&'c LoadedChart> {
+        if chart.layout.values.first().is_some_and(|v| v == path) {
+            return Some(chart);
+        }
+        chart.subcharts.iter().find_map(|s| find(s, path))
+    }
+    let chart = charts.iter().find_map(|c| find(c, path))?;
+    let values = chart.values.as_ref()?;
+    let (at, key_range) = values.key_at(offset)?;
+    let mut markdown = values_markdown(chart, &at);
+    let mut users: Vec<String> = Vec::new();
+    for (file, template) in chart.templates.iter().chain(chart.notes.iter()) {
+        let reads = template.references.values.iter().any(|r| r.path.0.starts_with(&at.0));
+        if reads && !users.contains(file) {
+            users.push(file.clone());
+        }
+    }
+    if users.is_empty() {
+        markdown.push_str("\n\nNo template of the chart reads it.");
+    } else {
+        markdown.push_str("\n\nRead by: ");
+        markdown.push_str(&users.iter().map(|u| format!("`{u}`")).collect::<Vec<_>>().join(", "));
+    }
+    Some(Hover { range: key_range, markdown, subject: written_path(&at) })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -396,5 +489,22 @@ mod tests {
         let text = charts[0].templates.iter().find(|(p, _)| p == "templates/deploy.yaml").unwrap().1.text();
         let h = hover(&charts, "templates/deploy.yaml", text.find("include").unwrap() + 1, kb).unwrap();
         assert!(h.markdown.starts_with("**`include`**"), "{}", h.markdown);
+    }
+
+    #[test]
+    fn chart_yaml_and_values_yaml_have_hover_and_completion() {
+        let file = kref_yaml::parse("apiVersion: v2\nname: web\nty\n");
+        let h = chart_yaml_hover(&file, 16).unwrap();
+        assert!(h.markdown.starts_with("**`name`**: a string, required\n\n"), "{}", h.markdown);
+        let items = chart_yaml_complete(&file, 26).unwrap();
+        let labels: Vec<&str> = items.iter().map(|i| i.label.as_str()).collect();
+        assert!(labels.contains(&"type") && labels.contains(&"version"), "{labels:?}");
+        assert!(!labels.contains(&"name"), "keys already there are left out: {labels:?}");
+        let charts = charts();
+        let values = charts[0].values.as_ref().unwrap().text();
+        let h = values_hover(&charts, "values.yaml", values.find("repository:").unwrap() + 1).unwrap();
+        assert!(h.markdown.ends_with("Read by: `templates/deploy.yaml`"), "{}", h.markdown);
+        let h = values_hover(&charts, "values.yaml", values.find("replicas").unwrap() + 1).unwrap();
+        assert!(h.markdown.ends_with("No template of the chart reads it."), "{}", h.markdown);
     }
 }

@@ -10,6 +10,7 @@ use kref_yaml::File;
 use crate::analysis::diagnostics::{self, Diagnostic, RuleConfig};
 use crate::analysis::helm::{FileRole, LoadedChart, TemplateFile};
 use crate::analysis::helm_ide;
+use crate::analysis::{CompletionItem, Hover, Knowledge};
 use crate::kb::charts;
 
 /// An open document inside a Helm chart.
@@ -63,6 +64,37 @@ impl ChartDoc {
             .map(|f| f.diagnostic)
             .filter(|d| !diagnostics::helm::is_suppressed(file, d))
             .collect()
+    }
+
+    /// The role of the document in its chart.
+    fn role(&self) -> FileRole {
+        fn find(chart: &LoadedChart, rel: &str) -> Option<FileRole> {
+            chart.subcharts.iter().find_map(|s| find(s, rel)).or_else(|| {
+                let inside =
+                    chart.layout.dir.is_empty() || rel.starts_with(&format!("{}/", chart.layout.dir));
+                inside.then(|| chart.layout.role_of(rel))
+            })
+        }
+        self.charts.iter().find_map(|c| find(c, &self.rel)).unwrap_or(FileRole::Other)
+    }
+
+    /// Hover anywhere in a chart file: templates (values, named templates, built-ins,
+    /// functions), Chart.yaml fields, values.yaml keys (with the templates reading them).
+    pub fn hover(&self, file: &File, offset: usize, kb: &Knowledge) -> Option<Hover> {
+        match self.role() {
+            FileRole::ChartYaml => helm_ide::chart_yaml_hover(file, offset),
+            FileRole::Values => helm_ide::values_hover(&self.charts, &self.rel, offset),
+            _ => helm_ide::hover(&self.charts, &self.rel, offset, kb),
+        }
+    }
+
+    /// Completion in a chart file: after `.Values.` and in `include "` in templates, keys of
+    /// Chart.yaml.
+    pub fn complete(&self, file: &File, offset: usize) -> Option<Vec<CompletionItem>> {
+        match self.role() {
+            FileRole::ChartYaml => helm_ide::chart_yaml_complete(file, offset),
+            _ => helm_ide::complete(&self.charts, &self.rel, offset),
+        }
     }
 
     /// The absolute path of a file of the chart tree.

@@ -1038,7 +1038,7 @@ impl LanguageServer for Backend {
             let offset = positions::offset(index, position, encoding);
             let chart = super::helm::ChartDoc::read(&workspace::key_of_uri(&uri), file.text());
             if let Some(c) = &chart
-                && let Some(h) = analysis::helm_ide::hover(&c.charts, &c.rel, offset, kb)
+                && let Some(h) = c.hover(file, offset, kb)
             {
                 return Some(convert::hover(h, index, encoding));
             }
@@ -1125,7 +1125,7 @@ impl LanguageServer for Backend {
             let offset = positions::offset(index, position, encoding);
             let chart = super::helm::ChartDoc::read(&workspace::key_of_uri(&uri), file.text());
             if let Some(c) = &chart
-                && let Some(items) = analysis::helm_ide::complete(&c.charts, &c.rel, offset)
+                && let Some(items) = c.complete(file, offset)
             {
                 let items =
                     items.into_iter().map(|i| convert::completion_item(i, index, encoding, flags)).collect();

@@ -150,6 +150,19 @@ fn chart_yaml_and_values_get_the_chart_findings() {
         ],
         "{published}"
     );
+    // Hover on a field of Chart.yaml: its documentation.
+    let hover = client.hover(&uri, 3, 1);
+    assert!(hover_text(&hover).starts_with("**`type`**: a string\n\n"), "{hover}");
+    assert!(hover_text(&hover).contains("- `library`: "), "{hover}");
+    // Hover on a key of values.yaml: the value, its comment and the templates that read it.
+    let values = env.path("work/typos/values.yaml");
+    let values_uri = file_uri(&values);
+    client.open(&values_uri, &std::fs::read_to_string(&values).unwrap());
+    let hover = client.hover(&values_uri, 1, 3);
+    assert_eq!(
+        hover_text(&hover),
+        "**`.Values.replicaCount`**\n\n```yaml\n2\n```\n\nHow many pods run\n\n_from `values.yaml`_\n\nRead by: `templates/deployment.yaml`"
+    );
     client.ignore("textDocument/publishDiagnostics");
     client.finish();
 }
