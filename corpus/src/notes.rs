@@ -493,6 +493,11 @@ impl<'a> Builder<'a> {
             Event::Start(Tag::Emphasis) | Event::End(TagEnd::Emphasis) => self.markup("*"),
             Event::Start(Tag::Strong) | Event::End(TagEnd::Strong) => self.markup("**"),
             Event::Start(Tag::List(_)) => {
+                // A list nested in a tight item follows the item's text with no break between
+                // them: keep the words apart (`job` and `concurrencyPolicy`, not one word).
+                if self.current.text.chars().next_back().is_some_and(|c| !c.is_whitespace()) {
+                    self.current.text.push('\n');
+                }
                 if let Some(parent) = self.items.len().checked_sub(1) {
                     self.decide(parent);
                 }
@@ -889,6 +894,20 @@ mod tests {
         assert!(deploy.text.starts_with("keeps stateless Pods running."), "{}", deploy.text);
         assert!(deploy.text.contains("`strategy`"), "{}", deploy.text);
         assert_eq!(note.sections[0].kinds, ["Deployment", "CronJob"]);
+    }
+
+    #[test]
+    fn nested_lists_keep_words_apart_in_the_section_text() {
+        let md =
+            "# Backups\n\n- `CronJob`: the nightly backup job\n  - `concurrencyPolicy`: always `Forbid`\n";
+        let note = parse_note("b.md", Origin::User, md);
+        let text = &note.sections[0].text;
+        assert!(!text.contains("jobconcurrencyPolicy"), "{text:?}");
+        assert!(text.contains("job\nconcurrencyPolicy"), "{text:?}");
+        // Each entry's span still starts at its own names.
+        let field =
+            note.entries.iter().find(|e| e.subject.key() == "field:CronJob.concurrencyPolicy").unwrap();
+        assert!(text[field.span.clone()].starts_with("concurrencyPolicy"), "{:?}", &text[field.span.clone()]);
     }
 
     #[test]

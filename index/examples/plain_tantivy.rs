@@ -5,6 +5,8 @@
 //! `cargo run --release -p kref-index --example plain_tantivy -- NOTES_DIR [--no-merge]`
 //! prints the throughput; `bench/index_bench.py` runs it beside `kref index --rebuild`.
 
+#![allow(clippy::print_stdout)] // An example that prints its figures.
+
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
