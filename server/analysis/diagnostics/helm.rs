@@ -31,6 +31,9 @@ pub const CHART_RULES: &[&str] = &[
 /// Rules whose findings need the whole list or the whole mapping: not reported in a document
 /// where the template adds items or entries the check cannot see.
 const WHOLE_RULES: &[&str] = &[
+    "missing-api-version",
+    "missing-kind",
+    "missing-name",
     "missing-required",
     "volume-mount",
     "probe-port",
@@ -352,7 +355,15 @@ fn check_tree(
         out.push(ChartDiagnostic { file: chart.layout.chart_yaml.clone(), diagnostic: d });
     }
 
-    // values.yaml against values.schema.json.
+    // values.schema.json itself, then values.yaml against it.
+    if let Some(schema) = &chart.schema {
+        let schema_path = chart.layout.schema.clone().unwrap_or_default();
+        for problem in &schema.problems {
+            let on = level(levels, "values-schema");
+            let severity = on.map(|l| severity_of(problem.severity, l));
+            push(out, &schema_path, "values-schema", problem.range, problem.message.clone(), severity);
+        }
+    }
     if let (Some(schema), Some(values)) = (&chart.schema, &chart.values) {
         let values_path = chart.layout.values.first().cloned().unwrap_or_default();
         let schema_path = chart.layout.schema.clone().unwrap_or_default();
