@@ -418,7 +418,7 @@ SEV = {"error": "error", "warning": "warning", "info": "information", "hint": "h
 
 def patch_rules():
     """The rules checked in patches, read from the registry (CHECKED_IN_PATCHES)."""
-    src = open("server/analysis/diagnostics/registry.rs").read()
+    src = open("server/ide/src/diagnostics/registry.rs").read()
     block = src.split("pub const CHECKED_IN_PATCHES: &[&str] = &[", 1)[1].split("];", 1)[0]
     return [l.strip().strip('",') for l in block.splitlines() if l.strip().startswith('"')]
 
@@ -497,7 +497,7 @@ Silence it on one line with `# kref-ignore: {r['id']}` above it, for a whole doc
         sev = r["severity"] + (f" (PSS {r['podSecurity']})" if r["podSecurity"] else "")
         lines.append(f"| `{r['id']}` | {sev} | {r['profile']} | {r['summary']} | {'; '.join(also)} |")
     lines += ["", "## What is checked as what", "",
-              "`kref check` and the editor classify every YAML file once, the same way (`server/analysis/project/`):",
+              "`kref check` and the editor classify every YAML file once, the same way (`server/ide/src/model/project/`):",
               "",
               "- **manifests**: Kubernetes objects, every rule. A `kind: List` or `<Kind>List` (`ConfigMapList`) is valid;",
               "  each of its items is checked as an object of its own kind (the List's kind less `List` when the item",

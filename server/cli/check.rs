@@ -14,12 +14,13 @@ use serde_json::{Value, json};
 
 use super::output::{BOLD, DIM, ERROR, Outcome, PATH, WARN, print_json, warn};
 use crate::analysis::diagnostics::{
-    self, Diagnostic, Object, Profile, RULES, Report, RuleConfig, RuleSettings, Severity, Workspace,
-    default_kube_version, rule_by_id, rule_doc,
+    self, Diagnostic, Profile, RULES, Report, RuleConfig, RuleSettings, Severity, default_kube_version,
+    rule_by_id, rule_doc,
 };
 use crate::analysis::helm::{FileRole, LoadedChart, TemplateFile, ValuesFile};
 use crate::analysis::knowledge::Knowledge;
-use crate::analysis::project::{self, DeclaredUnit, FileFacts, Layout};
+use crate::analysis::model::project::{self, DeclaredUnit, FileFacts, Layout};
+use crate::analysis::model::{Object, Workspace, defines_crd};
 use crate::kb::charts;
 use crate::kb::config::{Overrides, cache_dir, load_settings};
 use crate::kb::manifests;
@@ -155,11 +156,8 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
     }
     let charts = load_charts(&mut parsed);
     // CustomResourceDefinitions among the files describe the custom resources beside them.
-    let crds: Vec<(&str, &str)> = parsed
-        .iter()
-        .filter(|p| diagnostics::workspace::defines_crd(&p.objects))
-        .map(|p| (p.name.as_str(), p.file.text()))
-        .collect();
+    let crds: Vec<(&str, &str)> =
+        parsed.iter().filter(|p| defines_crd(&p.objects)).map(|p| (p.name.as_str(), p.file.text())).collect();
     let (schema, crd_warnings) = crate::kb::schemas::with_crds(schema, &crds);
     warnings.extend(crd_warnings);
     let kb = Knowledge::new(schema, &[], None, kube_version);
@@ -317,7 +315,7 @@ fn read_inputs(inputs: Vec<Input>, errors: &mut Vec<String>) -> Vec<Parsed> {
     }
     let parsed: Vec<(File, Vec<Object>)> = parallel(&named, |(_, t)| {
         let file = kref_yaml::parse(t);
-        let objects = diagnostics::workspace::objects(&file);
+        let objects = Object::of_file(&file);
         (file, objects)
     });
     named
@@ -428,7 +426,7 @@ fn load_charts(parsed: &mut [Parsed]) -> Vec<FoundChart> {
                     let abs = dir.join(rel);
                     if let Some(p) = parsed.iter_mut().find(|p| p.path.as_deref() == Some(abs.as_path())) {
                         p.file = diagnostics::helm::template_yaml(template);
-                        p.objects = diagnostics::workspace::objects(&p.file);
+                        p.objects = Object::of_file(&p.file);
                         p.template = Some(template.clone());
                     }
                 }

@@ -40,7 +40,7 @@ pub struct Settings {
     pub schemas: Vec<PathBuf>,
     pub kubernetes_version: Option<String>,
     /// Declared deployment units, paths made absolute.
-    pub units: Vec<crate::analysis::project::DeclaredUnit>,
+    pub units: Vec<crate::analysis::model::project::DeclaredUnit>,
     /// The files the settings were read from, for messages.
     pub sources: Vec<PathBuf>,
 }
@@ -156,7 +156,7 @@ pub fn load_settings(overrides: &Overrides) -> Result<Settings> {
         settings.notes.extend(config.notes);
         settings.schemas.extend(config.schemas);
         settings.units.extend(config.units.into_iter().filter(|u| !u.paths.is_empty()).map(|u| {
-            crate::analysis::project::DeclaredUnit {
+            crate::analysis::model::project::DeclaredUnit {
                 name: u.name.unwrap_or_else(|| u.paths[0].display().to_string()),
                 paths: u.paths,
             }

@@ -22,11 +22,9 @@ use tower_lsp_server::ls_types::{
 use super::positions;
 use super::workspace::{DiskFile, key_of_uri, uri_of_key};
 use crate::analysis::Knowledge;
-use crate::analysis::diagnostics::workspace::same_facts;
-use crate::analysis::diagnostics::{
-    self, Diagnostic, Object, Report, RuleConfig, Severity, Workspace, rule_doc, rule_doc_path,
-};
-use crate::analysis::project::{self, DeclaredUnit, FileClass, FileFacts};
+use crate::analysis::diagnostics::{self, Diagnostic, Report, RuleConfig, Severity, rule_doc, rule_doc_path};
+use crate::analysis::model::project::{self, DeclaredUnit, FileClass, FileFacts};
+use crate::analysis::model::{Object, Workspace, same_facts};
 
 /// A document version and the ranges and rule ids of its diagnostics.
 type Checked = (i32, Vec<(TextRange, &'static str)>);
@@ -131,7 +129,7 @@ impl DiagState {
             Ok(mut files) => {
                 if still_open() {
                     files.open.insert(key.clone());
-                    let mut changed = set(&mut files.workspace, &key, diagnostics::workspace::objects(file));
+                    let mut changed = set(&mut files.workspace, &key, Object::of_file(file));
                     let facts = files.facts_of(&key, file);
                     if files.facts.get(&key) != Some(&facts) {
                         files.facts.insert(key.clone(), facts);

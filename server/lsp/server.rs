@@ -598,9 +598,8 @@ impl Shared {
                                 None
                             }
                         };
-                        let is_crd = disk.as_ref().is_some_and(|d| {
-                            crate::analysis::diagnostics::workspace::defines_crd(&d.objects)
-                        });
+                        let is_crd =
+                            disk.as_ref().is_some_and(|d| crate::analysis::model::defines_crd(&d.objects));
                         if let Ok(mut crds) = work.crds.lock() {
                             let was_crd = crds.contains(&path);
                             crds.retain(|p| *p != path);

@@ -11,9 +11,8 @@ use std::str::FromStr;
 use tower_lsp_server::ls_types::Uri;
 
 use super::documents::MAX_ANALYZED_BYTES;
-use crate::analysis::diagnostics::Object;
-use crate::analysis::diagnostics::workspace::{defines_crd, objects};
-use crate::analysis::project::FileFacts;
+use crate::analysis::model::project::FileFacts;
+use crate::analysis::model::{Object, defines_crd};
 use crate::kb::manifests;
 
 /// At most this many files are read by the scan; a larger tree is read in part (logged).
@@ -80,7 +79,7 @@ pub fn read_text(path: &Path) -> Option<String> {
 pub fn read_file(path: &Path, root: Option<&Path>) -> Result<DiskFile, String> {
     read_manifest(path).map(|text| {
         let file = kref_yaml::parse(&text);
-        DiskFile { objects: objects(&file), facts: FileFacts::read(Some(path), root, &file) }
+        DiskFile { objects: Object::of_file(&file), facts: FileFacts::read(Some(path), root, &file) }
     })
 }
 

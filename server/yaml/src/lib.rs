@@ -13,6 +13,7 @@ mod line_index;
 mod locate;
 mod model;
 mod parser;
+mod typing;
 mod walk;
 
 pub use line_index::{Encoding, LineCol, LineIndex};
@@ -21,4 +22,5 @@ pub use model::{
     Document, ErrorCode, File, Node, NodeValue, Pair, Scalar, ScalarStyle, SyntaxError, TextRange,
 };
 pub use parser::{MAX_DEPTH, parse};
+pub use typing::{Typed, plain_is_string, resolve_plain, string_scalar};
 pub use walk::PairIter;

@@ -1,6 +1,6 @@
 // The shapes of `kref/search`, `kref/show` and `kref/explain` results, and how they become
 // quick-pick items, locations to open and virtual documents. No `vscode` import here. The shapes
-// are the server's views (`server/analysis/views/`); `test/views.test.ts` checks these
+// are the server's views (`server/ide/src/views/`); `test/views.test.ts` checks these
 // declarations against JSON the Rust views write, so a field added or renamed on either side fails.
 
 /** One result of `kref/search` (the same JSON as `kref search --json`). */

@@ -1,5 +1,5 @@
 // The client's declarations of the server's views (`logic/search.ts`) checked against JSON the
-// server's own views produce: `server/analysis/views/tests.rs` writes the fixtures in
+// server's own views produce: `server/ide/src/views/tests.rs` writes the fixtures in
 // `fixtures/` from the Rust structs (and fails when they drift from what is committed). Here every
 // declared field must be in the fixture with the declared type, and every fixture field must be
 // declared: a field added, removed or renamed on either side fails.

@@ -8,3 +8,4 @@ mod line_index;
 mod locate;
 mod parse;
 mod robustness;
+mod typing;
