@@ -119,6 +119,7 @@ mod tests {
                 "Chart.yaml",
                 "charts/sub/Chart.yaml",
                 "charts/sub/templates/a.yaml",
+                "ci/values-test.yaml",
                 "templates/NOTES.txt",
                 "templates/_helpers.tpl",
                 "templates/deploy.yaml",
