@@ -5,13 +5,16 @@ tantivy indexing the same notes, and `kref search` beside `rg -i` over them.
 usage: bench/search_bench.py [--kref target/release/kref] [--sizes 1000,10000,100000]
                              [--rounds 11] [--build-rounds 3] [--notes-root DIR]
                              [--tantivy target/release/examples/plain_tantivy]
+                             [--before OLD_KREF]
 
 Notes are generated with bench/gen_notes.py (about 1.3 KB each, 1,000 per folder) under
 --notes-root (kept, so later runs reuse them) or a temporary folder. Every measurement runs each
 tool in turn, round after round, so both see the same machine; the load average is printed
 before and after each size, because on a shared machine it decides the figures. Times are wall
-clock of whole processes (start-up included); CPU time and peak RSS come from the kernel
-(wait4). Needs a release build, ripgrep (`apt-get install ripgrep`) and, for the build
+clock of whole processes (start-up included); CPU time (user + system, the part of the wall time
+that does not depend on how busy the machine is) and peak RSS come from the kernel
+(wait4). `--before` runs an older kref binary beside the new one (its own cache), in the same
+rounds, for before/after figures of a change. Needs a release build, ripgrep (`apt-get install ripgrep`) and, for the build
 reference, `cargo build --release -p kref-index --example plain_tantivy`.
 """
 import argparse
@@ -67,6 +70,7 @@ def main():
     ap.add_argument("--build-rounds", type=int, default=3)
     ap.add_argument("--notes-root", default=None)
     ap.add_argument("--tantivy", default="target/release/examples/plain_tantivy")
+    ap.add_argument("--before", default=None, help="an older kref binary, measured alongside")
     args = ap.parse_args()
     kref = os.path.abspath(args.kref)
     rg = shutil.which("rg")
@@ -75,19 +79,28 @@ def main():
     root = args.notes_root or work
     env = dict(os.environ, KREF_CACHE_DIR=os.path.join(work, "cache"), NO_COLOR="1")
     env.pop("KREF_NOTES", None)
+    krefs = [("kref", kref, env)]
+    if args.before:
+        env_b = dict(env, KREF_CACHE_DIR=os.path.join(work, "cache-before"))
+        krefs.append(("kref before", os.path.abspath(args.before), env_b))
     print(f"machine: {os.cpu_count()} cores; {load()}")
     if not rg:
         print("warning: rg not found; searches are not compared")
     if not tantivy:
         print(f"warning: {args.tantivy} not built; index builds are not compared with plain tantivy")
 
-    builtin = []
-    run([kref, "index"], env)
+    builtin = {name: [] for name, _, _ in krefs}
+    for _, exe, e in krefs:
+        run([exe, "index"], e)
     for _ in range(args.rounds):
         for q in QUERIES["two words"]:
-            builtin.append(run([kref, "search", q], env)[0])
-    print(f"\n`kref search` on the built-in corpus, warm: median {statistics.median(builtin):.1f} ms, "
-          f"p95 {pct(builtin, 0.95):.1f} ms ({len(builtin)} runs)")
+            for name, exe, e in krefs:
+                builtin[name].append(run([exe, "search", q], e))
+    for name, rows in builtin.items():
+        times = [r[0] for r in rows]
+        cpu = statistics.median(r[1] for r in rows) * 1000
+        print(f"\n`{name} search` on the built-in corpus, warm: median {statistics.median(times):.1f} ms, "
+              f"p95 {pct(times, 0.95):.1f} ms, CPU median {cpu:.1f} ms ({len(times)} runs)")
 
     for size in [int(s) for s in args.sizes.split(",") if s]:
         notes = os.path.join(root, f"notes-{size}")
@@ -95,15 +108,18 @@ def main():
             subprocess.run([sys.executable, os.path.join(HERE, "gen_notes.py"), notes, str(size)], check=True)
         mb = dir_bytes(notes) / 1e6
         print(f"\n## {size} notes ({mb:.1f} MB of Markdown); {load()}")
-        builds, refs = [], []
+        builds = {name: [] for name, _, _ in krefs}
+        refs = []
         for _ in range(args.build_rounds):
-            builds.append(run([kref, "index", "--rebuild", "--notes", notes], env))
+            for name, exe, e in krefs:
+                builds[name].append(run([exe, "index", "--rebuild", "--notes", notes], e))
             if tantivy:
                 refs.append(run([tantivy, notes], env))
-        best = min(builds, key=lambda r: r[0])
+        best = min(builds["kref"], key=lambda r: r[0])
         print("| what | wall median | MB/s (median) | CPU median | MB per CPU s | peak RSS max |")
         print("|---|---|---|---|---|---|")
-        for name, rows in [("`kref index --rebuild`", builds), ("plain tantivy (reference)", refs)]:
+        rows_by_tool = [(f"`{name} index --rebuild`", rows) for name, rows in builds.items()]
+        for name, rows in rows_by_tool + [("plain tantivy (reference)", refs)]:
             if not rows:
                 continue
             wall = statistics.median(r[0] for r in rows) / 1000
@@ -112,24 +128,37 @@ def main():
             print(f"| {name} | {wall:.2f} s | {mb / wall:.1f} | {cpu:.2f} s | {mb / cpu:.1f} | {rss:.0f} MB |")
         print(f"(fastest kref build {best[0] / 1000:.2f} s = {mb / best[0] * 1000:.1f} MB/s)")
 
-        run([kref, "search", "--notes", notes, "warm"], env)
-        print(f"\n| queries | kref median | kref p95 | rg -i median | rg / kref |")
-        print("|---|---|---|---|---|")
-        all_k, all_r = [], []
+        for _, exe, e in krefs:
+            run([exe, "search", "--notes", notes, "warm"], e)
+        before = len(krefs) > 1
+        extra_head = " | before median | rg / before" if before else ""
+        print(f"\n| queries | kref median | kref p95 | kref CPU median | rg -i median | rg / kref{extra_head} |")
+        print("|---|---|---|---|---|---|" + ("---|---|" if before else ""))
+        all_k, all_r, all_b, all_c = [], [], [], []
         for kind, queries in QUERIES.items():
-            ks, rs = [], []
+            ks, rs, bs, cs = [], [], [], []
             for _ in range(args.rounds if size < 100000 else max(3, args.rounds // 2)):
                 for q in queries:
-                    ks.append(run([kref, "search", "--notes", notes] + q.split(), env)[0])
+                    wall, cpu, _, _ = run([kref, "search", "--notes", notes] + q.split(), env)
+                    ks.append(wall)
+                    cs.append(cpu * 1000)
+                    if before:
+                        _, exe, e = krefs[1]
+                        bs.append(run([exe, "search", "--notes", notes] + q.split(), e)[0])
                     if rg:
                         rs.append(run([rg, "-i", q, notes], env)[0])
             all_k += ks
             all_r += rs
-            km = statistics.median(ks)
+            all_b += bs
+            all_c += cs
+            km, cm = statistics.median(ks), statistics.median(cs)
             rm = statistics.median(rs) if rs else float("nan")
-            print(f"| {kind} ({len(queries)}) | {km:.1f} ms | {pct(ks, 0.95):.1f} ms | {rm:.1f} ms | {rm / km:.1f}x |")
+            extra = f" | {statistics.median(bs):.1f} ms | {rm / statistics.median(bs):.1f}x" if before else ""
+            print(f"| {kind} ({len(queries)}) | {km:.1f} ms | {pct(ks, 0.95):.1f} ms | {cm:.1f} ms | {rm:.1f} ms | {rm / km:.1f}x{extra} |")
         km, rm = statistics.median(all_k), (statistics.median(all_r) if all_r else float("nan"))
-        print(f"| all | {km:.1f} ms | {pct(all_k, 0.95):.1f} ms | {rm:.1f} ms | **{rm / km:.1f}x** |")
+        extra = f" | {statistics.median(all_b):.1f} ms | {rm / statistics.median(all_b):.1f}x" if before else ""
+        cm = statistics.median(all_c)
+        print(f"| all | {km:.1f} ms | {pct(all_k, 0.95):.1f} ms | {cm:.1f} ms | {rm:.1f} ms | **{rm / km:.1f}x**{extra} |")
         print(f"({load()})")
     shutil.rmtree(work, ignore_errors=True)
 

@@ -297,6 +297,34 @@ fn nvim_plugin_with_kref_lsp() {
         );
     }
 
+    // Navigation: references from the claim a Deployment uses (the claim itself and the use),
+    // workspace symbols, and rename in the buffer.
+    run.check_step("references");
+    let lines = |key: &str| -> Vec<u64> {
+        let mut l: Vec<u64> =
+            r[key].as_array().into_iter().flatten().filter_map(|i| i["lnum"].as_u64()).collect();
+        l.sort_unstable();
+        l
+    };
+    let (claim, pvc) =
+        (fixture_line("manifests.yaml", "claimName: data"), fixture_line("manifests.yaml", "  name: data"));
+    run.check(
+        lines("references") == [claim + 1, pvc + 1],
+        &format!("references of the claim: lines {} and {}: {}", claim + 1, pvc + 1, r["references"]),
+    );
+    run.check_step("workspace symbols");
+    let nightly = fixture_line("manifests.yaml", "name: nightly");
+    run.check(
+        lines("workspace_symbols") == [nightly + 1],
+        &format!("workspace symbol `cron nightly` is the CronJob: {}", r["workspace_symbols"]),
+    );
+    run.check_step("rename");
+    run.check(
+        r["renamed"]["claim"].as_str().is_some_and(|l| l.trim() == "claimName: cache")
+            && r["renamed"]["name"].as_str().is_some_and(|l| l.trim() == "name: cache"),
+        &format!("rename changed the claim and its use: {}", r["renamed"]),
+    );
+
     // Diagnostics of the broken manifest.
     run.check_step("diagnostics");
     let sometimes = fixture_line("broken.yaml", "concurrencyPolicy: Sometimes");

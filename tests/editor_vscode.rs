@@ -685,6 +685,59 @@ async fn drive(server: &CodeServer, browser: &Browser) -> Step<()> {
         .await?;
     browser.screenshot("quick-fix-applied").await?;
 
+    // 6b. Navigation. Workspace symbols (`#` in quick open) go to an object by kind and name.
+    code.quick("#shop-report", Some("CronJob shop-report")).await?;
+    browser
+        .wait_for("workloads.yaml open at the CronJob", STEP, || async {
+            let tab = code.active_tab().await?;
+            let text = code.editor_text().await?;
+            if tab.starts_with("workloads.yaml") && text.contains("name: shop-report") {
+                Ok(Some(()))
+            } else {
+                Err(format!("{tab}: {text}"))
+            }
+        })
+        .await?;
+    browser.screenshot("workspace-symbol").await?;
+    code.wait_editor_focus().await?;
+    //    Peek references from the claim the Deployment uses: the use and the claim itself.
+    let (line, column) = fixture_position("apps/workloads.yaml", "claimName: shop-data");
+    code.go_to(line, column + "claimName: ".len() + 2).await?;
+    code.command("Peek References").await?;
+    browser
+        .wait_for("two references in the peek view", STEP, || async {
+            let rows = code.rows(".peekview-widget").await?;
+            let refs = rows.iter().filter(|r| r.contains("shop-data")).count();
+            if refs >= 2 { Ok(Some(rows)) } else { Err(format!("{rows:?}")) }
+        })
+        .await?;
+    browser.screenshot("peek-references").await?;
+    code.key(Key::Escape).await?;
+    //    Rename the claim: the use and the claim's name change.
+    code.go_to(line, column + "claimName: ".len() + 2).await?;
+    code.command("Rename Symbol").await?;
+    browser
+        .wait_for("the rename box with the claim's name, taking the keyboard", STEP, || async {
+            let value = code
+                .js("const a = document.activeElement; return a && a.closest('.rename-box') ? a.value : null;")
+                .await?;
+            if value.as_str() == Some("shop-data") { Ok(Some(())) } else { Err(format!("{value}")) }
+        })
+        .await?;
+    browser.keys("shop-cache").await?;
+    code.key(Key::Enter).await?;
+    browser
+        .wait_for("the claim renamed in the text", STEP, || async {
+            let text = code.editor_text().await?;
+            if text.contains("claimName: shop-cache") && !text.contains("shop-data") {
+                Ok(Some(()))
+            } else {
+                Err(text)
+            }
+        })
+        .await?;
+    browser.screenshot("renamed").await?;
+
     // 7. "kref: Search knowledge base" finds the workspace's own note and opens it...
     code.command("kref: Search knowledge base").await?;
     browser
@@ -716,7 +769,15 @@ async fn drive(server: &CodeServer, browser: &Browser) -> Step<()> {
 
     //    ...and a built-in note, shown as a Markdown preview.
     code.command("kref: Search knowledge base").await?;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Type only once the search box has the keyboard (under load a fixed pause was too short).
+    browser
+        .wait_for("the search box to take the keyboard", STEP, || async {
+            let ready = code
+                .js("const a = document.activeElement; const t = document.querySelector('.quick-input-widget .quick-input-title'); return !!a && !!a.closest('.quick-input-widget') && a.tagName === 'INPUT' && !!t && t.innerText.includes('Search knowledge base');")
+                .await?;
+            Ok((ready == Value::Bool(true)).then_some(()))
+        })
+        .await?;
     browser.keys("CrashLoopBackOff source:builtin").await?;
     code.key(Key::Enter).await?;
     let first = browser

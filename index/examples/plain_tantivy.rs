@@ -3,7 +3,7 @@
 //! threads as kref, one commit, then everything merged into one segment as kref does.
 //!
 //! `cargo run --release -p kref-index --example plain_tantivy -- NOTES_DIR [--no-merge]`
-//! prints the throughput; `bench/index_bench.py` runs it beside `kref index --rebuild`.
+//! prints the throughput; `bench/search_bench.py` runs it beside `kref index --rebuild`.
 
 #![allow(clippy::print_stdout)] // An example that prints its figures.
 

@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use dashmap::DashMap;
 use dashmap::mapref::entry::Entry;
@@ -25,6 +25,7 @@ use crate::analysis::Knowledge;
 use crate::analysis::diagnostics::{self, Diagnostic, Report, RuleConfig, Severity, rule_doc, rule_doc_path};
 use crate::analysis::model::project::{self, DeclaredUnit, FileClass, FileFacts};
 use crate::analysis::model::{Object, Workspace, same_facts};
+use crate::analysis::navigate::{self, index::FileNav, index::index_file, references::Files as NavFiles};
 
 /// A document version and the ranges and rule ids of its diagnostics.
 type Checked = (i32, Vec<(TextRange, &'static str)>);
@@ -47,6 +48,8 @@ struct Files {
     messages: Vec<(String, String)>,
     /// Keys of the files read from disk (to forget a removed folder's).
     disk: HashSet<String>,
+    /// What navigation knows of every file, by key.
+    nav: HashMap<String, Arc<FileNav>>,
 }
 
 impl Files {
@@ -130,6 +133,7 @@ impl DiagState {
                 if still_open() {
                     files.open.insert(key.clone());
                     let mut changed = set(&mut files.workspace, &key, Object::of_file(file));
+                    files.nav.insert(key.clone(), Arc::new(index_file(file)));
                     let facts = files.facts_of(&key, file);
                     if files.facts.get(&key) != Some(&facts) {
                         files.facts.insert(key.clone(), facts);
@@ -210,6 +214,7 @@ impl DiagState {
             files.open.remove(&key);
             had_objects = files.workspace.objects_of(&key).is_some_and(|o| !o.is_empty());
             files.workspace.remove(&key);
+            files.nav.remove(&key);
             if files.facts.remove(&key).is_some() {
                 had_objects |= files.relayout();
             }
@@ -235,6 +240,7 @@ impl DiagState {
             match disk {
                 Some(d) => {
                     changed |= set(&mut files.workspace, &key, d.objects);
+                    files.nav.insert(key.clone(), Arc::new(d.nav));
                     if files.facts.get(&key) != Some(&d.facts) {
                         files.facts.insert(key, d.facts);
                         moved = true;
@@ -242,6 +248,7 @@ impl DiagState {
                 }
                 None => {
                     changed |= forget(&mut files.workspace, &key);
+                    files.nav.remove(&key);
                     moved |= files.facts.remove(&key).is_some();
                 }
             }
@@ -287,6 +294,7 @@ impl DiagState {
             files.disk.remove(&key);
             if !files.open.contains(&key) {
                 changed |= forget(&mut files.workspace, &key);
+                files.nav.remove(&key);
                 moved |= files.facts.remove(&key).is_some();
             }
         }
@@ -299,6 +307,37 @@ impl DiagState {
     /// Runs `f` over the objects the cross-document rules see (go to definition reads them).
     pub fn with_workspace<R>(&self, f: impl FnOnce(&Workspace) -> R) -> Option<R> {
         self.files.lock().ok().map(|files| f(&files.workspace))
+    }
+
+    /// Runs `f` over the files the file `key` sees for navigation (its deployment units), `here`
+    /// (its current text) first; `fresh` replaces what was recorded of other files.
+    pub fn with_nav<R>(
+        &self,
+        key: &str,
+        here: &FileNav,
+        fresh: &HashMap<String, FileNav>,
+        f: impl FnOnce(&NavFiles<'_>) -> R,
+    ) -> Option<R> {
+        let files = self.files.lock().ok()?;
+        let mine = files.workspace.units_of(key);
+        let mut list: Vec<(&str, &FileNav)> = vec![(key, here)];
+        for (k, nav) in &files.nav {
+            if k != key && navigate::references::visible(mine, files.workspace.units_of(k)) {
+                list.push((k.as_str(), fresh.get(k).unwrap_or(nav)));
+            }
+        }
+        // A stable order whatever the map's: by key.
+        list[1..].sort_unstable_by_key(|(k, _)| *k);
+        Some(f(&list))
+    }
+
+    /// Runs `f` over what navigation knows of every file, sorted by key.
+    pub fn with_all_nav<R>(&self, f: impl FnOnce(&NavFiles<'_>) -> R) -> Option<R> {
+        let files = self.files.lock().ok()?;
+        let mut list: Vec<(&str, &FileNav)> =
+            files.nav.iter().map(|(k, n)| (k.as_str(), n.as_ref())).collect();
+        list.sort_unstable_by_key(|(k, _)| *k);
+        Some(f(&list))
     }
 
     /// Number of files and of objects the cross-document rules see.

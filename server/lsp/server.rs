@@ -15,6 +15,8 @@ use tower_lsp_server::ls_types::request::Request;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
+mod navigate;
+
 use super::convert::{self, ClientFlags};
 use super::diagnostics::DiagState;
 use super::documents::{Changed, Documents, MAX_ANALYZED_BYTES, Snapshot};
@@ -831,6 +833,13 @@ impl LanguageServer for Backend {
             .shared
             .relative_patterns
             .set(watching.and_then(|w| w.relative_pattern_support).unwrap_or(false));
+        let prepare_rename = params
+            .capabilities
+            .text_document
+            .as_ref()
+            .and_then(|t| t.rename.as_ref())
+            .and_then(|r| r.prepare_support)
+            .unwrap_or(false);
         let (editor, warnings) = EditorSettings::from_init(params.initialization_options.as_ref());
         if let Ok(mut w) = self.shared.workspace.lock() {
             w.clone_from(&root);
@@ -863,8 +872,26 @@ impl LanguageServer for Backend {
                 }),
                 document_symbol_provider: Some(OneOf::Left(true)),
                 definition_provider: Some(OneOf::Left(true)),
+                references_provider: Some(OneOf::Left(true)),
+                rename_provider: Some(if prepare_rename {
+                    OneOf::Right(RenameOptions {
+                        prepare_provider: Some(true),
+                        work_done_progress_options: WorkDoneProgressOptions::default(),
+                    })
+                } else {
+                    OneOf::Left(true)
+                }),
+                workspace_symbol_provider: Some(OneOf::Left(true)),
+                folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+                inlay_hint_provider: Some(OneOf::Left(true)),
+                code_lens_provider: Some(CodeLensOptions { resolve_provider: Some(false) }),
+                selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
+                document_link_provider: Some(DocumentLinkOptions {
+                    resolve_provider: Some(false),
+                    work_done_progress_options: WorkDoneProgressOptions::default(),
+                }),
                 code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-                    code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                    code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, CodeActionKind::REFACTOR_REWRITE]),
                     ..CodeActionOptions::default()
                 })),
                 // One server for every folder of a window: folders added or removed later are
@@ -989,13 +1016,9 @@ impl LanguageServer for Backend {
             let start = positions::offset(index, range.start, encoding);
             let end = positions::offset(index, range.end, encoding);
             let report = shared.check(uri.as_str(), file, kb);
-            let actions = super::diagnostics::code_actions(
-                &report,
-                kref_yaml::TextRange::new(start, end.max(start)),
-                &uri,
-                file,
-                encoding,
-            );
+            let range = kref_yaml::TextRange::new(start, end.max(start));
+            let mut actions = super::diagnostics::code_actions(&report, range, &uri, file, encoding);
+            actions.extend(navigate::rewrites(&uri, file, range, encoding));
             Some(actions)
         })
         .await
@@ -1173,6 +1196,45 @@ impl LanguageServer for Backend {
             Some(convert::document_symbols(symbols, &uri, file.line_index(), encoding, flags))
         })
         .await
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        self.find_references(params).await
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        self.prepare_rename_at(params).await
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        self.rename_everywhere(params).await
+    }
+
+    async fn symbol(&self, params: WorkspaceSymbolParams) -> Result<Option<WorkspaceSymbolResponse>> {
+        self.find_symbols(params).await
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        self.folding(params).await
+    }
+
+    async fn selection_range(&self, params: SelectionRangeParams) -> Result<Option<Vec<SelectionRange>>> {
+        self.selection(params).await
+    }
+
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        self.links(params).await
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        self.hints(params).await
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        self.lenses(params).await
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {

@@ -13,6 +13,7 @@ use tower_lsp_server::ls_types::Uri;
 use super::documents::MAX_ANALYZED_BYTES;
 use crate::analysis::model::project::FileFacts;
 use crate::analysis::model::{Object, defines_crd};
+use crate::analysis::navigate::index::{FileNav, index_file};
 use crate::kb::manifests;
 
 /// At most this many files are read by the scan; a larger tree is read in part (logged).
@@ -22,6 +23,8 @@ pub const MAX_FILES: usize = 5_000;
 #[derive(Debug, Clone)]
 pub struct DiskFile {
     pub objects: Vec<Object>,
+    /// What navigation (references, rename, workspace symbols) knows of it.
+    pub nav: FileNav,
     pub facts: FileFacts,
 }
 
@@ -79,7 +82,11 @@ pub fn read_text(path: &Path) -> Option<String> {
 pub fn read_file(path: &Path, root: Option<&Path>) -> Result<DiskFile, String> {
     read_manifest(path).map(|text| {
         let file = kref_yaml::parse(&text);
-        DiskFile { objects: Object::of_file(&file), facts: FileFacts::read(Some(path), root, &file) }
+        DiskFile {
+            objects: Object::of_file(&file),
+            nav: index_file(&file),
+            facts: FileFacts::read(Some(path), root, &file),
+        }
     })
 }
 

@@ -7,6 +7,7 @@ mod helm;
 mod lsp;
 mod lsp_client;
 mod lsp_helm;
+mod lsp_navigate;
 mod lsp_transport;
 mod lsp_workspace;
 mod precision;

@@ -283,6 +283,57 @@ local function full()
     vim.api.nvim_buf_set_lines(manifests, row, row + 1, false, { line })
   end)
 
+  -- Navigation through the client's own commands: references and workspace symbols fill the
+  -- quickfix list, rename applies the server's edit to the buffer.
+  local function cursor_on_claim()
+    vim.api.nvim_set_current_buf(manifests)
+    local row, col = find(manifests, 'claimName: data')
+    vim.api.nvim_win_set_cursor(0, { row + 1, col + #'claimName: ' })
+  end
+  local function quickfix(fn)
+    vim.fn.setqflist({}, 'r')
+    fn()
+    wait_for(15000, function()
+      return #vim.fn.getqflist() > 0
+    end)
+    local items = {}
+    for _, item in ipairs(vim.fn.getqflist()) do
+      table.insert(items, { lnum = item.lnum, col = item.col, text = item.text })
+    end
+    vim.cmd('cclose')
+    vim.api.nvim_set_current_buf(manifests)
+    return items
+  end
+
+  step('references', function()
+    cursor_on_claim()
+    report.references = quickfix(function()
+      vim.lsp.buf.references({ includeDeclaration = true })
+    end)
+  end)
+
+  step('workspace symbols', function()
+    report.workspace_symbols = quickfix(function()
+      vim.lsp.buf.workspace_symbol('cron nightly')
+    end)
+  end)
+
+  step('rename', function()
+    cursor_on_claim()
+    vim.lsp.buf.rename('cache')
+    wait_for(15000, function()
+      return pcall(find, manifests, 'claimName: cache')
+    end)
+    report.renamed = {
+      claim = select(3, find(manifests, 'claimName: cache')),
+      name = select(3, find(manifests, '  name: cache')),
+    }
+    -- Back to the file as written, for the steps below.
+    vim.api.nvim_buf_call(manifests, function()
+      vim.cmd('silent edit!')
+    end)
+  end)
+
   step('diagnostics', function()
     local broken = open('broken.yaml')
     wait_attached(broken)

@@ -6,7 +6,8 @@
 //!
 //! Environment: `KREF_RELEVANCE_REPORT=FILE` writes the Markdown tables of docs/BENCHMARKS.md;
 //! `KREF_RELEVANCE_SHOW=tuning` prints every tuning question that misses the top 3 with what was
-//! found instead (`tuning-all`: every one not answered first). Held-out questions are never shown one by one: only their aggregates are.
+//! found instead (`tuning-all`: every one not answered first); `KREF_RELEVANCE_FILE=blind.tsv`
+//! measures one question file only (no floors). Held-out questions are never shown one by one: only their aggregates are.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
@@ -70,6 +71,8 @@ enum Answers {
 #[derive(Clone, Debug)]
 struct Question {
     id: String,
+    /// The question file it comes from (`blind.tsv`, ...).
+    file: &'static str,
     rule: SplitRule,
     category: String,
     text: String,
@@ -128,6 +131,7 @@ fn load() -> Vec<Question> {
                 answers.remove(id).unwrap_or_else(|| panic!("{file}:{n}: {id} has no line in answers.tsv"));
             questions.push(Question {
                 id: id.to_string(),
+                file,
                 rule: *rule,
                 category: category.to_string(),
                 text: question.to_string(),
@@ -277,7 +281,10 @@ fn relevance_on_held_out_questions_stays_above_its_floor() {
     let mut tuning_misses = Vec::new();
     let show = std::env::var("KREF_RELEVANCE_SHOW").unwrap_or_default();
     let show_all = show == "tuning-all";
-    for q in &questions {
+    // `KREF_RELEVANCE_FILE=blind.tsv`: only that file's questions (to compare with figures
+    // measured before later batches joined the tuning set); floors are then not checked.
+    let only_file = std::env::var("KREF_RELEVANCE_FILE").ok();
+    for q in questions.iter().filter(|q| only_file.as_deref().is_none_or(|f| f == q.file)) {
         let answers = match &q.answers {
             Answers::Ids(ids) => ids.as_slice(),
             Answers::Uncovered(_) => &[],
@@ -312,6 +319,10 @@ fn relevance_on_held_out_questions_stays_above_its_floor() {
         for m in &tuning_misses {
             eprintln!("tuning miss: {m}");
         }
+    }
+    if let Some(file) = only_file {
+        eprintln!("only {file}'s questions: floors not checked");
+        return;
     }
     let mut failures = Vec::new();
     for (split, cat, metric, floor) in floors() {

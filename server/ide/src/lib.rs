@@ -22,12 +22,14 @@ pub mod helm_ide;
 pub mod hover;
 pub mod knowledge;
 pub mod model;
+pub mod navigate;
 pub mod notes_check;
 pub mod placeholders;
 pub mod schema_doc;
 pub mod site;
 pub mod skeletons;
 pub mod symbols;
+pub mod values;
 pub mod views;
 
 #[cfg(test)]

@@ -576,7 +576,7 @@ fn add_keys(cx: &Cx<'_>, keys: &[&str]) -> Option<Fix> {
     Some(Fix { title: format!("Add {} under stringData", keys.join(", ")), edits })
 }
 
-fn decode_base64(text: &str) -> Option<Vec<u8>> {
+pub(crate) fn decode_base64(text: &str) -> Option<Vec<u8>> {
     let mut out = Vec::new();
     let mut buf = 0u32;
     let mut bits = 0;
