@@ -100,6 +100,14 @@ fn run_nvim(nvim: &Path, mode: &str, server: &Path) -> NvimRun {
             .unwrap_or_else(|e| panic!("copying fixture {from}: {e}"));
     }
 
+    // A Helm chart (the `typos` fixture) for the template step.
+    let chart = repo().join("tests/fixtures/helm/typos");
+    for rel in ["Chart.yaml", "values.yaml", "templates/_helpers.tpl", "templates/deployment.yaml"] {
+        let to = work.join("chart").join(rel);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(chart.join(rel), &to).unwrap_or_else(|e| panic!("copying chart file {rel}: {e}"));
+    }
+
     let report_path = base.join("report.json");
     let server_log = base.join("server.log");
     let stdout_path = base.join("nvim.stdout");
@@ -330,6 +338,22 @@ fn nvim_plugin_with_kref_lsp() {
     if !diagnostics.iter().any(|d| d["lnum"] == always) {
         eprintln!("note: no diagnostic on line {} (a Job with restartPolicy: Always)", always + 1);
     }
+
+    // A Helm template: the misspelt field inside the template is reported, and hover on a
+    // `.Values` path shows the value and its comment from values.yaml.
+    run.check_step("helm template");
+    let helm = &r["helm"];
+    let typo = helm["typo_line"].clone();
+    let helm_diagnostics = helm["diagnostics"].as_array().cloned().unwrap_or_default();
+    run.check(
+        helm_diagnostics.iter().any(|d| d["lnum"] == typo && d["code"] == "unknown-field"),
+        &format!("unknown-field on the readinesProbe line of the template: {helm_diagnostics:?}"),
+    );
+    let values_hover = helm["hover"]["text"].as_str().unwrap_or_default();
+    run.check(
+        values_hover.contains("`.Values.replicaCount`") && values_hover.contains("How many pods run"),
+        &format!("hover on .Values.replicaCount shows the value's comment: {values_hover:?}"),
+    );
 
     // :KrefSearch fills the quickfix list: built-in notes, and with `source:user` the note from the
     // `notes` option.

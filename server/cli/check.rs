@@ -3,7 +3,7 @@
 //! error is found.
 
 use std::io::{self, IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Result, anyhow};
@@ -17,10 +17,12 @@ use crate::analysis::diagnostics::{
     self, Diagnostic, Profile, RULES, Report, RuleConfig, RuleSettings, Severity, default_kube_version,
     rule_by_id, rule_doc,
 };
+use crate::analysis::helm::{FileRole, LoadedChart, TemplateFile, ValuesFile};
 use crate::analysis::knowledge::Knowledge;
 use crate::analysis::kustomize;
 use crate::analysis::model::project::{self, DeclaredUnit, FileClass, FileFacts, KustomizePart, Layout};
 use crate::analysis::model::{Object, Workspace, defines_crd};
+use crate::kb::charts;
 use crate::kb::config::{Overrides, cache_dir, load_settings};
 use crate::kb::disk::DiskFs;
 use crate::kb::manifests;
@@ -64,6 +66,10 @@ pub struct CheckArgs {
     /// the objects, as `kustomize build` would, instead of checking.
     #[arg(long)]
     pub print_rendered: bool,
+    /// A Helm values file whose keys count as declared for the `.Values` checks of the charts
+    /// checked (repeatable; values.yaml is always read).
+    #[arg(long = "values", value_name = "FILE")]
+    pub values: Vec<PathBuf>,
 }
 
 /// `--format` values.
@@ -149,7 +155,15 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
     warnings.extend(schema_warnings);
 
     let (inputs, mut errors) = collect_inputs(&args.paths, &args.stdin_name);
-    let parsed = read_inputs(inputs, &mut errors);
+    let mut parsed = read_inputs(inputs, &mut errors);
+    let mut extra_values = Vec::new();
+    for path in &args.values {
+        match std::fs::read_to_string(path) {
+            Ok(text) => extra_values.push(ValuesFile::parse(&text)),
+            Err(e) => return Err(anyhow!("--values {}: {e}", path.display())),
+        }
+    }
+    let charts = load_charts(&mut parsed);
     // CustomResourceDefinitions among the files describe the custom resources beside them.
     let crds: Vec<(&str, &str)> =
         parsed.iter().filter(|p| defines_crd(&p.objects)).map(|p| (p.name.as_str(), p.file.text())).collect();
@@ -157,7 +171,8 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
     warnings.extend(crd_warnings);
     let kb = Knowledge::new(schema, &[], None, kube_version);
     let layout = lay_out(&parsed, &settings.units);
-    let checked = check_parsed(parsed, &layout, &kb, &config);
+    let mut checked = check_parsed(parsed, &layout, &kb, &config);
+    add_chart_findings(&mut checked, &charts, &extra_values, &config);
     for w in &warnings {
         warn(w);
     }
@@ -317,6 +332,8 @@ fn read_input(input: &Input) -> Result<String, String> {
 struct Parsed {
     name: String,
     file: File,
+    /// For a Helm template: the template (`file` is then its YAML with holes).
+    template: Option<TemplateFile>,
     objects: Vec<Object>,
     /// Absolute path and root, for its place in the project.
     path: Option<PathBuf>,
@@ -345,6 +362,7 @@ fn read_inputs(inputs: Vec<Input>, errors: &mut Vec<String>) -> Vec<Parsed> {
         .map(|((input, _), (file, objects))| Parsed {
             name: input.name,
             file,
+            template: None,
             objects,
             path: input.path.as_deref().and_then(|p| std::path::absolute(p).ok()),
             root: input.root.as_deref().and_then(|p| std::path::absolute(p).ok()),
@@ -366,16 +384,21 @@ fn check_parsed(parsed: Vec<Parsed>, layout: &Layout, kb: &Knowledge, config: &R
     let mut files = Vec::with_capacity(parsed.len());
     let mut names = Vec::with_capacity(parsed.len());
     let mut paths = Vec::with_capacity(parsed.len());
+    let mut templates = Vec::with_capacity(parsed.len());
     for p in parsed {
         ws.set(&p.name, p.objects);
         names.push(p.name);
         files.push(p.file);
         paths.push(p.path);
+        templates.push(p.template);
     }
     ws.apply_layout(layout);
     let jobs: Vec<(usize, &File)> = files.iter().enumerate().collect();
     let disk = DiskFs::default();
     let mut reports = parallel(&jobs, |(i, file)| {
+        if let Some(t) = &templates[*i] {
+            return diagnostics::helm::analyze_template(t, file, &names[*i], &ws, kb, config);
+        }
         let mut report = diagnostics::analyze_in(file, &names[*i], &ws, kb, config);
         // A kustomization's paths and targets are checked against the files around it.
         if let (
@@ -397,11 +420,12 @@ fn check_parsed(parsed: Vec<Parsed>, layout: &Layout, kb: &Knowledge, config: &R
     names
         .into_iter()
         .zip(files)
+        .zip(templates)
         .zip(reports)
-        .map(|((name, file), report)| Checked {
+        .map(|(((name, file), template), report)| Checked {
             name,
             index: file.line_index().clone(),
-            text: file.text().to_string(),
+            text: template.as_ref().map_or(file.text(), TemplateFile::text).to_string(),
             report,
         })
         .collect()
@@ -455,6 +479,130 @@ fn overlay_findings(
     }
     for (i, found) in extra.into_iter().enumerate() {
         diagnostics::add_findings(&mut reports[i], &files[i], config, found);
+    }
+}
+
+/// A chart found among the inputs: its folder as shown (the name of its `Chart.yaml` less
+/// the file name), its absolute folder, its files, and the chart loaded from them.
+struct FoundChart {
+    shown: PathBuf,
+    /// Its `Chart.yaml` was among the inputs: the whole chart is checked, so findings in
+    /// files that are not YAML (helpers, NOTES.txt, the values schema) are reported too.
+    whole: bool,
+    files: Vec<(String, String)>,
+    loaded: Vec<LoadedChart>,
+}
+
+/// Finds the Helm charts among the inputs (every `Chart.yaml`, and the chart above a template
+/// given on its own), loads each outermost chart with its subcharts from disk, and turns each
+/// template input into its YAML with holes.
+fn load_charts(parsed: &mut [Parsed]) -> Vec<FoundChart> {
+    let mut dirs: Vec<(PathBuf, PathBuf)> = Vec::new(); // (absolute, shown)
+    for p in parsed.iter() {
+        let Some(path) = &p.path else { continue };
+        let chart_file = path.file_name().is_some_and(|n| n == "Chart.yaml");
+        let in_templates = path.components().any(|c| c.as_os_str() == "templates");
+        if !chart_file && !in_templates {
+            continue;
+        }
+        let Some(dir) = charts::chart_of(path) else { continue };
+        if dirs.iter().any(|(d, _)| dir.starts_with(d)) {
+            continue;
+        }
+        // Shown the way the input was named: the input's name less its path below the chart.
+        let below = path.strip_prefix(&dir).map(Path::to_path_buf).unwrap_or_default();
+        let shown = strip_suffix_path(Path::new(&p.name), &below).unwrap_or_else(|| dir.clone());
+        dirs.retain(|(d, _)| !d.starts_with(&dir));
+        dirs.push((dir, shown));
+    }
+    let mut found = Vec::new();
+    for (dir, shown) in dirs {
+        let top = dir.join("Chart.yaml");
+        let whole = parsed.iter().any(|p| p.path.as_deref() == Some(top.as_path()));
+        let files = charts::read_chart(&dir);
+        let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+        let loaded = LoadedChart::load(&refs);
+        for chart in &loaded {
+            for_each_chart(chart, &mut |c| {
+                for (rel, template) in &c.templates {
+                    if c.layout.role_of(rel) != FileRole::Template {
+                        continue;
+                    }
+                    let abs = dir.join(rel);
+                    if let Some(p) = parsed.iter_mut().find(|p| p.path.as_deref() == Some(abs.as_path())) {
+                        p.file = diagnostics::helm::template_yaml(template);
+                        p.objects = Object::of_file(&p.file);
+                        p.template = Some(template.clone());
+                    }
+                }
+            });
+        }
+        found.push(FoundChart { shown, whole, files, loaded });
+    }
+    found
+}
+
+fn for_each_chart<'c>(chart: &'c LoadedChart, f: &mut impl FnMut(&'c LoadedChart)) {
+    f(chart);
+    for sub in &chart.subcharts {
+        for_each_chart(sub, f);
+    }
+}
+
+/// `a/b/c` less `b/c` is `a`.
+fn strip_suffix_path(path: &Path, suffix: &Path) -> Option<PathBuf> {
+    let mut p = path.to_path_buf();
+    for _ in suffix.components() {
+        if !p.pop() {
+            return None;
+        }
+    }
+    Some(p)
+}
+
+/// Adds the chart-wide findings (Chart.yaml, values schema, `.Values` paths, named
+/// templates) to the files they are about, adding files not checked as YAML (helpers,
+/// NOTES.txt, values.schema.json) when they have findings.
+fn add_chart_findings(
+    checked: &mut Vec<Checked>,
+    charts: &[FoundChart],
+    extra_values: &[ValuesFile],
+    config: &RuleConfig,
+) {
+    let mut parsed: std::collections::HashMap<usize, File> = std::collections::HashMap::new();
+    for chart in charts {
+        for loaded in &chart.loaded {
+            for finding in diagnostics::helm::check_chart(loaded, extra_values, config) {
+                let name = chart.shown.join(&finding.file).display().to_string();
+                let at = match checked.iter().position(|c| c.name == name) {
+                    Some(i) => i,
+                    None if !chart.whole => continue,
+                    None => {
+                        let Some((_, text)) = chart.files.iter().find(|(p, _)| *p == finding.file) else {
+                            continue;
+                        };
+                        let file = kref_yaml::parse(text);
+                        checked.push(Checked {
+                            name,
+                            index: file.line_index().clone(),
+                            text: text.clone(),
+                            report: Report {
+                                class: Some(project::FileClass::Helm(project::HelmPart::Other)),
+                                ..Report::default()
+                            },
+                        });
+                        checked.len() - 1
+                    }
+                };
+                let file = parsed.entry(at).or_insert_with(|| kref_yaml::parse(&checked[at].text));
+                if diagnostics::helm::is_suppressed(file, &finding.diagnostic) {
+                    continue;
+                }
+                let report = &mut checked[at].report;
+                report.diagnostics.push(finding.diagnostic);
+                report.diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.severity, d.rule));
+            }
+        }
     }
 }
 

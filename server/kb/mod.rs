@@ -3,6 +3,7 @@
 //! This is the IO layer shared by the CLI and the language server; the corpus and index crates
 //! below it receive plain data and paths.
 
+pub mod charts;
 pub mod config;
 pub mod disk;
 pub mod documents;

@@ -113,8 +113,24 @@ impl DiagState {
         config: &RuleConfig,
         still_open: impl Fn() -> bool,
     ) -> (Report, bool) {
+        let (mut report, changed) = self.run_with(uri, file, still_open, |file, key, ws| {
+            diagnostics::analyze_in(file, key, ws, kb, config)
+        });
+        kustomize_findings(&mut report, &key_of_uri(uri), file, config);
+        (report, changed)
+    }
+
+    /// [`DiagState::run`] with the analysis given (a Helm template's holed YAML is checked by
+    /// the template rules).
+    pub fn run_with(
+        &self,
+        uri: &str,
+        file: &File,
+        still_open: impl Fn() -> bool,
+        analyze: impl Fn(&File, &str, &Workspace) -> Report,
+    ) -> (Report, bool) {
         let key = key_of_uri(uri);
-        let (mut report, changed) = match self.files.lock() {
+        let (report, changed) = match self.files.lock() {
             Ok(mut files) => {
                 if still_open() {
                     files.open.insert(key.clone());
@@ -125,7 +141,7 @@ impl DiagState {
                         files.facts.insert(key.clone(), facts);
                         changed |= files.relayout();
                     }
-                    let mut report = diagnostics::analyze_in(file, &key, &files.workspace, kb, config);
+                    let mut report = analyze(file, &key, &files.workspace);
                     report
                         .notes
                         .extend(files.messages.iter().filter(|(k, _)| *k == key).map(|(_, m)| m.clone()));
@@ -134,9 +150,8 @@ impl DiagState {
                     (Report::default(), false)
                 }
             }
-            Err(_) => (diagnostics::analyze_in(file, &key, &Workspace::new(), kb, config), false),
+            Err(_) => (analyze(file, &key, &Workspace::new()), false),
         };
-        kustomize_findings(&mut report, &key, file, config);
         for note in &report.notes {
             if note.starts_with("internal error") {
                 tracing::warn!("{uri}: {note}");

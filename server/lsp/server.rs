@@ -433,7 +433,23 @@ impl Shared {
         kb: &Knowledge,
     ) -> crate::analysis::diagnostics::Report {
         let config = self.rule_config(kb);
-        let (report, changed) = self.diags.run(uri, file, kb, &config, || self.docs.snapshot(uri).is_some());
+        let still_open = || self.docs.snapshot(uri).is_some();
+        // A file of a Helm chart: a template is checked as YAML with holes, and every chart
+        // file gets the chart-wide findings about it.
+        let chart = super::helm::ChartDoc::read(&workspace::key_of_uri(uri), file.text());
+        let (mut report, changed) = match chart.as_ref().and_then(|c| c.template()) {
+            Some(template) => {
+                let holed = crate::analysis::diagnostics::helm::template_yaml(template);
+                self.diags.run_with(uri, &holed, still_open, |f, key, ws| {
+                    crate::analysis::diagnostics::helm::analyze_template(template, f, key, ws, kb, &config)
+                })
+            }
+            None => self.diags.run(uri, file, kb, &config, still_open),
+        };
+        if let Some(chart) = &chart {
+            report.diagnostics.extend(chart.chart_diagnostics(file, &config));
+            report.diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.severity, d.rule));
+        }
         if changed {
             self.check_open_documents(Some(uri));
         }
@@ -1042,6 +1058,15 @@ impl LanguageServer for Backend {
         self.analyze("textDocument/hover", snapshot, move |file, kb, encoding, _| {
             let index = file.line_index();
             let offset = positions::offset(index, position, encoding);
+            let chart = super::helm::ChartDoc::read(&workspace::key_of_uri(&uri), file.text());
+            if let Some(c) = &chart
+                && let Some(h) = c.hover(file, offset, kb)
+            {
+                return Some(convert::hover(h, index, encoding));
+            }
+            // The YAML of a template is its YAML with holes (same offsets and lines).
+            let holed = chart.as_ref().and_then(super::helm::ChartDoc::template_yaml);
+            let file = holed.as_ref().unwrap_or(file);
             if !shared.diags.knows(&uri, version) {
                 // The run for publishing has not checked this version yet: check it now, once.
                 let report = shared.check(&uri, file, kb);
@@ -1081,6 +1106,22 @@ impl LanguageServer for Backend {
             if let Some(target) = kustomize_definition(file, offset, &key) {
                 return Some(GotoDefinitionResponse::Scalar(target));
             }
+            if let Some(c) = super::helm::ChartDoc::read(&key, file.text()) {
+                let found = analysis::helm_ide::definition(&c.charts, &c.rel, offset);
+                let locations: Vec<Location> = found
+                    .into_iter()
+                    .map(|(rel, range)| analysis::definition::Definition {
+                        file: (rel != c.rel).then(|| workspace::key_of_path(&c.path_of(&rel))),
+                        range,
+                        line: 0,
+                        label: rel,
+                    })
+                    .filter_map(|d| shared.definition_location(&d, &uri, file, encoding))
+                    .collect();
+                if !locations.is_empty() {
+                    return Some(GotoDefinitionResponse::Array(locations));
+                }
+            }
             let (_, found) = shared
                 .diags
                 .with_workspace(|ws| analysis::definition::definition(file, offset, &key, ws))
@@ -1103,9 +1144,20 @@ impl LanguageServer for Backend {
             return Ok(None);
         }
         let position = at.position;
+        let uri = at.text_document.uri.as_str().to_string();
         self.analyze("textDocument/completion", snapshot, move |file, kb, encoding, flags| {
             let index = file.line_index();
             let offset = positions::offset(index, position, encoding);
+            let chart = super::helm::ChartDoc::read(&workspace::key_of_uri(&uri), file.text());
+            if let Some(c) = &chart
+                && let Some(items) = c.complete(file, offset)
+            {
+                let items =
+                    items.into_iter().map(|i| convert::completion_item(i, index, encoding, flags)).collect();
+                return Some(CompletionResponse::List(CompletionList { is_incomplete: false, items }));
+            }
+            let holed = chart.as_ref().and_then(super::helm::ChartDoc::template_yaml);
+            let file = holed.as_ref().unwrap_or(file);
             let items: Vec<CompletionItem> = analysis::complete(file, offset, kb)
                 .into_iter()
                 .map(|i| convert::completion_item(i, index, encoding, flags))

@@ -3,9 +3,11 @@
 mod check;
 mod cli;
 mod explain;
+mod helm;
 mod kustomize;
 mod lsp;
 mod lsp_client;
+mod lsp_helm;
 mod lsp_navigate;
 mod lsp_transport;
 mod lsp_workspace;

@@ -350,6 +350,22 @@ local function full()
     report.diagnostics = diagnostics(broken)
   end)
 
+  step('helm template', function()
+    -- A template of the chart under chart/: read as YAML with holes, with the chart's values.
+    local template = open('chart/templates/deployment.yaml')
+    wait_attached(template)
+    local typo = find(template, 'readinesProbe:')
+    wait_for(20000, function()
+      return has_diagnostic_on(template, typo)
+    end)
+    report.helm = {
+      filetype = vim.bo[template].filetype,
+      typo_line = typo,
+      diagnostics = diagnostics(template),
+      hover = hover(template, 'replicaCount'),
+    }
+  end)
+
   step('search', function()
     vim.cmd('buffer ' .. manifests)
     report.search = kref_search('rolling update')

@@ -111,9 +111,19 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
   return Promise.race([promise, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms))]);
 }
 
+/**
+ * The language ids the server serves: YAML, and `helm`, which the Helm extension gives chart
+ * templates (`templates/*.yaml`, `_helpers.tpl`, `NOTES.txt`).
+ */
+const LANGUAGES = ['yaml', 'helm'];
+
+function isServedLanguage(languageId: string | undefined): boolean {
+  return languageId !== undefined && LANGUAGES.includes(languageId);
+}
+
 /** YAML documents the server is given: files on disk and unsaved buffers. */
 function isSyncedYaml(doc: vscode.TextDocument): boolean {
-  return doc.languageId === 'yaml' && (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled');
+  return isServedLanguage(doc.languageId) && (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled');
 }
 
 class KrefExtension implements vscode.TextDocumentContentProvider {
@@ -184,7 +194,7 @@ class KrefExtension implements vscode.TextDocumentContentProvider {
 
   /** Shown beside YAML editors once there is something to say, and always after a failure. */
   private updateStatusVisibility(): void {
-    const yaml = vscode.window.activeTextEditor?.document.languageId === 'yaml';
+    const yaml = isServedLanguage(vscode.window.activeTextEditor?.document.languageId);
     if (this.status.text !== '' && (yaml || this.statusIsError)) {
       this.status.show();
     } else {
@@ -215,7 +225,8 @@ class KrefExtension implements vscode.TextDocumentContentProvider {
     if (this.client || this.starting || this.autoStartBlocked || !isSyncedYaml(doc)) {
       return;
     }
-    if (looksLikeManifest(doc.getText())) {
+    // A Helm template may have no literal apiVersion and kind (`{{ include ... }}` documents).
+    if (doc.languageId === 'helm' || looksLikeManifest(doc.getText())) {
       void this.ensureClient(false);
     }
   }
@@ -293,10 +304,11 @@ class KrefExtension implements vscode.TextDocumentContentProvider {
     const clientOptions: LanguageClientOptions = {
       // All YAML goes to the server, which answers only for documents with apiVersion and kind
       // (see README.md, "Which files kref looks at").
-      documentSelector: [
-        { scheme: 'file', language: 'yaml' },
-        { scheme: 'untitled', language: 'yaml' },
-      ],
+      // Helm templates (language id `helm`) too: the server reads them as YAML with holes.
+      documentSelector: LANGUAGES.flatMap((language) => [
+        { scheme: 'file', language },
+        { scheme: 'untitled', language },
+      ]),
       initializationOptions: this.serverOptions(),
       outputChannel: this.output,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
@@ -634,7 +646,7 @@ class KrefExtension implements vscode.TextDocumentContentProvider {
 
   private async explain(): Promise<void> {
     const editor = vscode.window.activeTextEditor;
-    if (!editor || editor.document.languageId !== 'yaml') {
+    if (!editor || !isServedLanguage(editor.document.languageId)) {
       void vscode.window.showInformationMessage('kref: open a Kubernetes manifest and put the cursor on a field.');
       return;
     }

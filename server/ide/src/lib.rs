@@ -18,6 +18,7 @@ pub mod definition;
 pub mod diagnostics;
 pub mod docs;
 pub mod helm;
+pub mod helm_ide;
 pub mod hover;
 pub mod knowledge;
 pub mod kustomize;

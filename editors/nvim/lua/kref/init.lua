@@ -25,8 +25,9 @@ local defaults = {
   notes = {},
   schemas = {},
   kubernetes_version = nil,
-  -- Buffers of these filetypes are attached.
-  filetypes = { 'yaml' },
+  -- Buffers of these filetypes are attached. `helm` is what newer Neovims (and vim-helm) give
+  -- a chart's templates; the server reads them as YAML with holes.
+  filetypes = { 'yaml', 'helm' },
   -- The root folder of a buffer is the nearest folder holding one of these, else the file's folder.
   root_markers = { '.kref.yaml', '.git' },
   -- Or a function(bufnr, filename) returning the root folder (nil: use root_markers).
@@ -291,7 +292,8 @@ function M.attach(bufnr, opts)
   if not wants_buffer(bufnr) then
     return nil
   end
-  if state.config.manifests_only and not opts.force then
+  -- A chart's template may start with `{{- if ... }}`: the server knows it by its chart.
+  if state.config.manifests_only and not opts.force and vim.bo[bufnr].filetype ~= 'helm' then
     local lines = vim.api.nvim_buf_get_lines(bufnr, 0, 5000, false)
     if not util.looks_like_manifest(lines) then
       return nil

@@ -12,6 +12,7 @@ pub mod config;
 pub(crate) mod context;
 mod cron;
 pub mod edits;
+pub mod helm;
 mod kustomization;
 pub(crate) mod names;
 pub(crate) mod objects;
@@ -232,6 +233,20 @@ pub fn analyze_in(
     let class = workspace
         .class_of(key)
         .unwrap_or_else(|| project::classify::content_class(std::path::Path::new(key), file).class);
+    run(file, class, &View::new(key, &local, workspace), kb, config)
+}
+
+/// [`analyze_in`] with the class given by the caller (a Helm template's holed YAML is checked
+/// as a manifest).
+pub fn analyze_as(
+    file: &File,
+    key: &str,
+    class: FileClass,
+    workspace: &Workspace,
+    kb: &Knowledge,
+    config: &RuleConfig,
+) -> Report {
+    let local = Object::of_file(file);
     run(file, class, &View::new(key, &local, workspace), kb, config)
 }
 

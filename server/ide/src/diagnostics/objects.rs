@@ -443,6 +443,7 @@ fn config_data(cx: &mut Cx<'_>) {
             let key = p.key.text.as_str();
             keys.push((section, key, p.key_range));
             if cx.on("config-key")
+                && !crate::placeholders::has_placeholder(key)
                 && let Some(why) = config_key_problem(key)
             {
                 let fixed: String = key

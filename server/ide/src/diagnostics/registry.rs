@@ -527,6 +527,43 @@ pub static RULES: &[Rule] = &[
         "A StatefulSet whose serviceName is not a headless Service of the workspace.",
     )
     .score(&["statefulset-has-servicename"]),
+    // Helm charts.
+    rule(
+        "template-syntax",
+        E,
+        M,
+        C::Syntax,
+        "A Helm template action Helm cannot parse: an unclosed {{ or string, an end or else without its block.",
+    ),
+    rule(
+        "chart-yaml",
+        E,
+        M,
+        C::Validation,
+        "A Chart.yaml field Helm refuses or warns about: name, SemVer version, type, kubeVersion, dependencies.",
+    ),
+    rule("values-schema", E, M, C::Validation, "A values.yaml value the chart's values.schema.json rejects."),
+    rule(
+        "undefined-value",
+        W,
+        D,
+        C::Workspace,
+        "A template reads a .Values path that values.yaml does not declare.",
+    ),
+    rule(
+        "undefined-template",
+        E,
+        M,
+        C::Workspace,
+        "An include or template of a name that no template of the chart or its subcharts defines.",
+    ),
+    rule(
+        "missing-dependency",
+        H,
+        D,
+        C::Workspace,
+        "A chart dependency not vendored under charts/: its named templates and values cannot be checked offline.",
+    ),
     // Operational hints.
     rule("job-ttl", H, S, C::Hint, "A standalone Job without ttlSecondsAfterFinished.")
         .linter(&["job-ttl-seconds-after-finished"]),

@@ -24,6 +24,7 @@ use super::quantity;
 use super::{Diagnostic, Fix, TextEdit};
 use crate::model::View;
 use crate::model::{is_null, is_placeholder, pairs, pod_labels, scalar, string_map};
+use crate::placeholders::has_placeholder;
 
 /// One step of the path to the node being checked, for messages.
 #[derive(Clone, Copy)]
@@ -120,9 +121,10 @@ impl<'c, 'a> Walker<'c, 'a> {
         }
         match &node.value {
             NodeValue::Mapping(entries) => {
-                let merged = entries.iter().any(|p| p.key.text == "<<");
+                // Merge keys and template keys (`{{ include ... }}` output) add entries not seen here.
+                let merged = entries.iter().any(|p| p.key.text == "<<" || has_placeholder(&p.key.text));
                 for p in entries {
-                    if p.key.text == "<<" {
+                    if p.key.text == "<<" || has_placeholder(&p.key.text) {
                         continue;
                     }
                     if let Some((name, field)) = directive(&p.key.text) {

@@ -286,7 +286,7 @@ pub enum FieldKind {
 }
 
 impl FieldKind {
-    fn describe(self) -> &'static str {
+    pub fn describe(self) -> &'static str {
         match self {
             FieldKind::String => "a string",
             FieldKind::Bool => "true or false",

@@ -198,7 +198,12 @@ impl ValuesSchema {
             {
                 out.push(SchemaFinding {
                     kind: SchemaFindingKind::UnresolvedRef,
-                    severity: FindingSeverity::Error,
+                    // Helm fetches a remote `$ref`; only a broken local one is a defect.
+                    severity: if reference.starts_with('#') {
+                        FindingSeverity::Error
+                    } else {
+                        FindingSeverity::Info
+                    },
                     message: if reference.starts_with('#') {
                         format!("`$ref: {reference}` points to nothing in this file")
                     } else {

@@ -62,8 +62,8 @@ fn layout_of_the_fixture_charts() {
     let paths: Vec<String> = files().into_iter().map(|(p, _)| p).collect();
     let layouts = discover(paths.iter().map(String::as_str));
     let dirs: Vec<&str> = layouts.iter().map(|l| l.dir.as_str()).collect();
-    assert_eq!(dirs, vec!["mistakes", "shop"]);
-    let shop = &layouts[1];
+    assert_eq!(dirs, vec!["compat", "mistakes", "shop", "typos"]);
+    let shop = &layouts[2];
     assert_eq!(shop.chart_yaml, "shop/Chart.yaml");
     assert_eq!(shop.values, vec!["shop/values.yaml"]);
     assert_eq!(shop.schema.as_deref(), Some("shop/values.schema.json"));

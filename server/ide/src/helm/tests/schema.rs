@@ -1,6 +1,6 @@
 //! values.schema.json: validation of values with ranges, schema problems, completion data.
 
-use crate::helm::{SchemaFindingKind, ValuesFile, ValuesPath, ValuesSchema};
+use crate::helm::{FindingSeverity, SchemaFindingKind, ValuesFile, ValuesPath, ValuesSchema};
 
 const SCHEMA: &str = r##"{
   "$schema": "http://json-schema.org/draft-07/schema#",
@@ -170,6 +170,13 @@ fn schema_problems_are_reported_on_the_schema() {
     // Values are still validated where the schema can be read, and the bad pattern is skipped.
     let values = ValuesFile::parse("a: 1\nc: yz\n");
     assert!(schema.validate(&values).is_empty());
+
+    // A remote `$ref` is something Helm fetches: said, but not an error.
+    let remote = ValuesSchema::parse(
+        "{\"properties\": {\"r\": {\"$ref\": \"https://schemas.example.com/defs.json#/quantity\"}}}",
+    );
+    assert_eq!(remote.problems.len(), 1);
+    assert_eq!(remote.problems[0].severity, FindingSeverity::Info);
 
     let broken = ValuesSchema::parse("{\n  \"type\": \"object\",\n  \"properties\": {\n}\n");
     assert_eq!(broken.problems.len(), 1);

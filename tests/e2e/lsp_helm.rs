@@ -1,0 +1,168 @@
+//! The language server in Helm chart templates (`tests/fixtures/helm/typos`, copied into the
+//! workspace): the diagnostics of `kref check` published for an open template, hover on
+//! `.Values` paths, named templates, functions and fields, completion after `.Values.` and
+//! inside `include "`, definitions of values and named templates.
+
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use crate::lsp_client::{LspClient, completion_labels, hover_text};
+use crate::util::TestEnv;
+
+fn file_uri(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
+/// Copies the `typos` fixture chart to `work/typos`.
+fn chart(env: &TestEnv) {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/helm/typos");
+    for rel in [
+        "Chart.yaml",
+        "values.yaml",
+        "templates/_helpers.tpl",
+        "templates/deployment.yaml",
+        "templates/service.yaml",
+        "templates/ingress.yaml",
+        "templates/NOTES.txt",
+    ] {
+        env.write(&format!("work/typos/{rel}"), std::fs::read(src.join(rel)).unwrap());
+    }
+}
+
+fn summary(diagnostics: &Value) -> Vec<String> {
+    diagnostics["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{} {} {}",
+                d["range"]["start"]["line"],
+                d["range"]["start"]["character"],
+                d["code"].as_str().unwrap_or(""),
+                d["message"].as_str().unwrap_or("")
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_template_gets_the_chart_diagnostics_hover_completion_and_definitions() {
+    let env = TestEnv::new();
+    chart(&env);
+    let (mut client, _) = LspClient::start(&env, Value::Null);
+    client.ignore("window/logMessage");
+    let path = env.path("work/typos/templates/deployment.yaml");
+    let uri = file_uri(&path);
+    let text = std::fs::read_to_string(&path).unwrap();
+    client.open(&uri, &text);
+    let published = client.wait_notification("textDocument/publishDiagnostics", |p| p["uri"] == uri.as_str());
+    assert_eq!(
+        summary(&published),
+        [
+            "0:7 undefined-value `.Values.enabled`: values.yaml has no `enabled` at its top level; declare it in values.yaml (with a default and a `# --` comment) (it only guards a block here)",
+            "20:27 invalid-enum spec.template.spec.containers[0].imagePullPolicy: \"Sometimes\" is not a valid value; use one of Always, IfNotPresent, Never",
+            "27:10 unknown-field unknown field \"readinesProbe\" in spec.template.spec.containers[0] (Container); did you mean readinessProbe?",
+        ],
+        "{published}"
+    );
+
+    let line_of = |needle: &str| text.lines().position(|l| l.contains(needle)).unwrap() as u32;
+    let col_of = |needle: &str, inner: &str| {
+        let line = text.lines().find(|l| l.contains(needle)).unwrap();
+        line.find(inner).unwrap() as u32 + 1
+    };
+    // A `.Values` path: its value and its helm-docs comment.
+    let replicas = line_of("replicas:");
+    let hover = client.hover(&uri, replicas, col_of("replicas:", "replicaCount"));
+    assert_eq!(
+        hover_text(&hover),
+        "**`.Values.replicaCount`**\n\n```yaml\n2\n```\n\nHow many pods run\n\n_from `values.yaml`_"
+    );
+    // A named template: its define.
+    let name_line = line_of("name: {{ include");
+    let hover = client.hover(&uri, name_line, col_of("name: {{ include", "typos.fullname"));
+    assert!(
+        hover_text(&hover).starts_with("**`typos.fullname`**: named template in `templates/_helpers.tpl`\n\n```go-template\n{{- define \"typos.fullname\" -}}"),
+        "{hover}"
+    );
+    // A function, from the built-in Helm notes.
+    let hover = client.hover(&uri, name_line, col_of("name: {{ include", "include"));
+    assert!(hover_text(&hover).starts_with("**`include`**\n\n"), "{hover}");
+    // A field of the YAML around the holes.
+    let hover = client.hover(&uri, line_of("imagePullPolicy"), col_of("imagePullPolicy", "imagePullPolicy"));
+    assert!(hover_text(&hover).contains("imagePullPolicy"), "{hover}");
+
+    // Definitions: the key in values.yaml, the define in the helper.
+    let definition = |client: &mut LspClient, line: u32, character: u32| {
+        client.request(
+            "textDocument/definition",
+            json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
+        )
+    };
+    let image = line_of("image: \"{{");
+    let found = definition(&mut client, image, col_of("image: \"{{", "repository"));
+    assert_eq!(found[0]["uri"], file_uri(&env.path("work/typos/values.yaml")), "{found}");
+    assert_eq!(found[0]["range"]["start"], json!({"line": 4, "character": 2}), "{found}");
+    let found = definition(&mut client, name_line, col_of("name: {{ include", "typos.fullname"));
+    assert_eq!(found[0]["uri"], file_uri(&env.path("work/typos/templates/_helpers.tpl")), "{found}");
+    assert_eq!(found[0]["range"]["start"], json!({"line": 0, "character": 12}), "{found}");
+
+    // Completion after `.Values.image.` and inside `include "`.
+    let edited = text.replace("replicas: {{ .Values.replicaCount }}", "replicas: {{ .Values.image. }}");
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": edited}]}),
+    );
+    let after = edited.lines().nth(replicas as usize).unwrap().find(".Values.image.").unwrap()
+        + ".Values.image.".len();
+    let items = client.completion(&uri, replicas, after as u32);
+    assert_eq!(completion_labels(&items), ["repository", "tag"], "{items}");
+    assert_eq!(
+        items["items"][0]["detail"], "registry.example.com/typos/web · Where the image comes from",
+        "{items}"
+    );
+    let inside = col_of("name: {{ include", "typos.fullname") - 1;
+    let items = client.completion(&uri, name_line, inside);
+    assert_eq!(completion_labels(&items), ["typos.fullname", "typos.labels"], "{items}");
+
+    client.ignore("textDocument/publishDiagnostics");
+    client.finish();
+}
+
+#[test]
+fn chart_yaml_and_values_get_the_chart_findings() {
+    let env = TestEnv::new();
+    chart(&env);
+    env.write("work/typos/Chart.yaml", "apiVersion: v2\nname: typos\nversion: 1.0\ntype: aplication\n");
+    let (mut client, _) = LspClient::start(&env, Value::Null);
+    client.ignore("window/logMessage");
+    let path = env.path("work/typos/Chart.yaml");
+    let uri = file_uri(&path);
+    client.open(&uri, &std::fs::read_to_string(&path).unwrap());
+    let published = client.wait_notification("textDocument/publishDiagnostics", |p| p["uri"] == uri.as_str());
+    assert_eq!(
+        summary(&published),
+        [
+            "2:9 chart-yaml `version` must be a string, but YAML reads `1.0` as a number; quote it (\"1.0\")",
+            "3:6 chart-yaml `type: aplication` is not a chart type; did you mean `application`?",
+        ],
+        "{published}"
+    );
+    // Hover on a field of Chart.yaml: its documentation.
+    let hover = client.hover(&uri, 3, 1);
+    assert!(hover_text(&hover).starts_with("**`type`**: a string\n\n"), "{hover}");
+    assert!(hover_text(&hover).contains("- `library`: "), "{hover}");
+    // Hover on a key of values.yaml: the value, its comment and the templates that read it.
+    let values = env.path("work/typos/values.yaml");
+    let values_uri = file_uri(&values);
+    client.open(&values_uri, &std::fs::read_to_string(&values).unwrap());
+    let hover = client.hover(&values_uri, 1, 3);
+    assert_eq!(
+        hover_text(&hover),
+        "**`.Values.replicaCount`**\n\n```yaml\n2\n```\n\nHow many pods run\n\n_from `values.yaml`_\n\nRead by: `templates/deployment.yaml`"
+    );
+    client.ignore("textDocument/publishDiagnostics");
+    client.finish();
+}
