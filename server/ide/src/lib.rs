@@ -57,8 +57,17 @@ mod boundary {
             }
         }
         assert!(deps.iter().any(|d| d == "kref-yaml"), "the dependencies were not read: {deps:?}");
-        let allowed =
-            ["kref-corpus", "kref-index", "kref-yaml", "serde", "serde_json", "strsim", "tracing", "regex"];
+        let allowed = [
+            "kref-corpus",
+            "kref-index",
+            "kref-yaml",
+            "serde",
+            "serde_json",
+            "strsim",
+            "tracing",
+            "regex",
+            "rayon",
+        ];
         let extra: Vec<&String> = deps.iter().filter(|d| !allowed.contains(&d.as_str())).collect();
         assert!(
             extra.is_empty(),

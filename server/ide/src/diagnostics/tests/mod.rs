@@ -8,6 +8,7 @@ mod behaviour;
 mod corpus;
 mod precision;
 mod robustness;
+mod scale;
 
 pub(super) use behaviour::explode;
 
