@@ -250,6 +250,9 @@ pub struct Workspace {
 /// (kind, name, namespace as written).
 type NameInNamespace = (String, String, Option<String>);
 
+/// (kind, namespace as written).
+type KindInNamespace = (String, Option<String>);
+
 /// Lookups over a set of objects: `(file, object)` positions.
 #[derive(Debug, Default)]
 struct Index {
@@ -262,7 +265,7 @@ struct Index {
     by_kind: HashMap<String, Vec<(usize, usize)>>,
     /// (kind, namespace as written) → objects: a lookup in one namespace reads only its
     /// objects and those with none written, not every object of the kind.
-    by_kind_ns: HashMap<(String, Option<String>), Vec<(usize, usize)>>,
+    by_kind_ns: HashMap<KindInNamespace, Vec<(usize, usize)>>,
     /// Objects with pod templates, by namespace (`None` when not written).
     pods: HashMap<Option<String>, Vec<(usize, usize)>>,
     /// All objects with pod templates, in (file, object) order.

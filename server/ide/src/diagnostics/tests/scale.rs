@@ -62,11 +62,11 @@ fn app(i: usize, ns: Option<&str>) -> Vec<String> {
             if i % 10 == 7 { format!("{app}-old") } else { app.clone() }
         ),
     ];
-    if i % 3 == 0 {
+    if i.is_multiple_of(3) {
         docs.push(format!(
             "apiVersion: apps/v1\nkind: StatefulSet\n{}spec:\n  serviceName: {}\n  selector:\n    matchLabels:\n      app: {app}\n  template:\n    metadata:\n      labels:\n        app: {app}\n    spec:\n      containers:\n      - name: db\n        image: postgres:16\n",
             meta(&format!("{app}-db")),
-            if i % 2 == 0 { app.clone() } else { format!("{app}-headless") }
+            if i.is_multiple_of(2) { app.clone() } else { format!("{app}-headless") }
         ));
     }
     docs
