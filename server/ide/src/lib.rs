@@ -72,6 +72,7 @@ mod boundary {
             "regex",
             "serde_yaml",
             "sha2",
+            "rayon",
         ];
         let extra: Vec<&String> = deps.iter().filter(|d| !allowed.contains(&d.as_str())).collect();
         assert!(

@@ -333,6 +333,68 @@ fn contained(
     }
 }
 
+/// Files with at least this many documents have them checked in parallel.
+const PARALLEL_DOCUMENTS: usize = 64;
+
+/// What checking one document produced.
+#[derive(Default)]
+struct DocReport {
+    diagnostics: Vec<Diagnostic>,
+    notes: Vec<String>,
+    objects: usize,
+}
+
+/// Runs every check on one document (each object of a List) of `file`.
+#[allow(clippy::too_many_arguments)]
+fn document(
+    file: &File,
+    class: FileClass,
+    index: usize,
+    doc: &kref_yaml::Document,
+    view: &View<'_>,
+    kb: &Knowledge,
+    config: &RuleConfig,
+    levels: &[Option<Severity>],
+) -> DocReport {
+    let mut r = DocReport::default();
+    let out = &mut r.diagnostics;
+    let doc_class = project::classify::doc_class(file.text(), doc);
+    match doc_class {
+        DocClass::Object | DocClass::Patch | DocClass::List => {}
+        DocClass::Foreign => {
+            foreign(doc, levels, out);
+            return r;
+        }
+        _ => return r,
+    }
+    if doc_class == DocClass::List
+        && let Some(whole) = manifest::whole_document(file.text(), index, doc)
+    {
+        let mut cx = Cx::new(file, &whole, kb, config, None, None, levels);
+        contained("list", api::list, &mut cx, view, index, &mut r.notes);
+        out.extend(cx.out);
+    }
+    for obj in manifest::document_objects(file.text(), index, doc) {
+        r.objects += 1;
+        let kind = obj.kind.as_ref().map_or("", |(k, _)| k.as_str());
+        let api_version = obj.api_version.as_ref().map_or("", |(a, _)| a.as_str());
+        let schema_kind = api::schema_kind(kb, api_version, kind);
+        let enforced = view.enforced(obj.namespace.as_deref());
+        let mut cx = Cx::new(file, &obj, kb, config, schema_kind, enforced, levels);
+        cx.partial = class == FileClass::Patch || doc_class == DocClass::Patch || obj.partial;
+        for (name, check) in CHECKS {
+            contained(name, *check, &mut cx, view, index, &mut r.notes);
+        }
+        #[cfg(test)]
+        contained("test", tests::explode, &mut cx, view, index, &mut r.notes);
+        let annotated = suppress::annotated(obj.node);
+        out.extend(
+            cx.out.into_iter().filter(|d| !registry::rule_index(d.rule).is_some_and(|i| annotated[i])),
+        );
+    }
+    r
+}
+
 fn run(file: &File, class: FileClass, view: &View<'_>, kb: &Knowledge, config: &RuleConfig) -> Report {
     let mut report = Report { class: Some(class), ..Report::default() };
     if !class.is_yaml() {
@@ -348,44 +410,23 @@ fn run(file: &File, class: FileClass, view: &View<'_>, kb: &Knowledge, config: &
     ) {
         kustomization::check(file, kb, config, &levels, view, &mut out);
     }
-    let objects_here = class.has_objects();
-    for (index, doc) in file.documents.iter().enumerate() {
-        if !objects_here {
-            break;
-        }
-        let doc_class = project::classify::doc_class(file.text(), doc);
-        match doc_class {
-            DocClass::Object | DocClass::Patch | DocClass::List => {}
-            DocClass::Foreign => {
-                foreign(doc, &levels, &mut out);
-                continue;
-            }
-            _ => continue,
-        }
-        if doc_class == DocClass::List
-            && let Some(whole) = manifest::whole_document(file.text(), index, doc)
-        {
-            let mut cx = Cx::new(file, &whole, kb, config, None, None, &levels);
-            contained("list", api::list, &mut cx, view, index, &mut report.notes);
-            out.extend(cx.out);
-        }
-        for obj in manifest::document_objects(file.text(), index, doc) {
-            report.objects += 1;
-            let kind = obj.kind.as_ref().map_or("", |(k, _)| k.as_str());
-            let api_version = obj.api_version.as_ref().map_or("", |(a, _)| a.as_str());
-            let schema_kind = api::schema_kind(kb, api_version, kind);
-            let enforced = view.enforced(obj.namespace.as_deref());
-            let mut cx = Cx::new(file, &obj, kb, config, schema_kind, enforced, &levels);
-            cx.partial = class == FileClass::Patch || doc_class == DocClass::Patch || obj.partial;
-            for (name, check) in CHECKS {
-                contained(name, *check, &mut cx, view, index, &mut report.notes);
-            }
-            #[cfg(test)]
-            contained("test", tests::explode, &mut cx, view, index, &mut report.notes);
-            let annotated = suppress::annotated(obj.node);
-            out.extend(
-                cx.out.into_iter().filter(|d| !registry::rule_index(d.rule).is_some_and(|i| annotated[i])),
-            );
+    if class.has_objects() {
+        // Documents are checked on their own (cross-document rules only read the view), so a
+        // big file's documents are checked in parallel; results are joined in document order.
+        let check = |(index, doc): (usize, &kref_yaml::Document)| {
+            document(file, class, index, doc, view, kb, config, &levels)
+        };
+        let docs = file.documents.iter().enumerate();
+        let results: Vec<DocReport> = if file.documents.len() >= PARALLEL_DOCUMENTS {
+            use rayon::prelude::*;
+            file.documents.par_iter().enumerate().with_min_len(PARALLEL_DOCUMENTS / 4).map(check).collect()
+        } else {
+            docs.map(check).collect()
+        };
+        for r in results {
+            out.extend(r.diagnostics);
+            report.notes.extend(r.notes);
+            report.objects += r.objects;
         }
     }
     let ignores = suppress::comments(file);

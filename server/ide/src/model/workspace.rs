@@ -250,6 +250,9 @@ pub struct Workspace {
 /// (kind, name, namespace as written).
 type NameInNamespace = (String, String, Option<String>);
 
+/// (kind, namespace as written).
+type KindInNamespace = (String, Option<String>);
+
 /// Lookups over a set of objects: `(file, object)` positions.
 #[derive(Debug, Default)]
 struct Index {
@@ -260,10 +263,36 @@ struct Index {
     by_name_ns: HashMap<NameInNamespace, Vec<(usize, usize)>>,
     /// kind → objects.
     by_kind: HashMap<String, Vec<(usize, usize)>>,
+    /// (kind, namespace as written) → objects: a lookup in one namespace reads only its
+    /// objects and those with none written, not every object of the kind.
+    by_kind_ns: HashMap<KindInNamespace, Vec<(usize, usize)>>,
     /// Objects with pod templates, by namespace (`None` when not written).
     pods: HashMap<Option<String>, Vec<(usize, usize)>>,
+    /// All objects with pod templates, in (file, object) order.
+    all_pods: Vec<(usize, usize)>,
     /// Custom resources that may run pods.
     owners: Vec<(usize, usize)>,
+    /// The same, by namespace (`None` when not written).
+    owners_ns: HashMap<Option<String>, Vec<(usize, usize)>>,
+}
+
+/// Positions of two lists in (file, object) order, merged in that order: the order a
+/// filter over the whole kind would give.
+fn merged(a: &[(usize, usize)], b: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i] <= b[j] {
+            out.push(a[i]);
+            i += 1;
+        } else {
+            out.push(b[j]);
+            j += 1;
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
 }
 
 impl Index {
@@ -284,22 +313,48 @@ impl Index {
                         .push((f, o));
                 }
                 index.by_kind.entry(obj.kind.clone()).or_default().push((f, o));
+                index.by_kind_ns.entry((obj.kind.clone(), obj.namespace.clone())).or_default().push((f, o));
                 if obj.pod_labels.is_some() {
                     index.pods.entry(obj.namespace.clone()).or_default().push((f, o));
+                    index.all_pods.push((f, o));
                 }
                 if obj.pod_owner.is_some() {
                     index.owners.push((f, o));
+                    index.owners_ns.entry(obj.namespace.clone()).or_default().push((f, o));
                 }
             }
         }
         index
     }
 
+    /// Objects of `kind` whose namespace may be `ns` (see [`ns_compatible`]), in (file,
+    /// object) order: those of `ns` and those with none written (all, when `ns` is not
+    /// written).
+    fn kind_in(&self, kind: &str, ns: Option<&str>) -> Vec<(usize, usize)> {
+        let Some(ns) = ns else {
+            return self.by_kind.get(kind).cloned().unwrap_or_default();
+        };
+        let list = |ns: Option<&str>| {
+            self.by_kind_ns.get(&(kind.to_string(), ns.map(str::to_string))).map_or(&[][..], Vec::as_slice)
+        };
+        merged(list(Some(ns)), list(None))
+    }
+
+    /// Custom resources that may run pods whose namespace may be `ns`, in (file, object)
+    /// order.
+    fn owners_in(&self, ns: Option<&str>) -> Vec<(usize, usize)> {
+        let Some(ns) = ns else { return self.owners.clone() };
+        let list = |ns: Option<String>| self.owners_ns.get(&ns).map_or(&[][..], Vec::as_slice);
+        merged(list(Some(ns.to_string())), list(None))
+    }
+
     /// Objects with pod templates whose namespace may be `ns`: those of `ns` and those with
     /// none written (or all, when `ns` is not written).
     fn pods_in<'s>(&'s self, ns: Option<&'s str>) -> Box<dyn Iterator<Item = (usize, usize)> + 's> {
         match ns {
-            None => Box::new(self.pods.values().flatten().copied()),
+            // In file order: the order of a map's values changes from run to run, and which
+            // workload a message names must not.
+            None => Box::new(self.all_pods.iter().copied()),
             Some(ns) => Box::new(
                 self.pods
                     .get(&Some(ns.to_string()))
@@ -527,15 +582,14 @@ impl<'a> View<'a> {
         local.get(i).filter(|o| o.doc == doc && o.item == item)
     }
 
-    fn others(
-        &self,
-        refs: Option<&'a Vec<(usize, usize)>>,
-    ) -> impl Iterator<Item = (Option<&'a str>, &'a Object)> {
+    fn others<'r>(
+        &'r self,
+        refs: impl IntoIterator<Item = &'r (usize, usize)> + 'r,
+    ) -> impl Iterator<Item = (Option<&'a str>, &'a Object)> + 'r {
         let ws = self.ws;
         let key = self.key;
         let me = self.me;
         refs.into_iter()
-            .flatten()
             .filter(move |(f, _)| Some(*f) != me && ws.is_some_and(|ws| self.visible(ws, *f)))
             .filter_map(move |r| ws?.get(*r))
             .filter(move |(k, _)| Some(*k) != key)
@@ -552,17 +606,20 @@ impl<'a> View<'a> {
             .map(|o| (None, o))
     }
 
-    fn locals(&self, refs: Option<&Vec<(usize, usize)>>) -> Vec<(Option<&'a str>, &'a Object)> {
+    fn locals<'r>(
+        &self,
+        refs: impl IntoIterator<Item = &'r (usize, usize)>,
+    ) -> Vec<(Option<&'a str>, &'a Object)> {
         let local = self.local;
-        refs.into_iter().flatten().filter_map(|(_, o)| local.get(*o)).map(|o| (None, o)).collect()
+        refs.into_iter().filter_map(|(_, o)| local.get(*o)).map(|o| (None, o)).collect()
     }
 
     /// Objects of `kind` named `name`, this file's first.
     pub fn named(&self, kind: &str, name: &str) -> Vec<(Option<&'a str>, &'a Object)> {
         let key = (kind.to_string(), name.to_string());
-        let mut out = self.locals(self.local_index().by_name.get(&key));
+        let mut out = self.locals(self.local_index().by_name.get(&key).into_iter().flatten());
         if let Some(ws) = self.ws {
-            out.extend(self.others(ws.index().by_name.get(&key)));
+            out.extend(self.others(ws.index().by_name.get(&key).into_iter().flatten()));
         }
         out.extend(self.generated().filter(|(_, o)| o.kind == kind && o.name.as_deref() == Some(name)));
         out
@@ -578,7 +635,7 @@ impl<'a> View<'a> {
     ) -> Vec<(Option<&'a str>, &'a Object, bool)> {
         let key = (kind.to_string(), name.to_string(), ns.map(str::to_string));
         let mut out: Vec<_> = self
-            .locals(self.local_index().by_name_ns.get(&key))
+            .locals(self.local_index().by_name_ns.get(&key).into_iter().flatten())
             .into_iter()
             .map(|(f, o)| (f, o, true))
             .collect();
@@ -597,15 +654,12 @@ impl<'a> View<'a> {
         out
     }
 
-    /// Objects of `kind` in a namespace compatible with `ns`.
+    /// Objects of `kind` in a namespace compatible with `ns`: read from the (kind,
+    /// namespace) index, not filtered out of every object of the kind.
     pub fn of_kind(&self, kind: &str, ns: Option<&str>) -> Vec<(Option<&'a str>, &'a Object)> {
-        let mut out = self.locals(self.local_index().by_kind.get(kind));
-        out.retain(|(_, o)| ns_compatible(o.namespace.as_deref(), ns));
+        let mut out = self.locals(&self.local_index().kind_in(kind, ns));
         if let Some(ws) = self.ws {
-            out.extend(
-                self.others(ws.index().by_kind.get(kind))
-                    .filter(|(_, o)| ns_compatible(o.namespace.as_deref(), ns)),
-            );
+            out.extend(self.others(&ws.index().kind_in(kind, ns)));
         }
         out.extend(
             self.generated().filter(|(_, o)| o.kind == kind && ns_compatible(o.namespace.as_deref(), ns)),
@@ -622,11 +676,10 @@ impl<'a> View<'a> {
     pub fn pod_owners(&self, ns: Option<&str>) -> Vec<&'a Object> {
         let local = self.local;
         let mut out: Vec<&'a Object> =
-            self.local_index().owners.iter().filter_map(|(_, o)| local.get(*o)).collect();
+            self.local_index().owners_in(ns).iter().filter_map(|(_, o)| local.get(*o)).collect();
         if let Some(ws) = self.ws {
-            out.extend(self.others(Some(&ws.index().owners)).map(|(_, o)| o));
+            out.extend(self.others(&ws.index().owners_in(ns)).map(|(_, o)| o));
         }
-        out.retain(|o| ns_compatible(o.namespace.as_deref(), ns));
         out
     }
 
@@ -688,5 +741,107 @@ mod tests {
         let view = View::new("b.yaml", &local, &ws);
         assert_eq!(view.named("ConfigMap", "b").len(), 0, "its own entry is replaced by the local objects");
         assert_eq!(view.named("ConfigMap", "a").len(), 1);
+    }
+
+    /// The lookups as they were before the (kind, namespace) index: every object of the kind,
+    /// filtered.
+    fn of_kind_by_scan<'a>(
+        view: &View<'a>,
+        kind: &str,
+        ns: Option<&str>,
+    ) -> Vec<(Option<&'a str>, &'a Object)> {
+        let mut out = view.locals(view.local_index().by_kind.get(kind).into_iter().flatten());
+        out.retain(|(_, o)| ns_compatible(o.namespace.as_deref(), ns));
+        if let Some(ws) = view.ws {
+            out.extend(
+                view.others(ws.index().by_kind.get(kind).into_iter().flatten())
+                    .filter(|(_, o)| ns_compatible(o.namespace.as_deref(), ns)),
+            );
+        }
+        out.extend(
+            view.generated().filter(|(_, o)| o.kind == kind && ns_compatible(o.namespace.as_deref(), ns)),
+        );
+        out
+    }
+
+    fn pod_owners_by_scan<'a>(view: &View<'a>, ns: Option<&str>) -> Vec<&'a Object> {
+        let local = view.local;
+        let mut out: Vec<&'a Object> =
+            view.local_index().owners.iter().filter_map(|(_, o)| local.get(*o)).collect();
+        if let Some(ws) = view.ws {
+            out.extend(view.others(&ws.index().owners).map(|(_, o)| o));
+        }
+        out.retain(|o| ns_compatible(o.namespace.as_deref(), ns));
+        out
+    }
+
+    /// Files of three namespaces (and none written), ConfigMaps, Services and custom resources
+    /// that run pods, in two units and none.
+    fn mixed_workspace() -> Vec<(String, File)> {
+        (0..9)
+            .map(|f| {
+                let docs: Vec<String> = (0..12)
+                    .map(|d| {
+                        let ns = match (f + d) % 4 {
+                            3 => String::new(),
+                            n => format!("  namespace: team-{n}\n"),
+                        };
+                        let kind = ["ConfigMap", "Service", "Secret"][d % 3];
+                        if d % 5 == 4 {
+                            format!(
+                                "apiVersion: example.com/v1\nkind: Db\nmetadata:\n  name: db-{f}-{d}\n{ns}  labels: {{app: db}}\nspec:\n  replicas: 2\n"
+                            )
+                        } else {
+                            format!("apiVersion: v1\nkind: {kind}\nmetadata:\n  name: o-{}\n{ns}", (f * 7 + d) % 10)
+                        }
+                    })
+                    .collect();
+                (format!("f{f}.yaml"), kref_yaml::parse(&docs.join("---\n")))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn indexed_lookups_return_what_a_scan_of_the_kind_returns_in_the_same_order() {
+        let files = mixed_workspace();
+        let mut ws = Workspace::new();
+        for (i, (key, file)) in files.iter().enumerate() {
+            ws.update(key, file);
+            // Three files in unit 0, three in unit 1, three in none.
+            let units = match i % 3 {
+                0 => vec![0],
+                1 => vec![1],
+                _ => vec![],
+            };
+            ws.place(key, None, units);
+        }
+        let namespaces = [None, Some("team-0"), Some("team-1"), Some("team-2"), Some("elsewhere"), Some("")];
+        let mut compared = 0;
+        for (key, file) in &files {
+            let local = Object::of_file(file);
+            for view in [View::new(key, &local, &ws), View::local(&local)] {
+                for kind in ["ConfigMap", "Service", "Secret", "Db", "Deployment"] {
+                    for ns in namespaces {
+                        let want = of_kind_by_scan(&view, kind, ns);
+                        let got = view.of_kind(kind, ns);
+                        let ids = |v: &[(Option<&str>, &Object)]| {
+                            v.iter().map(|(f, o)| (f.map(str::to_string), o.doc)).collect::<Vec<_>>()
+                        };
+                        assert_eq!(ids(&got), ids(&want), "{key}: {kind} in {ns:?}");
+                        compared += want.len();
+                    }
+                }
+                for ns in namespaces {
+                    let docs =
+                        |v: Vec<&Object>| v.iter().map(|o| (o.name.clone(), o.doc)).collect::<Vec<_>>();
+                    assert_eq!(
+                        docs(view.pod_owners(ns)),
+                        docs(pod_owners_by_scan(&view, ns)),
+                        "{key}: owners in {ns:?}"
+                    );
+                }
+            }
+        }
+        assert!(compared > 500, "the lookups found objects to compare: {compared}");
     }
 }

@@ -9,6 +9,7 @@ mod corpus;
 mod kustomization;
 mod precision;
 mod robustness;
+mod scale;
 
 pub(super) use behaviour::explode;
 
