@@ -406,7 +406,14 @@ fn check_parsed(parsed: Vec<Parsed>, layout: &Layout, kb: &Knowledge, config: &R
             Some(dir),
         ) = (report.class, paths[*i].as_deref().and_then(std::path::Path::parent))
         {
-            let found = kustomize::check::diagnose(file, dir, &disk);
+            let found = kustomize::check::diagnose(file, dir, &disk, &kb.schema);
+            diagnostics::add_findings(&mut report, file, config, found);
+        }
+        // A JSON 6902 patch file is checked against the target of the kustomization applying it.
+        if let (Some(FileClass::Kustomize(KustomizePart::JsonPatch)), Some(path)) =
+            (report.class, paths[*i].as_deref())
+        {
+            let found = kustomize::check::patch_file_diagnostics(path, file.text(), &disk, &kb.schema);
             diagnostics::add_findings(&mut report, file, config, found);
         }
         report

@@ -116,7 +116,7 @@ impl DiagState {
         let (mut report, changed) = self.run_with(uri, file, still_open, |file, key, ws| {
             diagnostics::analyze_in(file, key, ws, kb, config)
         });
-        kustomize_findings(&mut report, &key_of_uri(uri), file, config);
+        kustomize_findings(&mut report, &key_of_uri(uri), file, kb, config);
         (report, changed)
     }
 
@@ -369,17 +369,21 @@ impl DiagState {
 /// Forgets the file `key`; answers whether other files see a difference (it had objects).
 /// A kustomization's paths and targets, checked against the disk (its own text as the editor
 /// has it), outside the workspace lock.
-fn kustomize_findings(report: &mut Report, key: &str, file: &File, config: &RuleConfig) {
+fn kustomize_findings(report: &mut Report, key: &str, file: &File, kb: &Knowledge, config: &RuleConfig) {
     use crate::analysis::model::project::{FileClass, KustomizePart};
     let path = std::path::Path::new(key);
-    let (Some(FileClass::Kustomize(KustomizePart::Kustomization | KustomizePart::Component)), Some(dir)) =
-        (report.class, path.parent().filter(|_| path.is_absolute()))
-    else {
-        return;
-    };
+    let Some(dir) = path.parent().filter(|_| path.is_absolute()) else { return };
     let mut fs = crate::kb::disk::DiskFs::default();
     fs.open.insert(path.to_path_buf(), file.text().to_string());
-    let found = crate::analysis::kustomize::check::diagnose(file, dir, &fs);
+    let found = match report.class {
+        Some(FileClass::Kustomize(KustomizePart::Kustomization | KustomizePart::Component)) => {
+            crate::analysis::kustomize::check::diagnose(file, dir, &fs, &kb.schema)
+        }
+        Some(FileClass::Kustomize(KustomizePart::JsonPatch)) => {
+            crate::analysis::kustomize::check::patch_file_diagnostics(path, file.text(), &fs, &kb.schema)
+        }
+        _ => return,
+    };
     diagnostics::add_findings(report, file, config, found);
 }
 

@@ -208,3 +208,72 @@ fn the_editor_knows_kustomization_files() {
     client.ignore("textDocument/publishDiagnostics");
     client.finish();
 }
+
+/// JSON 6902 patches (`tests/fixtures/kustomize6902/`): ops, paths and values checked against
+/// the target kind's schema, at their lines in the patch file or the inline patch; a target
+/// with no schema, map keys, int-or-string fields and templated values give nothing.
+#[test]
+fn json_patches_are_checked_against_their_target() {
+    let env = TestEnv::new();
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kustomize6902");
+    for file in [
+        "base/kustomization.yaml",
+        "base/deployment.yaml",
+        "base/widget.yaml",
+        "overlay/kustomization.yaml",
+        "overlay/ops.yaml",
+        "overlay/widget-ops.yaml",
+    ] {
+        env.write(&format!("work/k6902/{file}"), std::fs::read_to_string(from.join(file)).unwrap());
+    }
+    let run = env.run(&["check", "k6902/overlay", "--format", "plain"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let lines: Vec<&str> = run.stdout.lines().filter(|l| l.starts_with("k6902/overlay/")).collect();
+    assert_eq!(
+        lines,
+        [
+            "k6902/overlay/kustomization.yaml:18:14: error[wrong-type]: value for /spec/replicas must be an integer, not the string \"three\"",
+            "k6902/overlay/kustomization.yaml:19:11: error[invalid-enum]: op: \"upsert\" is not a JSON patch operation; use add, remove, replace, move, copy or test",
+            "k6902/overlay/ops.yaml:2:9: warning[kustomize-target]: path /spec/template/spec/containers/0/resource names no field of Deployment: /spec/template/spec/containers/0 has no field resource; did you mean resources?",
+            "k6902/overlay/ops.yaml:5:9: warning[kustomize-target]: path /spec/minReadySecond names no field of Deployment: /spec has no field minReadySecond; did you mean minReadySeconds?",
+            "k6902/overlay/ops.yaml:8:9: warning[kustomize-target]: from /spec/template/metadata/labelz names no field of Deployment: /spec/template/metadata has no field labelz; did you mean labels?",
+            "k6902/overlay/ops.yaml:19:9: warning[kustomize-target]: path /spec/template/spec/containers/first/name: /spec/template/spec/containers of Deployment is a list; \"first\" is neither an index nor -",
+            "k6902/overlay/ops.yaml:23:10: error[wrong-type]: value for /spec/paused must be true or false, not the string \"yes\"",
+        ]
+    );
+    assert!(!run.stdout.contains("widget-ops.yaml"), "{}", run.stdout);
+
+    // The editor reports the same in the patch file.
+    use crate::lsp_client::LspClient;
+    let (mut client, _) = LspClient::start(&env, Value::Null);
+    client.ignore("window/logMessage");
+    let ops = env.path("work/k6902/overlay/ops.yaml");
+    let uri = file_uri(&ops);
+    client.open(&uri, &std::fs::read_to_string(&ops).unwrap());
+    let published = client.wait_notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri.as_str() && p["diagnostics"].as_array().is_some_and(|d| d.len() >= 5)
+    });
+    let mut found: Vec<(u64, String)> = published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (d["range"]["start"]["line"].as_u64().unwrap(), d["code"].as_str().unwrap_or("").to_string())
+        })
+        .collect();
+    found.sort();
+    let want: Vec<(u64, String)> = [
+        (1, "kustomize-target"),
+        (4, "kustomize-target"),
+        (7, "kustomize-target"),
+        (18, "kustomize-target"),
+        (22, "wrong-type"),
+    ]
+    .iter()
+    .map(|(l, r)| (*l, r.to_string()))
+    .collect();
+    assert_eq!(found, want);
+    client.discard("textDocument/publishDiagnostics");
+    client.ignore("textDocument/publishDiagnostics");
+    client.finish();
+}

@@ -1,9 +1,13 @@
 //! The checks of a kustomization that need the files around it: every path exists
 //! (`kustomize-path`), remote targets are named as unchecked (`kustomize-remote`), and each
 //! patch, image and replica count finds an object the kustomization includes
-//! (`kustomize-target`, naming what exists).
+//! (`kustomize-target`, naming what exists). JSON 6902 patches are checked against their
+//! target kind's schema ([`super::json6902`]): inline ones here, patch files on their own
+//! ([`patch_file_diagnostics`]).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use kref_corpus::schema::Schema;
 
 use kref_yaml::{File, Node, TextRange};
 use serde_json::Value;
@@ -17,13 +21,14 @@ use crate::diagnostics::Diagnostic;
 const LISTED: usize = 8;
 
 /// The diagnostics of the kustomization `file` in folder `dir`.
-pub fn diagnose(file: &File, dir: &Path, fs: &dyn Fs) -> Vec<Diagnostic> {
+pub fn diagnose(file: &File, dir: &Path, fs: &dyn Fs, schema: &Schema) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> =
         check_paths(file, dir, fs).into_iter().map(|p| Diagnostic::new(p.rule, p.range, p.message)).collect();
     let Some(root) = file.documents.iter().find_map(|d| d.root.as_ref().filter(|r| r.as_mapping().is_some()))
     else {
         return out;
     };
+    inline_json_patches(file.text(), root, schema, &mut out);
     // A Component changes what the kustomization including it built: its targets are there.
     if root.get("kind").and_then(Node::as_str) == Some("Component") {
         return out;
@@ -231,4 +236,76 @@ fn container_images(v: &Value) -> Vec<String> {
         .flat_map(|k| spec.get(*k).and_then(Value::as_array).into_iter().flatten())
         .filter_map(|c| c.get("image").and_then(Value::as_str).map(str::to_string))
         .collect()
+}
+
+/// The entries of `patches` and `patchesJson6902` that have a target: (target, the `patch`
+/// pair's value if inline, the `path` value if a file).
+fn targeted(root: &Node) -> Vec<(Value, Option<&Node>, Option<&Node>)> {
+    ["patches", "patchesJson6902"]
+        .iter()
+        .flat_map(|key| root.get(key).and_then(Node::as_sequence).unwrap_or(&[]))
+        .filter_map(|p| {
+            let target = json_of(&p.pair("target")?.value);
+            Some((target, p.pair("patch").map(|x| &x.value), p.pair("path").map(|x| &x.value)))
+        })
+        .collect()
+}
+
+/// JSON 6902 patches written inline (`patch: |`), checked where they are written.
+fn inline_json_patches(text: &str, root: &Node, schema: &Schema, out: &mut Vec<Diagnostic>) {
+    for (target, inline, _) in targeted(root) {
+        let Some(node) = inline else { continue };
+        let Some(patch) = node.as_str() else { continue };
+        let found = super::json6902::check(schema, &target, patch);
+        if found.is_empty() {
+            continue;
+        }
+        match super::json6902::inline_offsets(text, node) {
+            Some(map) => out.extend(found.into_iter().map(|mut d| {
+                d.range = TextRange { start: map(d.range.start), end: map(d.range.end) };
+                d
+            })),
+            None => {
+                let range = node.as_scalar().map_or(node.range, |s| s.raw_range);
+                out.extend(found.into_iter().map(|mut d| {
+                    d.range = range;
+                    d
+                }));
+            }
+        }
+    }
+}
+
+/// The findings of a JSON 6902 patch file, checked against the target of each kustomization
+/// (in its folder or the folders above) that applies it by path.
+pub fn patch_file_diagnostics(path: &Path, text: &str, fs: &dyn Fs, schema: &Schema) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::new();
+    let mut dir: Option<PathBuf> = path.parent().map(Path::to_path_buf);
+    for _ in 0..4 {
+        let Some(d) = dir else { break };
+        if let Some(k) = super::kustomization_in(fs, &d)
+            && let Some(ktext) = fs.read(&k)
+        {
+            let kfile = kref_yaml::parse(&ktext);
+            let roots = kfile
+                .documents
+                .iter()
+                .filter_map(|doc| doc.root.as_ref().filter(|r| r.as_mapping().is_some()));
+            for root in roots {
+                for (target, _, file) in targeted(root) {
+                    let Some(p) = file.and_then(Node::as_str) else { continue };
+                    if !matches!(resolve(fs, &d, p.trim()), Resolved::File(f) if f == path) {
+                        continue;
+                    }
+                    for f in super::json6902::check(schema, &target, text) {
+                        if !out.iter().any(|o| o.range == f.range && o.message == f.message) {
+                            out.push(f);
+                        }
+                    }
+                }
+            }
+        }
+        dir = d.parent().map(Path::to_path_buf);
+    }
+    out
 }
