@@ -418,22 +418,7 @@ impl<'a> Scorer<'a> {
     /// Reads the positions of the terms of the plan's phrase clauses ([`Plan::extra`]) in the
     /// documents at `docs`.
     pub(crate) fn load_extra(&mut self, docs: &[DocAddress]) {
-        let mut by_field: Vec<(Field, Vec<String>)> = Vec::new();
-        for clause in &self.plan.extra {
-            let at = match by_field.iter().position(|(f, _)| *f == clause.field) {
-                Some(i) => i,
-                None => {
-                    by_field.push((clause.field, Vec::new()));
-                    by_field.len() - 1
-                }
-            };
-            for t in &clause.terms {
-                if !by_field[at].1.contains(t) {
-                    by_field[at].1.push(t.clone());
-                }
-            }
-        }
-        for (field, terms) in by_field {
+        for (field, terms) in terms_by_field(&self.plan.extra) {
             self.read_positions(docs, field, &terms);
         }
     }
@@ -574,22 +559,7 @@ impl<'a> Scorer<'a> {
     /// Reads which of the plan's word terms occur in the documents at `docs` (any field the
     /// words are looked for in).
     pub(crate) fn load_presence(&mut self, docs: &[DocAddress]) {
-        let mut by_field: Vec<(Field, Vec<String>)> = Vec::new();
-        for clause in self.plan.words.iter().flatten() {
-            let at = match by_field.iter().position(|(f, _)| *f == clause.field) {
-                Some(i) => i,
-                None => {
-                    by_field.push((clause.field, Vec::new()));
-                    by_field.len() - 1
-                }
-            };
-            for t in &clause.terms {
-                if !by_field[at].1.contains(t) {
-                    by_field[at].1.push(t.clone());
-                }
-            }
-        }
-        for (field, terms) in by_field {
+        for (field, terms) in terms_by_field(self.plan.words.iter().flatten()) {
             let mut by_segment: HashMap<u32, Vec<DocId>> = HashMap::new();
             for a in docs {
                 if self.present_loaded.insert((*a, field)) {
@@ -731,6 +701,27 @@ impl<'a> Scorer<'a> {
         }
         EntryScore { score, words, phrases }
     }
+}
+
+/// The distinct terms of `clauses`, grouped by the field they are looked for in (fields in the
+/// order they first appear, terms in the order they first appear).
+fn terms_by_field<'a>(clauses: impl IntoIterator<Item = &'a Clause>) -> Vec<(Field, Vec<String>)> {
+    let mut by_field: Vec<(Field, Vec<String>)> = Vec::new();
+    for clause in clauses {
+        let at = match by_field.iter().position(|(f, _)| *f == clause.field) {
+            Some(i) => i,
+            None => {
+                by_field.push((clause.field, Vec::new()));
+                by_field.len() - 1
+            }
+        };
+        for t in &clause.terms {
+            if !by_field[at].1.contains(t) {
+                by_field[at].1.push(t.clone());
+            }
+        }
+    }
+    by_field
 }
 
 #[cfg(test)]
