@@ -60,7 +60,7 @@ pub use pod::{
 };
 pub use project::chart::{FileRole, role};
 pub use project::{FileClass, FileFacts, Layout};
-pub use refs::{Ref, Target, backends, pod_references, references};
+pub use refs::{Ref, Target, backends, named_references, pod_references, references};
 pub use selector::Selector;
 pub use workspace::{Object, ServiceFacts, View, Workspace, defines_crd, ns_compatible, same_facts};
 pub use yaml::{

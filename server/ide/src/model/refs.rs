@@ -34,90 +34,98 @@ pub struct Ref {
 /// value is none), in document order by kind of reference: pod references (optional ones
 /// too) and class names, then those of its kind.
 pub fn references<'n>(obj: &ObjectAt<'n>) -> Vec<Ref> {
-    let mut out = Vec::new();
-    let mut named = |kind: &str, node: &Node| {
-        if let Some(name) = text_of(node) {
-            out.push(Ref {
+    let mut out: Vec<Ref> = named_references(obj)
+        .into_iter()
+        .filter_map(|(kind, node)| {
+            let name = text_of(node)?;
+            Some(Ref {
                 target: Target::Object { kind: kind.to_string(), name: name.to_string() },
                 range: node.range,
                 span: node.range,
-            });
+            })
+        })
+        .collect();
+    if !obj.is_builtin() {
+        return out;
+    }
+    let kind = obj.kind_name();
+    if matches!(kind, "Service" | "PodDisruptionBudget" | "NetworkPolicy") {
+        let key = if kind == "NetworkPolicy" { "podSelector" } else { "selector" };
+        if let Some(pair) = get(obj.node, "spec").and_then(|s| s.pair(key)).filter(|p| !is_null(&p.value)) {
+            let selector = if kind == "Service" {
+                Selector::from_map(&pair.value)
+            } else {
+                Selector::from_label_selector(&pair.value)
+            };
+            if !selector.is_empty() {
+                out.push(Ref {
+                    target: Target::Pods(selector),
+                    range: pair.key_range,
+                    span: TextRange::new(pair.key_range.start, pair.value.range.end.max(pair.key_range.end)),
+                });
+            }
         }
-    };
+    }
+    out
+}
+
+/// Every name `obj` refers to, as (kind, the name's node), whatever the node holds (a
+/// placeholder, an empty value): pod references (optional ones too) and class names, then
+/// those of its kind. [`references`] keeps those with a known name; rename reads the nodes.
+pub fn named_references<'n>(obj: &ObjectAt<'n>) -> Vec<(&'n str, &'n Node)> {
+    let mut out: Vec<(&'n str, &'n Node)> = Vec::new();
     if let Some(spec) = pod_spec(obj) {
-        for (kind, node) in pod_references(spec, true) {
-            named(kind, node);
-        }
-        for (key, kind) in [("priorityClassName", "PriorityClass"), ("runtimeClassName", "RuntimeClass")] {
+        out.extend(pod_references(spec, true));
+        for (key, k) in [("priorityClassName", "PriorityClass"), ("runtimeClassName", "RuntimeClass")] {
             if let Some(node) = get(spec, key) {
-                named(kind, node);
+                out.push((k, node));
             }
         }
     }
     if !obj.is_builtin() {
         return out;
     }
-    let root = obj.node;
+    let (root, kind) = (obj.node, obj.kind_name());
     let spec = get(root, "spec");
-    match obj.kind_name() {
+    match kind {
         "Ingress" => {
             if let Some(spec) = spec {
                 for (name, _) in backends(root) {
-                    named("Service", name);
+                    out.push(("Service", name));
                 }
                 if let Some(node) = get(spec, "ingressClassName") {
-                    named("IngressClass", node);
+                    out.push(("IngressClass", node));
                 }
             }
         }
         "HorizontalPodAutoscaler" => {
             if let Some(target) = spec.and_then(|s| get(s, "scaleTargetRef"))
-                && let (Some(kind), Some(node)) = (get(target, "kind").and_then(text_of), get(target, "name"))
+                && let (Some(k), Some(node)) = (get(target, "kind").and_then(text_of), get(target, "name"))
             {
-                named(kind, node);
+                out.push((k, node));
             }
         }
         "StatefulSet" => {
             if let Some(node) = spec.and_then(|s| get(s, "serviceName")) {
-                named("Service", node);
+                out.push(("Service", node));
             }
         }
         "PersistentVolumeClaim" => {
             if let Some(node) = spec.and_then(|s| get(s, "storageClassName")) {
-                named("StorageClass", node);
+                out.push(("StorageClass", node));
             }
         }
         "RoleBinding" | "ClusterRoleBinding" => {
             if let Some(role) = get(root, "roleRef")
-                && let (Some(kind), Some(node)) = (get(role, "kind").and_then(text_of), get(role, "name"))
+                && let (Some(k), Some(node)) = (get(role, "kind").and_then(text_of), get(role, "name"))
             {
-                named(kind, node);
+                out.push((k, node));
             }
             for subject in get(root, "subjects").map(items).unwrap_or(&[]) {
                 if get(subject, "kind").and_then(text_of) == Some("ServiceAccount")
                     && let Some(node) = get(subject, "name")
                 {
-                    named("ServiceAccount", node);
-                }
-            }
-        }
-        kind @ ("Service" | "PodDisruptionBudget" | "NetworkPolicy") => {
-            let key = if kind == "NetworkPolicy" { "podSelector" } else { "selector" };
-            if let Some(pair) = spec.and_then(|s| s.pair(key)).filter(|p| !is_null(&p.value)) {
-                let selector = if kind == "Service" {
-                    Selector::from_map(&pair.value)
-                } else {
-                    Selector::from_label_selector(&pair.value)
-                };
-                if !selector.is_empty() {
-                    out.push(Ref {
-                        target: Target::Pods(selector),
-                        range: pair.key_range,
-                        span: TextRange::new(
-                            pair.key_range.start,
-                            pair.value.range.end.max(pair.key_range.end),
-                        ),
-                    });
+                    out.push(("ServiceAccount", node));
                 }
             }
         }

@@ -8,10 +8,7 @@ use std::sync::Arc;
 
 use kref_yaml::{Encoding, File, LineIndex, Node, ScalarStyle, TextRange};
 
-use crate::model::{
-    ObjectAt, Selector, at, backends, get, is_null, items, pairs, pod_labels, pod_references, pod_spec,
-    text_of,
-};
+use crate::model::{Selector, at, get, is_null, items, named_references, pairs, pod_labels, text_of};
 use crate::placeholders::has_placeholder;
 
 /// A place in a text: zero-based line, column in UTF-8 bytes and in UTF-16 code units.
@@ -271,71 +268,6 @@ fn name_site(
         templated: has_placeholder(&scalar.text),
         unusual,
     })
-}
-
-/// The names a built-in object refers to, with the kind each names: what a pod uses, an
-/// Ingress's backends and class, an HPA's target, a StatefulSet's Service, a claim's class, a
-/// binding's role and ServiceAccounts.
-pub fn named_references<'n>(obj: &ObjectAt<'n>) -> Vec<(&'n str, &'n Node)> {
-    let mut out: Vec<(&'n str, &'n Node)> = Vec::new();
-    if let Some(spec) = pod_spec(obj) {
-        out.extend(pod_references(spec, true));
-        for (key, k) in [("priorityClassName", "PriorityClass"), ("runtimeClassName", "RuntimeClass")] {
-            if let Some(node) = get(spec, key) {
-                out.push((k, node));
-            }
-        }
-    }
-    if !obj.is_builtin() {
-        return out;
-    }
-    let (root, kind) = (obj.node, obj.kind_name());
-    let spec = get(root, "spec");
-    match kind {
-        "Ingress" => {
-            if let Some(spec) = spec {
-                for (name, _) in backends(root) {
-                    out.push(("Service", name));
-                }
-                if let Some(node) = get(spec, "ingressClassName") {
-                    out.push(("IngressClass", node));
-                }
-            }
-        }
-        "HorizontalPodAutoscaler" => {
-            if let Some(target) = spec.and_then(|s| get(s, "scaleTargetRef"))
-                && let (Some(k), Some(node)) = (get(target, "kind").and_then(text_of), get(target, "name"))
-            {
-                out.push((k, node));
-            }
-        }
-        "StatefulSet" => {
-            if let Some(node) = spec.and_then(|s| get(s, "serviceName")) {
-                out.push(("Service", node));
-            }
-        }
-        "PersistentVolumeClaim" => {
-            if let Some(node) = spec.and_then(|s| get(s, "storageClassName")) {
-                out.push(("StorageClass", node));
-            }
-        }
-        "RoleBinding" | "ClusterRoleBinding" => {
-            if let Some(role) = get(root, "roleRef")
-                && let (Some(k), Some(node)) = (get(role, "kind").and_then(text_of), get(role, "name"))
-            {
-                out.push((k, node));
-            }
-            for subject in get(root, "subjects").map(items).unwrap_or(&[]) {
-                if get(subject, "kind").and_then(text_of) == Some("ServiceAccount")
-                    && let Some(node) = get(subject, "name")
-                {
-                    out.push(("ServiceAccount", node));
-                }
-            }
-        }
-        _ => {}
-    }
-    out
 }
 
 fn label_sites(map: &Node, index: &LineIndex) -> Vec<LabelSite> {
