@@ -355,3 +355,103 @@ fn secret_values_shown_decoded_and_moved_between_data_and_string_data() {
     );
     client.finish();
 }
+
+/// `(line, character, label)` of each inlay hint.
+fn hint_places(hints: &Value) -> Vec<(u64, u64, String)> {
+    hints
+        .as_array()
+        .unwrap_or_else(|| panic!("not a list: {hints}"))
+        .iter()
+        .map(|h| {
+            (
+                h["position"]["line"].as_u64().unwrap(),
+                h["position"]["character"].as_u64().unwrap(),
+                h["label"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn defaults_and_quantities_shown_and_switched_off_in_settings() {
+    let env = TestEnv::new();
+    let (mut client, _) = LspClient::start_with(
+        &env,
+        &[],
+        json!({"inlayHints": {"secretData": false}}),
+        json!({"workspace": {"inlayHint": {"refreshSupport": true}}}),
+    );
+    client.ignore("textDocument/publishDiagnostics");
+    client.ignore("window/logMessage");
+    let text = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: nginx
+          resources:
+            requests: {cpu: 250m, memory: 512Mi}
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: db
+data:
+  user: YWRtaW4=
+";
+    let uri = file_uri(&env.path("work/web.yaml"));
+    client.open(&uri, text);
+    let ask = |client: &mut LspClient| {
+        client.request(
+            "textDocument/inlayHint",
+            json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 23, "character": 0}}}),
+        )
+    };
+    let hints = ask(&mut client);
+    assert_eq!(
+        hint_places(&hints),
+        [
+            (
+                4,
+                5,
+                "default replicas: 1, strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 25%, maxUnavailable: 25%}}"
+                    .to_string()
+            ),
+            (13, 22, "default imagePullPolicy: Always (no tag)".to_string()),
+            (15, 32, "= 0.25 CPU".to_string()),
+            (15, 47, "= 536,870,912 bytes ≈ 536.9 MB".to_string()),
+        ],
+        "the Secret's value is not decoded: secretData is off"
+    );
+    assert_eq!(
+        hints[0]["tooltip"],
+        "Left out here, so the API server sets spec.replicas: 1, spec.strategy.type: RollingUpdate, \
+         spec.strategy.rollingUpdate.maxSurge: 25%, spec.strategy.rollingUpdate.maxUnavailable: 25% (unless a \
+         patch or an overlay sets it first)."
+    );
+    assert_eq!(hints[2]["paddingLeft"], true);
+
+    // Defaults switched off, Secret data on: the server asks the client to refresh its hints.
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"kref": {"inlayHints": {"defaults": false}}}}),
+    );
+    client.wait_server_request("workspace/inlayHint/refresh", |_| true);
+    assert_eq!(
+        hint_places(&ask(&mut client)),
+        [
+            (15, 32, "= 0.25 CPU".to_string()),
+            (15, 47, "= 536,870,912 bytes ≈ 536.9 MB".to_string()),
+            (22, 16, "= \"admin\"".to_string()),
+        ]
+    );
+    client.finish();
+}

@@ -20,6 +20,7 @@ pub mod docs;
 pub mod helm;
 pub mod helm_ide;
 pub mod hover;
+pub mod implicit;
 pub mod knowledge;
 pub mod kustomize;
 pub mod model;

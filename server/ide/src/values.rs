@@ -17,8 +17,21 @@ pub struct Hint {
     /// Where it goes: the end of the value.
     pub offset: usize,
     pub label: String,
-    /// The whole decoded text, for the hint's tooltip (`None` when the label shows it all).
+    /// More than the label says (the whole decoded text, where a default comes from), for the
+    /// hint's tooltip.
     pub tooltip: Option<String>,
+    pub kind: HintKind,
+}
+
+/// What a hint shows, each switchable in the editor's settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HintKind {
+    /// A Secret's `data` value decoded.
+    SecretData,
+    /// A default the object relies on.
+    Default,
+    /// A quantity in plain units.
+    Quantity,
 }
 
 /// A rewrite of one stretch of the file.
@@ -73,7 +86,7 @@ pub fn secret_hints(file: &File, range: TextRange) -> Vec<Hint> {
                     None => continue,
                 },
             };
-            out.push(Hint { offset: s.raw_range.end, label, tooltip });
+            out.push(Hint { offset: s.raw_range.end, label, tooltip, kind: HintKind::SecretData });
         }
     }
     out

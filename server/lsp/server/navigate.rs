@@ -13,7 +13,7 @@ use super::Backend;
 use crate::analysis::navigate::index::{FileNav, Span, index_file};
 use crate::analysis::navigate::structure::{self, FoldKind, LinkTarget};
 use crate::analysis::navigate::{lens, references, rename, symbols};
-use crate::analysis::values;
+use crate::analysis::{implicit, values};
 use crate::lsp::positions;
 use crate::lsp::workspace::{self, key_of_uri, uri_of_key};
 
@@ -241,17 +241,37 @@ impl Backend {
     }
 
     pub(super) async fn hints(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
-        let Some(snapshot) = self.nav_request(&params.text_document.uri, "inlayHint") else {
-            return Ok(None);
-        };
-        let encoding = self.encoding();
-        let work = snapshot.clone();
-        self.off_loop("textDocument/inlayHint", Some(&snapshot), move || {
-            let file = work.file();
+        let uri = params.text_document.uri;
+        let Some(snapshot) = self.nav_request(&uri, "inlayHint") else { return Ok(None) };
+        let shown = self.shared.editor.lock().map(|e| e.inlay_hints).unwrap_or_default();
+        let shared = self.shared.clone();
+        let range = params.range;
+        self.analyze("textDocument/inlayHint", snapshot, move |file, kb, encoding, _| {
             let index = file.line_index();
-            let start = positions::offset(index, params.range.start, encoding);
-            let end = positions::offset(index, params.range.end, encoding);
-            let hints = values::secret_hints(&file, kref_yaml::TextRange::new(start, end.max(start)));
+            let start = positions::offset(index, range.start, encoding);
+            let end = positions::offset(index, range.end, encoding);
+            let range = kref_yaml::TextRange::new(start, end.max(start));
+            let key = key_of_uri(uri.as_str());
+            // A Helm template is read as its YAML with holes: templated values hold their
+            // template text, and mappings the template adds keys to are open-ended.
+            let chart = crate::lsp::helm::ChartDoc::read(&key, file.text());
+            let holed = chart.as_ref().and_then(crate::lsp::helm::ChartDoc::template_yaml);
+            let yaml = holed.as_ref().unwrap_or(file);
+            let mut hints = Vec::new();
+            if shown.secret_data {
+                hints.extend(values::secret_hints(yaml, range));
+            }
+            if shown.defaults {
+                let patch = shared
+                    .diags
+                    .with_workspace(|ws| ws.class_of(&key) == Some(crate::analysis::model::FileClass::Patch))
+                    .unwrap_or(false);
+                hints.extend(implicit::default_hints(yaml, &kb.schema, range, patch));
+            }
+            if shown.quantities {
+                hints.extend(implicit::quantity_hints(yaml, &kb.schema, range));
+            }
+            hints.sort_by_key(|h| h.offset);
             Some(
                 hints
                     .into_iter()

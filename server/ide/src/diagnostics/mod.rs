@@ -18,7 +18,7 @@ pub(crate) mod names;
 pub(crate) mod objects;
 mod pattern;
 mod pod;
-mod quantity;
+pub(crate) mod quantity;
 pub mod registry;
 pub(crate) mod schema;
 mod suppress;
