@@ -455,3 +455,104 @@ data:
     );
     client.finish();
 }
+
+const CHART_TEMPLATE: &str = "# Docs: https://example.com/demo
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-config
+data:
+  app.conf: |-
+{{ .Files.Get \"files/app.conf\" | indent 4 }}
+  {{- (.Files.Glob \"files/extra/*.ini\").AsConfig | nindent 2 }}
+  {{- .Files.Get \"files/missing.conf\" | nindent 2 }}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}
+spec:
+  replicas: {{ .Values.replicas }}
+  selector:
+    matchLabels: {app: demo}
+  template:
+    metadata:
+      labels: {app: demo}
+    spec:
+      containers:
+        - name: app
+          image: \"{{ .Values.image }}\"
+          envFrom:
+            - configMapRef:
+                name: {{ .Release.Name }}-config
+            - configMapRef:
+                name: static-config
+          resources:
+            limits: {memory: {{ .Values.memory }}, cpu: 500m}
+";
+
+#[test]
+fn helm_templates_link_their_files_refuse_templated_renames_and_hint_only_literal_values() {
+    let env = TestEnv::new();
+    env.write("work/demo/Chart.yaml", "apiVersion: v2\nname: demo\nversion: 0.1.0\n");
+    env.write("work/demo/values.yaml", "replicas: 2\nimage: nginx:1.27\nmemory: 256Mi\n");
+    let conf = env.write("work/demo/files/app.conf", "mode = fast\n");
+    env.write("work/demo/files/extra/a.ini", "[a]\n");
+    let path = env.write("work/demo/templates/app.yaml", CHART_TEMPLATE);
+    let (mut client, _) = LspClient::start_with(
+        &env,
+        &[],
+        Value::Null,
+        json!({"textDocument": {"rename": {"prepareSupport": true}}}),
+    );
+    client.ignore("textDocument/publishDiagnostics");
+    client.ignore("window/logMessage");
+    let uri = file_uri(&path);
+    client.open(&uri, CHART_TEMPLATE);
+
+    // Links: the URL in the comment, the file `.Files.Get` reads, the folder of the glob; not
+    // the missing file.
+    let links = client.request("textDocument/documentLink", json!({"textDocument": {"uri": uri}}));
+    assert_eq!(
+        links,
+        json!([
+            {"range": range(pos(CHART_TEMPLATE, "https", 0, 0), 24), "target": "https://example.com/demo"},
+            {"range": range(pos(CHART_TEMPLATE, "files/app.conf", 0, 0), 14), "target": file_uri(&conf)},
+            {"range": range(pos(CHART_TEMPLATE, "files/extra", 0, 0), 11), "target": file_uri(&env.path("work/demo/files/extra"))},
+        ])
+    );
+
+    // Rename on a templated name: refused because a template computes it.
+    let templated = pos(CHART_TEMPLATE, "{{ .Release.Name }}-config", 1, 3);
+    let refused = client.request_raw("textDocument/prepareRename", at(&uri, templated));
+    assert_eq!(refused["error"]["code"], -32803, "{refused}");
+    assert_eq!(
+        refused["error"]["message"],
+        "\"{{ .Release.Name }}-config\" is templated: a template computes this name, so kref cannot rename it \
+         here; rename it where the template's value is set"
+    );
+    // A literal name in the same template is a name.
+    let literal = pos(CHART_TEMPLATE, "static-config", 0, 0);
+    let prepared = client.request("textDocument/prepareRename", at(&uri, literal));
+    assert_eq!(prepared, json!({"range": range(literal, 13), "placeholder": "static-config"}));
+
+    // Hints: the literal quantity, not the templated one; the strategy the Deployment leaves out,
+    // not the replicas and pull policy the template computes.
+    let hints = client.request(
+        "textDocument/inlayHint",
+        json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 34, "character": 0}}}),
+    );
+    assert_eq!(
+        hint_places(&hints),
+        [
+            (
+                15,
+                5,
+                "default strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 25%, maxUnavailable: 25%}}"
+                    .to_string()
+            ),
+            (32, 60, "= 0.5 CPU".to_string())
+        ]
+    );
+    client.finish();
+}

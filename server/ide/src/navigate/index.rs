@@ -159,13 +159,16 @@ pub struct FileNav {
     pub templates: Vec<TemplateSite>,
     pub selectors: Vec<SelectorSite>,
     pub broken: Option<Broken>,
+    /// Where the text holds template placeholders (`{{ ... }}`, `${VAR}`), each within a line:
+    /// what is written there is computed by a template.
+    pub placeholders: Vec<TextRange>,
 }
 
 /// What navigation needs of a parsed file.
 pub fn index_file(file: &File) -> FileNav {
     let index = file.line_index();
     let span = |r: TextRange| Span::new(index, r);
-    let mut nav = FileNav::default();
+    let mut nav = FileNav { placeholders: placeholder_spans(file.text()), ..FileNav::default() };
     if let Some(e) = file.errors.first() {
         nav.broken = Some(Broken {
             line: index.line_col(e.range.start, Encoding::Utf8).line,
@@ -230,6 +233,22 @@ pub fn index_file(file: &File) -> FileNav {
         }
     }
     nav
+}
+
+/// The placeholders of `text`, each cut at the end of its line (an unclosed `{{` is one too).
+pub fn placeholder_spans(text: &str) -> Vec<TextRange> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some((start, end, _)) = crate::placeholders::find(&text[from..]) {
+        let (start, end) = (from + start, from + end);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        out.push(TextRange::new(start, end.min(line_end)));
+        from = end.max(start + 2);
+        if from >= text.len() {
+            break;
+        }
+    }
+    out
 }
 
 /// The range of a scalar's text as written, inside its quotes.

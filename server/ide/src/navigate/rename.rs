@@ -36,6 +36,11 @@ pub fn prepare(files: &Files<'_>, offset: usize) -> Result<Renamable, String> {
                         Services, ServiceAccounts and PersistentVolumeClaims"
                 .into());
         }
+        None if here.placeholders.iter().any(|r| r.start <= offset && offset <= r.end) => {
+            return Err("this value is templated: a template computes it, so kref cannot rename it here; \
+                        rename it where the template's value is set"
+                .into());
+        }
         None => {
             return Err("put the cursor on the name of a ConfigMap, Secret, Service, ServiceAccount or \
                         PersistentVolumeClaim (where it is declared or referred to)"
@@ -51,7 +56,8 @@ pub fn prepare(files: &Files<'_>, offset: usize) -> Result<Renamable, String> {
     let site = here.names.iter().find(|s| s.span == span);
     if site.is_some_and(|s| s.templated) {
         return Err(format!(
-            "{name:?} is templated: rename it where the template's value is set, not in the manifest"
+            "{name:?} is templated: a template computes this name, so kref cannot rename it here; rename it \
+             where the template's value is set"
         ));
     }
     if site.is_some_and(|s| s.unusual) {
@@ -203,7 +209,21 @@ data: {mode: fast}
             "{}",
             why(at(APP, "web\nspec"))
         );
-        assert!(why(at(APP, "{{ .Values")).contains("is templated"));
+        assert_eq!(
+            why(at(APP, "{{ .Values")),
+            "\"{{ .Values.secret }}\" is templated: a template computes this name, so kref cannot rename it \
+             here; rename it where the template's value is set"
+        );
+        // Unquoted, `{{ }}` is no name to YAML (a flow mapping): still templated, not "no name".
+        let raw = index_file(&kref_yaml::parse("kind: Pod\nspec:\n  serviceAccountName: {{ .Values.sa }}\n"));
+        let files = [("raw.yaml", &raw)];
+        assert_eq!(
+            prepare(&files, 38).unwrap_err(),
+            "this value is templated: a template computes it, so kref cannot rename it here; rename it where \
+             the template's value is set"
+        );
+        let files = [("app.yaml", &app), ("config.yaml", &config)];
+        let why = |offset| prepare(&files, offset).unwrap_err();
         assert!(why(at(APP, "app: web}\n  template")).contains("labels or selectors"));
         assert!(why(at(APP, "image")).contains("put the cursor on the name"));
         let bad = rename(&files, at(APP, "settings"), "Settings").unwrap_err();
