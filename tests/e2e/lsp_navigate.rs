@@ -556,3 +556,72 @@ fn helm_templates_link_their_files_refuse_templated_renames_and_hint_only_litera
     );
     client.finish();
 }
+
+#[test]
+fn services_named_as_hosts_are_found_and_renamed() {
+    let env = TestEnv::new();
+    let service =
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: redis-cart\nspec:\n  ports: [{port: 6379}]\n";
+    let service_path = env.write("work/app/redis.yaml", service);
+    let cart = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: cart
+spec:
+  template:
+    spec:
+      containers:
+        - name: cart
+          image: cart:1.0
+          env:
+            - name: REDIS_ADDR
+              value: \"redis-cart:6379\"
+            - name: MODE
+              value: redis-cart
+          args: [\"--cache=http://redis-cart/0\"]
+";
+    let (mut client, _) = LspClient::start_with(
+        &env,
+        &[],
+        Value::Null,
+        json!({"textDocument": {"rename": {"prepareSupport": true}}}),
+    );
+    client.ignore("textDocument/publishDiagnostics");
+    client.ignore("window/logMessage");
+    let cart_uri = file_uri(&env.path("work/app/cart.yaml"));
+    let service_uri = file_uri(&service_path);
+    client.open(&cart_uri, cart);
+    // From the host in the env value: the Service on disk (read by the scan) and both hosts.
+    let host = pos(cart, "redis-cart:6379", 0, 3);
+    let ask = |client: &mut LspClient| {
+        let mut params = at(&cart_uri, host);
+        params["context"] = json!({"includeDeclaration": true});
+        client.request("textDocument/references", params)
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut found = ask(&mut client);
+    while found.as_array().map_or(0, Vec::len) < 3 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        found = ask(&mut client);
+    }
+    let mut expected = vec![
+        (cart_uri.clone(), range(pos(cart, "redis-cart:6379", 0, 0), 10)),
+        (cart_uri.clone(), range(pos(cart, "redis-cart/0", 0, 0), 10)),
+        (service_uri.clone(), range((3, 8), 10)),
+    ];
+    expected.sort_by_key(|(u, r)| (u.clone(), r["start"]["line"].as_u64()));
+    assert_eq!(places(&found), expected, "not the MODE value, which is no address");
+
+    let mut params = at(&cart_uri, host);
+    params["newName"] = json!("cache");
+    let edit = client.request("textDocument/rename", params);
+    let edit_at = |p: (u32, u32)| json!({"range": range(p, 10), "newText": "cache"});
+    assert_eq!(edit["changes"][&service_uri], json!([edit_at((3, 8))]));
+    let mut edits = edit["changes"][&cart_uri].as_array().unwrap().clone();
+    edits.sort_by_key(|e| e["range"]["start"]["line"].as_u64());
+    assert_eq!(
+        edits,
+        [edit_at(pos(cart, "redis-cart:6379", 0, 0)), edit_at(pos(cart, "redis-cart/0", 0, 0))]
+    );
+    client.finish();
+}
