@@ -340,7 +340,7 @@ impl Decimal {
 
     /// Drops trailing zeros after the point.
     fn normal(mut self) -> Decimal {
-        while self.scale > 0 && self.digits % 10 == 0 {
+        while self.scale > 0 && self.digits.is_multiple_of(10) {
             self.digits /= 10;
             self.scale -= 1;
         }
