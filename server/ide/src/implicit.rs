@@ -95,6 +95,17 @@ fn line_end(text: &str, offset: usize) -> usize {
     offset + text[offset..end].trim_end().len()
 }
 
+/// The objects of the documents that meet `range` (a request for the lines shown reads no
+/// other document).
+fn objects_in(file: &File, range: TextRange) -> Vec<ObjectAt<'_>> {
+    file.documents
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.range.start <= range.end && range.start <= d.range.end)
+        .flat_map(|(i, d)| crate::model::document_objects(file.text(), i, d))
+        .collect()
+}
+
 /// Defaults left out, as a tree of keys (rendered as YAML flow: `strategy: {type: X}`).
 #[derive(Default)]
 struct Tree(Vec<(String, Entry)>);
@@ -143,8 +154,9 @@ pub fn default_hints(file: &File, schema: &Schema, range: TextRange, patch: bool
     if patch {
         return out;
     }
-    for obj in crate::model::objects(file) {
-        if obj.partial || !obj.is_builtin() {
+    for obj in objects_in(file, range) {
+        // Every hint of an object lies inside it.
+        if obj.partial || !obj.is_builtin() || obj.range.end < range.start || obj.range.start > range.end {
             continue;
         }
         let (Some((kind, kind_range)), Some((api_version, _))) = (&obj.kind, &obj.api_version) else {
@@ -246,7 +258,10 @@ pub fn implied_pull_policy(image: &str) -> Option<&'static str> {
 /// parse, that is templated, or that is already in plain units.
 pub fn quantity_hints(file: &File, schema: &Schema, range: TextRange) -> Vec<Hint> {
     let mut out = Vec::new();
-    for obj in crate::model::objects(file) {
+    for obj in objects_in(file, range) {
+        if obj.range.end < range.start || obj.range.start > range.end {
+            continue;
+        }
         let (Some((kind, _)), Some((api_version, _))) = (&obj.kind, &obj.api_version) else { continue };
         let Some(kind_def) = schema.kind_for(api_version, kind) else { continue };
         walk(schema, &FieldType::Object(kind_def.root), obj.node, "", range, &mut out, 0);
