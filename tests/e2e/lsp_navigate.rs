@@ -625,3 +625,44 @@ spec:
     );
     client.finish();
 }
+
+#[test]
+fn a_kustomize_patch_gets_no_default_hints() {
+    let env = TestEnv::new();
+    env.write(
+        "work/app/service.yaml",
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  ports: [{port: 80}]\n",
+    );
+    env.write("work/app/kustomization.yaml", "resources: [service.yaml]\npatches:\n  - path: patch.yaml\n");
+    let patch = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports: [{port: 8080}]\n";
+    let path = env.write("work/app/patch.yaml", patch);
+    let (mut client, _) = LspClient::start(&env, Value::Null);
+    client.ignore("textDocument/publishDiagnostics");
+    client.ignore("window/logMessage");
+    let uri = file_uri(&path);
+    client.open(&uri, patch);
+    let ask = |client: &mut LspClient| {
+        client.request(
+            "textDocument/inlayHint",
+            json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 6, "character": 0}}}),
+        )
+    };
+    // Once the scan has read the kustomization, the file is a patch: its Service relies on no
+    // `type: ClusterIP` (the base says NodePort).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut hints = ask(&mut client);
+    while hints.as_array().is_some_and(|h| !h.is_empty()) && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        hints = ask(&mut client);
+    }
+    assert_eq!(hints, json!([]));
+    // The same text outside the kustomization is a whole Service, which relies on ClusterIP.
+    let other = file_uri(&env.path("work/other/service.yaml"));
+    client.open(&other, patch);
+    let hints = client.request(
+        "textDocument/inlayHint",
+        json!({"textDocument": {"uri": other}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 6, "character": 0}}}),
+    );
+    assert_eq!(hint_places(&hints), [(4, 5, "default type: ClusterIP".to_string())]);
+    client.finish();
+}

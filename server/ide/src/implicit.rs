@@ -164,6 +164,18 @@ pub fn default_hints(file: &File, schema: &Schema, range: TextRange, patch: bool
         };
         let Some(kind_def) = schema.kind_for(api_version, kind) else { continue };
         let root = obj.node;
+        // A workload without a pod template (a Pod without containers) is a fragment, such as
+        // a patch not known as one: what it leaves out comes from elsewhere.
+        let whole = match kind.as_str() {
+            "Deployment" | "StatefulSet" | "ReplicaSet" => {
+                crate::model::at(root, &["spec", "template"]).is_some()
+            }
+            "Pod" => crate::model::at(root, &["spec", "containers"]).is_some(),
+            _ => true,
+        };
+        if !whole {
+            continue;
+        }
         // Per anchor (the key line's offset): the defaults left out below it and their paths.
         let mut groups: Vec<(usize, Tree, Vec<String>)> = Vec::new();
         for implied in IMPLIED.iter().filter(|i| i.kind == kind) {
@@ -641,6 +653,9 @@ spec:
             []
         );
         assert_eq!(defaults(&service.replace("apiVersion: v1", "apiVersion: example.com/v1")), []);
+        let fragment =
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  minReadySeconds: 5\n";
+        assert_eq!(defaults(fragment), []);
         // Only the range asked for.
         let file = kref_yaml::parse(DEPLOYMENT);
         let from = DEPLOYMENT.find("name: tools").unwrap();
