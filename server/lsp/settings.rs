@@ -288,8 +288,8 @@ mod tests {
         assert_eq!(
             w,
             [
-                "unknown kref setting inlayHints.colours; known ones are secretData, defaults and quantities",
                 "kref setting inlayHints.quantities should be true or false, not \"no\"; ignored",
+                "unknown kref setting inlayHints.colours; known ones are secretData, defaults and quantities",
             ]
         );
     }
