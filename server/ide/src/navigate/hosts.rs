@@ -18,16 +18,32 @@ pub struct HostToken {
     pub namespace: Option<String>,
 }
 
-/// Words in a key or flag that say its value is an address.
+/// Last words of a key or flag that say its value is an address.
 const ADDRESS_WORDS: &[&str] = &[
-    "host", "addr", "server", "endpoint", "url", "uri", "service", "svc", "dsn", "upstream", "backend",
-    "broker", "target", "proxy", "peer",
+    "host", "hostname", "addr", "address", "server", "endpoint", "url", "uri", "service", "svc", "dsn",
+    "upstream", "backend", "broker", "target", "proxy", "peer",
 ];
 
-/// Does a key (an env var's name, a ConfigMap key, a flag) name an address?
+/// Does a key (an env var's name, a ConfigMap key, a flag) name an address? Its last word says
+/// so (`REDIS_ADDR`, `SE_EVENT_BUS_HOST`, `--backend-host`, `cacheHost`; not `GET_HOSTS_FROM`).
 pub fn names_address(key: &str) -> bool {
-    let lower = key.to_ascii_lowercase();
-    ADDRESS_WORDS.iter().any(|w| lower.contains(w))
+    let mut words: Vec<String> = Vec::new();
+    let mut prev_lower = false;
+    for c in key.chars() {
+        if !c.is_ascii_alphanumeric() {
+            prev_lower = false;
+            words.push(String::new());
+            continue;
+        }
+        if words.is_empty() || (c.is_ascii_uppercase() && prev_lower) {
+            words.push(String::new());
+        }
+        if let Some(w) = words.last_mut() {
+            w.push(c.to_ascii_lowercase());
+        }
+        prev_lower = c.is_ascii_lowercase();
+    }
+    words.iter().rev().find(|w| !w.is_empty()).is_some_and(|w| ADDRESS_WORDS.contains(&w.as_str()))
 }
 
 fn is_host_byte(b: u8) -> bool {
@@ -169,6 +185,9 @@ mod tests {
     fn other_words_are_not_hosts() {
         // A bare word under a key that is no address; a file name; a domain; part of a name.
         assert_eq!(hosts("cartservice", "MODE"), []);
+        assert_eq!(hosts("dns", "GET_HOSTS_FROM"), []);
+        assert_eq!(hosts("cache", "cacheHost"), [one("cache", None)]);
+        assert_eq!(hosts("hub", "SE_EVENT_BUS_HOST"), [one("hub", None)]);
         assert_eq!(hosts("app.conf", "CONFIG_URL"), []);
         assert_eq!(hosts("https://example.com/x", "URL"), []);
         assert_eq!(hosts("api.github.com:443", "X"), []);
