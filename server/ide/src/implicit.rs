@@ -164,13 +164,14 @@ pub fn default_hints(file: &File, schema: &Schema, range: TextRange, patch: bool
         };
         let Some(kind_def) = schema.kind_for(api_version, kind) else { continue };
         let root = obj.node;
-        // A workload without a pod template (a Pod without containers) is a fragment, such as
-        // a patch not known as one: what it leaves out comes from elsewhere.
+        // A workload or Pod whose containers are missing or name no image is a fragment, such
+        // as a patch not known as one: what it leaves out comes from elsewhere.
         let whole = match kind.as_str() {
-            "Deployment" | "StatefulSet" | "ReplicaSet" => {
-                crate::model::at(root, &["spec", "template"]).is_some()
-            }
-            "Pod" => crate::model::at(root, &["spec", "containers"]).is_some(),
+            "Deployment" | "StatefulSet" | "ReplicaSet" | "Pod" => pod_spec(&obj).is_some_and(|spec| {
+                let all = containers(spec);
+                all.iter().any(|c| c.list == "containers")
+                    && all.iter().all(|c| c.node.pair("image").is_some())
+            }),
             _ => true,
         };
         if !whole {
@@ -655,6 +656,8 @@ spec:
         assert_eq!(defaults(&service.replace("apiVersion: v1", "apiVersion: example.com/v1")), []);
         let fragment =
             "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  minReadySeconds: 5\n";
+        assert_eq!(defaults(fragment), []);
+        let fragment = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: a\n      resources: {}\n";
         assert_eq!(defaults(fragment), []);
         // Only the range asked for.
         let file = kref_yaml::parse(DEPLOYMENT);

@@ -83,3 +83,4 @@ mod boundary {
         );
     }
 }
+#[cfg(test)]
