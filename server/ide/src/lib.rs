@@ -83,4 +83,3 @@ mod boundary {
         );
     }
 }
-#[cfg(test)]
