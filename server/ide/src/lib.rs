@@ -75,6 +75,7 @@ mod boundary {
             "sha2",
             "rayon",
             "base64",
+            "chrono-tz",
         ];
         let extra: Vec<&String> = deps.iter().filter(|d| !allowed.contains(&d.as_str())).collect();
         assert!(
