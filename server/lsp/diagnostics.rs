@@ -415,15 +415,11 @@ fn severity(s: Severity) -> DiagnosticSeverity {
 /// the VS Code extension's read-only note documents (it opens the note with `kref/show`); other
 /// clients show it as the rule's reference.
 pub fn rule_link(rule: &str) -> Option<Uri> {
+    /// A query value: everything but unreserved characters escaped (`:` and `/` included).
+    const QUERY_VALUE: &percent_encoding::AsciiSet =
+        &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
     rule_doc(rule)?;
-    let id: String = rule_doc_path(rule)
-        .chars()
-        .map(|c| match c {
-            ':' => "%3A".to_string(),
-            '/' => "%2F".to_string(),
-            c => c.to_string(),
-        })
-        .collect();
+    let id = percent_encoding::utf8_percent_encode(&rule_doc_path(rule), QUERY_VALUE).to_string();
     Uri::from_str(&format!("kref:/notes/{rule}.md?id={id}")).ok()
 }
 
