@@ -444,7 +444,7 @@ impl<'a> Builder<'a> {
             }
             Event::End(TagEnd::MetadataBlock(_)) => {
                 if let Some(meta) = self.meta.take() {
-                    match serde_yaml::from_str::<FrontMatter>(&meta) {
+                    match serde_norway::from_str::<FrontMatter>(&meta) {
                         Ok(front) => self.front = front,
                         Err(e) => self.warnings.push(format!("front matter ignored: {e}")),
                     }

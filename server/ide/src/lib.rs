@@ -71,7 +71,7 @@ mod boundary {
             "strsim",
             "tracing",
             "regex",
-            "serde_yaml",
+            "serde_norway",
             "sha2",
             "rayon",
             "base64",

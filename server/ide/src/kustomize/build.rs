@@ -104,8 +104,8 @@ struct Builder<'f> {
 /// Reads every YAML document of a text into JSON values (`None` for a file that is no YAML).
 fn documents(text: &str) -> Option<Vec<Value>> {
     let mut out = Vec::new();
-    for doc in serde_yaml::Deserializer::from_str(text) {
-        let value = serde_yaml::Value::deserialize(doc).ok()?;
+    for doc in serde_norway::Deserializer::from_str(text) {
+        let value = serde_norway::Value::deserialize(doc).ok()?;
         let json: Value = serde_json::to_value(&value).ok()?;
         if !json.is_null() {
             out.push(json);
