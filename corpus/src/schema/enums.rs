@@ -71,10 +71,11 @@ impl EnumTable {
 
 /// Parses the YAML table.
 pub fn parse_table(text: &str) -> Result<EnumTable, String> {
-    let entries: BTreeMap<String, EnumSpec> = serde_norway::from_str(text).map_err(|e| match e.location() {
-        Some(loc) => format!("line {}, column {}: {e}", loc.line(), loc.column()),
-        None => e.to_string(),
-    })?;
+    let entries: BTreeMap<String, EnumSpec> =
+        serde_norway::from_str(text).map_err(|e| match e.location() {
+            Some(loc) => format!("line {}, column {}: {e}", loc.line(), loc.column()),
+            None => e.to_string(),
+        })?;
     Ok(EnumTable { entries })
 }
 
