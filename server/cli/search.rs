@@ -42,8 +42,11 @@ pub struct SearchArgs {
 }
 
 pub fn run(args: &SearchArgs) -> Result<Outcome> {
+    let mut trace = Trace::from_env();
     let settings = args.notes.settings()?;
+    trace.mark("settings");
     let index = open_for_search(&settings, &ProgressBar::for_stderr())?;
+    trace.mark("open index");
     let query = Query {
         text: args.query.join(" "),
         limit: args.limit.max(1),
@@ -57,12 +60,14 @@ pub fn run(args: &SearchArgs) -> Result<Outcome> {
     let hits = index.search(&query)?;
     // "Did you mean" only when nothing was found: it costs a few more searches.
     let suggestions = if hits.is_empty() { index.suggest(&query.text)? } else { Vec::new() };
+    trace.mark("search");
     let view = SearchView::new(&query.text, &hits, &suggestions);
     if args.json {
         print_json(&view)?;
     } else {
         print_human(&view)?;
     }
+    trace.mark("print");
     if hits.is_empty() {
         if !args.json {
             let mut err = anstream::stderr();
@@ -138,4 +143,22 @@ fn highlighted(hit: &HitView) -> String {
         }
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `KREF_TRACE=1`: the time each step of a search took, on standard error (to see where a
+/// process's time goes; see docs/BENCHMARKS.md).
+struct Trace(Option<std::time::Instant>);
+
+impl Trace {
+    fn from_env() -> Trace {
+        Trace(std::env::var_os("KREF_TRACE").filter(|v| !v.is_empty()).map(|_| std::time::Instant::now()))
+    }
+
+    fn mark(&mut self, step: &str) {
+        if let Some(start) = &mut self.0 {
+            let now = std::time::Instant::now();
+            eprintln!("kref trace: {step}: {:.3} ms", (now - *start).as_secs_f64() * 1000.0);
+            *start = now;
+        }
+    }
 }

@@ -47,6 +47,27 @@ fn the_answer_comes_first_with_its_summary() {
 }
 
 #[test]
+fn kref_trace_times_the_steps_of_a_search_on_stderr() {
+    let env = TestEnv::new();
+    let run = crate::util::to_run(
+        env.command(&["search", "pod keeps restarting"]).env("KREF_TRACE", "1").output().unwrap(),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.starts_with(" 1. "), "{}", run.stdout);
+    let steps: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("kref trace: "))
+        .map(|l| l.split(':').next().unwrap())
+        .collect();
+    assert_eq!(steps, ["settings", "open index", "search", "print"], "{}", run.stderr);
+    assert!(run.stderr.lines().filter(|l| l.starts_with("kref trace: ")).all(|l| l.ends_with(" ms")));
+    // Without it, nothing is added to standard error.
+    let run = env.run(&["search", "pod keeps restarting"]);
+    assert!(!run.stderr.contains("kref trace"), "{}", run.stderr);
+}
+
+#[test]
 fn did_you_mean_when_nothing_is_found() {
     let env = TestEnv::new();
     // Two edits in seven letters: too far to correct silently, close enough to offer.
