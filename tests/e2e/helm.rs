@@ -162,3 +162,22 @@ fn a_folder_of_charts_and_a_template_alone_are_checked_as_charts() {
     );
     assert!(!run.stdout.contains("service.yaml"), "only the file given is reported: {}", run.stdout);
 }
+
+#[test]
+fn undefined_values_follow_the_dot_and_skip_defines_whose_dot_is_unknown() {
+    // `.className` under `with .Values.ingress` is `.Values.ingress.className`, which
+    // values.yaml does not declare; `.enabled`, `.hosts`, `.containerPort` under `range`,
+    // `$var.value`, `$.Values.service.port` are declared. `scopes.sidecar` is called with a
+    // dict of the sidecar's values, so its `.Values.command` is not the chart's: no warning.
+    let env = TestEnv::new();
+    let run = check(&env, &["scopes"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        lines(&run),
+        [
+            "scopes/templates/ingress.yaml:25:24: warning[undefined-value]: `.className`: values.yaml has no `className` under `ingress`; declare it in values.yaml (with a default and a `# --` comment)",
+        ],
+        "{}",
+        run.stdout
+    );
+}

@@ -166,3 +166,167 @@ fn chart_yaml_and_values_get_the_chart_findings() {
     client.ignore("textDocument/publishDiagnostics");
     client.finish();
 }
+
+/// Copies the `scopes` fixture chart to `work/scopes`.
+fn scopes_chart(env: &TestEnv) {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/helm/scopes");
+    for rel in [
+        "Chart.yaml",
+        "values.yaml",
+        "templates/_helpers.tpl",
+        "templates/deployment.yaml",
+        "templates/ingress.yaml",
+    ] {
+        env.write(&format!("work/scopes/{rel}"), std::fs::read(src.join(rel)).unwrap());
+    }
+}
+
+/// The (line, character) of the `nth` (0-based) occurrence of `needle` in `text`, plus `shift`.
+fn position(text: &str, needle: &str, nth: usize, shift: usize) -> (u32, u32) {
+    let at = text.match_indices(needle).nth(nth).unwrap_or_else(|| panic!("no {needle:?} #{nth}")).0 + shift;
+    let line = text[..at].matches('\n').count();
+    let column = at - text[..at].rfind('\n').map_or(0, |i| i + 1);
+    (line as u32, column as u32)
+}
+
+fn definition_at(client: &mut LspClient, uri: &str, (line, character): (u32, u32)) -> Vec<(String, Value)> {
+    let found = client.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
+    );
+    let list = match found {
+        Value::Array(items) => items,
+        Value::Null => Vec::new(),
+        one => vec![one],
+    };
+    list.iter()
+        .map(|l| {
+            (
+                l["uri"].as_str().unwrap().rsplit("/scopes/").next().unwrap().to_string(),
+                l["range"]["start"].clone(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_dot_follows_with_and_range_variables_and_dollar() {
+    let env = TestEnv::new();
+    scopes_chart(&env);
+    let (mut client, _) = LspClient::start(&env, Value::Null);
+    client.ignore("window/logMessage");
+    let ingress_path = env.path("work/scopes/templates/ingress.yaml");
+    let ingress_uri = file_uri(&ingress_path);
+    let ingress = std::fs::read_to_string(&ingress_path).unwrap();
+    client.open(&ingress_uri, &ingress);
+    let published =
+        client.wait_notification("textDocument/publishDiagnostics", |p| p["uri"] == ingress_uri.as_str());
+    // `.className` under `with .Values.ingress` is `.Values.ingress.className`: a true finding;
+    // `.enabled`, `.annotations`, `.tls`, `.hosts` are declared: nothing else.
+    assert_eq!(
+        summary(&published),
+        [
+            "24:23 undefined-value `.className`: values.yaml has no `className` under `ingress`; declare it in values.yaml (with a default and a `# --` comment)"
+        ],
+        "{published}"
+    );
+
+    // Under `with .Values.ingress`, `.hosts` is `.Values.ingress.hosts`: its value and doc, its key.
+    let at = position(&ingress, "range .hosts", 0, 8);
+    assert_eq!(
+        hover_text(&client.hover(&ingress_uri, at.0, at.1)),
+        "**`.Values.ingress.hosts`**\n\n```yaml\n- host: scopes.example.com\n  # -- Paths under the host\n  paths:\n    - /\n```\n\nHost names served, each with its paths\n\n_from `values.yaml`_"
+    );
+    assert_eq!(
+        definition_at(&mut client, &ingress_uri, at),
+        [("values.yaml".to_string(), json!({"line": 10, "character": 2}))]
+    );
+    // Completion after the dot there: the keys of `ingress`.
+    let at = position(&ingress, ".className", 0, 1);
+    assert_eq!(
+        completion_labels(&client.completion(&ingress_uri, at.0, at.1)),
+        ["enabled", "annotations", "hosts", "tls"]
+    );
+    // `$` is the root inside `with`.
+    let at = position(&ingress, "$.Values.service.port", 0, 17);
+    assert_eq!(
+        hover_text(&client.hover(&ingress_uri, at.0, at.1)),
+        "**`.Values.service.port`**\n\n```yaml\n80\n```\n\n_from `values.yaml`_"
+    );
+    assert_eq!(
+        definition_at(&mut client, &ingress_uri, at),
+        [("values.yaml".to_string(), json!({"line": 29, "character": 2}))]
+    );
+    let at = position(&ingress, "$.Values.service.port", 0, 9);
+    assert_eq!(
+        completion_labels(&client.completion(&ingress_uri, at.0, at.1)),
+        ["image", "ingress", "ports", "env", "service", "sidecar"]
+    );
+
+    let deploy_path = env.path("work/scopes/templates/deployment.yaml");
+    let deploy_uri = file_uri(&deploy_path);
+    let deploy = std::fs::read_to_string(&deploy_path).unwrap();
+    client.open(&deploy_uri, &deploy);
+    let published =
+        client.wait_notification("textDocument/publishDiagnostics", |p| p["uri"] == deploy_uri.as_str());
+    assert_eq!(summary(&published), Vec::<String>::new(), "{published}");
+    // Under `range .Values.ports`, the dot is a list item (read from the first item).
+    let at = position(&deploy, ".containerPort", 0, 3);
+    assert_eq!(
+        hover_text(&client.hover(&deploy_uri, at.0, at.1)),
+        "**`.Values.ports[*].containerPort`**\n\n```yaml\n8080\n```\n\nThe container port\n\n_from `values.yaml`_"
+    );
+    assert_eq!(
+        definition_at(&mut client, &deploy_uri, at),
+        [("values.yaml".to_string(), json!({"line": 20, "character": 4}))]
+    );
+    let at = position(&deploy, ".name }}", 0, 1);
+    assert_eq!(completion_labels(&client.completion(&deploy_uri, at.0, at.1)), ["name", "containerPort"]);
+    // `range $name, $var := .Values.env`: `$var` is one value of the map.
+    let at = position(&deploy, "$var.value", 0, 6);
+    assert_eq!(
+        hover_text(&client.hover(&deploy_uri, at.0, at.1)),
+        "**`.Values.env[*].value`**\n\n```yaml\ninfo\n```\n\n_from `values.yaml`_"
+    );
+    let at = position(&deploy, "$var.value", 0, 5);
+    assert_eq!(completion_labels(&client.completion(&deploy_uri, at.0, at.1)), ["value", "secret"]);
+    // `.` at the root: Helm's built-in objects.
+    let at = position(&deploy, "\"scopes.fullname\" .", 0, 19);
+    assert_eq!(
+        completion_labels(&client.completion(&deploy_uri, at.0, at.1)),
+        ["Values", "Release", "Chart", "Capabilities", "Files", "Template", "Subcharts"]
+    );
+
+    // Named templates: `scopes.image` is always called with the root context, so its values
+    // are the chart's; `scopes.sidecar` gets a dict: nothing is offered or flagged there.
+    let helpers_path = env.path("work/scopes/templates/_helpers.tpl");
+    let helpers_uri = file_uri(&helpers_path);
+    let helpers = std::fs::read_to_string(&helpers_path).unwrap();
+    client.open(&helpers_uri, &helpers);
+    let published =
+        client.wait_notification("textDocument/publishDiagnostics", |p| p["uri"] == helpers_uri.as_str());
+    assert_eq!(summary(&published), Vec::<String>::new(), "no false warning in a define: {published}");
+    let at = position(&helpers, ".Values.image.", 0, 14);
+    assert_eq!(completion_labels(&client.completion(&helpers_uri, at.0, at.1)), ["repository", "tag"]);
+    let at = position(&helpers, ".Values.image }}", 0, 8);
+    assert_eq!(completion_labels(&client.completion(&helpers_uri, at.0, at.1)), Vec::<String>::new());
+    let at = position(&helpers, ".Values.image }}", 0, 10);
+    assert_eq!(
+        hover_text(&client.hover(&helpers_uri, at.0, at.1)),
+        "**`.Values.image`**\n\nInside `define \"scopes.sidecar\"` the dot is whatever each caller passes, and not every call passes the chart's root context: the value cannot be looked up here."
+    );
+    assert_eq!(definition_at(&mut client, &helpers_uri, at), []);
+    // A word in an action: keywords (with snippets) and the functions of the Helm notes.
+    let at = position(&helpers, "trunc 63", 0, 2);
+    let items = client.completion(&helpers_uri, at.0, at.1);
+    let labels = completion_labels(&items);
+    for expected in ["default", "include", "quote", "range", "required", "toYaml", "trunc", "tpl"] {
+        assert!(labels.iter().any(|l| l == expected), "{expected} missing from {labels:?}");
+    }
+    let to_yaml = items["items"].as_array().unwrap().iter().find(|i| i["label"] == "toYaml").unwrap();
+    // This client takes no snippets: the placeholders' defaults are inserted as plain text.
+    assert_eq!(to_yaml["textEdit"]["newText"], "toYaml . | nindent 4", "{to_yaml}");
+    assert_eq!(to_yaml["insertTextFormat"], 1, "{to_yaml}");
+    client.ignore("textDocument/publishDiagnostics");
+    client.finish();
+}
