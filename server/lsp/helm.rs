@@ -80,7 +80,9 @@ pub struct ChartCache {
     owners: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
     /// The chart files read from disk, by chart folder.
     disk: Mutex<HashMap<PathBuf, DiskFiles>>,
-    models: Mutex<HashMap<PathBuf, Arc<ChartModel>>>,
+    /// The last model of each chart, and whether the disk files it was built from are still
+    /// current (a stale model is still worth its parsed files).
+    models: Mutex<HashMap<PathBuf, (Arc<ChartModel>, bool)>>,
 }
 
 impl ChartCache {
@@ -103,13 +105,14 @@ impl ChartCache {
         texts.sort_by(|a, b| a.0.cmp(&b.0));
         texts.dedup_by(|a, b| a.0 == b.0);
         let previous = self.models.lock().ok().and_then(|m| m.get(&dir).cloned());
-        if let Some(model) = previous.as_ref().filter(|m| m.built_with(&texts)) {
+        if let Some((model, true)) = previous.as_ref().filter(|(m, _)| m.built_with(&texts)) {
             return Some(ChartDoc { model: model.clone(), rel });
         }
         let disk = self.disk_files(&dir);
+        let previous = previous.map(|(m, _)| m);
         let model = Arc::new(ChartModel::build(dir.clone(), &disk, texts, previous.as_deref()));
         if let Ok(mut models) = self.models.lock() {
-            models.insert(dir, model.clone());
+            models.insert(dir, (model.clone(), true));
         }
         Some(ChartDoc { model, rel })
     }
@@ -147,11 +150,18 @@ impl ChartCache {
         {
             owners.clear();
         }
-        let Ok(mut disk) = self.disk.lock() else { return false };
-        let before = disk.len();
-        disk.retain(|dir, _| !paths.iter().any(|p| p.starts_with(dir)));
-        let models = self.models.lock().map(|m| m.keys().any(|dir| paths.iter().any(|p| p.starts_with(dir))));
-        disk.len() != before || models.unwrap_or(false)
+        if let Ok(mut disk) = self.disk.lock() {
+            disk.retain(|dir, _| !paths.iter().any(|p| p.starts_with(dir)));
+        }
+        let Ok(mut models) = self.models.lock() else { return false };
+        let mut touched = false;
+        for (dir, (_, fresh)) in models.iter_mut() {
+            if paths.iter().any(|p| p.starts_with(dir)) {
+                *fresh = false;
+                touched = true;
+            }
+        }
+        touched
     }
 
     /// Is `path` inside a chart the cache knows?

@@ -1241,8 +1241,12 @@ impl LanguageServer for Backend {
                 })
                 .await;
         }
+        let shared = self.shared.clone();
         self.analyze("textDocument/documentSymbol", snapshot, move |file, _, encoding, flags| {
-            let symbols = analysis::document_symbols(file);
+            // A template's outline is that of its YAML with holes (same offsets and lines).
+            let chart = shared.chart_doc(uri.as_str(), file.text());
+            let holed = chart.as_ref().and_then(super::helm::ChartDoc::template_yaml);
+            let symbols = analysis::document_symbols(holed.unwrap_or(file));
             Some(convert::document_symbols(symbols, &uri, file.line_index(), encoding, flags))
         })
         .await

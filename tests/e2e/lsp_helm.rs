@@ -181,6 +181,20 @@ fn scopes_chart(env: &TestEnv) {
     }
 }
 
+/// Copies a folder tree.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
 /// The (line, character) of the `nth` (0-based) occurrence of `needle` in `text`, plus `shift`.
 fn position(text: &str, needle: &str, nth: usize, shift: usize) -> (u32, u32) {
     let at = text.match_indices(needle).nth(nth).unwrap_or_else(|| panic!("no {needle:?} #{nth}")).0 + shift;
@@ -327,6 +341,164 @@ fn the_dot_follows_with_and_range_variables_and_dollar() {
     // This client takes no snippets: the placeholders' defaults are inserted as plain text.
     assert_eq!(to_yaml["textEdit"]["newText"], "toYaml . | nindent 4", "{to_yaml}");
     assert_eq!(to_yaml["insertTextFormat"], 1, "{to_yaml}");
+    client.ignore("textDocument/publishDiagnostics");
+    client.finish();
+}
+
+/// Quick fixes, the outline, completion of keys and enum values around the holes, and named
+/// templates of a vendored subchart.
+#[test]
+fn manifest_features_work_inside_templates() {
+    let env = TestEnv::new();
+    chart(&env);
+    let (mut client, _) = LspClient::start(&env, Value::Null);
+    client.ignore("window/logMessage");
+    let path = env.path("work/typos/templates/deployment.yaml");
+    let uri = file_uri(&path);
+    let text = std::fs::read_to_string(&path).unwrap();
+    client.open(&uri, &text);
+    client.wait_notification("textDocument/publishDiagnostics", |p| p["uri"] == uri.as_str());
+    // A quick fix for the misspelt field, on the template's own lines.
+    let at = position(&text, "readinesProbe", 0, 3);
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": {"start": {"line": at.0, "character": at.1}, "end": {"line": at.0, "character": at.1}}, "context": {"diagnostics": []}}),
+    );
+    assert_eq!(actions[0]["title"], "Rename to readinessProbe", "{actions}");
+    assert_eq!(
+        actions[0]["edit"]["changes"][uri.as_str()],
+        json!([{"range": {"start": {"line": 27, "character": 10}, "end": {"line": 27, "character": 23}}, "newText": "readinessProbe"}]),
+        "{actions}"
+    );
+    // The outline is the Deployment, named as written, not the `{{- if }}` line.
+    let symbols = client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}}));
+    assert_eq!(symbols[0]["name"], "Deployment/{{ include \"typos.fullname\" . }}", "{symbols}");
+    assert_eq!(symbols[0]["detail"], "apps/v1", "{symbols}");
+    let children: Vec<&str> =
+        symbols[0]["children"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(children, ["apiVersion", "kind", "metadata", "spec"], "{symbols}");
+    // Completion of enum values and of keys in context, around the holes.
+    let at = position(&text, "imagePullPolicy: ", 0, 17);
+    assert_eq!(completion_labels(&client.completion(&uri, at.0, at.1)), ["Always", "IfNotPresent", "Never"]);
+    let at = position(&text, "          ports:", 0, 10);
+    let labels = completion_labels(&client.completion(&uri, at.0, at.1));
+    for expected in ["livenessProbe", "readinessProbe", "securityContext", "volumeMounts"] {
+        assert!(labels.iter().any(|l| l == expected), "{expected} missing from {labels:?}");
+    }
+    assert!(
+        !labels.iter().any(|l| l == "image" || l == "env"),
+        "keys already there are left out: {labels:?}"
+    );
+
+    // Named templates across subcharts: `common.pdb` lives in the vendored library chart.
+    let shop = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/helm/shop");
+    copy_tree(&shop, &env.path("work/shop"));
+    let pdb_path = env.path("work/shop/templates/pdb.yaml");
+    let pdb_uri = file_uri(&pdb_path);
+    let pdb = std::fs::read_to_string(&pdb_path).unwrap();
+    client.open(&pdb_uri, &pdb);
+    let at = position(&pdb, "common.pdb", 0, 3);
+    let found = client.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": pdb_uri}, "position": {"line": at.0, "character": at.1}}),
+    );
+    assert_eq!(
+        found,
+        json!([{"uri": file_uri(&env.path("work/shop/charts/common/templates/_pdb.tpl")), "range": {"start": {"line": 4, "character": 12}, "end": {"line": 4, "character": 22}}}])
+    );
+    assert!(
+        hover_text(&client.hover(&pdb_uri, at.0, at.1)).starts_with(
+            "**`common.pdb`**: named template in `charts/common/templates/_pdb.tpl`\n\n```go-template\n{{- define \"common.pdb\" -}}\n{{- $top := .top -}}\napiVersion: policy/v1\n"
+        )
+    );
+    let at = position(&pdb, "common.pdb", 0, 0);
+    let labels = completion_labels(&client.completion(&pdb_uri, at.0, at.1));
+    assert_eq!(
+        labels,
+        [
+            "common.names.fullname",
+            "common.pdb",
+            "redis.fullname",
+            "shop.fullname",
+            "shop.labels",
+            "shop.name",
+            "shop.selectorLabels",
+            "shop.serviceAccountName"
+        ]
+    );
+    client.ignore("textDocument/publishDiagnostics");
+    client.finish();
+}
+
+/// The server keeps each chart's model: open documents' texts count over their files, edits of
+/// values.yaml re-check the chart's open templates, and files changed on disk are read again
+/// when the client reports them (or when an open document of the chart is closed).
+#[test]
+fn the_chart_model_follows_edits_and_disk_changes() {
+    let env = TestEnv::new();
+    chart(&env);
+    let (mut client, _) = LspClient::start(&env, Value::Null);
+    client.ignore("window/logMessage");
+    let path = env.path("work/typos/templates/deployment.yaml");
+    let uri = file_uri(&path);
+    let text = std::fs::read_to_string(&path).unwrap();
+    client.open(&uri, &text);
+    let published = client.wait_notification("textDocument/publishDiagnostics", |p| p["uri"] == uri.as_str());
+    assert!(summary(&published)[0].contains("`.Values.enabled`"), "{published}");
+    let at = position(&text, ".Values.replicaCount", 0, 10);
+    let replicas = |client: &mut LspClient| hover_text(&client.hover(&uri, at.0, at.1));
+    assert!(replicas(&mut client).contains("```yaml\n2\n```"));
+
+    // values.yaml changed on disk and reported by the client's watcher.
+    let values_path = env.path("work/typos/values.yaml");
+    let on_disk = std::fs::read_to_string(&values_path).unwrap();
+    std::fs::write(&values_path, on_disk.replace("replicaCount: 2", "replicaCount: 5")).unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&values_path), "type": 2}]}),
+    );
+    client.wait_notification("textDocument/publishDiagnostics", |p| p["uri"] == uri.as_str());
+    assert!(replicas(&mut client).contains("```yaml\n5\n```"), "the value read again from disk");
+
+    // values.yaml open and edited, unsaved: its text wins, and the template is checked again.
+    let values_uri = file_uri(&values_path);
+    let open_text = std::fs::read_to_string(&values_path).unwrap();
+    client.open(&values_uri, &open_text);
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": values_uri, "version": 2}, "contentChanges": [{"text": format!("enabled: true\n{}", open_text.replace("replicaCount: 5", "replicaCount: 7"))}]}),
+    );
+    let published = client.wait_notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri.as_str() && !p.to_string().contains("`.Values.enabled`")
+    });
+    assert_eq!(summary(&published).len(), 2, "the two template errors stay: {published}");
+    assert!(replicas(&mut client).contains("```yaml\n7\n```"), "the open text of values.yaml");
+
+    // Closed without saving: the file on disk counts again.
+    client.notify("textDocument/didClose", json!({"textDocument": {"uri": values_uri}}));
+    client.wait_notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri.as_str() && p.to_string().contains("`.Values.enabled`")
+    });
+    assert!(replicas(&mut client).contains("```yaml\n5\n```"));
+
+    // A helper changed on disk: its named template is what hover shows.
+    let helpers = env.path("work/typos/templates/_helpers.tpl");
+    let helper_text = std::fs::read_to_string(&helpers).unwrap();
+    std::fs::write(&helpers, helper_text.replace("trunc 63", "trunc 40")).unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&helpers), "type": 2}]}),
+    );
+    let at = position(&text, "typos.fullname", 0, 2);
+    let mut shown = String::new();
+    for _ in 0..50 {
+        shown = hover_text(&client.hover(&uri, at.0, at.1));
+        if shown.contains("trunc 40") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(shown.contains("trunc 40"), "{shown}");
     client.ignore("textDocument/publishDiagnostics");
     client.finish();
 }
