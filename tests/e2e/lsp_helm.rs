@@ -502,3 +502,50 @@ fn the_chart_model_follows_edits_and_disk_changes() {
     client.ignore("textDocument/publishDiagnostics");
     client.finish();
 }
+
+/// Bad input in the editor: an unclosed `{{` is reported where it is and the rest of the
+/// template still answers; a self-including `define` and a 5 MB values.yaml neither hang nor
+/// crash the server.
+#[test]
+fn bad_input_in_templates_answers_without_hanging() {
+    let env = TestEnv::new();
+    crate::helm::bad_chart(&env);
+    let (mut client, _) = LspClient::start(&env, Value::Null);
+    client.ignore("window/logMessage");
+    let path = env.path("work/bad/templates/unbalanced.yaml");
+    let uri = file_uri(&path);
+    let text = std::fs::read_to_string(&path).unwrap();
+    client.open(&uri, &text);
+    let published = client.wait_notification("textDocument/publishDiagnostics", |p| p["uri"] == uri.as_str());
+    assert_eq!(
+        summary(&published),
+        ["3:8 template-syntax this `{{` is never closed by `}}`; Helm cannot render this template"],
+        "{published}"
+    );
+    let hover = client.hover(&uri, 1, 2);
+    assert!(hover_text(&hover).contains("ConfigMap"), "{hover}");
+
+    let path = env.path("work/bad/templates/loop.yaml");
+    let uri = file_uri(&path);
+    let text = std::fs::read_to_string(&path).unwrap();
+    client.open(&uri, &text);
+    let published = client.wait_notification("textDocument/publishDiagnostics", |p| p["uri"] == uri.as_str());
+    assert_eq!(summary(&published), Vec::<String>::new(), "{published}");
+    let at = position(&text, "bad.loop", 0, 2);
+    assert!(
+        hover_text(&client.hover(&uri, at.0, at.1))
+            .starts_with("**`bad.loop`**: named template in `templates/_helpers.tpl`\n\n```go-template\n{{- define \"bad.loop\" -}}\n{{ include \"bad.loop\" . }}"),
+    );
+    let at = position(&text, ".Values.name", 0, 8);
+    assert_eq!(
+        hover_text(&client.hover(&uri, at.0, at.1)),
+        "**`.Values.name`**\n\n```yaml\nweb\n```\n\n_from `values.yaml`_"
+    );
+    // 100,000 top-level keys: those that start with what is typed, at most 1,000.
+    let items = client.completion(&uri, at.0, at.1 + 2);
+    assert_eq!(completion_labels(&items), ["name"]);
+    let items = client.completion(&uri, at.0, at.1);
+    assert_eq!(completion_labels(&items).len(), 1_000);
+    client.ignore("textDocument/publishDiagnostics");
+    client.finish();
+}

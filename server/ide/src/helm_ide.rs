@@ -268,14 +268,14 @@ pub fn complete(
             None => Some(builtin_object_items(range)),
             Some("Values") => {
                 let path = ValuesPath(keys[1..].iter().cloned().map(PathSegment::Key).collect());
-                Some(values_items(chart, &path, range))
+                Some(values_items(chart, &path, chain.prefix, range))
             }
             Some(object) if keys.len() == 1 => Some(builtin_field_items(object, range)),
             Some(_) => Some(Vec::new()),
         },
         DotValue::Values(mut path) => {
             path.0.extend(keys.iter().cloned().map(PathSegment::Key));
-            Some(values_items(chart, &path, range))
+            Some(values_items(chart, &path, chain.prefix, range))
         }
         DotValue::DefineArgument | DotValue::Unknown => Some(Vec::new()),
     }
@@ -334,10 +334,22 @@ fn chain_before(before: &str) -> Option<Chain<'_>> {
 }
 
 /// The keys under `path` in values.yaml (and values.schema.json), with their value and doc.
-fn values_items(chart: &LoadedChart, path: &ValuesPath, range: TextRange) -> Vec<CompletionItem> {
+fn values_items(
+    chart: &LoadedChart,
+    path: &ValuesPath,
+    prefix: &str,
+    range: TextRange,
+) -> Vec<CompletionItem> {
     let Some(values) = chart.values.as_ref() else { return Vec::new() };
-    let mut items: Vec<CompletionItem> = values
-        .children(path)
+    let mut children = values.children(path);
+    // A huge mapping (a generated values.yaml): only the keys that start with what is typed,
+    // and at most MAX_ITEMS of them.
+    if children.len() > MAX_ITEMS {
+        let typed = prefix.to_ascii_lowercase();
+        children.retain(|c| c.key.to_ascii_lowercase().starts_with(&typed));
+        children.truncate(MAX_ITEMS);
+    }
+    let mut items: Vec<CompletionItem> = children
         .into_iter()
         .map(|entry| {
             let mut child = path.clone();
@@ -365,6 +377,9 @@ fn values_items(chart: &LoadedChart, path: &ValuesPath, range: TextRange) -> Vec
     }
     items
 }
+
+/// Keys offered at most under one values path.
+const MAX_ITEMS: usize = 1_000;
 
 /// Helm's built-in objects, after `.` at the root.
 const BUILTIN_OBJECTS: &[(&str, &str)] = &[

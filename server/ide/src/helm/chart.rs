@@ -131,8 +131,9 @@ pub fn discover<'a>(paths: impl IntoIterator<Item = &'a str>) -> Vec<ChartLayout
 pub struct LoadedChart {
     pub layout: ChartLayout,
     pub chart_yaml: ChartYaml,
-    /// The chart's `values.yaml` (other values files are the caller's to merge or check).
-    pub values: Option<ValuesFile>,
+    /// The chart's `values.yaml` (other values files are the caller's to merge or check);
+    /// shared, since a reload after an edit elsewhere reuses it.
+    pub values: Option<std::sync::Arc<ValuesFile>>,
     pub schema: Option<ValuesSchema>,
     /// Templates and helpers, by path, in load order (path order).
     pub templates: Vec<(String, TemplateFile)>,
@@ -419,7 +420,7 @@ fn first_key(path: &ValuesPath) -> String {
 #[derive(Default)]
 struct Parsed<'a> {
     templates: BTreeMap<&'a str, &'a TemplateFile>,
-    values: BTreeMap<&'a str, &'a ValuesFile>,
+    values: BTreeMap<&'a str, &'a std::sync::Arc<ValuesFile>>,
 }
 
 impl<'a> Parsed<'a> {
@@ -440,10 +441,10 @@ impl<'a> Parsed<'a> {
         }
     }
 
-    fn values(&self, path: &str, text: &str) -> ValuesFile {
+    fn values(&self, path: &str, text: &str) -> std::sync::Arc<ValuesFile> {
         match self.values.get(path) {
-            Some(v) if v.text() == text => (*v).clone(),
-            _ => ValuesFile::parse(text),
+            Some(v) if v.text() == text => std::sync::Arc::clone(v),
+            _ => std::sync::Arc::new(ValuesFile::parse(text)),
         }
     }
 }
