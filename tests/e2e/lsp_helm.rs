@@ -173,6 +173,7 @@ fn scopes_chart(env: &TestEnv) {
     for rel in [
         "Chart.yaml",
         "values.yaml",
+        "values.schema.json",
         "templates/_helpers.tpl",
         "templates/deployment.yaml",
         "templates/ingress.yaml",
@@ -265,11 +266,12 @@ fn the_dot_follows_with_and_range_variables_and_dollar() {
     let at = position(&ingress, "$.Values.service.port", 0, 17);
     assert_eq!(
         hover_text(&client.hover(&ingress_uri, at.0, at.1)),
-        "**`.Values.service.port`**\n\n```yaml\n80\n```\n\n_from `values.yaml`_"
+        "**`.Values.service.port`**\n\n```yaml\n80\n```\n\nThe port the Service listens on\n\nSchema type: `integer`\n\n_from `values.yaml`_",
+        "the Bitnami `## @param` line and values.schema.json"
     );
     assert_eq!(
         definition_at(&mut client, &ingress_uri, at),
-        [("values.yaml".to_string(), json!({"line": 29, "character": 2}))]
+        [("values.yaml".to_string(), json!({"line": 30, "character": 2}))]
     );
     let at = position(&ingress, "$.Values.service.port", 0, 9);
     assert_eq!(
@@ -321,7 +323,13 @@ fn the_dot_follows_with_and_range_variables_and_dollar() {
         client.wait_notification("textDocument/publishDiagnostics", |p| p["uri"] == helpers_uri.as_str());
     assert_eq!(summary(&published), Vec::<String>::new(), "no false warning in a define: {published}");
     let at = position(&helpers, ".Values.image.", 0, 14);
-    assert_eq!(completion_labels(&client.completion(&helpers_uri, at.0, at.1)), ["repository", "tag"]);
+    let items = client.completion(&helpers_uri, at.0, at.1);
+    assert_eq!(
+        completion_labels(&items),
+        ["repository", "tag", "pullPolicy"],
+        "the last from values.schema.json"
+    );
+    assert_eq!(items["items"][2]["detail"], "When the kubelet pulls the image", "{items}");
     let at = position(&helpers, ".Values.image }}", 0, 8);
     assert_eq!(completion_labels(&client.completion(&helpers_uri, at.0, at.1)), Vec::<String>::new());
     let at = position(&helpers, ".Values.image }}", 0, 10);
