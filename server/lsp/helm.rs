@@ -164,6 +164,17 @@ impl ChartCache {
         touched
     }
 
+    /// Drops the charts no open document (`open`: their keys) belongs to any more.
+    pub fn keep_open(&self, open: &[String]) {
+        let in_use = |dir: &PathBuf| open.iter().any(|k| Path::new(k).starts_with(dir));
+        if let Ok(mut models) = self.models.lock() {
+            models.retain(|dir, _| in_use(dir));
+        }
+        if let Ok(mut disk) = self.disk.lock() {
+            disk.retain(|dir, _| in_use(dir));
+        }
+    }
+
     /// Is `path` inside a chart the cache knows?
     pub fn knows(&self, path: &Path) -> bool {
         self.models.lock().is_ok_and(|m| m.keys().any(|dir| path.starts_with(dir)))

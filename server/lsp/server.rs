@@ -1006,6 +1006,9 @@ impl LanguageServer for Backend {
         let path = PathBuf::from(&key);
         let on_disk = if path.is_absolute() { vec![path] } else { Vec::new() };
         self.shared.charts_changed_on_disk(&on_disk, None);
+        let open: Vec<String> =
+            self.shared.docs.snapshots().iter().map(|s| workspace::key_of_uri(&s.uri)).collect();
+        self.shared.charts.keep_open(&open);
         self.shared.reread(on_disk, had_objects);
     }
 
