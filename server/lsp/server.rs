@@ -477,7 +477,12 @@ impl Shared {
     /// The Helm chart holding the document `uri` whose text is `text` (from the chart cache,
     /// with every open document's text over its file); `None` outside charts.
     fn chart_doc(&self, uri: &str, text: &str) -> Option<super::helm::ChartDoc> {
-        let key = workspace::key_of_uri(uri);
+        self.chart_doc_of_key(&workspace::key_of_uri(uri), text)
+    }
+
+    /// [`Shared::chart_doc`] for the document whose key (its path) is `key`.
+    fn chart_doc_of_key(&self, key: &str, text: &str) -> Option<super::helm::ChartDoc> {
+        let key = key.to_string();
         let open: Vec<(String, Arc<String>)> =
             self.docs.snapshots().into_iter().map(|s| (workspace::key_of_uri(&s.uri), s.text)).collect();
         let own = open
