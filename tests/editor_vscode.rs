@@ -3,8 +3,9 @@
 //! manifests is opened in headless Chromium over WebDriver. Everything is checked through the
 //! screen, as a user would: a server that fails at start is reported with its stderr and
 //! "kref: Restart server" recovers; hovers; the Problems panel; a quick fix; completion; workspace
-//! symbols, references, rename and an inlay hint; the search
-//! and explain commands; one server for the two folders. Each step leaves a screenshot in
+//! symbols, references, rename and an inlay hint; the search and explain commands; a Helm template
+//! (hover on a `.Values` path, an undefined value in Problems); one server for the two folders.
+//! Each step leaves a screenshot in
 //! `target/vscode-e2e/`, and on failure the extension's output channel and code-server's log.
 //!
 //! Needs code-server, Chromium and chromedriver: `tests/vscode/install-code-server.sh` installs
@@ -835,6 +836,34 @@ async fn drive(server: &CodeServer, browser: &Browser) -> Step<()> {
         })
         .await?;
     browser.screenshot("explain-strategy").await?;
+
+    // 8b. A Helm chart's template: hover on a `.Values` path shows its value and doc comment
+    //     from values.yaml, and a path values.yaml does not declare is in the Problems panel.
+    code.open("web.yaml").await?;
+    let (line, column) = fixture_position("apps/chart/templates/web.yaml", ".Values.image.repository");
+    code.go_to(line, column + ".Values.image.rep".len()).await?;
+    code.command("Show or Focus Hover").await?;
+    browser
+        .wait_for("kref's hover on .Values.image.repository", STEP, || async {
+            let text = code.hover_text().await?;
+            let wanted = [
+                ".Values.image.repository",
+                "registry.example.com/shop/web",
+                "Where the web image comes from",
+            ];
+            if wanted.iter().all(|w| text.contains(w)) { Ok(Some(())) } else { Err(text) }
+        })
+        .await?;
+    browser.screenshot("helm-hover-values").await?;
+    code.key(Key::Escape).await?;
+    code.command("Problems: Focus on Problems View").await?;
+    code.wait_rows(
+        "the template's undefined value in the Problems panel",
+        PROBLEMS,
+        &[".Values.replicaCount", "values.yaml has no"],
+    )
+    .await?;
+    browser.screenshot("helm-problems").await?;
 
     // 9. No error since the restart, and one server for the two folders.
     let toasts = code.toasts().await?;

@@ -8,12 +8,16 @@
 //! here (the shapes of a typical chart), so nothing outside the repository is needed.
 
 #![allow(clippy::print_stdout)] // A benchmark prints its figures.
-use std::fmt::Write;
 use std::time::{Duration, Instant};
 
 use kref::analysis::helm::holes::transform;
 use kref::analysis::helm::scan::scan;
 use kref::analysis::helm::{Lookup, TemplateFile, ValuesFile};
+
+#[path = "gen.rs"]
+#[allow(dead_code)] // The chart writer is the editor benchmark's.
+mod generated;
+use generated::{block, values};
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
@@ -22,128 +26,6 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 fn us(d: Duration) -> String {
     format!("{:.1} µs", d.as_secs_f64() * 1e6)
-}
-
-/// One Deployment + Service block of about 100 lines, numbered so keys differ.
-fn block(out: &mut String, n: usize) {
-    let _ = write!(
-        out,
-        r#"{{{{- if .Values.app{n}.enabled }}}}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: {{{{ include "bench.fullname" . }}}}-{n}
-  labels:
-    {{{{- include "bench.labels" . | nindent 4 }}}}
-  {{{{- with .Values.app{n}.annotations }}}}
-  annotations:
-    {{{{- toYaml . | nindent 4 }}}}
-  {{{{- end }}}}
-spec:
-  {{{{- if not .Values.app{n}.autoscaling.enabled }}}}
-  replicas: {{{{ .Values.app{n}.replicas }}}}
-  {{{{- end }}}}
-  selector:
-    matchLabels:
-      {{{{- include "bench.selectorLabels" . | nindent 6 }}}}
-  template:
-    metadata:
-      labels:
-        {{{{- include "bench.selectorLabels" . | nindent 8 }}}}
-        component: app{n}
-    spec:
-      {{{{- if .Values.serviceAccount.create }}}}
-      serviceAccountName: {{{{ include "bench.serviceAccountName" . }}}}
-      {{{{- else }}}}
-      serviceAccountName: default
-      {{{{- end }}}}
-      securityContext:
-        runAsNonRoot: true
-        runAsUser: 1000
-      containers:
-        - name: app{n}
-          image: "{{{{ .Values.image.repository }}}}:{{{{ .Values.app{n}.tag | default .Chart.AppVersion }}}}"
-          imagePullPolicy: {{{{ .Values.image.pullPolicy }}}}
-          ports:
-            {{{{- range .Values.app{n}.ports }}}}
-            - name: {{{{ .name }}}}
-              containerPort: {{{{ .port }}}}
-              protocol: TCP
-            {{{{- end }}}}
-          env:
-            - name: APP_ID
-              value: "{n}"
-            {{{{- range $key, $value := .Values.app{n}.env }}}}
-            - name: {{{{ $key }}}}
-              value: {{{{ $value | quote }}}}
-            {{{{- end }}}}
-          livenessProbe:
-            httpGet:
-              path: /healthz
-              port: http
-            initialDelaySeconds: 10
-          readinessProbe:
-            httpGet:
-              path: /ready
-              port: http
-          resources:
-            {{{{- toYaml .Values.app{n}.resources | nindent 12 }}}}
-          volumeMounts:
-            - name: config
-              mountPath: /etc/app
-      volumes:
-        - name: config
-          configMap:
-            name: {{{{ include "bench.fullname" . }}}}-{n}
-      {{{{- with .Values.nodeSelector }}}}
-      nodeSelector:
-        {{{{- toYaml . | nindent 8 }}}}
-      {{{{- end }}}}
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: {{{{ include "bench.fullname" . }}}}-{n}
-  labels:
-    {{{{- include "bench.labels" . | nindent 4 }}}}
-spec:
-  type: {{{{ .Values.service.type }}}}
-  ports:
-    - port: {{{{ .Values.service.port }}}}
-      targetPort: http
-      protocol: TCP
-      name: http
-  selector:
-    {{{{- include "bench.selectorLabels" . | nindent 4 }}}}
-    component: app{n}
----
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: {{{{ include "bench.fullname" . }}}}-{n}
-data:
-  app.yaml: |
-    id: {n}
-    {{{{- with .Values.app{n}.config }}}}
-    {{{{- toYaml . | nindent 4 }}}}
-    {{{{- end }}}}
-{{{{- end }}}}
-"#
-    );
-}
-
-fn values(blocks: usize) -> String {
-    let mut out = String::from(
-        "# -- Image settings\nimage:\n  # -- Repository\n  repository: registry.example.com/app\n  pullPolicy: IfNotPresent\nserviceAccount:\n  create: true\nservice:\n  type: ClusterIP\n  port: 80\nnodeSelector: {}\n",
-    );
-    for n in 0..blocks {
-        let _ = write!(
-            out,
-            "app{n}:\n  # -- Run app {n}\n  enabled: true\n  tag: \"\"\n  replicas: 2\n  autoscaling:\n    enabled: false\n  annotations: {{}}\n  ports:\n    - name: http\n      port: 8080\n  env:\n    MODE: prod\n  resources:\n    requests:\n      cpu: 100m\n  config: {{}}\n"
-        );
-    }
-    out
 }
 
 fn time<T>(rounds: usize, mut f: impl FnMut() -> T) -> (Duration, Duration) {

@@ -69,6 +69,9 @@ fn item_kind(kind: ItemKind) -> CompletionItemKind {
         ItemKind::Kind => CompletionItemKind::CLASS,
         ItemKind::ApiVersion => CompletionItemKind::MODULE,
         ItemKind::Snippet => CompletionItemKind::SNIPPET,
+        ItemKind::Keyword => CompletionItemKind::KEYWORD,
+        ItemKind::Function => CompletionItemKind::FUNCTION,
+        ItemKind::Module => CompletionItemKind::MODULE,
     }
 }
 

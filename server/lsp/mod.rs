@@ -10,7 +10,7 @@ mod convert;
 mod diagnostics;
 mod documents;
 mod ext;
-mod helm;
+pub mod helm;
 mod loader;
 mod positions;
 mod server;

@@ -90,6 +90,8 @@ struct Shared {
     /// Held while manifests are read from disk (the scan, watched-file events), so that an
     /// older read never lands after a newer one.
     disk: tokio::sync::Mutex<()>,
+    /// The Helm charts of open documents, parsed once and kept until edited or changed on disk.
+    charts: super::helm::ChartCache,
 }
 
 /// The language server.
@@ -120,6 +122,7 @@ impl Backend {
                 crds: Mutex::new(Vec::new()),
                 warned: Mutex::new(Default::default()),
                 disk: tokio::sync::Mutex::new(()),
+                charts: Default::default(),
             }),
         }
     }
@@ -436,16 +439,14 @@ impl Shared {
         let still_open = || self.docs.snapshot(uri).is_some();
         // A file of a Helm chart: a template is checked as YAML with holes, and every chart
         // file gets the chart-wide findings about it.
-        let chart = super::helm::ChartDoc::read(&workspace::key_of_uri(uri), file.text());
-        let (mut report, changed) = match chart.as_ref().and_then(|c| c.template()) {
-            Some(template) => {
-                let holed = crate::analysis::diagnostics::helm::template_yaml(template);
-                self.diags.run_with(uri, &holed, still_open, |f, key, ws| {
+        let chart = self.chart_doc(uri, file.text());
+        let (mut report, changed) =
+            match chart.as_ref().and_then(|c| Some((c.template()?, c.template_yaml()?))) {
+                Some((template, holed)) => self.diags.run_with(uri, holed, still_open, |f, key, ws| {
                     crate::analysis::diagnostics::helm::analyze_template(template, f, key, ws, kb, &config)
-                })
-            }
-            None => self.diags.run(uri, file, kb, &config, still_open),
-        };
+                }),
+                None => self.diags.run(uri, file, kb, &config, still_open),
+            };
         if let Some(chart) = &chart {
             report.diagnostics.extend(chart.chart_diagnostics(file, &config));
             report.diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.severity, d.rule));
@@ -471,6 +472,32 @@ impl Shared {
                 }
             }
         });
+    }
+
+    /// The Helm chart holding the document `uri` whose text is `text` (from the chart cache,
+    /// with every open document's text over its file); `None` outside charts.
+    fn chart_doc(&self, uri: &str, text: &str) -> Option<super::helm::ChartDoc> {
+        self.chart_doc_of_key(&workspace::key_of_uri(uri), text)
+    }
+
+    /// [`Shared::chart_doc`] for the document whose key (its path) is `key`.
+    fn chart_doc_of_key(&self, key: &str, text: &str) -> Option<super::helm::ChartDoc> {
+        let key = key.to_string();
+        let open: Vec<(String, Arc<String>)> =
+            self.docs.snapshots().into_iter().map(|s| (workspace::key_of_uri(&s.uri), s.text)).collect();
+        let own = open
+            .iter()
+            .find(|(k, t)| *k == key && t.as_str() == text)
+            .map_or_else(|| Arc::new(text.to_string()), |(_, t)| t.clone());
+        self.charts.doc(&key, &own, &open)
+    }
+
+    /// Files of charts changed on disk: the chart cache reads them again, and the open documents
+    /// are checked again when a chart the cache holds was touched.
+    fn charts_changed_on_disk(self: &Arc<Self>, paths: &[PathBuf], except: Option<&str>) {
+        if self.charts.changed_on_disk(paths) {
+            self.check_open_documents(except);
+        }
     }
 
     /// Checks every open document but `except` again: what they refer to has changed.
@@ -728,10 +755,11 @@ impl Shared {
 
     /// Asks the client to tell us about changed manifests and `.kref.yaml`.
     async fn watch_manifests(&self) {
-        let watchers: Vec<FileSystemWatcher> = ["**/*.yaml", "**/*.yml", "**/.kref.yaml"]
-            .into_iter()
-            .map(|glob| FileSystemWatcher { glob_pattern: GlobPattern::String(glob.into()), kind: None })
-            .collect();
+        let watchers: Vec<FileSystemWatcher> =
+            ["**/*.yaml", "**/*.yml", "**/.kref.yaml", "**/*.tpl", "**/NOTES.txt", "**/values.schema.json"]
+                .into_iter()
+                .map(|glob| FileSystemWatcher { glob_pattern: GlobPattern::String(glob.into()), kind: None })
+                .collect();
         if let Err(e) = self.register_watchers("kref-manifests", watchers).await {
             tracing::info!("the client does not watch files for kref ({e}); open documents still count");
         }
@@ -862,6 +890,7 @@ impl LanguageServer for Backend {
                 text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
                     open_close: Some(true),
                     change: Some(TextDocumentSyncKind::INCREMENTAL),
+                    save: Some(TextDocumentSyncSaveOptions::Supported(true)),
                     ..TextDocumentSyncOptions::default()
                 })),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
@@ -948,7 +977,27 @@ impl LanguageServer for Backend {
         let version = params.text_document.version;
         let changed = self.shared.docs.change(uri.as_str(), version, params.content_changes, self.encoding());
         self.report_change(uri.as_str(), changed);
+        // An edit of values, helpers or Chart.yaml changes what the chart's other open
+        // documents see.
+        let key = PathBuf::from(workspace::key_of_uri(uri.as_str()));
+        let chart_wide = key.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+            n.starts_with('_')
+                || n == "Chart.yaml"
+                || n.starts_with("values") && !key.parent().is_some_and(|p| p.ends_with("templates"))
+        });
+        if chart_wide && self.shared.charts.knows(&key) {
+            self.shared.check_open_documents(Some(uri.as_str()));
+        }
         self.shared.check_soon(uri);
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        // The file on disk holds the saved text now: its chart reads its files again when next
+        // asked (the open texts still win over them).
+        let key = PathBuf::from(workspace::key_of_uri(params.text_document.uri.as_str()));
+        if key.is_absolute() {
+            self.shared.charts.changed_on_disk(std::slice::from_ref(&key));
+        }
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
@@ -961,6 +1010,10 @@ impl LanguageServer for Backend {
         // The file on disk counts again (it may differ from the closed text, or be gone).
         let path = PathBuf::from(&key);
         let on_disk = if path.is_absolute() { vec![path] } else { Vec::new() };
+        self.shared.charts_changed_on_disk(&on_disk, None);
+        let open: Vec<String> =
+            self.shared.docs.snapshots().iter().map(|s| workspace::key_of_uri(&s.uri)).collect();
+        self.shared.charts.keep_open(&open);
         self.shared.reread(on_disk, had_objects);
     }
 
@@ -996,6 +1049,7 @@ impl LanguageServer for Backend {
             params.changes.iter().filter_map(|c| c.uri.to_file_path().map(|p| p.into_owned())).collect();
         let settings_changed = paths.iter().any(|p| p.file_name().is_some_and(|n| n == ".kref.yaml"));
         let sources_changed = self.shared.is_source(&paths);
+        self.shared.charts_changed_on_disk(&paths, None);
         self.shared.reread(paths, settings_changed);
         if settings_changed || sources_changed {
             tracing::info!("settings, notes or schemas changed on disk; reloading the knowledge base");
@@ -1069,7 +1123,7 @@ impl LanguageServer for Backend {
         self.analyze("textDocument/hover", snapshot, move |file, kb, encoding, _| {
             let index = file.line_index();
             let offset = positions::offset(index, position, encoding);
-            let chart = super::helm::ChartDoc::read(&workspace::key_of_uri(&uri), file.text());
+            let chart = shared.chart_doc(&uri, file.text());
             if let Some(c) = &chart
                 && let Some(h) = c.hover(file, offset, kb)
             {
@@ -1077,7 +1131,7 @@ impl LanguageServer for Backend {
             }
             // The YAML of a template is its YAML with holes (same offsets and lines).
             let holed = chart.as_ref().and_then(super::helm::ChartDoc::template_yaml);
-            let file = holed.as_ref().unwrap_or(file);
+            let file = holed.unwrap_or(file);
             if !shared.diags.knows(&uri, version) {
                 // The run for publishing has not checked this version yet: check it now, once.
                 let report = shared.check(&uri, file, kb);
@@ -1117,12 +1171,12 @@ impl LanguageServer for Backend {
             if let Some(target) = kustomize_definition(file, offset, &key) {
                 return Some(GotoDefinitionResponse::Scalar(target));
             }
-            if let Some(c) = super::helm::ChartDoc::read(&key, file.text()) {
-                let found = analysis::helm_ide::definition(&c.charts, &c.rel, offset);
+            if let Some(c) = shared.chart_doc(uri.as_str(), file.text()) {
+                let found = analysis::helm_ide::definition(c.charts(), c.rel(), offset);
                 let locations: Vec<Location> = found
                     .into_iter()
                     .map(|(rel, range)| analysis::definition::Definition {
-                        file: (rel != c.rel).then(|| workspace::key_of_path(&c.path_of(&rel))),
+                        file: (rel != c.rel()).then(|| workspace::key_of_path(&c.path_of(&rel))),
                         range,
                         line: 0,
                         label: rel,
@@ -1156,19 +1210,20 @@ impl LanguageServer for Backend {
         }
         let position = at.position;
         let uri = at.text_document.uri.as_str().to_string();
+        let shared = self.shared.clone();
         self.analyze("textDocument/completion", snapshot, move |file, kb, encoding, flags| {
             let index = file.line_index();
             let offset = positions::offset(index, position, encoding);
-            let chart = super::helm::ChartDoc::read(&workspace::key_of_uri(&uri), file.text());
+            let chart = shared.chart_doc(&uri, file.text());
             if let Some(c) = &chart
-                && let Some(items) = c.complete(file, offset)
+                && let Some(items) = c.complete(file, offset, kb)
             {
                 let items =
                     items.into_iter().map(|i| convert::completion_item(i, index, encoding, flags)).collect();
                 return Some(CompletionResponse::List(CompletionList { is_incomplete: false, items }));
             }
             let holed = chart.as_ref().and_then(super::helm::ChartDoc::template_yaml);
-            let file = holed.as_ref().unwrap_or(file);
+            let file = holed.unwrap_or(file);
             let items: Vec<CompletionItem> = analysis::complete(file, offset, kb)
                 .into_iter()
                 .map(|i| convert::completion_item(i, index, encoding, flags))
@@ -1205,8 +1260,12 @@ impl LanguageServer for Backend {
                 })
                 .await;
         }
+        let shared = self.shared.clone();
         self.analyze("textDocument/documentSymbol", snapshot, move |file, _, encoding, flags| {
-            let symbols = analysis::document_symbols(file);
+            // A template's outline is that of its YAML with holes (same offsets and lines).
+            let chart = shared.chart_doc(uri.as_str(), file.text());
+            let holed = chart.as_ref().and_then(super::helm::ChartDoc::template_yaml);
+            let symbols = analysis::document_symbols(holed.unwrap_or(file));
             Some(convert::document_symbols(symbols, &uri, file.line_index(), encoding, flags))
         })
         .await

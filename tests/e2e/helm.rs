@@ -67,6 +67,8 @@ fn mistakes_in_templates_are_found_where_they_are() {
             "typos/templates/deployment.yaml:28:11: error[unknown-field]: unknown field \"readinesProbe\" in spec.template.spec.containers[0] (Container); did you mean readinessProbe?",
             "typos/templates/ingress.yaml:2:13: error[removed-api]: extensions/v1beta1 Ingress was removed in Kubernetes 1.22 (target 1.37); use apiVersion networking.k8s.io/v1",
             "typos/templates/ingress.yaml:8:16: warning[undefined-value]: `.Values.ingress.hostname`: values.yaml has no `hostname` under `ingress`; declare it in values.yaml (with a default and a `# --` comment)",
+            "typos/templates/job.yaml:9:22: error[invalid-enum]: spec.template.spec.restartPolicy: Always is not allowed in a Job: use Never or OnFailure (A Job pod must be able to finish, so its template cannot use Always)",
+            "typos/templates/job.yaml:11:11: error[missing-required]: missing required field name in spec.template.spec.containers[0] (Container); add it",
             "typos/templates/service.yaml:6:18: error[undefined-template]: no template defines `typo.labels`; did you mean `typos.labels`?",
         ],
         "{}",
@@ -161,4 +163,77 @@ fn a_folder_of_charts_and_a_template_alone_are_checked_as_charts() {
         run.stdout
     );
     assert!(!run.stdout.contains("service.yaml"), "only the file given is reported: {}", run.stdout);
+}
+
+#[test]
+fn undefined_values_follow_the_dot_and_skip_defines_whose_dot_is_unknown() {
+    // `.className` under `with .Values.ingress` is `.Values.ingress.className`, which
+    // values.yaml does not declare; `.enabled`, `.hosts`, `.containerPort` under `range`,
+    // `$var.value`, `$.Values.service.port` are declared. `scopes.sidecar` is called with a
+    // dict of the sidecar's values, so its `.Values.command` is not the chart's: no warning.
+    let env = TestEnv::new();
+    let run = check(&env, &["scopes"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        lines(&run),
+        [
+            "scopes/templates/ingress.yaml:25:24: warning[undefined-value]: `.className`: values.yaml has no `className` under `ingress`; declare it in values.yaml (with a default and a `# --` comment)",
+        ],
+        "{}",
+        run.stdout
+    );
+}
+
+/// A chart with an unclosed `{{`, a `define` that includes itself, a 5 MB values.yaml and
+/// templates that make no YAML at all, written under `work/bad`.
+pub fn bad_chart(env: &TestEnv) {
+    let mut values = String::with_capacity(5_100_000);
+    let mut i = 0;
+    while values.len() < 5_000_000 {
+        values.push_str(&format!("# -- Item {i}\nitem{i}:\n  name: x{i}\n  list:\n    - a: 1\n"));
+        i += 1;
+    }
+    values.push_str("name: web\n");
+    env.write("work/bad/Chart.yaml", "apiVersion: v2\nname: bad\nversion: 0.1.0\n");
+    env.write("work/bad/values.yaml", values);
+    env.write(
+        "work/bad/templates/_helpers.tpl",
+        "{{- define \"bad.loop\" -}}\n{{ include \"bad.loop\" . }}\n{{- end }}\n",
+    );
+    env.write(
+        "work/bad/templates/loop.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.name }}\ndata:\n  x: {{ include \"bad.loop\" . | quote }}\n",
+    );
+    env.write(
+        "work/bad/templates/unbalanced.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.name\ndata:\n  a: b\n",
+    );
+    env.write(
+        "work/bad/templates/nothing.yaml",
+        "{{- /* no YAML at all */ -}}\n{{- range $i := until 3 }}\n{{- end }}\n",
+    );
+    env.write("work/bad/templates/text.yaml", "{{ .Values.name }} {{ printf \"%s\" .Values.name }}\n");
+}
+
+#[test]
+fn bad_input_in_a_chart_gets_one_clear_error_and_nothing_false() {
+    let env = TestEnv::new();
+    bad_chart(&env);
+    let run = to_run(
+        env.command(&["check", "--format", "plain", "bad"]).current_dir(env.path("work")).output().unwrap(),
+    );
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        lines(&run),
+        [
+            "bad/templates/unbalanced.yaml:4:9: error[template-syntax]: this `{{` is never closed by `}}`; Helm cannot render this template"
+        ],
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr.contains("1 error, 0 warnings, 0 hints (2 objects in 6 files: 6 Helm chart files)"),
+        "{}",
+        run.stderr
+    );
 }

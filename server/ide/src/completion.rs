@@ -31,6 +31,12 @@ pub enum ItemKind {
     ApiVersion,
     /// A whole resource skeleton.
     Snippet,
+    /// A template keyword (`if`, `range`...), in Helm templates.
+    Keyword,
+    /// A template function (`default`, `toYaml`...).
+    Function,
+    /// A built-in object of Helm templates (`.Values`, `.Release`...).
+    Module,
 }
 
 /// A text replacement: `range` (byte offsets) becomes `text`.

@@ -12,7 +12,7 @@ use kref_yaml::TextRange;
 
 use super::completion::{CompletionItem, Edit, ItemKind};
 use super::helm::scan::{TokenKind, token_text};
-use super::helm::{LoadedChart, Lookup, PathSegment, TemplateFile, ValuesPath};
+use super::helm::{DotValue, LoadedChart, Lookup, PathSegment, TemplateFile, ValuesPath};
 use super::hover::Hover;
 use super::knowledge::Knowledge;
 
@@ -66,7 +66,14 @@ pub fn hover(charts: &[LoadedChart], path: &str, offset: usize, kb: &Knowledge) 
             .iter()
             .find(|(_, r)| r.touches(offset))
             .map_or(reference.range, |(_, r)| TextRange::new(reference.range.start, r.end));
-        return Some(Hover { range, markdown: values_markdown(chart, &at), subject: written_path(&at) });
+        let markdown = match &reference.in_define {
+            Some(define) if !chart.root_context_defines(top_of(charts, chart)).contains(define) => format!(
+                "**`{}`**\n\nInside `define \"{define}\"` the dot is whatever each caller passes, and not every call passes the chart's root context: the value cannot be looked up here.",
+                text.get(reference.range.start..range.end).unwrap_or("")
+            ),
+            _ => values_markdown(chart, &at),
+        };
+        return Some(Hover { range, markdown, subject: written_path(&at) });
     }
     if let Some(call) = template.call_at(offset)
         && let Some(name) = &call.name
@@ -191,14 +198,27 @@ fn named_markdown(charts: &[LoadedChart], chart: &LoadedChart, name: &str) -> St
     )
 }
 
-/// Completion in a template at `offset`: keys of values.yaml after `.Values.` (and
-/// `$.Values.`), names of named templates inside `include "`/`template "`. `None` outside
-/// those places (the caller completes the YAML).
-pub fn complete(charts: &[LoadedChart], path: &str, offset: usize) -> Option<Vec<CompletionItem>> {
+/// Completion in a template at `offset`, inside an action: after `.Values.` (and `$.Values.`),
+/// after the dot where `with` and `range` made it a values path (`.` is then the value, or a
+/// list item, whose keys are offered), after a variable bound to a values path (`$v.`), after
+/// `.` at the root (the built-in objects) and `.Release.` and its kin (their fields), names of
+/// named templates inside `include "`/`template "`, and functions and keywords where a word is
+/// typed. Inside a `define` whose dot is not known to be the root context, and after a dot that
+/// cannot be followed, nothing is offered (rather than keys that may be wrong). `None` outside
+/// actions (the caller completes the YAML).
+pub fn complete(
+    charts: &[LoadedChart],
+    path: &str,
+    offset: usize,
+    kb: &Knowledge,
+) -> Option<Vec<CompletionItem>> {
     let (chart, template) = template_of(charts, path)?;
     let text = template.text();
     let action = template.scan.actions.get(template.scan.action_at(offset)?)?;
-    let before = text.get(action.inner.start.min(offset)..offset)?;
+    if offset < action.inner.start || offset > action.inner.end {
+        return None;
+    }
+    let before = text.get(action.inner.start..offset)?;
     if let Some(prefix) = include_prefix(before) {
         let top = top_of(charts, chart);
         let named = top.named_templates();
@@ -213,12 +233,123 @@ pub fn complete(charts: &[LoadedChart], path: &str, offset: usize) -> Option<Vec
         items.sort_by(|a, b| a.label.cmp(&b.label));
         return Some(items);
     }
-    let (segments, prefix) = values_prefix(before)?;
-    let values = chart.values.as_ref()?;
-    let path = ValuesPath(segments.into_iter().map(PathSegment::Key).collect());
-    let range = TextRange::new(offset - prefix.len(), offset);
-    let mut items: Vec<CompletionItem> = values
-        .children(&path)
+    if before.matches('"').count() % 2 == 1 {
+        return Some(Vec::new());
+    }
+    let Some(chain) = chain_before(before) else { return Some(Vec::new()) };
+    let range = TextRange::new(offset - chain.prefix.len(), offset);
+    if chain.head == Head::Word {
+        return Some(word_items(kb, range));
+    }
+    let scope = template.scope_at(offset);
+    let rooted = || {
+        let top = top_of(charts, chart);
+        scope.in_define.as_ref().is_none_or(|d| chart.root_context_defines(top).contains(d))
+    };
+    let base = match &chain.head {
+        Head::Dollar if rooted() => DotValue::Root,
+        Head::Dollar => DotValue::Unknown,
+        Head::Dot => scope.dot.clone(),
+        Head::Variable(name) => scope
+            .variables
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map_or(DotValue::Unknown, |(_, v)| v.clone()),
+        Head::Word => DotValue::Unknown,
+    };
+    let base = match base {
+        DotValue::DefineArgument if rooted() => DotValue::Root,
+        other => other,
+    };
+    let keys = &chain.keys;
+    match base {
+        DotValue::Root => match keys.first().map(String::as_str) {
+            None => Some(builtin_object_items(range)),
+            Some("Values") => {
+                let path = ValuesPath(keys[1..].iter().cloned().map(PathSegment::Key).collect());
+                Some(values_items(chart, &path, chain.prefix, range))
+            }
+            Some(object) if keys.len() == 1 => Some(builtin_field_items(object, range)),
+            Some(_) => Some(Vec::new()),
+        },
+        DotValue::Values(mut path) => {
+            path.0.extend(keys.iter().cloned().map(PathSegment::Key));
+            Some(values_items(chart, &path, chain.prefix, range))
+        }
+        DotValue::DefineArgument | DotValue::Unknown => Some(Vec::new()),
+    }
+}
+
+/// What a field chain typed before the cursor starts with.
+#[derive(Debug, PartialEq, Eq)]
+enum Head {
+    /// `.`: the dot.
+    Dot,
+    /// `$.`: the root.
+    Dollar,
+    /// `$name.`
+    Variable(String),
+    /// A bare word (a function or keyword being typed), or nothing.
+    Word,
+}
+
+/// The chain typed before the cursor: `.Values.image.ta` → (Dot, [Values, image], "ta").
+struct Chain<'a> {
+    head: Head,
+    keys: Vec<String>,
+    prefix: &'a str,
+}
+
+fn chain_before(before: &str) -> Option<Chain<'_>> {
+    let start = before
+        .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.' || c == '$'))
+        .map_or(0, |i| i + 1);
+    let chain = &before[start..];
+    // `(...).x`, `"a".b`: not something to follow.
+    if chain.starts_with('.') && before[..start].ends_with([')', '"']) {
+        return None;
+    }
+    let (head, rest) = if let Some(rest) = chain.strip_prefix('$') {
+        match rest.find('.') {
+            Some(0) => (Head::Dollar, &rest[1..]),
+            Some(i) => (Head::Variable(format!("${}", &rest[..i])), &rest[i + 1..]),
+            // `$na`: a variable being typed.
+            None => return None,
+        }
+    } else if let Some(rest) = chain.strip_prefix('.') {
+        (Head::Dot, rest)
+    } else if chain.contains('.') {
+        return None;
+    } else {
+        (Head::Word, chain)
+    };
+    let mut parts: Vec<&str> = rest.split('.').collect();
+    let prefix = parts.pop().unwrap_or("");
+    if parts.iter().any(|p| p.is_empty()) {
+        return None;
+    }
+    let prefix_at = before.len() - prefix.len();
+    Some(Chain { head, keys: parts.into_iter().map(str::to_string).collect(), prefix: &before[prefix_at..] })
+}
+
+/// The keys under `path` in values.yaml (and values.schema.json), with their value and doc.
+fn values_items(
+    chart: &LoadedChart,
+    path: &ValuesPath,
+    prefix: &str,
+    range: TextRange,
+) -> Vec<CompletionItem> {
+    let Some(values) = chart.values.as_ref() else { return Vec::new() };
+    let mut children = values.children(path);
+    // A huge mapping (a generated values.yaml): only the keys that start with what is typed,
+    // and at most MAX_ITEMS of them.
+    if children.len() > MAX_ITEMS {
+        let typed = prefix.to_ascii_lowercase();
+        children.retain(|c| c.key.to_ascii_lowercase().starts_with(&typed));
+        children.truncate(MAX_ITEMS);
+    }
+    let mut items: Vec<CompletionItem> = children
         .into_iter()
         .map(|entry| {
             let mut child = path.clone();
@@ -236,7 +367,7 @@ pub fn complete(charts: &[LoadedChart], path: &str, offset: usize) -> Option<Vec
         .collect();
     // Keys only the schema names.
     if let Some(schema) = &chart.schema {
-        for property in schema.properties_at(&path) {
+        for property in schema.properties_at(path) {
             if !items.iter().any(|i| i.label == property.name) {
                 let detail =
                     property.description.clone().unwrap_or_else(|| "from values.schema.json".to_string());
@@ -244,7 +375,106 @@ pub fn complete(charts: &[LoadedChart], path: &str, offset: usize) -> Option<Vec
             }
         }
     }
-    Some(items)
+    items
+}
+
+/// Keys offered at most under one values path.
+const MAX_ITEMS: usize = 1_000;
+
+/// Helm's built-in objects, after `.` at the root.
+const BUILTIN_OBJECTS: &[(&str, &str)] = &[
+    ("Values", "the chart's values (values.yaml, then -f files and --set)"),
+    ("Release", "the release: Name, Namespace, Revision, IsInstall, IsUpgrade, Service"),
+    ("Chart", "Chart.yaml's fields: Name, Version, AppVersion..."),
+    ("Capabilities", "the cluster: KubeVersion, APIVersions, HelmVersion"),
+    ("Files", "the chart's other files: Get, Glob, Lines, AsConfig, AsSecrets"),
+    ("Template", "the template being rendered: Name, BasePath"),
+    ("Subcharts", "the subcharts' contexts, by name"),
+];
+
+/// The fields of each built-in object.
+const BUILTIN_FIELDS: &[(&str, &[&str])] = &[
+    ("Release", &["Name", "Namespace", "Revision", "IsInstall", "IsUpgrade", "Service"]),
+    (
+        "Chart",
+        &[
+            "Name",
+            "Version",
+            "AppVersion",
+            "APIVersion",
+            "Description",
+            "Type",
+            "KubeVersion",
+            "Annotations",
+            "Keywords",
+            "Home",
+            "Icon",
+            "Sources",
+            "Maintainers",
+            "Dependencies",
+            "Deprecated",
+        ],
+    ),
+    ("Capabilities", &["KubeVersion", "APIVersions", "HelmVersion"]),
+    ("Files", &["Get", "GetBytes", "Glob", "Lines", "AsConfig", "AsSecrets"]),
+    ("Template", &["Name", "BasePath"]),
+];
+
+fn builtin_object_items(range: TextRange) -> Vec<CompletionItem> {
+    BUILTIN_OBJECTS
+        .iter()
+        .map(|(name, detail)| {
+            let mut i = item(name, (*detail).to_string(), range);
+            i.kind = ItemKind::Module;
+            i
+        })
+        .collect()
+}
+
+fn builtin_field_items(object: &str, range: TextRange) -> Vec<CompletionItem> {
+    let Some((_, fields)) = BUILTIN_FIELDS.iter().find(|(o, _)| *o == object) else { return Vec::new() };
+    fields.iter().map(|f| item(f, format!(".{object}.{f}"), range)).collect()
+}
+
+/// Template keywords, with the snippet each inserts.
+const KEYWORDS: &[(&str, &str, &str)] = &[
+    ("if", "if ${1:condition}", "render the block when the condition is not empty"),
+    ("else", "else", "the other branch of if/with/range"),
+    ("with", "with ${1:.Values.x}", "render the block with the dot set to the value, when not empty"),
+    ("range", "range ${1:.Values.list}", "render the block for each item, the dot set to it"),
+    ("end", "end", "closes if/with/range/define"),
+    ("define", "define \"${1:name}\"", "a named template"),
+    ("include", "include \"${1:name}\" ${2:.}", "render a named template into a string"),
+    ("template", "template \"${1:name}\" ${2:.}", "render a named template in place"),
+    ("toYaml", "toYaml ${1:.} | nindent ${2:4}", "a value as YAML, indented on a new line"),
+];
+
+/// Functions (from the built-in Helm notes) and keywords where a word is typed.
+fn word_items(kb: &Knowledge, range: TextRange) -> Vec<CompletionItem> {
+    let mut items: Vec<CompletionItem> = KEYWORDS
+        .iter()
+        .map(|(name, snippet, detail)| {
+            let mut i = item(name, (*detail).to_string(), range);
+            i.kind = ItemKind::Keyword;
+            i.edit.text = (*snippet).to_string();
+            i.snippet = snippet.contains('$');
+            i
+        })
+        .collect();
+    for (term, entry) in kb.term_list() {
+        let is_function = term.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+            && term.chars().all(|c| c.is_ascii_alphanumeric())
+            && entry.path.contains("helm/");
+        if !is_function || items.iter().any(|i| i.label == term) {
+            continue;
+        }
+        let first = entry.text.trim().lines().next().unwrap_or("").to_string();
+        let mut i = item(term, first, range);
+        i.kind = ItemKind::Function;
+        items.push(i);
+    }
+    items.sort_by(|a, b| a.label.cmp(&b.label));
+    items
 }
 
 fn item(label: &str, detail: String, range: TextRange) -> CompletionItem {
@@ -272,19 +502,6 @@ fn include_prefix(before: &str) -> Option<&str> {
     (keyword && quotes % 2 == 1 && !prefix.contains(char::is_whitespace)).then_some(prefix)
 }
 
-/// `... .Values.image.ta` → (["image"], "ta"); also `$.Values.`.
-fn values_prefix(before: &str) -> Option<(Vec<String>, &str)> {
-    let start = before
-        .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '.' || c == '$'))
-        .map_or(0, |i| i + 1);
-    let chain = &before[start..];
-    let rest = chain.strip_prefix("$.Values.").or_else(|| chain.strip_prefix(".Values."))?;
-    let mut parts: Vec<&str> = rest.split('.').collect();
-    let prefix = parts.pop().unwrap_or("");
-    let prefix_at = before.len() - prefix.len();
-    Some((parts.into_iter().map(str::to_string).collect(), &before[prefix_at..]))
-}
-
 /// Where the thing at `offset` is defined: a `.Values` path's key in values.yaml, or the
 /// `define` of an `include`/`template` name; `(file path in the tree, range)`.
 pub fn definition(charts: &[LoadedChart], path: &str, offset: usize) -> Vec<(String, TextRange)> {
@@ -292,6 +509,13 @@ pub fn definition(charts: &[LoadedChart], path: &str, offset: usize) -> Vec<(Str
     if let Some(reference) = template.values_ref_at(offset) {
         let at = reference.path_at(offset);
         let Some(values) = &chart.values else { return Vec::new() };
+        if reference
+            .in_define
+            .as_ref()
+            .is_some_and(|d| !chart.root_context_defines(top_of(charts, chart)).contains(d))
+        {
+            return Vec::new();
+        }
         let file = chart.layout.values.first().cloned().unwrap_or_default();
         return match values.lookup(&at) {
             Lookup::Found { key_range: Some(r), .. } => vec![(file, r)],
@@ -532,7 +756,7 @@ mod tests {
         );
         assert_eq!(values.lines().nth(2), Some("  repository: nginx"));
         let after = text.find(".Values.image. ").unwrap() + ".Values.image.".len();
-        let items = complete(&charts, "templates/deploy.yaml", after).unwrap();
+        let items = complete(&charts, "templates/deploy.yaml", after, builtin()).unwrap();
         let labels: Vec<&str> = items.iter().map(|i| i.label.as_str()).collect();
         assert_eq!(labels, ["repository", "tag"]);
         assert_eq!(items[0].detail.as_deref(), Some("nginx · The image's repository"));
@@ -551,7 +775,7 @@ mod tests {
             [("templates/_helpers.tpl".to_string(), TextRange::new(12, 20))],
             "the name inside `{{{{- define \"web.name\"`"
         );
-        let items = complete(&charts, "templates/deploy.yaml", at).unwrap();
+        let items = complete(&charts, "templates/deploy.yaml", at, builtin()).unwrap();
         assert_eq!(items.iter().map(|i| i.label.as_str()).collect::<Vec<_>>(), ["web.name"]);
     }
 

@@ -219,6 +219,14 @@ impl Knowledge {
             .collect()
     }
 
+    /// Every entry about a term (a function, a built-in object, a concept), with the term.
+    pub fn term_list(&self) -> impl Iterator<Item = (&str, &NoteEntry)> {
+        self.of_kind("").iter().filter_map(|e| match &e.subject {
+            Subject::Term { term } => Some((term.as_str(), e)),
+            _ => None,
+        })
+    }
+
     /// Every entry, for linting notes against the schema.
     pub fn all_entries(&self) -> impl Iterator<Item = &NoteEntry> {
         self.entries.values().flatten()

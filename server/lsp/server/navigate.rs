@@ -9,7 +9,7 @@ use kref_yaml::Encoding;
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::*;
 
-use super::Backend;
+use super::{Backend, Shared};
 use crate::analysis::navigate::index::{FileNav, Span, index_file, placeholder_spans};
 use crate::analysis::navigate::structure::{self, FoldKind, LinkTarget};
 use crate::analysis::navigate::{lens, references, rename, symbols};
@@ -42,10 +42,15 @@ fn uri_for(file: &str, key: &str, uri: &Uri) -> Option<Uri> {
 
 /// What navigation reads of the file `key`: a Helm template's YAML with holes (its templated
 /// values hold their template text), any other file's YAML as it is.
-fn nav_index(key: &str, file: &kref_yaml::File) -> FileNav {
-    match crate::lsp::helm::ChartDoc::read(key, file.text()).and_then(|c| c.template_yaml()) {
+/// The chart comes from the server's chart cache for open documents (`shared`), else from disk.
+fn nav_index(shared: Option<&Shared>, key: &str, file: &kref_yaml::File) -> FileNav {
+    let chart = match shared {
+        Some(shared) => shared.chart_doc_of_key(key, file.text()),
+        None => crate::lsp::helm::ChartDoc::read(key, file.text()),
+    };
+    match chart.as_ref().and_then(crate::lsp::helm::ChartDoc::template_yaml) {
         Some(holed) => {
-            let mut nav = index_file(&holed);
+            let mut nav = index_file(holed);
             // The holes are blanks in the YAML: the template's own text says where they are.
             nav.placeholders = placeholder_spans(file.text());
             nav
@@ -71,7 +76,7 @@ impl Backend {
             let file = work.file();
             let offset = positions::offset(file.line_index(), position, encoding);
             let key = key_of_uri(uri.as_str());
-            let here = nav_index(&key, &file);
+            let here = nav_index(Some(&shared), &key, &file);
             let subject = references::subject_at(&here, offset)?;
             shared.diags.with_nav(&key, &here, &HashMap::new(), |files| {
                 references::references(&subject, files, with_declarations)
@@ -100,7 +105,7 @@ impl Backend {
             let file = work.file();
             let offset = positions::offset(file.line_index(), position, encoding);
             let key = key_of_uri(uri.as_str());
-            let here = nav_index(&key, &file);
+            let here = nav_index(Some(&shared), &key, &file);
             let prepared = shared
                 .diags
                 .with_nav(&key, &here, &HashMap::new(), |files| rename::prepare(files, offset))
@@ -131,7 +136,7 @@ impl Backend {
             let file = work.file();
             let offset = positions::offset(file.line_index(), position, encoding);
             let key = key_of_uri(uri.as_str());
-            let here = nav_index(&key, &file);
+            let here = nav_index(Some(&shared), &key, &file);
             let run = |fresh: &HashMap<String, FileNav>| {
                 shared
                     .diags
@@ -154,7 +159,7 @@ impl Backend {
                     None => workspace::read_manifest(std::path::Path::new(f))
                         .map_err(|e| refused(format!("could not read {f} again to rename in it: {e}")))?,
                 };
-                fresh.insert(f.to_string(), nav_index(f, &kref_yaml::parse(&text)));
+                fresh.insert(f.to_string(), nav_index(None, f, &kref_yaml::parse(&text)));
             }
             let hits = if fresh.is_empty() { first } else { run(&fresh)? };
             let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
@@ -268,9 +273,9 @@ impl Backend {
             let key = key_of_uri(uri.as_str());
             // A Helm template is read as its YAML with holes: templated values hold their
             // template text, and mappings the template adds keys to are open-ended.
-            let chart = crate::lsp::helm::ChartDoc::read(&key, file.text());
+            let chart = shared.chart_doc(uri.as_str(), file.text());
             let holed = chart.as_ref().and_then(crate::lsp::helm::ChartDoc::template_yaml);
-            let yaml = holed.as_ref().unwrap_or(file);
+            let yaml = holed.unwrap_or(file);
             let mut hints = Vec::new();
             if shown.secret_data {
                 hints.extend(values::secret_hints(yaml, range));
@@ -313,7 +318,7 @@ impl Backend {
         self.off_loop("textDocument/codeLens", Some(&snapshot), move || {
             let file = work.file();
             let key = key_of_uri(uri.as_str());
-            let here = nav_index(&key, &file);
+            let here = nav_index(Some(&shared), &key, &file);
             shared.diags.with_nav(&key, &here, &HashMap::new(), |files| {
                 lens::lenses(files)
                     .into_iter()
@@ -334,6 +339,7 @@ impl Backend {
         let Some(snapshot) = self.nav_request(&uri, "documentLink") else { return Ok(None) };
         let encoding = self.encoding();
         let work = snapshot.clone();
+        let shared = self.shared.clone();
         self.off_loop("textDocument/documentLink", Some(&snapshot), move || {
             let file = work.file();
             let key = key_of_uri(uri.as_str());
@@ -343,12 +349,12 @@ impl Backend {
             let folder = path.is_absolute().then(|| path.parent()).flatten();
             // A Helm template: its YAML with holes for comments and annotations, and the files
             // it reads with `.Files` (from the chart's folder; files that exist, a glob's folder).
-            let chart = crate::lsp::helm::ChartDoc::read(&key, file.text());
+            let chart = shared.chart_doc(uri.as_str(), file.text());
             let holed = chart.as_ref().and_then(crate::lsp::helm::ChartDoc::template_yaml);
-            let yaml = holed.as_ref().unwrap_or(&file);
+            let yaml = holed.unwrap_or(&file);
             let mut found: Vec<DocumentLink> = Vec::new();
             if let Some(c) = chart.as_ref().filter(|_| holed.is_some()) {
-                for l in crate::analysis::helm_ide::file_links(&c.charts, &c.rel) {
+                for l in crate::analysis::helm_ide::file_links(c.charts(), c.rel()) {
                     let target = c.path_of(&l.path);
                     let exists = if l.folder { target.is_dir() } else { target.is_file() };
                     let Some(uri) = exists.then(|| Uri::from_file_path(&target)).flatten() else { continue };

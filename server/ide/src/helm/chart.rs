@@ -7,11 +7,11 @@
 //! Paths use `/` (a `\` is read as `/`); a chart is any folder holding `Chart.yaml`, and a
 //! chart under `<parent>/charts/<dir>/` is a subchart of that parent.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::chart_yaml::{ChartYaml, Dependency};
 use super::named::NamedTemplates;
-use super::refs::{Guard, PathSegment, ValuesPath, ValuesRef};
+use super::refs::{CallArg, Guard, PathSegment, ValuesPath, ValuesRef};
 use super::schema::ValuesSchema;
 use super::template::TemplateFile;
 use super::values::{Lookup, ValuesFile};
@@ -131,8 +131,9 @@ pub fn discover<'a>(paths: impl IntoIterator<Item = &'a str>) -> Vec<ChartLayout
 pub struct LoadedChart {
     pub layout: ChartLayout,
     pub chart_yaml: ChartYaml,
-    /// The chart's `values.yaml` (other values files are the caller's to merge or check).
-    pub values: Option<ValuesFile>,
+    /// The chart's `values.yaml` (other values files are the caller's to merge or check);
+    /// shared, since a reload after an edit elsewhere reuses it.
+    pub values: Option<std::sync::Arc<ValuesFile>>,
     pub schema: Option<ValuesSchema>,
     /// Templates and helpers, by path, in load order (path order).
     pub templates: Vec<(String, TemplateFile)>,
@@ -174,10 +175,19 @@ impl LoadedChart {
     /// Parses the charts among `files` (`(path, text)`; paths relative to anything, `/` or
     /// `\`). Files not given are absent; binary ones (`.tgz`) may be given with empty text.
     pub fn load(files: &[(&str, &str)]) -> Vec<LoadedChart> {
+        LoadedChart::load_reusing(files, &[])
+    }
+
+    /// [`LoadedChart::load`], reusing the parsed templates, values and schemas of `previous`
+    /// (an earlier load of the same tree) whose path and text are unchanged: after an edit of
+    /// one file, only that file is parsed again.
+    pub fn load_reusing(files: &[(&str, &str)], previous: &[LoadedChart]) -> Vec<LoadedChart> {
         let texts: BTreeMap<String, &str> = files.iter().map(|(p, t)| (normalise(p), *t)).collect();
+        let mut parsed = Parsed::default();
+        previous.iter().for_each(|c| parsed.add(c));
         discover(texts.keys().map(String::as_str))
             .into_iter()
-            .map(|layout| load_layout(layout, &texts))
+            .map(|layout| load_layout(layout, &texts, &parsed))
             .collect()
     }
 
@@ -201,6 +211,62 @@ impl LoadedChart {
             out.extend(sub.all_templates());
         }
         out
+    }
+
+    /// Templates, helpers and NOTES.txt of this chart and its subcharts.
+    fn files_with_notes(&self) -> Vec<(&str, &TemplateFile)> {
+        let mut out: Vec<(&str, &TemplateFile)> =
+            self.templates.iter().chain(self.notes.iter()).map(|(p, t)| (p.as_str(), t)).collect();
+        for sub in &self.subcharts {
+            out.extend(sub.files_with_notes());
+        }
+        out
+    }
+
+    /// The names `define`d in this chart whose dot is known to be this chart's root context:
+    /// every call of them in the tree `top` is made from this chart and passes the root context
+    /// (`.` at the top of a template, `$`), or passes on the dot of such a define. Inside any
+    /// other define the dot is whatever its callers pass, which is not known here.
+    pub fn root_context_defines(&self, top: &LoadedChart) -> BTreeSet<String> {
+        let own: BTreeSet<&str> =
+            self.templates.iter().chain(self.notes.iter()).map(|(p, _)| p.as_str()).collect();
+        let mut candidates: BTreeSet<String> = self
+            .templates
+            .iter()
+            .flat_map(|(_, t)| t.references.defines.iter().map(|d| d.name.clone()))
+            .collect();
+        let calls: Vec<(&str, &super::refs::TemplateCall)> = top
+            .files_with_notes()
+            .into_iter()
+            .flat_map(|(p, t)| t.references.calls.iter().map(move |c| (p, c)))
+            .filter(|(_, c)| c.name.as_ref().is_some_and(|n| candidates.contains(n)))
+            .collect();
+        loop {
+            let before = candidates.len();
+            let keep: BTreeSet<String> = candidates
+                .iter()
+                .filter(|name| {
+                    let mut of =
+                        calls.iter().filter(|(_, c)| c.name.as_deref() == Some(name.as_str())).peekable();
+                    of.peek().is_some()
+                        && of.all(|(file, c)| {
+                            own.contains(file)
+                                && match c.arg {
+                                    CallArg::Root => true,
+                                    CallArg::Passed => {
+                                        c.in_define.as_ref().is_some_and(|d| candidates.contains(d))
+                                    }
+                                    CallArg::Other => false,
+                                }
+                        })
+                })
+                .cloned()
+                .collect();
+            candidates = keep;
+            if candidates.len() == before {
+                return candidates;
+            }
+        }
     }
 
     /// The named templates of the whole tree (Helm shares one set across subcharts).
@@ -253,13 +319,18 @@ impl LoadedChart {
     /// `.Values` references (of this chart's own templates and NOTES.txt) that its values do
     /// not define, looking through the parents' values for a subchart (`<alias>.x`) and
     /// `global`. `parents` is the chain of parent charts, outermost first. A library chart's
-    /// named templates read their callers' values, so their references are left out.
+    /// named templates read their callers' values, so their references are left out, and so
+    /// are those of any define whose dot is not known to be the root context
+    /// ([`LoadedChart::root_context_defines`]).
     pub fn undefined_values(&self, parents: &[&LoadedChart]) -> Vec<UndefinedValue> {
         let mut out = Vec::new();
         let library = self.chart_yaml.is_library();
+        let top = parents.first().copied().unwrap_or(self);
+        let rooted = self.root_context_defines(top);
         for (file, template) in self.templates.iter().chain(self.notes.iter()) {
             for (i, reference) in template.references.values.iter().enumerate() {
-                if library && reference.in_define.is_some() {
+                let known_dot = reference.in_define.as_ref().is_none_or(|d| rooted.contains(d));
+                if (library && reference.in_define.is_some()) || !known_dot {
                     continue;
                 }
                 if let Some(undefined) = self.undefined(file, i, reference, parents) {
@@ -345,7 +416,40 @@ fn first_key(path: &ValuesPath) -> String {
     }
 }
 
-fn load_layout(layout: ChartLayout, texts: &BTreeMap<String, &str>) -> LoadedChart {
+/// Parsed files of an earlier load, by path.
+#[derive(Default)]
+struct Parsed<'a> {
+    templates: BTreeMap<&'a str, &'a TemplateFile>,
+    values: BTreeMap<&'a str, &'a std::sync::Arc<ValuesFile>>,
+}
+
+impl<'a> Parsed<'a> {
+    fn add(&mut self, chart: &'a LoadedChart) {
+        for (p, t) in chart.templates.iter().chain(chart.notes.iter()) {
+            self.templates.insert(p, t);
+        }
+        if let (Some(p), Some(v)) = (chart.layout.values.first(), &chart.values) {
+            self.values.insert(p, v);
+        }
+        chart.subcharts.iter().for_each(|s| self.add(s));
+    }
+
+    fn template(&self, path: &str, text: &str) -> TemplateFile {
+        match self.templates.get(path) {
+            Some(t) if t.text() == text => (*t).clone(),
+            _ => TemplateFile::parse(text),
+        }
+    }
+
+    fn values(&self, path: &str, text: &str) -> std::sync::Arc<ValuesFile> {
+        match self.values.get(path) {
+            Some(v) if v.text() == text => std::sync::Arc::clone(v),
+            _ => std::sync::Arc::new(ValuesFile::parse(text)),
+        }
+    }
+}
+
+fn load_layout(layout: ChartLayout, texts: &BTreeMap<String, &str>, parsed: &Parsed<'_>) -> LoadedChart {
     let text = |p: &str| texts.get(p).copied().unwrap_or("");
     let chart_yaml = ChartYaml::parse(text(&layout.chart_yaml));
     let values = layout
@@ -357,18 +461,18 @@ fn load_layout(layout: ChartLayout, texts: &BTreeMap<String, &str>) -> LoadedCha
                 || *p == "values.yaml"
                 || *p == "values.yml"
         })
-        .map(|p| ValuesFile::parse(text(p)));
+        .map(|p| parsed.values(p, text(p)));
     let schema = layout.schema.as_deref().map(|p| ValuesSchema::parse(text(p)));
     let mut paths: Vec<&String> = layout.templates.iter().chain(&layout.helpers).collect();
     paths.sort();
-    let templates = paths.into_iter().map(|p| (p.clone(), TemplateFile::parse(text(p)))).collect();
-    let notes = layout.notes.as_ref().map(|p| (p.clone(), TemplateFile::parse(text(p))));
+    let templates = paths.into_iter().map(|p| (p.clone(), parsed.template(p, text(p)))).collect();
+    let notes = layout.notes.as_ref().map(|p| (p.clone(), parsed.template(p, text(p))));
     let subcharts = layout
         .subcharts
         .iter()
         .cloned()
         .map(|sub| {
-            let mut loaded = load_layout(sub, texts);
+            let mut loaded = load_layout(sub, texts, parsed);
             loaded.dependencies = chart_yaml
                 .dependencies
                 .iter()

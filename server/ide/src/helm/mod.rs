@@ -30,8 +30,8 @@ pub use chart_yaml::{
 pub use holes::{Hole, HoleKind, HoledText, Indent};
 pub use named::{NamedDefinition, NamedTemplates, Reach};
 pub use refs::{
-    BuiltinObject, BuiltinRef, CallKind, Define, DotValue, Guard, PathSegment, RefOrigin, References, Scope,
-    TemplateCall, ValuesPath, ValuesRef,
+    BuiltinObject, BuiltinRef, CallArg, CallKind, Define, DotValue, Guard, PathSegment, RefOrigin,
+    References, Scope, TemplateCall, ValuesPath, ValuesRef,
 };
 pub use scan::{
     Action, ActionKind, Block, BlockKind, Branch, ProblemKind, Scan, ScanProblem, Token, TokenKind,

@@ -200,10 +200,23 @@ pub enum CallKind {
     Template,
 }
 
+/// What a call passes as the named template's dot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CallArg {
+    /// The root context (`.` at the top of a template, `$`).
+    Root,
+    /// The calling `define`'s own dot, passed on (`include "x" .` inside a define).
+    Passed,
+    /// Anything else (a values path, `dict ...`, nothing).
+    Other,
+}
+
 /// A call of a named template.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TemplateCall {
     pub kind: CallKind,
+    /// What it passes as the dot.
+    pub arg: CallArg,
     /// `None` when the name is computed (`include (printf "%s.labels" .Chart.Name) .`).
     pub name: Option<String>,
     /// The name's text without quotes.
@@ -377,10 +390,11 @@ impl<'a> Walker<'a> {
             );
             let parsed = self.parse_pipeline(pipeline, &mut 0);
             self.record(ai, pipeline, &parsed, if condition { Guard::Condition } else { Guard::None });
-            if matches!(action.kind, ActionKind::Template) {
-                self.record_call(ai, CallKind::Template, tokens.get(1), tokens.first());
-            }
             let value = self.pipeline_value(pipeline, &parsed);
+            if matches!(action.kind, ActionKind::Template) {
+                let arg = if pipeline.is_empty() { CallArg::Other } else { call_arg(&value) };
+                self.record_call(ai, CallKind::Template, tokens.get(1), tokens.first(), arg);
+            }
             match action.kind {
                 ActionKind::If => self.push(self.current_dot(), None),
                 ActionKind::With => self.push(value, None),
@@ -616,7 +630,11 @@ impl<'a> Walker<'a> {
                     Some(Operand::Token(t)) => Some(&tokens[*t]),
                     _ => None,
                 };
-                self.record_call(action, CallKind::Include, name, keyword);
+                let arg = match command.get(2) {
+                    Some(operand) if command.len() == 3 => call_arg(&self.operand_value(tokens, operand)),
+                    _ => CallArg::Other,
+                };
+                self.record_call(action, CallKind::Include, name, keyword, arg);
             }
             for (oi, operand) in command.iter().enumerate() {
                 let own_guard = match function {
@@ -691,7 +709,24 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn record_call(&mut self, action: usize, kind: CallKind, name: Option<&Token>, keyword: Option<&Token>) {
+    /// What one operand evaluates to, as far as the dot can be followed.
+    fn operand_value(&self, tokens: &[Token], operand: &Operand) -> DotValue {
+        match operand {
+            Operand::Token(t) if tokens[*t].kind == TokenKind::Dot => self.current_dot(),
+            Operand::Token(_) => DotValue::Unknown,
+            Operand::Chain(s, e) => self.resolve(&tokens[*s..*e]).map_or(DotValue::Unknown, |r| r.value),
+            Operand::Paren(inner) => self.pipeline_value(tokens, inner),
+        }
+    }
+
+    fn record_call(
+        &mut self,
+        action: usize,
+        kind: CallKind,
+        name: Option<&Token>,
+        keyword: Option<&Token>,
+        arg: CallArg,
+    ) {
         let Some(keyword) = keyword else { return };
         let literal = name.filter(|t| matches!(t.kind, TokenKind::String | TokenKind::RawString));
         let (name, name_range, end) = match literal {
@@ -700,6 +735,7 @@ impl<'a> Walker<'a> {
         };
         self.refs.calls.push(TemplateCall {
             kind,
+            arg,
             name,
             name_range,
             range: TextRange::new(keyword.range.start, end),
@@ -749,6 +785,14 @@ fn split_declaration(tokens: &[Token]) -> (Vec<Token>, &[Token]) {
         }
     }
     (Vec::new(), tokens)
+}
+
+fn call_arg(value: &DotValue) -> CallArg {
+    match value {
+        DotValue::Root => CallArg::Root,
+        DotValue::DefineArgument => CallArg::Passed,
+        _ => CallArg::Other,
+    }
 }
 
 /// What `range` binds for each element of `value`.

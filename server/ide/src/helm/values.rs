@@ -140,26 +140,19 @@ impl ValuesFile {
             _ => return Vec::new(),
         };
         let mut out: Vec<ValueEntry<'_>> = Vec::new();
-        match &node.value {
-            NodeValue::Mapping(pairs) => {
-                for pair in pairs {
-                    if out.iter().any(|e| e.key == pair.key.text) {
-                        continue;
-                    }
-                    out.push(entry(pair));
-                }
-            }
+        // Keys already listed (a set: a generated values.yaml may have 100,000 of them).
+        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        let pairs: Vec<&Pair> = match &node.value {
+            NodeValue::Mapping(pairs) => pairs.iter().collect(),
             NodeValue::Sequence(items) => {
-                for item in items {
-                    for pair in item.as_mapping().unwrap_or(&[]) {
-                        if out.iter().any(|e| e.key == pair.key.text) {
-                            continue;
-                        }
-                        out.push(entry(pair));
-                    }
-                }
+                items.iter().flat_map(|item| item.as_mapping().unwrap_or(&[]).iter()).collect()
             }
-            _ => {}
+            _ => Vec::new(),
+        };
+        for pair in pairs {
+            if seen.insert(pair.key.text.as_str()) {
+                out.push(entry(pair));
+            }
         }
         out
     }

@@ -62,8 +62,8 @@ fn layout_of_the_fixture_charts() {
     let paths: Vec<String> = files().into_iter().map(|(p, _)| p).collect();
     let layouts = discover(paths.iter().map(String::as_str));
     let dirs: Vec<&str> = layouts.iter().map(|l| l.dir.as_str()).collect();
-    assert_eq!(dirs, vec!["compat", "mistakes", "shop", "typos"]);
-    let shop = &layouts[2];
+    assert_eq!(dirs, vec!["compat", "mistakes", "scopes", "shop", "typos"]);
+    let shop = &layouts[3];
     assert_eq!(shop.chart_yaml, "shop/Chart.yaml");
     assert_eq!(shop.values, vec!["shop/values.yaml"]);
     assert_eq!(shop.schema.as_deref(), Some("shop/values.schema.json"));
@@ -231,4 +231,32 @@ fn the_mistakes_chart_shows_each_mistake() {
     assert_eq!(broken.1.documents[0].kind.as_ref().map(|k| k.0.as_str()), Some("ConfigMap"));
     let root = broken.1.yaml.documents[0].root.as_ref().unwrap();
     assert_eq!(root.at(&["data", "key"]).and_then(|n| n.as_str()), Some("value"));
+}
+
+#[test]
+fn defines_have_the_root_context_only_when_every_call_passes_it() {
+    let charts = LoadedChart::load(&[
+        ("Chart.yaml", "apiVersion: v2\nname: app\nversion: 1.0.0\n"),
+        ("values.yaml", "a: 1\nlist: []\n"),
+        (
+            "templates/_helpers.tpl",
+            "{{- define \"app.root\" -}}{{ .Values.x }}{{ include \"app.passed\" . }}{{- end }}\n\
+             {{- define \"app.passed\" -}}{{ .Values.y }}{{- end }}\n\
+             {{- define \"app.item\" -}}{{ .Values.z }}{{- end }}\n\
+             {{- define \"app.mixed\" -}}{{ .Values.w }}{{- end }}\n\
+             {{- define \"app.unused\" -}}{{ .Values.v }}{{- end }}\n",
+        ),
+        (
+            "templates/a.yaml",
+            "a: {{ include \"app.root\" . }}\nb: {{ include \"app.mixed\" $ }}\n\
+             {{- range .Values.list }}\nc: {{ include \"app.item\" . }}\nd: {{ include \"app.mixed\" . }}\n{{- end }}\n\
+             e: {{ template \"app.root\" $ }}\n",
+        ),
+    ]);
+    let chart = &charts[0];
+    let rooted: Vec<String> = chart.root_context_defines(chart).into_iter().collect();
+    assert_eq!(rooted, ["app.passed", "app.root"]);
+    // Only the values read where the dot is known are reported.
+    let undefined: Vec<String> = chart.undefined_values(&[]).iter().map(|u| u.path.to_string()).collect();
+    assert_eq!(undefined, ["x", "y"]);
 }
