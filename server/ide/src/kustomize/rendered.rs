@@ -4,7 +4,7 @@
 //! file that last set the field, else the file the object came from. Findings with no such line
 //! (a value a transformer made) are left out rather than reported somewhere misleading.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use kref_yaml::{File, Node, NodeValue, Segment, TextRange};
 
@@ -137,4 +137,73 @@ fn follow(rendered: &Node, source: &Node, path: &[Segment], on_key: bool) -> Opt
         (true, Some(k)) => k,
         _ => s.range,
     })
+}
+
+/// The findings of several overlays, each told once: a base line that two overlays both show
+/// the same problem at is one finding naming both (`(in overlays dev and prod, as built)`).
+/// `found` pairs each finding with the name of the overlay that showed it; the order of first
+/// appearance is kept.
+pub fn merge(found: Vec<(Finding, String)>) -> Vec<Finding> {
+    let mut groups: Vec<(Finding, Vec<String>)> = Vec::new();
+    for (f, overlay) in found {
+        let same = |g: &(Finding, Vec<String>)| {
+            g.0.file == f.file
+                && g.0.diagnostic.rule == f.diagnostic.rule
+                && g.0.diagnostic.range == f.diagnostic.range
+                && g.0.diagnostic.message == f.diagnostic.message
+        };
+        match groups.iter_mut().find(|g| same(g)) {
+            Some(g) if !g.1.contains(&overlay) => g.1.push(overlay),
+            Some(_) => {}
+            None => groups.push((f, vec![overlay])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(mut f, mut overlays)| {
+            overlays.sort();
+            let named = match overlays.as_slice() {
+                [one] => format!("overlay {one}"),
+                [rest @ .., last] => format!("overlays {} and {last}", rest.join(", ")),
+                [] => String::new(),
+            };
+            f.diagnostic.message.push_str(&format!(" (in {named}, as built)"));
+            f
+        })
+        .collect()
+}
+
+/// The name an overlay is told by: its folder's name.
+pub fn overlay_name(kustomization: &Path) -> String {
+    let dir = if kustomization.extension().is_some() || kustomization.file_name().is_some_and(|n| n == "Kustomization") {
+        kustomization.parent().unwrap_or(kustomization)
+    } else {
+        kustomization
+    };
+    dir.file_name().map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// The findings about the file `path` of each overlay in `overlays` (kustomization files)
+/// built and checked, merged ([`merge`]). Overlays that do not build as kustomize would (a
+/// remote resource, a problem) are left out.
+pub fn findings_for(
+    overlays: &[&Path],
+    path: &Path,
+    fs: &dyn Fs,
+    kb: &Knowledge,
+    config: &RuleConfig,
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for k in overlays {
+        let built = super::build::build(fs, k);
+        if built.incomplete || !built.problems.is_empty() {
+            continue;
+        }
+        if !built.objects.iter().any(|o| o.file == path || o.patched_by.iter().any(|p| p == path)) {
+            continue;
+        }
+        let name = overlay_name(k);
+        found.extend(check(&built, fs, kb, config).into_iter().filter(|f| f.file == path).map(|f| (f, name.clone())));
+    }
+    merge(found).into_iter().map(|f| f.diagnostic).collect()
 }
