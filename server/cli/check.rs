@@ -409,7 +409,10 @@ fn add_json_patches(parsed: &mut Vec<Parsed>, errors: &mut Vec<String>) {
     let mut found: Vec<Input> = Vec::new();
     for p in parsed.iter() {
         let Some(path) = &p.path else { continue };
-        let named = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| project::classify::KUSTOMIZATION_NAMES.contains(&n));
+        let named = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| project::classify::KUSTOMIZATION_NAMES.contains(&n));
         let Some(dir) = path.parent().filter(|_| named) else { continue };
         let k = project::kustomize::parse(&p.file);
         for rel in k.patches.iter().chain(&k.json_patches) {
@@ -421,7 +424,8 @@ fn add_json_patches(parsed: &mut Vec<Parsed>, errors: &mut Vec<String>) {
             {
                 continue;
             }
-            let shown = Path::new(&p.name).parent().map_or_else(|| PathBuf::from(rel), |d| kustomize::join(d, rel));
+            let shown =
+                Path::new(&p.name).parent().map_or_else(|| PathBuf::from(rel), |d| kustomize::join(d, rel));
             found.push(Input { name: shown.display().to_string(), path: Some(full), root: p.root.clone() });
         }
     }
@@ -440,8 +444,11 @@ const INCLUDERS_MAX: usize = 2000;
 /// itself. They are searched for from the repository's top (the nearest folder above with
 /// `.git`, up to five levels) or else [`INCLUDERS_UP`] folders above the base.
 fn includers_of(parsed: &[Parsed]) -> Vec<Input> {
-    let is_kustomization =
-        |p: &Path| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| project::classify::KUSTOMIZATION_NAMES.contains(&n));
+    let is_kustomization = |p: &Path| {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| project::classify::KUSTOMIZATION_NAMES.contains(&n))
+    };
     let given: Vec<&Path> = parsed.iter().filter_map(|p| p.path.as_deref()).collect();
     let bases: Vec<PathBuf> = given
         .iter()
@@ -558,7 +565,8 @@ fn check_parsed(parsed: Vec<Parsed>, layout: &Layout, kb: &Knowledge, config: &R
         // A JSON 6902 patch file is checked against the target of the kustomization applying it.
         // (Given alone, a patch file is not placed as one: its operations tell.)
         let json_patch = report.class == Some(FileClass::Kustomize(KustomizePart::JsonPatch))
-            || (matches!(report.class, Some(FileClass::Other(_))) && kustomize::json6902::is_operations(file));
+            || (matches!(report.class, Some(FileClass::Other(_)))
+                && kustomize::json6902::is_operations(file));
         if json_patch && let Some(path) = paths[*i].as_deref() {
             let found = kustomize::check::patch_file_diagnostics(path, file.text(), &disk, &kb.schema);
             diagnostics::add_findings(&mut report, file, config, found);

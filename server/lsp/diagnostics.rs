@@ -312,7 +312,8 @@ impl DiagState {
     /// Runs `f` over the objects the cross-document rules see (go to definition reads them).
     /// The kustomization files of the overlays (Kustomize units) the file `key` is built into.
     pub fn overlays_of(&self, key: &str) -> Vec<String> {
-        self.with_workspace(|ws| ws.overlays_of(key).into_iter().map(str::to_string).collect()).unwrap_or_default()
+        self.with_workspace(|ws| ws.overlays_of(key).into_iter().map(str::to_string).collect())
+            .unwrap_or_default()
     }
 
     /// Records the text of `key` as what its overlays were built from; answers whether it
@@ -420,6 +421,11 @@ fn set(ws: &mut Workspace, key: &str, objects: Vec<Object>) -> bool {
 
 /// The note of a rule without its title line, cut to a hover-sized summary.
 fn rule_summary(doc: &str) -> String {
+    // Front matter (`---` / tags / `---`) is for the index, not the reader.
+    let doc = match doc.strip_prefix("---\n").and_then(|rest| rest.split_once("\n---\n")) {
+        Some((_, body)) => body,
+        None => doc,
+    };
     let body: Vec<&str> = doc.lines().skip_while(|l| l.starts_with('#') || l.trim().is_empty()).collect();
     let mut text = body.join("\n");
     if let Some(cut) = text.find("\n## ") {

@@ -44,7 +44,13 @@ pub fn as_built(
 }
 
 /// Hover on a `path` or `from` of a JSON 6902 patch file: the field of each target it names.
-pub fn patch_file_hover(key: &str, file: &File, offset: usize, fs: &DiskFs, kb: &Knowledge) -> Option<crate::analysis::Hover> {
+pub fn patch_file_hover(
+    key: &str,
+    file: &File,
+    offset: usize,
+    fs: &DiskFs,
+    kb: &Knowledge,
+) -> Option<crate::analysis::Hover> {
     let path = Path::new(key);
     if !path.is_absolute() || !json6902::is_operations(file) {
         return None;
@@ -64,14 +70,11 @@ pub fn patched_notes(
     roots: &[PathBuf],
 ) -> Vec<String> {
     let path = Path::new(key);
-    if overlays.is_empty() || !path.is_absolute() {
+    if overlays.is_empty() || !path.is_absolute() || !hover::in_named_object(file, offset) {
         return Vec::new();
     }
-    let builds: Vec<build::Build> = overlays
-        .iter()
-        .map(|k| build::build(fs, Path::new(k)))
-        .filter(|b| b.problems.is_empty())
-        .collect();
+    let builds: Vec<build::Build> =
+        overlays.iter().map(|k| build::build(fs, Path::new(k))).filter(|b| b.problems.is_empty()).collect();
     let refs: Vec<&build::Build> = builds.iter().collect();
     let shown = |p: &Path| match workspace::root_of(roots, p) {
         Some(root) => p.strip_prefix(root).unwrap_or(p).display().to_string(),

@@ -457,8 +457,10 @@ impl Shared {
             let fs = super::kustomize::disk_fs(&self.docs);
             let found = super::kustomize::as_built(&overlays, &key, &fs, kb, &config);
             let index = file.line_index();
-            let known = |d: &crate::analysis::diagnostics::Diagnostic, ds: &[crate::analysis::diagnostics::Diagnostic]| {
-                ds.iter().any(|o| o.rule == d.rule && index.line_of(o.range.start) == index.line_of(d.range.start))
+            let known = |d: &crate::analysis::diagnostics::Diagnostic,
+                         ds: &[crate::analysis::diagnostics::Diagnostic]| {
+                ds.iter()
+                    .any(|o| o.rule == d.rule && index.line_of(o.range.start) == index.line_of(d.range.start))
             };
             let new: Vec<_> = found.into_iter().filter(|d| !known(d, &report.diagnostics)).collect();
             crate::analysis::diagnostics::add_findings(&mut report, file, &config, new);

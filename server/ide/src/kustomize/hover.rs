@@ -80,7 +80,8 @@ pub fn patch_file_targets(fs: &dyn Fs, path: &Path) -> Vec<Value> {
             for root in kfile.documents.iter().filter_map(|doc| doc.root.as_ref()) {
                 for list in PATCH_LISTS {
                     for entry in root.get(list).and_then(Node::as_sequence).unwrap_or(&[]) {
-                        let (Some(t), Some(p)) = (entry.pair("target"), entry.get("path").and_then(Node::as_str))
+                        let (Some(t), Some(p)) =
+                            (entry.pair("target"), entry.get("path").and_then(Node::as_str))
                         else {
                             continue;
                         };
@@ -124,11 +125,18 @@ fn inner_offset(file_text: &str, scalar: &Node, outer: usize) -> Option<usize> {
 
 /// Hover on the `path` or `from` value at `offset` of the operations in `text`: (its range in
 /// `text`, the Markdown, the subject).
-fn operation_hover(kb: &Knowledge, targets: &[Value], text: &str, offset: usize) -> Option<(TextRange, String, String)> {
+fn operation_hover(
+    kb: &Knowledge,
+    targets: &[Value],
+    text: &str,
+    offset: usize,
+) -> Option<(TextRange, String, String)> {
     let file = kref_yaml::parse(text);
     let loc = file.locate(offset);
     let (range, pointer) = match (&loc.target, loc.path.0.as_slice()) {
-        (Target::Value { range, text, .. }, [Segment::Index(_), Segment::Key(k)]) if k == "path" || k == "from" => {
+        (Target::Value { range, text, .. }, [Segment::Index(_), Segment::Key(k)])
+            if k == "path" || k == "from" =>
+        {
             (*range, text.clone())
         }
         _ => return None,
@@ -242,7 +250,9 @@ pub fn patched_notes(
     if !matches!(loc.target, Target::Key { .. } | Target::Value { .. }) || loc.path.0.is_empty() {
         return Vec::new();
     }
-    let Some(root) = file.documents.get(loc.document).and_then(|d| d.root.as_ref()) else { return Vec::new() };
+    let Some(root) = file.documents.get(loc.document).and_then(|d| d.root.as_ref()) else {
+        return Vec::new();
+    };
     let (Some(kind), Some(name)) = (root.get("kind").and_then(Node::as_str), object_name(root)) else {
         return Vec::new();
     };
@@ -263,14 +273,21 @@ pub fn patched_notes(
                         continue;
                     }
                     seen.push(p);
-                    let Some(patch) = document_of(fs, &mut parsed, p, kind, |n| o.had_name(n)) else { continue };
+                    let Some(patch) = document_of(fs, &mut parsed, p, kind, |n| o.had_name(n)) else {
+                        continue;
+                    };
                     if let Some(node) = counterpart(root, &patch.0, segments) {
-                        push_once(&mut out, format!("patched by {}: {key} {}", shown(p), value_text(&patch.1, node)));
+                        push_once(
+                            &mut out,
+                            format!("patched by {}: {key} {}", shown(p), value_text(&patch.1, node)),
+                        );
                     }
                 }
             } else if o.patched_by.iter().any(|p| p == path) {
                 let base = o.file.clone();
-                let Some(doc) = document_of(fs, &mut parsed, &base, kind, |n| o.had_name(n)) else { continue };
+                let Some(doc) = document_of(fs, &mut parsed, &base, kind, |n| o.had_name(n)) else {
+                    continue;
+                };
                 let line = match counterpart(root, &doc.0, segments) {
                     Some(node) => format!("base value: {} ({})", value_text(&doc.1, node), shown(&base)),
                     None => format!("base value: not set ({})", shown(&base)),
@@ -280,6 +297,16 @@ pub fn patched_notes(
         }
     }
     out
+}
+
+/// Is the position in a document that names an object (`kind` and `metadata.name`), outside
+/// a kustomization? Only there can [`patched_notes`] find anything (callers skip building
+/// overlays otherwise).
+pub fn in_named_object(file: &File, offset: usize) -> bool {
+    let loc = file.locate(offset);
+    let Some(root) = file.documents.get(loc.document).and_then(|d| d.root.as_ref()) else { return false };
+    let kind = root.get("kind").and_then(Node::as_str);
+    kind.is_some_and(|k| k != "Kustomization" && k != "Component") && object_name(root).is_some()
 }
 
 fn push_once(out: &mut Vec<String>, line: String) {

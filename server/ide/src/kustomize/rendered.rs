@@ -175,7 +175,9 @@ pub fn merge(found: Vec<(Finding, String)>) -> Vec<Finding> {
 
 /// The name an overlay is told by: its folder's name.
 pub fn overlay_name(kustomization: &Path) -> String {
-    let dir = if kustomization.extension().is_some() || kustomization.file_name().is_some_and(|n| n == "Kustomization") {
+    let dir = if kustomization.extension().is_some()
+        || kustomization.file_name().is_some_and(|n| n == "Kustomization")
+    {
         kustomization.parent().unwrap_or(kustomization)
     } else {
         kustomization
@@ -203,7 +205,9 @@ pub fn findings_for(
             continue;
         }
         let name = overlay_name(k);
-        found.extend(check(&built, fs, kb, config).into_iter().filter(|f| f.file == path).map(|f| (f, name.clone())));
+        found.extend(
+            check(&built, fs, kb, config).into_iter().filter(|f| f.file == path).map(|f| (f, name.clone())),
+        );
     }
     merge(found).into_iter().map(|f| f.diagnostic).collect()
 }
