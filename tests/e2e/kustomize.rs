@@ -125,6 +125,10 @@ fn kustomization_problems_are_reported_at_their_lines() {
             "kustomize/broken/kustomization.yaml:18:9: warning[kustomize-target]: images[0].name nginxx matches no container image (compared without tag or digest); the containers use ghcr.io/example/shop-web, nginx",
             "kustomize/broken/kustomization.yaml:21:9: warning[kustomize-target]: replicas[0].name worker is no workload this kustomization includes; it has Deployment web",
             "kustomize/broken/kustomization.yaml:25:13: error[invalid-enum]: configMapGenerator[0].behavior: \"merged\" is not a valid value; did you mean merge? (allowed: create, replace, merge)",
+            // What the component's inline patch adds, found in the overlay that includes prod
+            // (prod is a base of nested, so it is checked as part of nested): the unit keeps
+            // Secrets (prod generates one) but none named web-tls.
+            "kustomize/components/tls/kustomization.yaml:22:27: warning[missing-reference]: Secret web-tls is not defined in the workspace; create it, fix the name, or mark the reference optional (in overlay nested, as built)",
             "kustomize/overlays/legacy/kustomization.yaml:1:1: warning[deprecated-field]: bases is deprecated; list these kustomizations under resources instead",
             "kustomize/overlays/legacy/kustomization.yaml:3:1: warning[deprecated-field]: commonLabels is deprecated; use labels instead (`includeSelectors: true` keeps selectors labelled too)",
             "kustomize/overlays/legacy/kustomization.yaml:5:1: warning[deprecated-field]: patchesStrategicMerge is deprecated; use patches (`- path: file.yaml` or `- patch: |-`) instead",
@@ -138,12 +142,13 @@ fn kustomization_problems_are_reported_at_their_lines() {
         built,
         [
             "kustomize/base/deployment.yaml:37:21: error[resource-limits]: requests.memory (128Mi) is above limits.memory (64Mi); lower the request or raise the limit (in overlay tight, as built)",
+            "kustomize/components/tls/kustomization.yaml:22:27: warning[missing-reference]: Secret web-tls is not defined in the workspace; create it, fix the name, or mark the reference optional (in overlay nested, as built)",
             "kustomize/overlays/tight/limits.yaml:15:19: warning[missing-reference]: ConfigMap feature-flags is not defined in the workspace; create it, fix the name, or mark the reference optional (in overlay tight, as built)",
         ]
     );
-    // The good overlays and the component have nothing to report.
+    // The good overlays have nothing to report, the component only what nested shows above.
     assert!(!run.stdout.contains("overlays/prod/kustomization.yaml"), "{}", run.stdout);
-    assert!(!run.stdout.contains("components/tls"), "{}", run.stdout);
+    assert_eq!(run.stdout.matches("components/tls").count(), 1, "{}", run.stdout);
 }
 
 fn file_uri(path: &Path) -> String {
@@ -301,6 +306,8 @@ fn a_base_is_checked_as_part_of_each_overlay() {
         [
             "kustomize-shared/base/deployment.yaml:30:21: error[resource-limits]: requests.memory (128Mi) is above limits.memory (64Mi); lower the request or raise the limit (in overlays dev and prod, as built)",
             "kustomize-shared/lonely/worker.yaml:26:19: warning[missing-reference]: ConfigMap worker-settings is not defined in the workspace; create it, fix the name, or mark the reference optional",
+            // An inline strategic-merge patch is checked at its lines, as a patch file is.
+            "kustomize-shared/overlays/dev/kustomization.yaml:18:15: error[invalid-enum]: spec.strategy.type: \"Rolling\" is not a valid value; did you mean RollingUpdate? (allowed: Recreate, RollingUpdate)",
             "kustomize-shared/overlays/prod/ops.json:4:24: warning[kustomize-target]: path /spec/revisionHistoryLimt names no field of Deployment: /spec has no field revisionHistoryLimt; did you mean revisionHistoryLimit?",
             "kustomize-shared/overlays/prod/ops.json:5:53: error[wrong-type]: value for /spec/paused must be true or false, not the string \"no\"",
         ]
@@ -523,6 +530,28 @@ fn the_editor_shows_overlay_results_on_base_files() {
     let text = hover_text(&client.hover(&patch_uri, line, 4));
     assert!(text.starts_with("**Deployment.spec.replicas**"), "{text}");
     assert!(text.ends_with("\n\n---\n\nbase value: 1 (kustomize-shared/base/deployment.yaml)\n"), "{text}");
+
+    // In an inline strategic-merge patch: hover and completion of its kind, at the file's lines.
+    let dev = env.path("work/kustomize-shared/overlays/dev/kustomization.yaml");
+    let dev_uri = file_uri(&dev);
+    let dev_text = std::fs::read_to_string(&dev).unwrap();
+    client.open(&dev_uri, &dev_text);
+    let line = dev_text.lines().position(|l| l.contains("imagePullPolicy: Always")).unwrap() as u32;
+    let response = client.hover(&dev_uri, line, 14);
+    let text = hover_text(&response);
+    assert!(
+        text.starts_with(
+            "**Deployment.spec.template.spec.containers[].imagePullPolicy**\n\n`string` · optional"
+        ),
+        "{text}"
+    );
+    assert_eq!(response["range"]["start"], serde_json::json!({"line": line, "character": 12}));
+    let line = dev_text.lines().position(|l| l.contains("type: Rolling")).unwrap() as u32;
+    let items = client.completion(&dev_uri, line, 9);
+    let items = items.as_array().cloned().unwrap_or_else(|| items["items"].as_array().cloned().unwrap());
+    let rolling = items.iter().find(|i| i["label"] == "rollingUpdate").expect("rollingUpdate offered");
+    assert_eq!(rolling["textEdit"]["range"]["start"]["line"], line, "{rolling}");
+    assert_eq!(rolling["textEdit"]["range"]["start"]["character"], 8, "{rolling}");
 
     // Raising the limit in prod's patch leaves only dev's finding on the base file.
     let fixed = patch_text.replace("memory: 64Mi", "memory: 256Mi");

@@ -33,28 +33,124 @@ pub(crate) fn target_json(node: &Node) -> Value {
     }
 }
 
-/// Hover on an operation's `path` or `from` inside an inline patch of the kustomization
-/// `file` (`offset` in the file).
+/// A patch written inline in a kustomization (`patches[].patch: |`, `patchesJson6902[].patch`,
+/// an entry of `patchesStrategicMerge`) as a literal block: its text parsed on its own, with
+/// offsets mapped both ways.
+pub struct InlinePatch<'f> {
+    /// The patch's text, parsed.
+    pub inner: File,
+    /// Its `target`, if the entry has one.
+    pub target: Option<Value>,
+    scalar: &'f Node,
+    text: &'f str,
+}
+
+impl<'f> InlinePatch<'f> {
+    /// The inline patch holding `offset` of the kustomization `file`, and the offset in it.
+    pub fn at(file: &'f File, offset: usize) -> Option<(InlinePatch<'f>, usize)> {
+        let loc = file.locate(offset);
+        let (list, i, entry_key) = match loc.path.0.as_slice() {
+            [Segment::Key(list), Segment::Index(i), Segment::Key(key), ..] => (list, *i, Some(key)),
+            [Segment::Key(list), Segment::Index(i), ..] => (list, *i, None),
+            _ => return None,
+        };
+        let root = file.documents.get(loc.document)?.root.as_ref()?;
+        if root.get("kind").and_then(Node::as_str).is_some_and(|k| k != "Kustomization" && k != "Component") {
+            return None;
+        }
+        let entry = root.get(list)?.as_sequence()?.get(i)?;
+        let (scalar, target) = match (list.as_str(), entry_key.map(String::as_str)) {
+            ("patches" | "patchesJson6902", Some("patch")) => {
+                (&entry.pair("patch")?.value, entry.pair("target").map(|t| target_json(&t.value)))
+            }
+            ("patchesStrategicMerge", None) => (entry, None),
+            _ => return None,
+        };
+        let s = scalar.as_scalar()?;
+        let inner = inner_offset(file.text(), scalar, offset)?;
+        Some((InlinePatch { inner: kref_yaml::parse(&s.text), target, scalar, text: file.text() }, inner))
+    }
+
+    /// Every inline patch of a kustomization document (literal blocks only).
+    pub fn all(text: &'f str, root: &'f Node) -> Vec<InlinePatch<'f>> {
+        let mut out = Vec::new();
+        let seq = |key: &str| root.get(key).and_then(Node::as_sequence).unwrap_or(&[]);
+        let mut push = |scalar: &'f Node, target: Option<Value>| {
+            if let Some(s) = scalar.as_scalar()
+                && matches!(s.style, kref_yaml::ScalarStyle::Literal)
+            {
+                out.push(InlinePatch { inner: kref_yaml::parse(&s.text), target, scalar, text });
+            }
+        };
+        for list in PATCH_LISTS {
+            for entry in seq(list) {
+                if let Some(p) = entry.pair("patch") {
+                    push(&p.value, entry.pair("target").map(|t| target_json(&t.value)));
+                }
+            }
+        }
+        for entry in seq("patchesStrategicMerge") {
+            push(entry, None);
+        }
+        out
+    }
+
+    /// The kustomization's offset of an offset in the patch text.
+    pub fn outer(&self, inner: usize) -> usize {
+        inline_offsets(self.text, self.scalar).map_or(self.scalar.range.start, |map| map(inner))
+    }
+
+    /// The range in the kustomization of a range in the patch text.
+    pub fn outer_range(&self, r: TextRange) -> TextRange {
+        TextRange { start: self.outer(r.start), end: self.outer(r.end) }
+    }
+
+    /// The columns the block's lines are indented by.
+    pub fn indent(&self) -> usize {
+        let start = self.outer(0);
+        start - self.text[..start].rfind('\n').map_or(0, |i| i + 1)
+    }
+
+    /// Is it a strategic-merge patch (objects), not a list of JSON 6902 operations?
+    pub fn strategic(&self) -> bool {
+        self.inner.documents.iter().filter_map(|d| d.root.as_ref()).all(|r| r.as_mapping().is_some())
+    }
+}
+
+/// Hover inside an inline patch of the kustomization `file` (`offset` in the file): on a JSON
+/// 6902 operation's `path` or `from`, the field it points to; in a strategic-merge patch, the
+/// hover of its kind's field, as in a patch file.
 pub fn inline(file: &File, offset: usize, kb: &Knowledge) -> Option<Hover> {
-    let loc = file.locate(offset);
-    let [Segment::Key(list), Segment::Index(i), Segment::Key(key), ..] = loc.path.0.as_slice() else {
-        return None;
-    };
-    if !PATCH_LISTS.contains(&list.as_str()) || key != "patch" {
+    let (patch, inner) = InlinePatch::at(file, offset)?;
+    if patch.strategic() {
+        let h = crate::hover::hover(&patch.inner, inner, kb)?;
+        return Some(Hover { range: patch.outer_range(h.range), ..h });
+    }
+    let target = patch.target.clone()?;
+    let (range, markdown, subject) =
+        operation_hover(kb, std::slice::from_ref(&target), patch.inner.text(), inner)?;
+    Some(Hover { range: patch.outer_range(range), markdown, subject })
+}
+
+/// Completion inside an inline strategic-merge patch: its kind's fields, as in a patch file.
+pub fn inline_completion(file: &File, offset: usize, kb: &Knowledge) -> Option<Vec<crate::CompletionItem>> {
+    let (patch, inner) = InlinePatch::at(file, offset)?;
+    if !patch.strategic() {
         return None;
     }
-    let root = file.documents.get(loc.document)?.root.as_ref()?;
-    if root.get("kind").and_then(Node::as_str).is_some_and(|k| k != "Kustomization" && k != "Component") {
-        return None;
-    }
-    let entry = root.get(list)?.as_sequence()?.get(*i)?;
-    let target = target_json(&entry.pair("target")?.value);
-    let scalar = &entry.pair("patch")?.value;
-    let s = scalar.as_scalar()?;
-    let inner = inner_offset(file.text(), scalar, offset)?;
-    let (range, markdown, subject) = operation_hover(kb, std::slice::from_ref(&target), &s.text, inner)?;
-    let map = inline_offsets(file.text(), scalar)?;
-    Some(Hover { range: TextRange { start: map(range.start), end: map(range.end) }, markdown, subject })
+    let pad = format!("\n{}", " ".repeat(patch.indent()));
+    let map =
+        |e: crate::Edit| crate::Edit { range: patch.outer_range(e.range), text: e.text.replace('\n', &pad) };
+    Some(
+        crate::complete(&patch.inner, inner, kb)
+            .into_iter()
+            .map(|mut item| {
+                item.edit = map(item.edit);
+                item.additional_edits = item.additional_edits.into_iter().map(map).collect();
+                item
+            })
+            .collect(),
+    )
 }
 
 /// Hover in a JSON 6902 patch file, for the targets of the kustomizations that apply it.
@@ -103,7 +199,7 @@ pub fn patch_file_targets(fs: &dyn Fs, path: &Path) -> Vec<Value> {
 /// The offset in a literal block scalar's text of the file offset `outer`.
 fn inner_offset(file_text: &str, scalar: &Node, outer: usize) -> Option<usize> {
     let s = scalar.as_scalar()?;
-    if !matches!(s.style, kref_yaml::ScalarStyle::Literal) || !s.raw_range.contains(outer) {
+    if !matches!(s.style, kref_yaml::ScalarStyle::Literal) || !s.raw_range.touches(outer) {
         return None;
     }
     let raw = file_text.get(s.raw_range.start..s.raw_range.end)?;

@@ -73,6 +73,15 @@ fn source_of(
             }
         };
         let Some(parsed) = &cache[i].1 else { continue };
+        if file != &o.file && is_kustomization(file) {
+            // A patch written inline in the kustomization: found in its text, or nowhere (the
+            // base line did not cause what the patch set).
+            match inline_source(o, parsed, rendered, path, on_key) {
+                Some(Some(range)) => return Some((file.clone(), range)),
+                Some(None) => return None,
+                None => continue,
+            }
+        }
         for doc in &parsed.documents {
             let Some(root) = &doc.root else { continue };
             let kind = root.get("kind").and_then(Node::as_str);
@@ -90,6 +99,62 @@ fn source_of(
         }
     }
     None
+}
+
+fn is_kustomization(path: &std::path::Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| crate::model::project::classify::KUSTOMIZATION_NAMES.contains(&n))
+}
+
+/// The range, in the kustomization `parsed`, of what its inline strategic-merge patches set at
+/// `path` of the object: `None` when no inline patch of its kind sets it, `Some(None)` when one
+/// does but its text cannot be mapped to the file (not a literal block).
+fn inline_source(
+    o: &Built,
+    parsed: &File,
+    rendered: &Node,
+    path: &[Segment],
+    on_key: bool,
+) -> Option<Option<TextRange>> {
+    let mut found = None;
+    for doc in parsed.documents.iter().filter_map(|d| d.root.as_ref()) {
+        for patch in super::hover::InlinePatch::all(parsed.text(), doc) {
+            if !patch.strategic() {
+                continue;
+            }
+            for root in patch.inner.documents.iter().filter_map(|d| d.root.as_ref()) {
+                let kind = root.get("kind").and_then(Node::as_str);
+                let name = root.get("metadata").and_then(|m| m.get("name")).and_then(Node::as_str);
+                if kind != Some(o.kind()) || name.is_some_and(|n| !o.had_name(n)) || identifies_only(path) {
+                    continue;
+                }
+                if let Some(range) = follow(rendered, root, path, on_key) {
+                    found = Some(Some(patch.outer_range(range)));
+                }
+            }
+        }
+    }
+    // (Non-literal inline patches are not listed by `InlinePatch::all`: a block that is not
+    // literal and names the kind makes the place unknown.)
+    if found.is_none() && has_other_inline(parsed, o.kind()) {
+        return Some(None);
+    }
+    found
+}
+
+/// Does the kustomization hold an inline patch of `kind` that is not a literal block?
+fn has_other_inline(parsed: &File, kind: &str) -> bool {
+    let needle = format!("kind: {kind}");
+    parsed.documents.iter().filter_map(|d| d.root.as_ref()).any(|root| {
+        ["patches", "patchesJson6902"]
+            .iter()
+            .flat_map(|k| root.get(k).and_then(Node::as_sequence).unwrap_or(&[]))
+            .filter_map(|e| e.get("patch"))
+            .chain(root.get("patchesStrategicMerge").and_then(Node::as_sequence).unwrap_or(&[]))
+            .filter_map(|n| n.as_scalar())
+            .any(|s| !matches!(s.style, kref_yaml::ScalarStyle::Literal) && s.text.contains(&needle))
+    })
 }
 
 /// Does the path end at a list item, or at the key that names it (`containers[0].name`)?
