@@ -75,6 +75,8 @@ struct Shared {
     /// Diagnostics: the objects of open documents and workspace manifests, what was last
     /// published, the runs in flight.
     diags: DiagState,
+    /// Kustomize overlays built, for as-built diagnostics and hover in their files.
+    builds: super::kustomize::Builds,
     /// The workspace folders whose manifests the cross-document rules read.
     roots: Mutex<Vec<PathBuf>>,
     /// The client watches files for us when asked (dynamic `didChangeWatchedFiles`).
@@ -113,6 +115,7 @@ impl Backend {
                 generation: AtomicU64::new(0),
                 talking: watch::Sender::new(false),
                 diags: DiagState::default(),
+                builds: Default::default(),
                 roots: Mutex::new(Vec::new()),
                 can_watch: OnceLock::new(),
                 relative_patterns: OnceLock::new(),
@@ -454,8 +457,7 @@ impl Shared {
         let overlays = self.diags.overlays_of(&key);
         if !overlays.is_empty() {
             // What the overlays this file is built into show, at this file's lines.
-            let fs = super::kustomize::disk_fs(&self.docs);
-            let found = super::kustomize::as_built(&overlays, &key, &fs, kb, &config);
+            let found = super::kustomize::as_built(&overlays, &key, &self.docs, &self.builds, kb, &config);
             let index = file.line_index();
             let known = |d: &crate::analysis::diagnostics::Diagnostic,
                          ds: &[crate::analysis::diagnostics::Diagnostic]| {
@@ -613,6 +615,7 @@ impl Shared {
     /// Reads these files again (gone ones are forgotten); open documents are checked again
     /// when that changes what they see, or always with `recheck`.
     fn reread(self: &Arc<Self>, paths: Vec<PathBuf>, recheck: bool) {
+        self.builds.disk_changed();
         let roots: Vec<PathBuf> = self.roots.lock().map(|r| r.clone()).unwrap_or_default();
         let paths: Vec<PathBuf> = paths.into_iter().filter(|p| workspace::is_watched(&roots, p)).collect();
         if paths.is_empty() && !recheck {
@@ -1110,11 +1113,18 @@ impl LanguageServer for Backend {
             let rules = shared.diags.hover_notes(&uri, version, offset);
             // Kustomize: a JSON 6902 patch file's paths; what overlays do to the field.
             let key = workspace::key_of_uri(&uri);
-            let fs = super::kustomize::disk_fs(&shared.docs);
             let overlays = shared.diags.overlays_of(&key);
             let roots: Vec<PathBuf> = shared.roots.lock().map(|r| r.clone()).unwrap_or_default();
-            let patched = super::kustomize::patched_notes(&overlays, &key, file, offset, &fs, &roots);
-            let found = super::kustomize::patch_file_hover(&key, file, offset, &fs, kb)
+            let patched = super::kustomize::patched_notes(
+                &overlays,
+                &key,
+                file,
+                offset,
+                &shared.docs,
+                &shared.builds,
+                &roots,
+            );
+            let found = super::kustomize::patch_file_hover(&key, file, offset, &shared.docs, kb)
                 .or_else(|| analysis::hover(file, offset, kb))
                 .map(|mut h| {
                     if !patched.is_empty() {

@@ -260,9 +260,21 @@ pub fn findings_for(
     kb: &Knowledge,
     config: &RuleConfig,
 ) -> Vec<Diagnostic> {
+    let builds: Vec<(&Path, Build)> = overlays.iter().map(|k| (*k, super::build::build(fs, k))).collect();
+    let refs: Vec<(&Path, &Build)> = builds.iter().map(|(k, b)| (*k, b)).collect();
+    findings_in(&refs, path, fs, kb, config)
+}
+
+/// [`findings_for`] over overlays already built: (kustomization file, its build).
+pub fn findings_in(
+    builds: &[(&Path, &Build)],
+    path: &Path,
+    fs: &dyn Fs,
+    kb: &Knowledge,
+    config: &RuleConfig,
+) -> Vec<Diagnostic> {
     let mut found = Vec::new();
-    for k in overlays {
-        let built = super::build::build(fs, k);
+    for (k, built) in builds {
         if built.incomplete || !built.problems.is_empty() {
             continue;
         }
