@@ -458,15 +458,23 @@ fn includers_of(parsed: &[Parsed]) -> Vec<Input> {
     if bases.is_empty() {
         return Vec::new();
     }
-    // The folders to search from.
+    // The folders to search from; none that a folder given already covers (its kustomizations
+    // are all among the inputs).
+    let roots: Vec<&Path> = parsed.iter().filter_map(|p| p.root.as_deref()).collect();
     let mut tops: Vec<PathBuf> = Vec::new();
     for base in &bases {
         let git = base.ancestors().take(6).find(|a| a.join(".git").exists());
         let top = git.unwrap_or_else(|| base.ancestors().nth(INCLUDERS_UP).unwrap_or(base)).to_path_buf();
+        if roots.iter().any(|r| top.starts_with(r)) {
+            continue;
+        }
         if !tops.iter().any(|t| top.starts_with(t)) {
             tops.retain(|t| !t.starts_with(&top));
             tops.push(top);
         }
+    }
+    if tops.is_empty() {
+        return Vec::new();
     }
     // Every kustomization under them, with the folders it includes.
     let mut graph: Vec<(PathBuf, project::Kustomization)> = Vec::new();

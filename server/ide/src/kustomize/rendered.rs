@@ -283,7 +283,7 @@ pub fn findings_in(
         }
         let name = overlay_name(k);
         found.extend(
-            check(&built, fs, kb, config).into_iter().filter(|f| f.file == path).map(|f| (f, name.clone())),
+            check(built, fs, kb, config).into_iter().filter(|f| f.file == path).map(|f| (f, name.clone())),
         );
     }
     merge(found).into_iter().map(|f| f.diagnostic).collect()
