@@ -289,7 +289,7 @@ struct ConceptData {
 /// `tests/concepts.rs` then fails with the parse error.
 fn write_concepts(out_dir: &str) {
     let text = std::fs::read_to_string("notes/concepts.yaml").unwrap_or_default();
-    let concepts: Vec<ConceptData> = serde_yaml::from_str(&text).unwrap_or_else(|e| {
+    let concepts: Vec<ConceptData> = serde_norway::from_str(&text).unwrap_or_else(|e| {
         println!("cargo::warning=notes/concepts.yaml is not valid: {e}");
         Vec::new()
     });

@@ -326,6 +326,45 @@ fn nvim_plugin_with_kref_lsp() {
     );
 
     // Diagnostics of the broken manifest.
+    // Code lenses (any Neovim): what the Deployment's selector selects. Inlay hints where
+    // Neovim has them (0.10+); on older ones the plugin says why there are none.
+    run.check_step("code lens and inlay hints");
+    let r = run.report();
+    let selector = fixture_line("manifests.yaml", "  selector:");
+    let lenses: Vec<(u64, String)> = r["codelens"]
+        .as_array()
+        .map(|l| {
+            l.iter()
+                .map(|x| (x["line"].as_u64().unwrap_or(0), x["title"].as_str().unwrap_or("").to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    run.check(
+        lenses.contains(&(selector, "selects the pods of Deployment web".to_string())),
+        &format!("a code lens on the Deployment's selector (line {selector}): {lenses:?}"),
+    );
+    if r["features"]["inlay_hints"] == true {
+        let storage = fixture_line("manifests.yaml", "storage: 1Gi");
+        let hints: Vec<(u64, String)> = r["inlay_hints"]
+            .as_array()
+            .map(|l| {
+                l.iter()
+                    .map(|x| (x["line"].as_u64().unwrap_or(0), x["label"].as_str().unwrap_or("").to_string()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        run.check(
+            hints.contains(&(storage, "= 1,073,741,824 bytes ≈ 1.1 GB".to_string())),
+            &format!("an inlay hint after the claim's storage (line {storage}): {hints:?}"),
+        );
+    } else {
+        run.check(
+            r["features"]["inlay_hints_reason"]
+                == "inlay hints need Neovim 0.10 or later (vim.lsp.inlay_hint)",
+            &format!("the plugin says why there are no inlay hints: {}", r["features"]),
+        );
+    }
+
     run.check_step("diagnostics");
     let sometimes = fixture_line("broken.yaml", "concurrencyPolicy: Sometimes");
     run.check(r["diagnostics_lines"]["sometimes"] == sometimes, "the script found the Sometimes line");

@@ -2,7 +2,8 @@
 //! .vsix, installed into code-server (VS Code served to a browser), and a multi-root workspace of
 //! manifests is opened in headless Chromium over WebDriver. Everything is checked through the
 //! screen, as a user would: a server that fails at start is reported with its stderr and
-//! "kref: Restart server" recovers; hovers; the Problems panel; a quick fix; completion; the search
+//! "kref: Restart server" recovers; hovers; the Problems panel; a quick fix; completion; workspace
+//! symbols, references, rename and an inlay hint; the search
 //! and explain commands; one server for the two folders. Each step leaves a screenshot in
 //! `target/vscode-e2e/`, and on failure the extension's output channel and code-server's log.
 //!
@@ -737,6 +738,19 @@ async fn drive(server: &CodeServer, browser: &Browser) -> Step<()> {
         })
         .await?;
     browser.screenshot("renamed").await?;
+    //    Inlay hints: the claim's storage in plain units, after the value.
+    let (line, _) = fixture_position("apps/workloads.yaml", "storage: 2Gi");
+    code.go_to(line, 1).await?;
+    browser
+        .wait_for("the storage quantity's inlay hint", STEP, || async {
+            let text = code.editor_text().await?;
+            match text.lines().find(|l| l.contains("storage: 2Gi")) {
+                Some(l) if l.contains("= 2,147,483,648 bytes ≈ 2.1 GB") => Ok(Some(())),
+                other => Err(format!("{other:?}")),
+            }
+        })
+        .await?;
+    browser.screenshot("inlay-hint-quantity").await?;
 
     // 7. "kref: Search knowledge base" finds the workspace's own note and opens it...
     code.command("kref: Search knowledge base").await?;

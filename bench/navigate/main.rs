@@ -1,6 +1,7 @@
 //! In-process benchmark of navigation on a generated workspace of about 10,000 objects: find
 //! references, rename (the query, the files to edit parsed again, the query again, as the
-//! language server does) and workspace symbols, with p50/p95 over many rounds.
+//! language server does) and workspace symbols, with p50/p95 over many rounds; then inlay hints
+//! (defaults and quantities) over one large file, whole and a screenful.
 //!
 //! Registered in Cargo.toml as `[[bench]] name = "navigate"`; run with
 //! `cargo bench --bench navigate [-- APPS]` (APPS apps of 6 objects each, 1,667 by default).
@@ -75,6 +76,9 @@ spec:
       containers:
         - name: app
           image: nginx:1.27
+          resources: {{requests: {{cpu: 250m, memory: 512Mi}}}}
+          env:
+            - {{name: PEER_ADDR, value: \"http://app-{i}:80\"}}
           envFrom:
             - configMapRef: {{name: app-{i}-config}}
             - configMapRef: {{name: common}}
@@ -125,9 +129,11 @@ fn main() {
         ("references: ConfigMap app-42-config (2 places)", "app-42-config}}\n"),
         ("references: ConfigMap common (168 places)", "common}}"),
         ("references: label app=app-42 (2 selectors)", "app: app-42, tier"),
+        ("references: Service app-42 (its host in an env value)", "Service\nmetadata: {{name: app-42"),
     ] {
-        let needle = needle.replace("}}", "}");
-        let offset = offset_of(&needle);
+        let needle = needle.replace("}}", "}").replace("{{", "{");
+        // The name after `{name: ` for the Service, else the needle's start.
+        let offset = offset_of(&needle) + needle.find("{name: ").map_or(0, |i| i + 6);
         let mut times = Vec::new();
         let mut found = 0;
         for _ in 0..rounds {
@@ -177,5 +183,27 @@ fn main() {
             times.push(t.elapsed());
         }
         report(&format!("workspace symbols {query:?} [{found}]"), times);
+    }
+
+    // Inlay hints over one large file (as an editor asks: the whole file, or the lines shown);
+    // parsing is not counted, the server parses a document once per version.
+    let big: String = (0..1_000).map(app).collect::<Vec<_>>().join("---\n");
+    let file = kref_yaml::parse(&big);
+    let schema = kref_corpus::Schema::builtin();
+    let window_start = big.len() / 2;
+    let window_end = window_start + big[window_start..].match_indices('\n').nth(60).map_or(0, |(i, _)| i);
+    for (what, range) in [
+        ("whole file", kref_yaml::TextRange::new(0, big.len())),
+        ("60 lines in the middle", kref_yaml::TextRange::new(window_start, window_end)),
+    ] {
+        let mut times = Vec::new();
+        let mut found = 0;
+        for _ in 0..rounds {
+            let t = Instant::now();
+            found = kref::analysis::implicit::default_hints(&file, schema, range, false).len()
+                + kref::analysis::implicit::quantity_hints(&file, schema, range).len();
+            times.push(t.elapsed());
+        }
+        report(&format!("inlay hints, {:.1} MB file, {what} [{found}]", big.len() as f64 / 1e6), times);
     }
 }

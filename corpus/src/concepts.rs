@@ -66,7 +66,7 @@ pub fn target(answer: &str) -> Target<'_> {
 /// Parses a concepts file: a YAML list of `{concept, phrasings, answers}`. `Err` says what is
 /// wrong and where.
 pub fn parse(yaml: &str) -> Result<Vec<Concept>, String> {
-    let concepts: Vec<Concept> = serde_yaml::from_str(yaml).map_err(|e| e.to_string())?;
+    let concepts: Vec<Concept> = serde_norway::from_str(yaml).map_err(|e| e.to_string())?;
     for c in &concepts {
         if c.phrasings.iter().all(|p| p.trim().is_empty()) {
             return Err(format!("concept {:?} has no phrasings", c.concept));

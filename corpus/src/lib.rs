@@ -10,6 +10,8 @@ pub mod schema;
 mod text;
 
 pub use concepts::Concept;
-pub use notes::{CodeBlock, Entry, Note, NoteError, Origin, Section, Subject, decode_note, parse_note};
+pub use notes::{
+    CodeBlock, Entry, Note, NoteError, Origin, Section, Subject, decode_note, note_body, parse_note,
+};
 pub use schema::{Kind, Schema, SchemaSource};
 pub use text::{is_kind_name, slugify, split_identifier};

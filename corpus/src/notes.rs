@@ -269,6 +269,23 @@ impl Lines {
     }
 }
 
+/// The Markdown extensions every note is read with (front matter is a YAML metadata block).
+const PARSE_OPTIONS: Options = Options::ENABLE_TABLES
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_YAML_STYLE_METADATA_BLOCKS);
+
+/// A note's Markdown without its front matter, as [`parse_note`] reads it: the `---` block is
+/// front matter only where the parser takes it for one (at the very start, closed by `---`).
+pub fn note_body(source: &str) -> &str {
+    let mut parser = Parser::new_ext(source, PARSE_OPTIONS).into_offset_iter();
+    match parser.next() {
+        Some((Event::Start(Tag::MetadataBlock(_)), range)) => {
+            source[range.end..].trim_start_matches(['\r', '\n'])
+        }
+        _ => source,
+    }
+}
+
 /// Parses one note. Never fails: any text is some Markdown.
 pub fn parse_note(path: &str, origin: Origin, source: &str) -> Note {
     Builder::new(path, origin, source).run()
@@ -334,11 +351,8 @@ impl<'a> Builder<'a> {
     }
 
     fn run(mut self) -> Note {
-        let options = Options::ENABLE_TABLES
-            | Options::ENABLE_STRIKETHROUGH
-            | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
         let source = self.source;
-        for (event, range) in Parser::new_ext(source, options).into_offset_iter() {
+        for (event, range) in Parser::new_ext(source, PARSE_OPTIONS).into_offset_iter() {
             self.event(event, range.start);
         }
         while !self.items.is_empty() {
@@ -430,7 +444,7 @@ impl<'a> Builder<'a> {
             }
             Event::End(TagEnd::MetadataBlock(_)) => {
                 if let Some(meta) = self.meta.take() {
-                    match serde_yaml::from_str::<FrontMatter>(&meta) {
+                    match serde_norway::from_str::<FrontMatter>(&meta) {
                         Ok(front) => self.front = front,
                         Err(e) => self.warnings.push(format!("front matter ignored: {e}")),
                     }
@@ -956,6 +970,14 @@ mod tests {
         assert_eq!(note.sections[1].id, "r.md#a-2");
         assert_eq!(note.sections[0].kinds, ["Deployment"]);
         assert!(!note.sections[0].text.contains("title"));
+    }
+
+    #[test]
+    fn note_body_drops_only_real_front_matter() {
+        assert_eq!(note_body("---\ntags: [a, b]\n---\n\n# T\ntext\n"), "# T\ntext\n");
+        assert_eq!(note_body("# T\n\n---\n\nafter a rule\n"), "# T\n\n---\n\nafter a rule\n");
+        assert_eq!(note_body("no front matter"), "no front matter");
+        assert_eq!(note_body(""), "");
     }
 
     #[test]

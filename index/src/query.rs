@@ -407,6 +407,39 @@ impl QueryBuilder<'_, '_> {
         ranked.into_iter().take_while(|r| Some(r.1) == best).take(MAX_CORRECTIONS).map(|r| r.0).collect()
     }
 
+    /// A word found nowhere and with no close spelling, read as two words of the vocabulary
+    /// written together (`crashloop` → `crash loop`, `imagepull` → `image pull`): of the splits
+    /// into halves of three letters or more that are both words of the text, the one whose rarer
+    /// half is the most frequent.
+    fn split_compound(&mut self, word: &str) -> Option<[String; 2]> {
+        let lower = word.to_lowercase();
+        if lower.chars().count() < 6 || !lower.chars().all(char::is_alphanumeric) {
+            return None;
+        }
+        let vocabulary = match (self.vocabulary)() {
+            Ok(Some(v)) => v,
+            Ok(None) => return None,
+            Err(e) => {
+                self.error.get_or_insert(e);
+                return None;
+            }
+        };
+        let mut best: Option<(u64, usize)> = None;
+        for (at, _) in lower.char_indices().skip(3) {
+            let (head, tail) = lower.split_at(at);
+            if tail.chars().count() < 3 {
+                break;
+            }
+            if let (Some(a), Some(b)) = (vocabulary.get(head), vocabulary.get(tail)) {
+                let weakest = a.min(b);
+                if best.is_none_or(|(w, _)| weakest > w) {
+                    best = Some((weakest, at));
+                }
+            }
+        }
+        best.map(|(_, at)| [lower[..at].to_string(), lower[at..].to_string()])
+    }
+
     /// "Did you mean": the input with each word that occurs nowhere replaced by the closest word
     /// of the vocabulary, allowing one edit more than the search itself corrects (so these are
     /// guesses to offer, not to apply); the second and third closest words of the first unknown
@@ -508,10 +541,21 @@ impl QueryBuilder<'_, '_> {
                     } else {
                         // Only words found nowhere are corrected: the common path stays exact.
                         let fixes = self.corrections(word);
-                        for fix in &fixes {
-                            self.word_clauses(fix, CORRECTION_WEIGHT, &mut clauses);
+                        if fixes.is_empty()
+                            && let Some(parts) = self.split_compound(word)
+                        {
+                            // Two words run together (`crashloop`, `imagepull`): searched as
+                            // neighbouring words, which also finds the identifiers they start.
+                            for part in &parts {
+                                self.word_clauses(part, CORRECTION_WEIGHT, &mut clauses);
+                            }
+                            corrected.extend(parts);
+                        } else {
+                            for fix in &fixes {
+                                self.word_clauses(fix, CORRECTION_WEIGHT, &mut clauses);
+                            }
+                            corrected.push(fixes.into_iter().next().unwrap_or_else(|| word.clone()));
                         }
-                        corrected.push(fixes.into_iter().next().unwrap_or_else(|| word.clone()));
                     }
                     // Words that mean the same (`hpa`, `horizontalpodautoscaler`) count as this word.
                     let key = corrected.last().map(|w| w.to_lowercase()).unwrap_or_default();

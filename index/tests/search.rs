@@ -101,6 +101,19 @@ fn typos_are_corrected() {
 }
 
 #[test]
+fn words_run_together_are_read_apart() {
+    let index = ram_index();
+    // Neither a word of the text nor a typo of one: two words written as one.
+    let hits = search(&index, "crashloop");
+    assert_eq!(hits.first().map(|h| h.title.as_str()), Some("CrashLoopBackOff"), "{:?}", titles(&hits));
+    let hits = search(&index, "maxsurge");
+    assert_eq!(hits[0].title, "Deployment › rollingUpdate.maxSurge", "{:?}", titles(&hits));
+    // Halves shorter than three letters, or that are not words of the text, are no split.
+    assert!(search(&index, "zzzzqqqq").is_empty());
+    assert!(search(&index, "crashzzzz").is_empty());
+}
+
+#[test]
 fn quoted_phrases_must_match_in_order() {
     let index = ram_index();
     let loose = search(&index, "rolling update");

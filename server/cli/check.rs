@@ -4,7 +4,6 @@
 
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Result, anyhow};
 use clap::ValueEnum;
@@ -15,7 +14,7 @@ use serde_json::{Value, json};
 use super::output::{BOLD, DIM, ERROR, Outcome, PATH, WARN, print_json, warn};
 use crate::analysis::diagnostics::{
     self, Diagnostic, Profile, RULES, Report, RuleConfig, RuleSettings, Severity, default_kube_version,
-    rule_by_id, rule_doc,
+    rule_by_id, rule_doc, rule_note,
 };
 use crate::analysis::helm::{FileRole, LoadedChart, TemplateFile, ValuesFile};
 use crate::analysis::knowledge::Knowledge;
@@ -291,37 +290,11 @@ fn collect_inputs(paths: &[PathBuf], stdin_name: &str) -> (Vec<Input>, Vec<Strin
     (inputs, errors)
 }
 
-/// Runs `f` over `items` on every core, keeping the order.
-fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len()).max(1);
-    if threads == 1 {
-        return items.iter().map(f).collect();
-    }
-    let next = AtomicUsize::new(0);
-    let mut parts: Vec<Vec<(usize, R)>> = Vec::new();
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut local = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break };
-                        local.push((i, f(item)));
-                    }
-                    local
-                })
-            })
-            .collect();
-        for h in handles {
-            if let Ok(part) = h.join() {
-                parts.push(part);
-            }
-        }
-    });
-    let mut all: Vec<(usize, R)> = parts.into_iter().flatten().collect();
-    all.sort_by_key(|(i, _)| *i);
-    all.into_iter().map(|(_, r)| r).collect()
+/// Runs `f` over `items` on every core, keeping the order. A panic in `f` is raised again
+/// here (rayon joins every worker), so no result is ever lost or paired with another item.
+fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
+    use rayon::prelude::*;
+    items.par_iter().map(f).collect()
 }
 
 fn read_input(input: &Input) -> Result<String, String> {
@@ -999,7 +972,7 @@ fn sarif(checked: &[Checked]) -> Value {
             json!({
                 "id": r.id,
                 "shortDescription": { "text": r.summary },
-                "fullDescription": { "text": rule_doc(r.id).map(doc_text).unwrap_or_else(|| r.summary.to_string()) },
+                "fullDescription": { "text": rule_note(r.id).map_or(r.summary, |n| n.description.as_str()) },
                 "defaultConfiguration": { "level": level(r.severity) },
                 "properties": { "category": r.category.as_str(), "profile": r.profile.as_str() },
             })
@@ -1048,18 +1021,6 @@ fn sarif(checked: &[Checked]) -> Value {
 }
 
 /// The first paragraph of a rule note, without its title and front matter.
-fn doc_text(doc: &str) -> String {
-    let body = match doc.strip_prefix("---\n").and_then(|rest| rest.split_once("\n---\n")) {
-        Some((_, body)) => body,
-        None => doc,
-    };
-    body.lines()
-        .skip_while(|l| l.trim().is_empty() || l.starts_with('#'))
-        .take_while(|l| !l.trim().is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 fn escape_data(s: &str) -> String {
     s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
@@ -1136,11 +1097,7 @@ fn explain(id: &str) -> Result<Outcome> {
         let hint = close.first().map(|c| format!("; did you mean {c}?")).unwrap_or_default();
         return Err(anyhow!("no rule {id:?}{hint} (`kref check --list-rules` lists them)"));
     };
-    let doc = rule_doc(rule.id).unwrap_or(rule.summary);
-    let body = match doc.strip_prefix("---\n").and_then(|rest| rest.split_once("\n---\n")) {
-        Some((_, body)) => body.trim_start(),
-        None => doc,
-    };
+    let body = rule_doc(rule.id).unwrap_or(rule.summary);
     let mut out = anstream::stdout().lock();
     let rendered =
         if io::stdout().is_terminal() { super::render::render_markdown(body) } else { body.to_string() };
@@ -1153,4 +1110,28 @@ fn explain(id: &str) -> Result<Outcome> {
         rule.pss.map(|p| format!(", Pod Security level {}", p.as_str())).unwrap_or_default()
     )?;
     Ok(Outcome::Found)
+}
+
+#[cfg(test)]
+mod parallel_tests {
+    use super::parallel;
+
+    #[test]
+    fn results_keep_their_items_order() {
+        let items: Vec<usize> = (0..1000).collect();
+        assert_eq!(parallel(&items, |i| i * 2), items.iter().map(|i| i * 2).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_panicking_item_is_never_silently_dropped() {
+        let items: Vec<usize> = (0..200).collect();
+        let run = std::panic::catch_unwind(|| {
+            parallel(&items, |&i| {
+                assert!(i != 57, "item 57 fails");
+                i
+            })
+        });
+        // Before: the panicking worker's share vanished and the rest were zipped with the wrong files.
+        assert!(run.is_err(), "a panic must not yield a shorter, misaligned result: {run:?}");
+    }
 }

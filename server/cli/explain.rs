@@ -167,20 +167,32 @@ fn tree(
     Ok(())
 }
 
+/// `text` in lines of at most `width` columns (as a terminal shows them: accented and wide
+/// characters count by display width), its own line breaks kept.
 fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    for para in text.split('\n') {
-        let mut line = String::new();
-        for word in para.split_whitespace() {
-            if !line.is_empty() && line.len() + word.len() + 1 > width {
-                lines.push(std::mem::take(&mut line));
+    text.split('\n')
+        .flat_map(|para| {
+            let lines = textwrap::wrap(para.trim(), width);
+            if lines.is_empty() {
+                vec![String::new()]
+            } else {
+                lines.into_iter().map(|l| l.into_owned()).collect()
             }
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(word);
-        }
-        lines.push(line);
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wraps_by_display_width_and_keeps_line_breaks() {
+        assert_eq!(wrap("one two three", 7), ["one two", "three"]);
+        assert_eq!(wrap("a\n\nb", 10), ["a", "", "b"]);
+        // Seven columns, eleven bytes: one line, not two.
+        assert_eq!(wrap("é é é é", 7), ["é é é é"]);
+        // Wide characters take two columns each.
+        assert_eq!(wrap("日本語 日本語", 8), ["日本語", "日本語"]);
     }
-    lines
 }

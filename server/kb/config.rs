@@ -93,7 +93,7 @@ pub fn parse_config(text: &str, path: &Path) -> Result<ConfigFile> {
     if text.trim().is_empty() {
         return Ok(ConfigFile::default());
     }
-    let mut config: ConfigFile = serde_yaml::from_str(text).with_context(|| {
+    let mut config: ConfigFile = serde_norway::from_str(text).with_context(|| {
         format!(
             "the config file {} is not valid: expected keys `notes:` (list of folders), \
              `schemas:` (list of files), `kubernetesVersion:` (a string like \"1.33\"), `rules:` \

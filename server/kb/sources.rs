@@ -38,8 +38,9 @@ pub fn dir_mtime(path: &Path) -> Option<i64> {
     std::fs::metadata(path).ok().filter(|m| m.is_dir()).map(|m| mtime_of(&m))
 }
 
-/// Walks the note folders. Symbolic links are not followed, hidden folders (`.git`) are skipped,
-/// and only `.md`, `.markdown` and `.txt` files are kept.
+/// Walks the note folders. Symbolic links are not followed, hidden folders (`.git`) and what
+/// `.gitignore` or `.ignore` files exclude are skipped, and only `.md`, `.markdown` and `.txt`
+/// files are kept.
 pub fn walk_notes(roots: &[PathBuf]) -> Walk {
     let mut walk = Walk::default();
     for root in roots {
@@ -57,11 +58,16 @@ pub fn walk_notes(roots: &[PathBuf]) -> Walk {
                 continue;
             }
         }
-        let entries = walkdir::WalkDir::new(root)
+        let entries = ignore::WalkBuilder::new(root)
+            .standard_filters(false)
+            .hidden(true)
+            .git_ignore(true)
+            .ignore(true)
+            .parents(true)
+            .require_git(false)
             .follow_links(false)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+            .sort_by_file_name(std::ffi::OsStr::cmp)
+            .build();
         for entry in entries {
             let entry = match entry {
                 Ok(e) => e,
@@ -104,6 +110,14 @@ mod tests {
         let names: Vec<_> = walk.files.iter().map(|f| f.path.file_name().unwrap().to_owned()).collect();
         assert_eq!(names, ["one.md", "two.txt"]);
         assert_eq!(walk.dirs.len(), 2);
+        // What an ignore file excludes is not a note (drafts, exported copies).
+        std::fs::create_dir_all(dir.path().join("a/export")).unwrap();
+        std::fs::write(dir.path().join("a/export/one.md"), "# One again").unwrap();
+        std::fs::write(dir.path().join("a/draft.md"), "# Draft").unwrap();
+        std::fs::write(dir.path().join("a/.gitignore"), "export/\ndraft.md\n").unwrap();
+        let walk = walk_notes(&[dir.path().to_path_buf()]);
+        let names: Vec<_> = walk.files.iter().map(|f| f.path.file_name().unwrap().to_owned()).collect();
+        assert_eq!(names, ["one.md", "two.txt"]);
         let missing = walk_notes(&[dir.path().join("nope")]);
         assert!(missing.problems[0].contains("does not exist"));
     }

@@ -18,11 +18,13 @@ use crate::analysis::{self, DocRef, ItemKind, SymbolKind};
 pub struct ClientFlags {
     pub snippets: bool,
     pub hierarchical_symbols: bool,
+    /// The client takes `workspace/inlayHint/refresh`.
+    pub hint_refresh: bool,
 }
 
 impl Default for ClientFlags {
     fn default() -> Self {
-        ClientFlags { snippets: false, hierarchical_symbols: true }
+        ClientFlags { snippets: false, hierarchical_symbols: true, hint_refresh: false }
     }
 }
 
@@ -38,7 +40,13 @@ impl ClientFlags {
             .and_then(|t| t.document_symbol.as_ref())
             .and_then(|s| s.hierarchical_document_symbol_support)
             .unwrap_or(true);
-        ClientFlags { snippets, hierarchical_symbols }
+        let hint_refresh = caps
+            .workspace
+            .as_ref()
+            .and_then(|w| w.inlay_hint.as_ref())
+            .and_then(|h| h.refresh_support)
+            .unwrap_or(false);
+        ClientFlags { snippets, hierarchical_symbols, hint_refresh }
     }
 }
 

@@ -22,7 +22,9 @@ use tower_lsp_server::ls_types::{
 use super::positions;
 use super::workspace::{DiskFile, key_of_uri, uri_of_key};
 use crate::analysis::Knowledge;
-use crate::analysis::diagnostics::{self, Diagnostic, Report, RuleConfig, Severity, rule_doc, rule_doc_path};
+use crate::analysis::diagnostics::{
+    self, Diagnostic, Report, RuleConfig, Severity, rule_doc, rule_doc_path, rule_note,
+};
 use crate::analysis::model::project::{self, DeclaredUnit, FileClass, FileFacts};
 use crate::analysis::model::{Object, Workspace, same_facts};
 use crate::analysis::navigate::{self, index::FileNav, index::index_file, references::Files as NavFiles};
@@ -376,8 +378,8 @@ impl DiagState {
         for (range, rule) in published.1.iter() {
             if range.start <= offset && offset <= range.end.max(range.start + 1) && !seen.contains(rule) {
                 seen.push(*rule);
-                if let Some(doc) = rule_doc(rule) {
-                    out.push_str(&format!("\n\n---\n\n**kref rule `{rule}`**\n\n{}", rule_summary(doc)));
+                if let Some(note) = rule_note(rule) {
+                    out.push_str(&format!("\n\n---\n\n**kref rule `{rule}`**\n\n{}", note.summary));
                 }
             }
         }
@@ -419,21 +421,6 @@ fn set(ws: &mut Workspace, key: &str, objects: Vec<Object>) -> bool {
     changed
 }
 
-/// The note of a rule without its title line, cut to a hover-sized summary.
-fn rule_summary(doc: &str) -> String {
-    // Front matter (`---` / tags / `---`) is for the index, not the reader.
-    let doc = match doc.strip_prefix("---\n").and_then(|rest| rest.split_once("\n---\n")) {
-        Some((_, body)) => body,
-        None => doc,
-    };
-    let body: Vec<&str> = doc.lines().skip_while(|l| l.starts_with('#') || l.trim().is_empty()).collect();
-    let mut text = body.join("\n");
-    if let Some(cut) = text.find("\n## ") {
-        text.truncate(cut);
-    }
-    text.trim().to_string()
-}
-
 fn severity(s: Severity) -> DiagnosticSeverity {
     match s {
         Severity::Error => DiagnosticSeverity::ERROR,
@@ -447,15 +434,11 @@ fn severity(s: Severity) -> DiagnosticSeverity {
 /// the VS Code extension's read-only note documents (it opens the note with `kref/show`); other
 /// clients show it as the rule's reference.
 pub fn rule_link(rule: &str) -> Option<Uri> {
+    /// A query value: everything but unreserved characters escaped (`:` and `/` included).
+    const QUERY_VALUE: &percent_encoding::AsciiSet =
+        &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
     rule_doc(rule)?;
-    let id: String = rule_doc_path(rule)
-        .chars()
-        .map(|c| match c {
-            ':' => "%3A".to_string(),
-            '/' => "%2F".to_string(),
-            c => c.to_string(),
-        })
-        .collect();
+    let id = percent_encoding::utf8_percent_encode(&rule_doc_path(rule), QUERY_VALUE).to_string();
     Uri::from_str(&format!("kref:/notes/{rule}.md?id={id}")).ok()
 }
 

@@ -1067,12 +1067,14 @@ impl LanguageServer for Backend {
             tracing::debug!("configuration change without kref settings; nothing to do");
             return;
         };
-        let changed = match self.shared.editor.lock() {
+        let (changed, hints_changed) = match self.shared.editor.lock() {
             Ok(mut current) if *current != editor => {
+                let knowledge = !current.same_knowledge(&editor);
+                let hints = current.inlay_hints != editor.inlay_hints;
                 *current = editor;
-                true
+                (knowledge, hints)
             }
-            _ => false,
+            _ => (false, false),
         };
         for w in warnings {
             self.shared.warn_soon(w);
@@ -1080,6 +1082,15 @@ impl LanguageServer for Backend {
         if changed {
             tracing::info!("settings changed; reloading the knowledge base");
             self.reload();
+        }
+        if hints_changed && self.flags().hint_refresh {
+            // The client asks again for the hints it shows (switched-off kinds disappear).
+            let client = self.shared.client.clone();
+            tokio::spawn(async move {
+                if let Err(e) = client.inlay_hint_refresh().await {
+                    tracing::debug!("inlay hint refresh failed: {e}");
+                }
+            });
         }
     }
 

@@ -11,7 +11,8 @@ use crate::analysis::diagnostics::RuleSettings;
 use crate::kb::config::Overrides;
 
 /// What the editor may set: `{ "notes": [dirs], "schemas": [files], "kubernetesVersion": "1.33",
-/// "rules": {"profile": "strict", "disable": [...], "enable": [...], "severity": {...}} }`.
+/// "rules": {"profile": "strict", "disable": [...], "enable": [...], "severity": {...}},
+/// "inlayHints": {"secretData": true, "defaults": true, "quantities": true} }`.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct EditorSettings {
     pub notes: Vec<PathBuf>,
@@ -19,9 +20,65 @@ pub struct EditorSettings {
     pub kubernetes_version: Option<String>,
     /// Rule settings, applied over `.kref.yaml` and `config.yaml` (as `kref check`'s flags are).
     pub rules: RuleSettings,
+    pub inlay_hints: HintSettings,
 }
 
-const KEYS: [&str; 4] = ["notes", "schemas", "kubernetesVersion", "rules"];
+/// Which kinds of inlay hints the editor shows (each on unless switched off).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HintSettings {
+    /// A Secret's `data` values decoded.
+    pub secret_data: bool,
+    /// The defaults an object relies on.
+    pub defaults: bool,
+    /// Quantities in plain units.
+    pub quantities: bool,
+}
+
+impl Default for HintSettings {
+    fn default() -> Self {
+        HintSettings { secret_data: true, defaults: true, quantities: true }
+    }
+}
+
+impl HintSettings {
+    fn read(value: Option<&Value>, warnings: &mut Vec<String>) -> HintSettings {
+        let mut out = HintSettings::default();
+        let obj = match value {
+            None | Some(Value::Null) => return out,
+            Some(Value::Object(obj)) => obj,
+            Some(other) => {
+                warnings.push(format!(
+                    "kref setting inlayHints should look like {{\"secretData\": true, \"defaults\": false, \
+                     \"quantities\": true}}, not {other}; ignored"
+                ));
+                return out;
+            }
+        };
+        for (key, v) in obj {
+            let slot = match key.as_str() {
+                "secretData" => &mut out.secret_data,
+                "defaults" => &mut out.defaults,
+                "quantities" => &mut out.quantities,
+                _ => {
+                    warnings.push(format!(
+                        "unknown kref setting inlayHints.{key}; known ones are secretData, defaults and quantities"
+                    ));
+                    continue;
+                }
+            };
+            match v {
+                Value::Bool(b) => *slot = *b,
+                Value::Null => {}
+                other => warnings.push(format!(
+                    "kref setting inlayHints.{key} should be true or false, not {other}; ignored"
+                )),
+            }
+        }
+        out
+    }
+}
+
+const KEYS: [&str; 5] = ["notes", "schemas", "kubernetesVersion", "rules", "inlayHints"];
 
 impl EditorSettings {
     /// Reads `initializationOptions` (the object itself, or `{ "kref": {...} }`). Problems come
@@ -91,14 +148,25 @@ impl EditorSettings {
                 RuleSettings::default()
             }),
         };
+        out.inlay_hints = HintSettings::read(obj.get("inlayHints"), &mut warnings);
         for key in obj.keys() {
             if !KEYS.contains(&key.as_str()) {
                 warnings.push(format!(
-                    "unknown kref setting {key:?}; known settings are notes, schemas, kubernetesVersion and rules"
+                    "unknown kref setting {key:?}; known settings are notes, schemas, kubernetesVersion, rules \
+                     and inlayHints"
                 ));
             }
         }
         (out, warnings)
+    }
+
+    /// Do both settings load the same knowledge (notes, schemas, version, rules)? Inlay hint
+    /// switches need no reload.
+    pub fn same_knowledge(&self, other: &EditorSettings) -> bool {
+        self.notes == other.notes
+            && self.schemas == other.schemas
+            && self.kubernetes_version == other.kubernetes_version
+            && self.rules == other.rules
     }
 
     /// The overrides for [`crate::kb::config::load_settings`], looking for `.kref.yaml` from the
@@ -191,6 +259,13 @@ mod tests {
         assert!(w.is_empty(), "{w:?}");
         assert_eq!(s.rules.profile.as_deref(), Some("strict"));
         assert_eq!(s.rules.disable, ["image-tag"]);
+        // Inlay hint switches: each on unless set to false.
+        assert_eq!(s.inlay_hints, HintSettings::default());
+        let (s, w) =
+            EditorSettings::from_change(&json!({"kref": {"inlayHints": {"defaults": false}}})).unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(s.inlay_hints, HintSettings { secret_data: true, defaults: false, quantities: true });
+        assert!(s.same_knowledge(&EditorSettings::default()));
     }
 
     #[test]
@@ -207,5 +282,15 @@ mod tests {
         let (s, w) = EditorSettings::from_init(Some(&json!({"rules": {"disable": "image-tag"}})));
         assert_eq!(s.rules, RuleSettings::default());
         assert!(w[0].contains("rules"), "{w:?}");
+        let (s, w) =
+            EditorSettings::from_init(Some(&json!({"inlayHints": {"quantities": "no", "colours": true}})));
+        assert_eq!(s.inlay_hints, HintSettings::default());
+        assert_eq!(
+            w,
+            [
+                "kref setting inlayHints.quantities should be true or false, not \"no\"; ignored",
+                "unknown kref setting inlayHints.colours; known ones are secretData, defaults and quantities",
+            ]
+        );
     }
 }

@@ -184,6 +184,12 @@ fn sarif_output_is_sarif_2_1_0() {
     assert_eq!(result["level"], "error");
     let index = result["ruleIndex"].as_u64().unwrap() as usize;
     assert_eq!(rules[index]["id"], "invalid-enum");
+    // The rule's description is its note's first paragraph of prose, without front matter.
+    let description = rules[index]["fullDescription"]["text"].as_str().unwrap();
+    assert!(
+        description.starts_with("A value of an enumerated field that is not one of its allowed values"),
+        "{description}"
+    );
     let region = &result["locations"][0]["physicalLocation"]["region"];
     assert_eq!(region["startLine"], 8);
     assert_eq!(region["startColumn"], 22);

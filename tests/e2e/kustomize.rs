@@ -42,7 +42,7 @@ fn copy_fixture(env: &TestEnv, name: &str) {
 /// The objects of a multi-document YAML text by `Kind/name`.
 fn objects(text: &str) -> BTreeMap<String, Value> {
     let mut out = BTreeMap::new();
-    for doc in serde_yaml::Deserializer::from_str(text) {
+    for doc in serde_norway::Deserializer::from_str(text) {
         let value: Value = serde::Deserialize::deserialize(doc).unwrap();
         if value.is_null() {
             continue;

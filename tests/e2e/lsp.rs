@@ -463,9 +463,15 @@ fn diagnostics_are_published_with_versions_and_quick_fixes_remove_them() {
         .unwrap_or_else(|| panic!("no invalid-enum in {diags:#?}"));
     assert_eq!(enum_diag["range"]["start"]["line"], 6, "{enum_diag}");
     assert_eq!(enum_diag["source"], "kref");
-    // Hover over the bad value shows the rule's note too.
+    // Hover over the bad value shows the rule's note too: its summary, never its front matter.
     let hover = client.hover(URI, 6, 22);
-    assert!(crate::lsp_client::hover_text(&hover).contains("invalid-enum"), "{hover}");
+    let text = crate::lsp_client::hover_text(&hover);
+    let note = text
+        .split_once("**kref rule `invalid-enum`**\n\n")
+        .map(|(_, n)| n)
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(note.starts_with("Rule `invalid-enum`: error"), "{note}");
+    assert!(!text.contains("tags:") && !text.contains("# Rule"), "{text}");
     // The quick fix edits the value into an allowed one.
     let actions = client.request(
         "textDocument/codeAction",

@@ -355,3 +355,314 @@ fn secret_values_shown_decoded_and_moved_between_data_and_string_data() {
     );
     client.finish();
 }
+
+/// `(line, character, label)` of each inlay hint.
+fn hint_places(hints: &Value) -> Vec<(u64, u64, String)> {
+    hints
+        .as_array()
+        .unwrap_or_else(|| panic!("not a list: {hints}"))
+        .iter()
+        .map(|h| {
+            (
+                h["position"]["line"].as_u64().unwrap(),
+                h["position"]["character"].as_u64().unwrap(),
+                h["label"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn defaults_and_quantities_shown_and_switched_off_in_settings() {
+    let env = TestEnv::new();
+    let (mut client, _) = LspClient::start_with(
+        &env,
+        &[],
+        json!({"inlayHints": {"secretData": false}}),
+        json!({"workspace": {"inlayHint": {"refreshSupport": true}}}),
+    );
+    client.ignore("textDocument/publishDiagnostics");
+    client.ignore("window/logMessage");
+    let text = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: nginx
+          resources:
+            requests: {cpu: 250m, memory: 512Mi}
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: db
+data:
+  user: YWRtaW4=
+";
+    let uri = file_uri(&env.path("work/web.yaml"));
+    client.open(&uri, text);
+    let ask = |client: &mut LspClient| {
+        client.request(
+            "textDocument/inlayHint",
+            json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 23, "character": 0}}}),
+        )
+    };
+    let hints = ask(&mut client);
+    assert_eq!(
+        hint_places(&hints),
+        [
+            (
+                4,
+                5,
+                "default replicas: 1, strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 25%, maxUnavailable: 25%}}"
+                    .to_string()
+            ),
+            (13, 22, "default imagePullPolicy: Always (no tag)".to_string()),
+            (15, 32, "= 0.25 CPU".to_string()),
+            (15, 47, "= 536,870,912 bytes ≈ 536.9 MB".to_string()),
+        ],
+        "the Secret's value is not decoded: secretData is off"
+    );
+    assert_eq!(
+        hints[0]["tooltip"],
+        "Left out here, so the API server sets spec.replicas: 1, spec.strategy.type: RollingUpdate, \
+         spec.strategy.rollingUpdate.maxSurge: 25%, spec.strategy.rollingUpdate.maxUnavailable: 25% (unless a \
+         patch or an overlay sets it first)."
+    );
+    assert_eq!(hints[2]["paddingLeft"], true);
+
+    // Defaults switched off, Secret data on: the server asks the client to refresh its hints.
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"kref": {"inlayHints": {"defaults": false}}}}),
+    );
+    client.wait_server_request("workspace/inlayHint/refresh", |_| true);
+    assert_eq!(
+        hint_places(&ask(&mut client)),
+        [
+            (15, 32, "= 0.25 CPU".to_string()),
+            (15, 47, "= 536,870,912 bytes ≈ 536.9 MB".to_string()),
+            (22, 16, "= \"admin\"".to_string()),
+        ]
+    );
+    client.finish();
+}
+
+const CHART_TEMPLATE: &str = "# Docs: https://example.com/demo
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-config
+data:
+  app.conf: |-
+{{ .Files.Get \"files/app.conf\" | indent 4 }}
+  {{- (.Files.Glob \"files/extra/*.ini\").AsConfig | nindent 2 }}
+  {{- .Files.Get \"files/missing.conf\" | nindent 2 }}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}
+spec:
+  replicas: {{ .Values.replicas }}
+  selector:
+    matchLabels: {app: demo}
+  template:
+    metadata:
+      labels: {app: demo}
+    spec:
+      containers:
+        - name: app
+          image: \"{{ .Values.image }}\"
+          envFrom:
+            - configMapRef:
+                name: {{ .Release.Name }}-config
+            - configMapRef:
+                name: static-config
+          resources:
+            limits: {memory: {{ .Values.memory }}, cpu: 500m}
+";
+
+#[test]
+fn helm_templates_link_their_files_refuse_templated_renames_and_hint_only_literal_values() {
+    let env = TestEnv::new();
+    env.write("work/demo/Chart.yaml", "apiVersion: v2\nname: demo\nversion: 0.1.0\n");
+    env.write("work/demo/values.yaml", "replicas: 2\nimage: nginx:1.27\nmemory: 256Mi\n");
+    let conf = env.write("work/demo/files/app.conf", "mode = fast\n");
+    env.write("work/demo/files/extra/a.ini", "[a]\n");
+    let path = env.write("work/demo/templates/app.yaml", CHART_TEMPLATE);
+    let (mut client, _) = LspClient::start_with(
+        &env,
+        &[],
+        Value::Null,
+        json!({"textDocument": {"rename": {"prepareSupport": true}}}),
+    );
+    client.ignore("textDocument/publishDiagnostics");
+    client.ignore("window/logMessage");
+    let uri = file_uri(&path);
+    client.open(&uri, CHART_TEMPLATE);
+
+    // Links: the URL in the comment, the file `.Files.Get` reads, the folder of the glob; not
+    // the missing file.
+    let links = client.request("textDocument/documentLink", json!({"textDocument": {"uri": uri}}));
+    assert_eq!(
+        links,
+        json!([
+            {"range": range(pos(CHART_TEMPLATE, "https", 0, 0), 24), "target": "https://example.com/demo"},
+            {"range": range(pos(CHART_TEMPLATE, "files/app.conf", 0, 0), 14), "target": file_uri(&conf)},
+            {"range": range(pos(CHART_TEMPLATE, "files/extra", 0, 0), 11), "target": file_uri(&env.path("work/demo/files/extra"))},
+        ])
+    );
+
+    // Rename on a templated name: refused because a template computes it.
+    let templated = pos(CHART_TEMPLATE, "{{ .Release.Name }}-config", 1, 3);
+    let refused = client.request_raw("textDocument/prepareRename", at(&uri, templated));
+    assert_eq!(refused["error"]["code"], -32803, "{refused}");
+    assert_eq!(
+        refused["error"]["message"],
+        "\"{{ .Release.Name }}-config\" is templated: a template computes this name, so kref cannot rename it \
+         here; rename it where the template's value is set"
+    );
+    // A literal name in the same template is a name.
+    let literal = pos(CHART_TEMPLATE, "static-config", 0, 0);
+    let prepared = client.request("textDocument/prepareRename", at(&uri, literal));
+    assert_eq!(prepared, json!({"range": range(literal, 13), "placeholder": "static-config"}));
+
+    // Hints: the literal quantity, not the templated one; the strategy the Deployment leaves out,
+    // not the replicas and pull policy the template computes.
+    let hints = client.request(
+        "textDocument/inlayHint",
+        json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 34, "character": 0}}}),
+    );
+    assert_eq!(
+        hint_places(&hints),
+        [
+            (
+                15,
+                5,
+                "default strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 25%, maxUnavailable: 25%}}"
+                    .to_string()
+            ),
+            (32, 60, "= 0.5 CPU".to_string())
+        ]
+    );
+    client.finish();
+}
+
+#[test]
+fn services_named_as_hosts_are_found_and_renamed() {
+    let env = TestEnv::new();
+    let service =
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: redis-cart\nspec:\n  ports: [{port: 6379}]\n";
+    let service_path = env.write("work/app/redis.yaml", service);
+    let cart = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: cart
+spec:
+  template:
+    spec:
+      containers:
+        - name: cart
+          image: cart:1.0
+          env:
+            - name: REDIS_ADDR
+              value: \"redis-cart:6379\"
+            - name: MODE
+              value: redis-cart
+          args: [\"--cache=http://redis-cart/0\"]
+";
+    let (mut client, _) = LspClient::start_with(
+        &env,
+        &[],
+        Value::Null,
+        json!({"textDocument": {"rename": {"prepareSupport": true}}}),
+    );
+    client.ignore("textDocument/publishDiagnostics");
+    client.ignore("window/logMessage");
+    let cart_uri = file_uri(&env.path("work/app/cart.yaml"));
+    let service_uri = file_uri(&service_path);
+    client.open(&cart_uri, cart);
+    // From the host in the env value: the Service on disk (read by the scan) and both hosts.
+    let host = pos(cart, "redis-cart:6379", 0, 3);
+    let ask = |client: &mut LspClient| {
+        let mut params = at(&cart_uri, host);
+        params["context"] = json!({"includeDeclaration": true});
+        client.request("textDocument/references", params)
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut found = ask(&mut client);
+    while found.as_array().map_or(0, Vec::len) < 3 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        found = ask(&mut client);
+    }
+    let mut expected = vec![
+        (cart_uri.clone(), range(pos(cart, "redis-cart:6379", 0, 0), 10)),
+        (cart_uri.clone(), range(pos(cart, "redis-cart/0", 0, 0), 10)),
+        (service_uri.clone(), range((3, 8), 10)),
+    ];
+    expected.sort_by_key(|(u, r)| (u.clone(), r["start"]["line"].as_u64()));
+    assert_eq!(places(&found), expected, "not the MODE value, which is no address");
+
+    let mut params = at(&cart_uri, host);
+    params["newName"] = json!("cache");
+    let edit = client.request("textDocument/rename", params);
+    let edit_at = |p: (u32, u32)| json!({"range": range(p, 10), "newText": "cache"});
+    assert_eq!(edit["changes"][&service_uri], json!([edit_at((3, 8))]));
+    let mut edits = edit["changes"][&cart_uri].as_array().unwrap().clone();
+    edits.sort_by_key(|e| e["range"]["start"]["line"].as_u64());
+    assert_eq!(
+        edits,
+        [edit_at(pos(cart, "redis-cart:6379", 0, 0)), edit_at(pos(cart, "redis-cart/0", 0, 0))]
+    );
+    client.finish();
+}
+
+#[test]
+fn a_kustomize_patch_gets_no_default_hints() {
+    let env = TestEnv::new();
+    env.write(
+        "work/app/service.yaml",
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  ports: [{port: 80}]\n",
+    );
+    env.write("work/app/kustomization.yaml", "resources: [service.yaml]\npatches:\n  - path: patch.yaml\n");
+    let patch = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports: [{port: 8080}]\n";
+    let path = env.write("work/app/patch.yaml", patch);
+    let (mut client, _) = LspClient::start(&env, Value::Null);
+    client.ignore("textDocument/publishDiagnostics");
+    client.ignore("window/logMessage");
+    let uri = file_uri(&path);
+    client.open(&uri, patch);
+    let ask = |client: &mut LspClient| {
+        client.request(
+            "textDocument/inlayHint",
+            json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 6, "character": 0}}}),
+        )
+    };
+    // Once the scan has read the kustomization, the file is a patch: its Service relies on no
+    // `type: ClusterIP` (the base says NodePort).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut hints = ask(&mut client);
+    while hints.as_array().is_some_and(|h| !h.is_empty()) && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        hints = ask(&mut client);
+    }
+    assert_eq!(hints, json!([]));
+    // The same text outside the kustomization is a whole Service, which relies on ClusterIP.
+    let other = file_uri(&env.path("work/other/service.yaml"));
+    client.open(&other, patch);
+    let hints = client.request(
+        "textDocument/inlayHint",
+        json!({"textDocument": {"uri": other}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 6, "character": 0}}}),
+    );
+    assert_eq!(hint_places(&hints), [(4, 5, "default type: ClusterIP".to_string())]);
+    client.finish();
+}

@@ -334,6 +334,42 @@ local function full()
     end)
   end)
 
+  step('code lens and inlay hints', function()
+    report.features = kref.features()
+    wait_for(15000, function()
+      return #vim.lsp.codelens.get(manifests) > 0
+    end)
+    report.codelens = {}
+    for _, lens in ipairs(vim.lsp.codelens.get(manifests)) do
+      table.insert(report.codelens, {
+        line = lens.range.start.line,
+        title = lens.command and lens.command.title,
+      })
+    end
+    report.inlay_hints = {}
+    if report.features.inlay_hints then
+      local function hints()
+        local ok, found = pcall(vim.lsp.inlay_hint.get, { bufnr = manifests })
+        return ok and found or {}
+      end
+      wait_for(15000, function()
+        return #hints() > 0
+      end)
+      for _, item in ipairs(hints()) do
+        local h = item.inlay_hint or item
+        local label = h.label
+        if type(label) == 'table' then
+          local parts = {}
+          for _, part in ipairs(label) do
+            table.insert(parts, part.value)
+          end
+          label = table.concat(parts)
+        end
+        table.insert(report.inlay_hints, { line = h.position.line, label = label })
+      end
+    end
+  end)
+
   step('diagnostics', function()
     local broken = open('broken.yaml')
     wait_attached(broken)

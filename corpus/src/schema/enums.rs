@@ -71,16 +71,17 @@ impl EnumTable {
 
 /// Parses the YAML table.
 pub fn parse_table(text: &str) -> Result<EnumTable, String> {
-    let entries: BTreeMap<String, EnumSpec> = serde_yaml::from_str(text).map_err(|e| match e.location() {
-        Some(loc) => format!("line {}, column {}: {e}", loc.line(), loc.column()),
-        None => e.to_string(),
-    })?;
+    let entries: BTreeMap<String, EnumSpec> =
+        serde_norway::from_str(text).map_err(|e| match e.location() {
+            Some(loc) => format!("line {}, column {}: {e}", loc.line(), loc.column()),
+            None => e.to_string(),
+        })?;
     Ok(EnumTable { entries })
 }
 
 /// A YAML scalar for `s`, quoted when plain style would change its meaning.
 fn scalar(s: &str) -> String {
-    match serde_yaml::to_string(s) {
+    match serde_norway::to_string(s) {
         Ok(out) => out.trim_end_matches('\n').to_string(),
         Err(_) => format!("{s:?}"),
     }

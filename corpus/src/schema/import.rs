@@ -94,8 +94,8 @@ fn utf8(bytes: &[u8]) -> Result<&str, ImportError> {
 
 fn yaml_documents(text: &str) -> Result<Vec<Value>, ImportError> {
     let mut docs = Vec::new();
-    for (i, de) in serde_yaml::Deserializer::from_str(text).enumerate() {
-        let value = serde_yaml::Value::deserialize(de).map_err(|e| ImportError::Yaml {
+    for (i, de) in serde_norway::Deserializer::from_str(text).enumerate() {
+        let value = serde_norway::Value::deserialize(de).map_err(|e| ImportError::Yaml {
             document: i + 1,
             line: e.location().map(|l| l.line()),
             column: e.location().map(|l| l.column()),

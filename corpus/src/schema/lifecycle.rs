@@ -131,7 +131,7 @@ struct Row {
 
 /// Parses the lifecycle table (the YAML list in `corpus/data/lifecycle.yaml`).
 pub fn parse_lifecycle_table(text: &str) -> Result<Vec<Lifecycle>, String> {
-    let rows: Vec<Row> = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
+    let rows: Vec<Row> = serde_norway::from_str(text).map_err(|e| e.to_string())?;
     let version = |field: &str, v: &Option<String>, row: &Row| -> Result<Option<KubeVersion>, String> {
         match v {
             None => Ok(None),

@@ -247,6 +247,7 @@ class KrefExtension implements vscode.TextDocumentContentProvider {
         schemas: config.get('schemas'),
         kubernetesVersion: config.get('kubernetesVersion'),
         rules: config.get('rules'),
+        inlayHints: config.get('inlayHints'),
       },
       this.pathContext(),
     );

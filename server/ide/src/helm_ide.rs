@@ -400,6 +400,84 @@ pub fn values_hover(charts: &[LoadedChart], path: &str, offset: usize) -> Option
     Some(Hover { range: key_range, markdown, subject: written_path(&at) })
 }
 
+/// A file of the chart a template reads with `.Files`: `Get "path"`, `Lines "path"` (the file)
+/// or `Glob "dir/*.conf"` (the folder before the first wildcard).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileLink {
+    /// The path's text in the template (for a glob, its folder part).
+    pub range: TextRange,
+    /// The path from the top of the tree the charts were loaded from (`/`-separated).
+    pub path: String,
+    /// A glob's folder rather than a file.
+    pub folder: bool,
+}
+
+/// The files and folders the template at `path` reads with `.Files.Get`, `.Files.Lines` and
+/// `.Files.Glob` (also as `(.Files.Glob "x/*").AsConfig`), written as plain string literals.
+/// Paths are relative to the chart's folder, as Helm reads them; those leaving the chart or
+/// under `templates/` (which `.Files` does not serve) are left out.
+pub fn file_links(charts: &[LoadedChart], path: &str) -> Vec<FileLink> {
+    let Some((chart, template)) = template_of(charts, path) else { return Vec::new() };
+    let text = template.text();
+    let mut out = Vec::new();
+    for action in &template.scan.actions {
+        for w in action.tokens.windows(3) {
+            let [files, method, arg] = w else { continue };
+            if files.kind != TokenKind::Field || token_text(text, files) != ".Files" {
+                continue;
+            }
+            if method.kind != TokenKind::Field || method.range.start != files.range.end {
+                continue;
+            }
+            let glob = match token_text(text, method) {
+                ".Get" | ".Lines" => false,
+                ".Glob" => true,
+                _ => continue,
+            };
+            if !matches!(arg.kind, TokenKind::String | TokenKind::RawString) {
+                continue;
+            }
+            let Some(value) = super::helm::scan::string_value(text, arg) else { continue };
+            // The literal as written must be the path (no escapes), so that ranges line up.
+            let inner =
+                TextRange::new(arg.range.start + 1, arg.range.end.saturating_sub(1).max(arg.range.start + 1));
+            if text.get(inner.start..inner.end) != Some(value.as_str()) {
+                continue;
+            }
+            let written = if glob {
+                let wild = value.find(['*', '?', '[', '{']).unwrap_or(value.len());
+                match value[..wild].rfind('/') {
+                    Some(slash) => &value[..slash],
+                    None => continue,
+                }
+            } else {
+                value.as_str()
+            };
+            let clean = written.trim_start_matches("./");
+            let steps: Vec<&str> = clean.split('/').collect();
+            if clean.is_empty()
+                || clean.starts_with('/')
+                || steps.iter().any(|s| *s == ".." || s.is_empty())
+                || steps.first() == Some(&"templates")
+            {
+                continue;
+            }
+            let start = inner.start + (written.len() - clean.len());
+            let full = if chart.layout.dir.is_empty() {
+                clean.to_string()
+            } else {
+                format!("{}/{clean}", chart.layout.dir)
+            };
+            out.push(FileLink {
+                range: TextRange::new(start, start + clean.len()),
+                path: full,
+                folder: glob,
+            });
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -506,5 +584,31 @@ mod tests {
         assert!(h.markdown.ends_with("Read by: `templates/deploy.yaml`"), "{}", h.markdown);
         let h = values_hover(&charts, "values.yaml", values.find("replicas").unwrap() + 1).unwrap();
         assert!(h.markdown.ends_with("No template of the chart reads it."), "{}", h.markdown);
+    }
+
+    #[test]
+    fn files_read_with_dot_files_are_links_from_the_chart_folder() {
+        let template = "data:\n  app.conf: |-\n{{ .Files.Get \"files/app.conf\" | indent 4 }}\n\
+                        {{- (.Files.Glob \"./conf/extra/*.ini\").AsConfig | nindent 2 }}\n\
+                        {{- range $.Files.Lines `hosts.txt` }}{{ . }}{{ end }}\n\
+                        {{ .Files.Get (printf \"%s.conf\" .Values.name) }}{{ .Files.Get \"../x\" }}\
+                        {{ .Files.Get \"templates/a.yaml\" }}{{ .Files.Glob \"*.ini\" }}{{ .Values.Get \"a\" }}\n";
+        let charts = LoadedChart::load(&[
+            ("demo/Chart.yaml", "apiVersion: v2\nname: demo\nversion: 1.0.0\n"),
+            ("demo/templates/cm.yaml", template),
+        ]);
+        let links = file_links(&charts, "demo/templates/cm.yaml");
+        let shown: Vec<(&str, &str, bool)> = links
+            .iter()
+            .map(|l| (&template[l.range.start..l.range.end], l.path.as_str(), l.folder))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("files/app.conf", "demo/files/app.conf", false),
+                ("conf/extra", "demo/conf/extra", true),
+                ("hosts.txt", "demo/hosts.txt", false),
+            ]
+        );
     }
 }

@@ -13,6 +13,7 @@
 // Tests read their fixtures from disk; the library itself may not.
 #![cfg_attr(test, allow(clippy::disallowed_methods, clippy::disallowed_types))]
 
+pub mod base64;
 pub mod completion;
 pub mod definition;
 pub mod diagnostics;
@@ -20,6 +21,7 @@ pub mod docs;
 pub mod helm;
 pub mod helm_ide;
 pub mod hover;
+pub mod implicit;
 pub mod knowledge;
 pub mod kustomize;
 pub mod model;
@@ -70,9 +72,11 @@ mod boundary {
             "strsim",
             "tracing",
             "regex",
-            "serde_yaml",
+            "serde_norway",
             "sha2",
             "rayon",
+            "base64",
+            "chrono-tz",
         ];
         let extra: Vec<&String> = deps.iter().filter(|d| !allowed.contains(&d.as_str())).collect();
         assert!(

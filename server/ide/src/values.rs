@@ -5,9 +5,6 @@
 
 use kref_yaml::{File, Node, NodeValue, ScalarStyle, TextRange};
 
-use crate::diagnostics::objects::decode_base64;
-use crate::diagnostics::schema::{encode_base64, is_base64};
-
 /// Longest decoded value shown in a hint.
 const HINT_MAX: usize = 60;
 
@@ -17,8 +14,21 @@ pub struct Hint {
     /// Where it goes: the end of the value.
     pub offset: usize,
     pub label: String,
-    /// The whole decoded text, for the hint's tooltip (`None` when the label shows it all).
+    /// More than the label says (the whole decoded text, where a default comes from), for the
+    /// hint's tooltip.
     pub tooltip: Option<String>,
+    pub kind: HintKind,
+}
+
+/// What a hint shows, each switchable in the editor's settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HintKind {
+    /// A Secret's `data` value decoded.
+    SecretData,
+    /// A default the object relies on.
+    Default,
+    /// A quantity in plain units.
+    Quantity,
 }
 
 /// A rewrite of one stretch of the file.
@@ -40,10 +50,10 @@ fn secrets(file: &File) -> impl Iterator<Item = &Node> {
 
 /// Decoded text of a base64 value, when it is text.
 fn decoded(value: &str) -> Option<String> {
-    if !is_base64(value) {
+    if !crate::base64::is_valid(value) {
         return None;
     }
-    let bytes = decode_base64(value)?;
+    let bytes = crate::base64::decode(value)?;
     let text = String::from_utf8(bytes).ok()?;
     text.chars().all(|c| !c.is_control() || matches!(c, '\n' | '\t' | '\r')).then_some(text)
 }
@@ -55,7 +65,10 @@ pub fn secret_hints(file: &File, range: TextRange) -> Vec<Hint> {
     for root in secrets(file) {
         for p in root.get("data").and_then(Node::as_mapping).unwrap_or(&[]) {
             let Some(s) = p.value.as_scalar() else { continue };
-            if s.raw_range.start < range.start || s.raw_range.start > range.end || !is_base64(&s.text) {
+            if s.raw_range.start < range.start
+                || s.raw_range.start > range.end
+                || !crate::base64::is_valid(&s.text)
+            {
                 continue;
             }
             let (label, tooltip) = match decoded(&s.text) {
@@ -68,12 +81,12 @@ pub fn secret_hints(file: &File, range: TextRange) -> Vec<Hint> {
                         (format!("= {shown}"), None)
                     }
                 }
-                None => match decode_base64(&s.text) {
+                None => match crate::base64::decode(&s.text) {
                     Some(bytes) => (format!("= ({} bytes, binary)", bytes.len()), None),
                     None => continue,
                 },
             };
-            out.push(Hint { offset: s.raw_range.end, label, tooltip });
+            out.push(Hint { offset: s.raw_range.end, label, tooltip, kind: HintKind::SecretData });
         }
     }
     out
@@ -118,7 +131,7 @@ pub fn secret_actions(file: &File, range: TextRange) -> Vec<Rewrite> {
                     if to_plain {
                         decoded(&s.text).map(|t| serde_json::Value::String(t).to_string())
                     } else {
-                        Some(encode_base64(s.text.as_bytes()))
+                        Some(crate::base64::encode(s.text.as_bytes()))
                     }
                 }
                 _ => None,

@@ -10,10 +10,10 @@ use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::*;
 
 use super::Backend;
-use crate::analysis::navigate::index::{FileNav, Span, index_file};
+use crate::analysis::navigate::index::{FileNav, Span, index_file, placeholder_spans};
 use crate::analysis::navigate::structure::{self, FoldKind, LinkTarget};
 use crate::analysis::navigate::{lens, references, rename, symbols};
-use crate::analysis::values;
+use crate::analysis::{implicit, values};
 use crate::lsp::positions;
 use crate::lsp::workspace::{self, key_of_uri, uri_of_key};
 
@@ -40,6 +40,20 @@ fn uri_for(file: &str, key: &str, uri: &Uri) -> Option<Uri> {
     if file == key { Some(uri.clone()) } else { uri_of_key(file) }
 }
 
+/// What navigation reads of the file `key`: a Helm template's YAML with holes (its templated
+/// values hold their template text), any other file's YAML as it is.
+fn nav_index(key: &str, file: &kref_yaml::File) -> FileNav {
+    match crate::lsp::helm::ChartDoc::read(key, file.text()).and_then(|c| c.template_yaml()) {
+        Some(holed) => {
+            let mut nav = index_file(&holed);
+            // The holes are blanks in the YAML: the template's own text says where they are.
+            nav.placeholders = placeholder_spans(file.text());
+            nav
+        }
+        None => index_file(file),
+    }
+}
+
 impl Backend {
     /// The open document at `uri`; `None` when it is not open or too large to parse here.
     fn nav_request(&self, uri: &Uri, method: &str) -> Option<super::Snapshot> {
@@ -57,7 +71,7 @@ impl Backend {
             let file = work.file();
             let offset = positions::offset(file.line_index(), position, encoding);
             let key = key_of_uri(uri.as_str());
-            let here = index_file(&file);
+            let here = nav_index(&key, &file);
             let subject = references::subject_at(&here, offset)?;
             shared.diags.with_nav(&key, &here, &HashMap::new(), |files| {
                 references::references(&subject, files, with_declarations)
@@ -86,7 +100,7 @@ impl Backend {
             let file = work.file();
             let offset = positions::offset(file.line_index(), position, encoding);
             let key = key_of_uri(uri.as_str());
-            let here = index_file(&file);
+            let here = nav_index(&key, &file);
             let prepared = shared
                 .diags
                 .with_nav(&key, &here, &HashMap::new(), |files| rename::prepare(files, offset))
@@ -117,7 +131,7 @@ impl Backend {
             let file = work.file();
             let offset = positions::offset(file.line_index(), position, encoding);
             let key = key_of_uri(uri.as_str());
-            let here = index_file(&file);
+            let here = nav_index(&key, &file);
             let run = |fresh: &HashMap<String, FileNav>| {
                 shared
                     .diags
@@ -140,7 +154,7 @@ impl Backend {
                     None => workspace::read_manifest(std::path::Path::new(f))
                         .map_err(|e| refused(format!("could not read {f} again to rename in it: {e}")))?,
                 };
-                fresh.insert(f.to_string(), index_file(&kref_yaml::parse(&text)));
+                fresh.insert(f.to_string(), nav_index(f, &kref_yaml::parse(&text)));
             }
             let hits = if fresh.is_empty() { first } else { run(&fresh)? };
             let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
@@ -241,17 +255,37 @@ impl Backend {
     }
 
     pub(super) async fn hints(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
-        let Some(snapshot) = self.nav_request(&params.text_document.uri, "inlayHint") else {
-            return Ok(None);
-        };
-        let encoding = self.encoding();
-        let work = snapshot.clone();
-        self.off_loop("textDocument/inlayHint", Some(&snapshot), move || {
-            let file = work.file();
+        let uri = params.text_document.uri;
+        let Some(snapshot) = self.nav_request(&uri, "inlayHint") else { return Ok(None) };
+        let shown = self.shared.editor.lock().map(|e| e.inlay_hints).unwrap_or_default();
+        let shared = self.shared.clone();
+        let range = params.range;
+        self.analyze("textDocument/inlayHint", snapshot, move |file, kb, encoding, _| {
             let index = file.line_index();
-            let start = positions::offset(index, params.range.start, encoding);
-            let end = positions::offset(index, params.range.end, encoding);
-            let hints = values::secret_hints(&file, kref_yaml::TextRange::new(start, end.max(start)));
+            let start = positions::offset(index, range.start, encoding);
+            let end = positions::offset(index, range.end, encoding);
+            let range = kref_yaml::TextRange::new(start, end.max(start));
+            let key = key_of_uri(uri.as_str());
+            // A Helm template is read as its YAML with holes: templated values hold their
+            // template text, and mappings the template adds keys to are open-ended.
+            let chart = crate::lsp::helm::ChartDoc::read(&key, file.text());
+            let holed = chart.as_ref().and_then(crate::lsp::helm::ChartDoc::template_yaml);
+            let yaml = holed.as_ref().unwrap_or(file);
+            let mut hints = Vec::new();
+            if shown.secret_data {
+                hints.extend(values::secret_hints(yaml, range));
+            }
+            if shown.defaults {
+                let patch = shared
+                    .diags
+                    .with_workspace(|ws| ws.class_of(&key) == Some(crate::analysis::model::FileClass::Patch))
+                    .unwrap_or(false);
+                hints.extend(implicit::default_hints(yaml, &kb.schema, range, patch));
+            }
+            if shown.quantities {
+                hints.extend(implicit::quantity_hints(yaml, &kb.schema, range));
+            }
+            hints.sort_by_key(|h| h.offset);
             Some(
                 hints
                     .into_iter()
@@ -279,7 +313,7 @@ impl Backend {
         self.off_loop("textDocument/codeLens", Some(&snapshot), move || {
             let file = work.file();
             let key = key_of_uri(uri.as_str());
-            let here = index_file(&file);
+            let here = nav_index(&key, &file);
             shared.diags.with_nav(&key, &here, &HashMap::new(), |files| {
                 lens::lenses(files)
                     .into_iter()
@@ -307,8 +341,27 @@ impl Backend {
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
             let kustomization = matches!(name, "kustomization.yaml" | "kustomization.yml" | "Kustomization");
             let folder = path.is_absolute().then(|| path.parent()).flatten();
-            let links = structure::document_links(&file, kustomization);
-            let found = links.into_iter().filter_map(|l| {
+            // A Helm template: its YAML with holes for comments and annotations, and the files
+            // it reads with `.Files` (from the chart's folder; files that exist, a glob's folder).
+            let chart = crate::lsp::helm::ChartDoc::read(&key, file.text());
+            let holed = chart.as_ref().and_then(crate::lsp::helm::ChartDoc::template_yaml);
+            let yaml = holed.as_ref().unwrap_or(&file);
+            let mut found: Vec<DocumentLink> = Vec::new();
+            if let Some(c) = chart.as_ref().filter(|_| holed.is_some()) {
+                for l in crate::analysis::helm_ide::file_links(&c.charts, &c.rel) {
+                    let target = c.path_of(&l.path);
+                    let exists = if l.folder { target.is_dir() } else { target.is_file() };
+                    let Some(uri) = exists.then(|| Uri::from_file_path(&target)).flatten() else { continue };
+                    found.push(DocumentLink {
+                        range: positions::range(file.line_index(), l.range, encoding),
+                        target: Some(uri),
+                        tooltip: None,
+                        data: None,
+                    });
+                }
+            }
+            let links = structure::document_links(yaml, kustomization);
+            let plain = links.into_iter().filter_map(|l| {
                 let target = match l.target {
                     LinkTarget::Url(url) => url.parse::<Uri>().ok()?,
                     LinkTarget::Path(p) => Uri::from_file_path(existing(&tidy(&folder?.join(p)))?)?,
@@ -320,7 +373,9 @@ impl Backend {
                     data: None,
                 })
             });
-            Some(found.collect())
+            found.extend(plain);
+            found.sort_by_key(|l| (l.range.start.line, l.range.start.character));
+            Some(found)
         })
         .await
     }

@@ -47,6 +47,13 @@ local defaults = {
   float = { border = 'rounded', max_width = 100, max_height = 30 },
   -- Milliseconds to wait for the server (start-up, :KrefShow and note buffers).
   timeout_ms = 10000,
+  -- Inlay hints: a Secret's data decoded, the defaults an object relies on, quantities in plain
+  -- units. `enable` turns them on in kref buffers (Neovim 0.10+, vim.lsp.inlay_hint; Neovim
+  -- 0.7-0.9 have no inlay hints); the other switches say which kinds the server sends.
+  inlay_hints = { enable = true, secret_data = true, defaults = true, quantities = true },
+  -- Code lenses over Services and workloads (what they select, what selects their pods),
+  -- shown with vim.lsp.codelens and refreshed as you edit (any Neovim 0.7+).
+  codelens = true,
 }
 
 local state = {
@@ -306,6 +313,10 @@ function M.attach(bufnr, opts)
   end
   vim.lsp.buf_attach_client(bufnr, id)
   state.buffers[bufnr] = id
+  local client = vim.lsp.get_client_by_id(id)
+  if client then
+    M._buffer_features(bufnr, client)
+  end
   return id
 end
 
@@ -358,6 +369,53 @@ local function when_ready(client, fn)
   end
   poll()
 end
+
+--- What the running Neovim can show: inlay hints need vim.lsp.inlay_hint (Neovim 0.10+).
+function M.features()
+  local inlay = vim.lsp.inlay_hint ~= nil and type(vim.lsp.inlay_hint) == 'table'
+  return {
+    inlay_hints = inlay,
+    inlay_hints_reason = not inlay and 'inlay hints need Neovim 0.10 or later (vim.lsp.inlay_hint)' or nil,
+    codelens = vim.lsp.codelens ~= nil,
+  }
+end
+
+--- Turns on inlay hints and code lenses in a buffer once its client has started (as the options
+--- and the server allow).
+local function buffer_features(bufnr, client)
+  local config = state.config
+  when_ready(client, function(c)
+    if not vim.api.nvim_buf_is_valid(bufnr) then
+      return
+    end
+    local caps = c.server_capabilities or {}
+    if config.inlay_hints and config.inlay_hints.enable and caps.inlayHintProvider and M.features().inlay_hints then
+      -- 0.10+ takes (enable, filter); its pre-releases took (bufnr, enable).
+      if not pcall(vim.lsp.inlay_hint.enable, true, { bufnr = bufnr }) then
+        pcall(vim.lsp.inlay_hint.enable, bufnr, true)
+      end
+    end
+    if config.codelens and caps.codeLensProvider and vim.lsp.codelens then
+      local function refresh()
+        if vim.api.nvim_buf_is_valid(bufnr) and #buffer_clients(bufnr) > 0 then
+          vim.api.nvim_buf_call(bufnr, function()
+            pcall(vim.lsp.codelens.refresh)
+          end)
+        end
+      end
+      local group = vim.api.nvim_create_augroup('kref_codelens_' .. bufnr, { clear = true })
+      vim.api.nvim_create_autocmd({ 'BufEnter', 'InsertLeave', 'BufWritePost', 'CursorHold' }, {
+        group = group,
+        buffer = bufnr,
+        callback = refresh,
+        desc = 'kref: refresh code lenses',
+      })
+      refresh()
+    end
+  end)
+end
+
+M._buffer_features = buffer_features
 
 --- A synchronous request with a timeout: result, or nil and an error message.
 local function request_sync(client, method, params, timeout_ms)
@@ -604,6 +662,8 @@ function M.info()
     table.insert(lines, err)
   end
   table.insert(lines, 'options: ' .. vim.fn.json_encode(M.server_options()))
+  local features = M.features()
+  table.insert(lines, 'inlay hints: ' .. (features.inlay_hints and 'available' or features.inlay_hints_reason))
   table.insert(lines, 'log: ' .. (state.config.log_file or vim.lsp.get_log_path()))
   local any = false
   for root, id in pairs(state.clients) do

@@ -281,6 +281,16 @@ function M.init_options(opts)
     end
   end
   result.kubernetesVersion = M.kubernetes_version(opts.kubernetes_version)
+  -- Inlay hint kinds are on unless switched off: only the switched-off ones are sent.
+  local hints = {}
+  for key, name in pairs({ secret_data = 'secretData', defaults = 'defaults', quantities = 'quantities' }) do
+    if type(opts.inlay_hints) == 'table' and opts.inlay_hints[key] == false then
+      hints[name] = false
+    end
+  end
+  if next(hints) ~= nil then
+    result.inlayHints = hints
+  end
   if next(result) == nil then
     return vim.empty_dict()
   end

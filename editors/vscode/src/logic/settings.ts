@@ -10,6 +10,14 @@ export interface RawSettings {
   schemas?: unknown;
   kubernetesVersion?: unknown;
   rules?: unknown;
+  inlayHints?: unknown;
+}
+
+/** Which inlay hints the server sends (each kind on unless switched off). */
+export interface HintOptions {
+  secretData?: boolean;
+  defaults?: boolean;
+  quantities?: boolean;
 }
 
 /** Rule settings, as `rules:` in `.kref.yaml`; the server applies them over the files'. */
@@ -26,6 +34,7 @@ export interface ServerOptions {
   schemas: string[];
   kubernetesVersion?: string;
   rules?: RuleOptions;
+  inlayHints?: HintOptions;
 }
 
 function stringList(value: unknown): string[] {
@@ -80,6 +89,24 @@ export function ruleOptions(value: unknown): RuleOptions | undefined {
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
+/**
+ * The `kref.inlayHints.*` switches that are off (VS Code gives them as one object); undefined
+ * when every kind is on, the server's default.
+ */
+export function hintOptions(value: unknown): HintOptions | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return undefined;
+  }
+  const raw = value as Record<string, unknown>;
+  const out: HintOptions = {};
+  for (const key of ['secretData', 'defaults', 'quantities'] as const) {
+    if (raw[key] === false) {
+      out[key] = false;
+    }
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
 /** Expands note and schema paths (`~`, `${workspaceFolder}`, relative paths) and drops duplicates. */
 export function toServerOptions(raw: RawSettings, ctx: PathContext): ServerOptions {
   const expandAll = (value: unknown) => [...new Set(stringList(value).map((p) => expandPath(p, ctx)))];
@@ -94,6 +121,10 @@ export function toServerOptions(raw: RawSettings, ctx: PathContext): ServerOptio
   const rules = ruleOptions(raw.rules);
   if (rules !== undefined) {
     options.rules = rules;
+  }
+  const hints = hintOptions(raw.inlayHints);
+  if (hints !== undefined) {
+    options.inlayHints = hints;
   }
   return options;
 }
@@ -110,7 +141,7 @@ export type SettingsReaction = 'restart' | 'notify' | 'none';
  * Decides how to react to a configuration change. `affects` is
  * `ConfigurationChangeEvent.affectsConfiguration`. A new binary needs a restart; notes, schemas
  * and the version are sent to the running server; `kref.trace.server` is handled by the language
- * client itself. Rule settings are sent too.
+ * client itself. Rule settings and inlay hint switches are sent too.
  */
 export function reactionTo(affects: (section: string) => boolean): SettingsReaction {
   if (affects('kref.path')) {
@@ -120,7 +151,8 @@ export function reactionTo(affects: (section: string) => boolean): SettingsReact
     affects('kref.notes') ||
     affects('kref.schemas') ||
     affects('kref.kubernetesVersion') ||
-    affects('kref.rules')
+    affects('kref.rules') ||
+    affects('kref.inlayHints')
   ) {
     return 'notify';
   }

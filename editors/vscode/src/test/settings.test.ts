@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import {
   didChangeConfigurationParams,
   normalizeKubernetesVersion,
+  hintOptions,
   reactionTo,
   ruleOptions,
   toServerOptions,
@@ -65,6 +66,16 @@ describe('ruleOptions', () => {
   });
 });
 
+describe('inlay hint switches', () => {
+  it('sends only the kinds switched off', () => {
+    assert.equal(hintOptions({ secretData: true, defaults: true, quantities: true }), undefined);
+    assert.deepEqual(hintOptions({ secretData: true, defaults: false, quantities: 'no' }), { defaults: false });
+    assert.equal(hintOptions(null), undefined);
+    assert.deepEqual(toServerOptions({ inlayHints: { quantities: false } }, ctx).inlayHints, { quantities: false });
+    assert.equal(toServerOptions({ inlayHints: {} }, ctx).inlayHints, undefined);
+  });
+});
+
 describe('reactionTo', () => {
   const changed = (...keys: string[]) => (section: string) =>
     keys.some((k) => k === section || k.startsWith(section + '.') || section.startsWith(k + '.'));
@@ -79,6 +90,7 @@ describe('reactionTo', () => {
     assert.equal(reactionTo(changed('kref.schemas')), 'notify');
     assert.equal(reactionTo(changed('kref.kubernetesVersion')), 'notify');
     assert.equal(reactionTo(changed('kref.rules')), 'notify');
+    assert.equal(reactionTo(changed('kref.inlayHints.defaults')), 'notify');
   });
 
   it('ignores trace (the client handles it) and other extensions', () => {

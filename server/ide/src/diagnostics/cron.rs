@@ -1,20 +1,21 @@
-//! CronJob schedules as the controller parses them (robfig/cron `ParseStandard`: five fields,
-//! names, ranges, steps, `@daily`-style descriptors) and the shape of IANA time zone names.
+//! CronJob schedules as the API server parses them (robfig/cron `ParseStandard`: five fields,
+//! names, ranges, steps, `@daily`-style descriptors) and time zones as it loads them (the IANA
+//! database, here from chrono-tz).
 
 /// Why `schedule` is not a schedule the CronJob controller accepts.
 pub(crate) fn problem(schedule: &str) -> Option<String> {
-    let s = schedule.trim();
-    if s.is_empty() {
+    if schedule.trim().is_empty() {
         return Some("the schedule is empty".into());
     }
-    if let Some(d) = s.strip_prefix('@') {
+    // Only a schedule that starts with `@` is a descriptor: robfig does not trim first.
+    if let Some(d) = schedule.strip_prefix('@') {
         let ok = matches!(d, "yearly" | "annually" | "monthly" | "weekly" | "daily" | "midnight" | "hourly")
-            || d.strip_prefix("every ").is_some_and(|dur| is_duration(dur.trim()));
+            || d.strip_prefix("every ").is_some_and(is_duration);
         return (!ok).then(|| {
             format!("unknown descriptor @{d}; use @yearly, @monthly, @weekly, @daily, @hourly or five fields")
         });
     }
-    let fields: Vec<&str> = s.split_whitespace().collect();
+    let fields: Vec<&str> = schedule.split_whitespace().collect();
     if fields.len() != 5 {
         return Some(if fields.len() == 6 {
             "it has 6 fields, but Kubernetes schedules have 5 (minute hour day-of-month month day-of-week), no seconds"
@@ -59,7 +60,8 @@ fn field_problem(field: &str, min: u32, max: u32, names: &[&str]) -> Option<Stri
                 Err(_) => return Some(format!("step {step:?} is not a number")),
             }
         }
-        if range == "*" || range == "?" {
+        // robfig reads `*` and `?` as the whole range and ignores a `-...` after them.
+        if range == "*" || range == "?" || range.starts_with("*-") || range.starts_with("?-") {
             continue;
         }
         let (lo, hi) = match range.split_once('-') {
@@ -95,17 +97,24 @@ fn field_problem(field: &str, min: u32, max: u32, names: &[&str]) -> Option<Stri
     None
 }
 
-/// A Go duration such as `5m`, `1h30m`, `90s`.
+/// A duration as Go's `time.ParseDuration` reads it: an optional sign, then numbers (with an
+/// optional fraction) each followed by a unit, such as `5m`, `1h30m`, `1.5h`; or `0`.
 fn is_duration(text: &str) -> bool {
-    let mut rest = text;
+    let rest = text.strip_prefix(['+', '-']).unwrap_or(text);
+    if rest == "0" {
+        return true;
+    }
+    let mut rest = rest;
     let mut any = false;
     while !rest.is_empty() {
-        let digits = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
-        if digits == 0 {
+        let number = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+        let digits = &rest[..number];
+        if digits.is_empty() || digits == "." || digits.matches('.').count() > 1 {
             return false;
         }
-        rest = &rest[digits..];
-        let unit = ["ns", "us", "µs", "ms", "h", "m", "s"].iter().find(|u| rest.starts_with(*u));
+        rest = &rest[number..];
+        let unit =
+            ["ns", "us", "\u{b5}s", "\u{3bc}s", "ms", "h", "m", "s"].iter().find(|u| rest.starts_with(*u));
         let Some(unit) = unit else { return false };
         rest = &rest[unit.len()..];
         any = true;
@@ -113,72 +122,8 @@ fn is_duration(text: &str) -> bool {
     any
 }
 
-/// Areas of the IANA time zone database (`Area/Location` names), current and legacy.
-const AREAS: &[&str] = &[
-    "Africa",
-    "America",
-    "Antarctica",
-    "Arctic",
-    "Asia",
-    "Atlantic",
-    "Australia",
-    "Europe",
-    "Indian",
-    "Pacific",
-    "Etc",
-    "US",
-    "Canada",
-    "Brazil",
-    "Chile",
-    "Mexico",
-];
-
-/// Zone names without an area.
-const SINGLE: &[&str] = &[
-    "UTC",
-    "GMT",
-    "UCT",
-    "Universal",
-    "Zulu",
-    "Greenwich",
-    "EST",
-    "MST",
-    "HST",
-    "EST5EDT",
-    "CST6CDT",
-    "MST7MDT",
-    "PST8PDT",
-    "CET",
-    "EET",
-    "MET",
-    "WET",
-    "Cuba",
-    "Egypt",
-    "Eire",
-    "GB",
-    "GB-Eire",
-    "Hongkong",
-    "Iceland",
-    "Iran",
-    "Israel",
-    "Jamaica",
-    "Japan",
-    "Kwajalein",
-    "Libya",
-    "NZ",
-    "NZ-CHAT",
-    "Navajo",
-    "PRC",
-    "Poland",
-    "Portugal",
-    "ROC",
-    "ROK",
-    "Singapore",
-    "Turkey",
-    "W-SU",
-];
-
-/// Why `tz` is not an IANA time zone name; with a corrected spelling when one is obvious.
+/// Why `tz` is not a time zone the API server can load (it calls Go's `time.LoadLocation`);
+/// with the name meant when a spelling or case slip makes it obvious.
 pub(crate) fn time_zone_problem(tz: &str) -> Option<(String, Option<String>)> {
     if tz.eq_ignore_ascii_case("local") {
         return Some((
@@ -186,96 +131,131 @@ pub(crate) fn time_zone_problem(tz: &str) -> Option<(String, Option<String>)> {
             Some("Etc/UTC".into()),
         ));
     }
-    if SINGLE.contains(&tz) {
+    if tz.parse::<chrono_tz::Tz>().is_ok() {
         return None;
     }
-    if let Some(s) = SINGLE.iter().find(|s| s.eq_ignore_ascii_case(tz)) {
-        return Some((format!("zone names are case-sensitive: {s}"), Some((*s).to_string())));
+    let names = || chrono_tz::TZ_VARIANTS.iter().map(|z| z.name());
+    if let Some(name) = names().find(|n| n.eq_ignore_ascii_case(tz)) {
+        return Some((format!("{tz:?}: zone names are case-sensitive: {name}"), Some(name.to_string())));
     }
-    let Some((area, rest)) = tz.split_once('/') else {
-        return Some((format!("{tz:?} is not an IANA zone name such as Europe/Berlin or Etc/UTC"), None));
-    };
-    let well_formed = !rest.is_empty()
-        && rest.split('/').all(|part| {
-            !part.is_empty()
-                && part.starts_with(|c: char| c.is_ascii_uppercase() || c.is_ascii_digit())
-                && part.chars().all(|c| c.is_ascii_alphanumeric() || "_-+".contains(c))
-        });
-    if AREAS.contains(&area) && well_formed {
-        return None;
-    }
-    let fixed_area = AREAS.iter().find(|a| a.eq_ignore_ascii_case(area));
-    let fixed = fixed_area.map(|a| {
-        let parts: Vec<String> = rest
-            .split('/')
-            .map(|p| {
-                p.split('_')
-                    .map(|w| {
-                        let mut c = w.chars();
-                        match c.next() {
-                            Some(f) => f.to_ascii_uppercase().to_string() + &c.as_str().to_ascii_lowercase(),
-                            None => String::new(),
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join("_")
-            })
-            .collect();
-        format!("{a}/{}", parts.join("/"))
-    });
-    let fixed = fixed.filter(|f| f != tz);
-    Some((
-        match &fixed {
-            Some(f) => format!("{tz:?} is not an IANA zone name; zone names are case-sensitive: {f}"),
-            None => format!("{tz:?} is not an IANA zone name such as Europe/Berlin or America/New_York"),
-        },
-        fixed,
-    ))
+    let meant = kref_corpus::schema::suggest(names(), tz).into_iter().next();
+    Some(match meant {
+        Some(m) => (format!("{tz:?} is not an IANA time zone; did you mean {m}?"), Some(m)),
+        None => (format!("{tz:?} is not an IANA time zone name such as Europe/Berlin or Etc/UTC"), None),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// What robfig/cron v3's `ParseStandard` (the API server's parser) answers for each
+    /// schedule, written down from its parsing rules: `true` where it accepts the schedule.
+    const ROBFIG: &[(&str, bool)] = &[
+        ("*/5 * * * *", true),
+        ("0 3 * * 1-5", true),
+        ("15 2 1 jan,jul *", true),
+        ("0 0 * * SUN", true),
+        ("0 0 * * sun-sat", true),
+        ("0 0 * JAN-dec *", true),
+        ("0-30/10 * ? * *", true),
+        ("? ? ? ? ?", true),
+        ("5/15 * * * *", true),
+        ("*/1 * * * *", true),
+        ("+5 * * * *", true),
+        ("*-40 * * * *", true),
+        ("  0   3  *  *  *  ", true),
+        ("0\t3 * *\t*", true),
+        ("@yearly", true),
+        ("@annually", true),
+        ("@monthly", true),
+        ("@weekly", true),
+        ("@daily", true),
+        ("@midnight", true),
+        ("@hourly", true),
+        ("@every 1h30m", true),
+        ("@every 1.5h", true),
+        ("@every 90s", true),
+        ("@every 0", true),
+        ("@every -1m", true),
+        ("@every 500ms", true),
+        ("", false),
+        ("   ", false),
+        ("* * * *", false),
+        ("0 0 * * * *", false),
+        ("60 * * * *", false),
+        ("0 24 * * *", false),
+        ("0 0 0 * *", false),
+        ("0 0 32 * *", false),
+        ("0 0 * 0 *", false),
+        ("0 0 * 13 *", false),
+        ("0 0 * * 7", false),
+        ("*/0 * * * *", false),
+        ("5-1 * * * *", false),
+        ("60/5 * * * *", false),
+        ("1-2-3 * * * *", false),
+        ("*/2/3 * * * *", false),
+        ("1,,2 * * * *", false),
+        ("-5 * * * *", false),
+        ("*/mon * * * *", false),
+        ("0 0 * * mon-funday", false),
+        ("0 0 L * *", false),
+        ("0 0 * * 1#2", false),
+        ("0 0 15W * *", false),
+        ("H * * * *", false),
+        ("a b c d e", false),
+        ("@sometimes", false),
+        ("@Daily", false),
+        ("@daily extra", false),
+        (" @daily", false),
+        ("@every", false),
+        ("@every 5", false),
+        ("@every .h", false),
+        ("@every 1d", false),
+    ];
+
     #[test]
-    fn schedules() {
-        for ok in [
-            "*/5 * * * *",
-            "0 3 * * 1-5",
-            "15 2 1 jan,jul *",
-            "@daily",
-            "@every 1h30m",
-            "0 0 * * SUN",
-            "0-30/10 * ? * *",
-        ] {
-            assert_eq!(problem(ok), None, "{ok}");
-        }
-        for bad in [
-            "* * * *",
-            "0 0 * * * *",
-            "60 * * * *",
-            "0 24 * * *",
-            "0 0 0 * *",
-            "0 0 * 13 *",
-            "0 0 * * 7",
-            "*/0 * * * *",
-            "@sometimes",
-            "a b c d e",
-            "5-1 * * * *",
-        ] {
-            assert!(problem(bad).is_some(), "{bad}");
-        }
+    fn schedules_are_judged_as_robfig_parse_standard_judges_them() {
+        let wrong: Vec<String> = ROBFIG
+            .iter()
+            .filter(|(s, ok)| problem(s).is_none() != *ok)
+            .map(|(s, ok)| {
+                format!(
+                    "{s:?}: robfig {}, kref says {:?}",
+                    if *ok { "accepts" } else { "rejects" },
+                    problem(s)
+                )
+            })
+            .collect();
+        assert!(wrong.is_empty(), "{wrong:#?}");
     }
 
     #[test]
     fn zones() {
-        assert!(time_zone_problem("Europe/Berlin").is_none());
-        assert!(time_zone_problem("America/Argentina/Buenos_Aires").is_none());
-        assert!(time_zone_problem("Etc/GMT+5").is_none());
-        assert!(time_zone_problem("UTC").is_none());
-        assert_eq!(time_zone_problem("europe/berlin").unwrap().1.as_deref(), Some("Europe/Berlin"));
+        for ok in
+            ["Europe/Berlin", "America/Argentina/Buenos_Aires", "Etc/GMT+5", "UTC", "America/Ciudad_Juarez"]
+        {
+            assert_eq!(time_zone_problem(ok), None, "{ok}");
+        }
+        assert_eq!(
+            time_zone_problem("europe/berlin"),
+            Some((
+                "\"europe/berlin\": zone names are case-sensitive: Europe/Berlin".into(),
+                Some("Europe/Berlin".into())
+            ))
+        );
         assert_eq!(time_zone_problem("utc").unwrap().1.as_deref(), Some("UTC"));
+        // Well formed, but no such zone: the API server's time.LoadLocation refuses it.
+        assert_eq!(
+            time_zone_problem("Europe/Berlinn"),
+            Some((
+                "\"Europe/Berlinn\" is not an IANA time zone; did you mean Europe/Berlin?".into(),
+                Some("Europe/Berlin".into())
+            ))
+        );
+        assert_eq!(time_zone_problem("America/Nowhere_At_All").map(|p| p.1.is_none()), Some(true));
         assert!(time_zone_problem("Berlin").is_some());
-        assert!(time_zone_problem("Local").is_some());
+        assert!(time_zone_problem("").is_some());
+        assert_eq!(time_zone_problem("Local").unwrap().1.as_deref(), Some("Etc/UTC"));
     }
 }

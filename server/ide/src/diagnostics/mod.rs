@@ -18,7 +18,7 @@ pub(crate) mod names;
 pub(crate) mod objects;
 mod pattern;
 mod pod;
-mod quantity;
+pub(crate) mod quantity;
 pub mod registry;
 pub(crate) mod schema;
 mod suppress;
@@ -36,7 +36,9 @@ use kref_yaml::{File, TextRange};
 
 pub use config::{RuleConfig, RuleSettings, default_kube_version};
 pub use edits::apply_edits;
-pub use registry::{Category, PssLevel, RULES, Rule, rule_by_id, rule_doc, rule_doc_path, rules};
+pub use registry::{
+    Category, PssLevel, RULES, Rule, RuleNote, rule_by_id, rule_doc, rule_doc_path, rule_note, rules,
+};
 
 use crate::knowledge::Knowledge;
 use crate::model::object as manifest;

@@ -545,7 +545,8 @@ fn secret_type(cx: &mut Cx<'_>, keys: &[(&str, &str, TextRange)]) {
         for section in ["stringData", "data"] {
             let Some(v) = at(cx.root, &[section, ".dockerconfigjson"]) else { continue };
             let Some(text) = text_of(v) else { continue };
-            let json = if section == "data" { decode_base64(text) } else { Some(text.as_bytes().to_vec()) };
+            let json =
+                if section == "data" { crate::base64::decode(text) } else { Some(text.as_bytes().to_vec()) };
             if let Some(bytes) = json
                 && serde_json::from_slice::<serde_json::Value>(&bytes).is_err()
             {
@@ -574,30 +575,6 @@ fn add_keys(cx: &Cx<'_>, keys: &[&str]) -> Option<Fix> {
         None => vec![insert_entry(cx.file, None, cx.root, "stringData", &Y::M(entries), unit)?],
     };
     Some(Fix { title: format!("Add {} under stringData", keys.join(", ")), edits })
-}
-
-pub(crate) fn decode_base64(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    let mut buf = 0u32;
-    let mut bits = 0;
-    for b in text.bytes() {
-        let v = match b {
-            b'A'..=b'Z' => b - b'A',
-            b'a'..=b'z' => b - b'a' + 26,
-            b'0'..=b'9' => b - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            b'=' | b'\n' | b'\r' => continue,
-            _ => return None,
-        };
-        buf = (buf << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buf >> bits) as u8);
-        }
-    }
-    Some(out)
 }
 
 /// `Ok((value, percent))` for an int-or-percent budget.

@@ -165,7 +165,7 @@ fn container_ports(cx: &mut Cx<'_>, list: &[ContainerAt<'_>]) {
                 cx.emit(Diagnostic::new(
                     "container-port",
                     n.range,
-                    format!("hostPort {v} is outside 1-65535"),
+                    format!("hostPort {v} is outside 1-65535 (0, like leaving it out, means no host port)"),
                 ));
             }
             let Some(node) = get(p, "name") else { continue };

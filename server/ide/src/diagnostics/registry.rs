@@ -631,20 +631,56 @@ fn index() -> &'static HashMap<&'static str, usize> {
     INDEX.get_or_init(|| RULES.iter().enumerate().map(|(i, r)| (r.id, i)).collect())
 }
 
-/// The documentation note of a rule (`corpus/notes/rules/<id>.md`, embedded in the binary), as
-/// Markdown.
-pub fn rule_doc(id: &str) -> Option<&'static str> {
-    static DOCS: OnceLock<HashMap<String, &'static str>> = OnceLock::new();
-    let docs = DOCS.get_or_init(|| {
+/// A rule's note (`corpus/notes/rules/<id>.md`, embedded in the binary), read once with the
+/// notes parser's idea of front matter, and the cuts of it that hover, `--explain` and SARIF show.
+#[derive(Debug)]
+pub struct RuleNote {
+    /// The note as Markdown, without its front matter (`kref check --explain`).
+    pub markdown: &'static str,
+    /// From after the title to the first `##` section, as Markdown (hover over a diagnostic).
+    pub summary: String,
+    /// What the rule finds: the first paragraph after the title and the "Rule `id`: severity,
+    /// profile" line, as one line of text (SARIF `fullDescription`).
+    pub description: String,
+}
+
+impl RuleNote {
+    fn read(source: &'static str) -> Self {
+        let markdown = kref_corpus::note_body(source);
+        let after_title: Vec<&str> =
+            markdown.lines().skip_while(|l| l.starts_with('#') || l.trim().is_empty()).collect();
+        let mut summary = after_title.join("\n");
+        if let Some(cut) = summary.find("\n## ") {
+            summary.truncate(cut);
+        }
+        let paragraphs = after_title.split(|l| l.trim().is_empty()).filter(|p| !p.is_empty());
+        let description = paragraphs
+            .clone()
+            .find(|p| !p[0].starts_with("Rule `"))
+            .or(paragraphs.clone().next())
+            .unwrap_or(&[]);
+        RuleNote { markdown, summary: summary.trim().to_string(), description: description.join(" ") }
+    }
+}
+
+/// The note of a rule, read once.
+pub fn rule_note(id: &str) -> Option<&'static RuleNote> {
+    static NOTES: OnceLock<HashMap<String, RuleNote>> = OnceLock::new();
+    let notes = NOTES.get_or_init(|| {
         kref_corpus::builtin::files()
             .into_iter()
             .filter_map(|f| {
                 let id = f.rel_path.strip_prefix("rules/")?.strip_suffix(".md")?;
-                Some((id.to_string(), std::str::from_utf8(f.contents).ok()?))
+                Some((id.to_string(), RuleNote::read(std::str::from_utf8(f.contents).ok()?)))
             })
             .collect()
     });
-    docs.get(id).copied()
+    notes.get(id)
+}
+
+/// The documentation note of a rule as Markdown, without its front matter.
+pub fn rule_doc(id: &str) -> Option<&'static str> {
+    rule_note(id).map(|n| n.markdown)
 }
 
 /// Where a rule's note lives in the built-in corpus: `builtin:rules/<id>.md`.
@@ -684,6 +720,22 @@ mod tests {
                 r.id
             );
         }
+    }
+
+    #[test]
+    fn rule_notes_are_read_without_front_matter() {
+        for r in RULES {
+            let note = rule_note(r.id).unwrap();
+            for text in [note.markdown, &note.summary, &note.description] {
+                assert!(!text.starts_with("---") && !text.contains("tags: ["), "{}: {text:?}", r.id);
+            }
+            assert!(note.markdown.starts_with("# Rule "), "{}: {:?}", r.id, &note.markdown[..40]);
+            assert!(!note.summary.is_empty() && !note.summary.contains("\n## "), "{}", r.id);
+            assert!(!note.description.contains('\n') && !note.description.is_empty(), "{}", r.id);
+            assert!(!note.description.starts_with("Rule `"), "{}: {:?}", r.id, note.description);
+        }
+        let tag = rule_note("image-tag").unwrap();
+        assert!(tag.description.starts_with("A container image with no tag"), "{:?}", tag.description);
     }
 
     #[test]

@@ -580,7 +580,7 @@ impl<'c, 'a> Walker<'c, 'a> {
     }
 
     fn base64(&mut self, node: &Node, raw: TextRange, s: &str, name: &str) {
-        if !self.base64 || is_base64(s) {
+        if !self.base64 || crate::base64::is_valid(s) {
             return;
         }
         let mut d = Diagnostic::new(
@@ -594,7 +594,7 @@ impl<'c, 'a> Walker<'c, 'a> {
                 matches!(sc.style, kref_yaml::ScalarStyle::Literal | kref_yaml::ScalarStyle::Folded)
             })
         {
-            d = d.fix(replace("Encode the value as base64", raw, encode_base64(s.as_bytes())));
+            d = d.fix(replace("Encode the value as base64", raw, crate::base64::encode(s.as_bytes())));
         }
         self.cx.emit(d);
     }
@@ -1035,48 +1035,9 @@ fn short_pattern(p: &str) -> String {
     }
 }
 
-/// Standard base64 with padding, as Go's encoding/json decodes `[]byte` (line breaks ignored).
-pub(crate) fn is_base64(s: &str) -> bool {
-    let clean: Vec<u8> = s.bytes().filter(|b| !matches!(b, b'\r' | b'\n')).collect();
-    if !clean.len().is_multiple_of(4) {
-        return false;
-    }
-    let pad = clean.iter().rev().take_while(|b| **b == b'=').count();
-    if pad > 2 {
-        return false;
-    }
-    clean[..clean.len() - pad].iter().all(|b| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/')
-}
-
-pub(crate) fn encode_base64(bytes: &[u8]) -> String {
-    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        out.push(A[(n >> 18) as usize & 63] as char);
-        out.push(A[(n >> 12) as usize & 63] as char);
-        out.push(if chunk.len() > 1 { A[(n >> 6) as usize & 63] as char } else { '=' });
-        out.push(if chunk.len() > 2 { A[n as usize & 63] as char } else { '=' });
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn base64_rules() {
-        assert!(is_base64("cGFzc3dvcmQ="));
-        assert!(is_base64(""));
-        assert!(is_base64("cGFz\nc3dvcmQ="));
-        assert!(!is_base64("password!"));
-        assert!(!is_base64("cGFzc3dvcmQ"));
-        assert_eq!(encode_base64(b"password"), "cGFzc3dvcmQ=");
-        assert_eq!(encode_base64(b"ab"), "YWI=");
-        assert_eq!(encode_base64(b"abc"), "YWJj");
-    }
 
     #[test]
     fn deprecation_sentences() {

@@ -104,8 +104,8 @@ struct Builder<'f> {
 /// Reads every YAML document of a text into JSON values (`None` for a file that is no YAML).
 fn documents(text: &str) -> Option<Vec<Value>> {
     let mut out = Vec::new();
-    for doc in serde_yaml::Deserializer::from_str(text) {
-        let value = serde_yaml::Value::deserialize(doc).ok()?;
+    for doc in serde_norway::Deserializer::from_str(text) {
+        let value = serde_norway::Value::deserialize(doc).ok()?;
         let json: Value = serde_json::to_value(&value).ok()?;
         if !json.is_null() {
             out.push(json);
@@ -437,7 +437,7 @@ impl Builder<'_> {
                 let mut data = Map::new();
                 let pairs = self.generator_data(dir, &file, g);
                 for (k, v) in pairs {
-                    let v = if kind == "Secret" { base64(v.as_bytes()) } else { v };
+                    let v = if kind == "Secret" { crate::base64::encode(v.as_bytes()) } else { v };
                     data.insert(k, Value::String(v));
                 }
                 let options = g.get("options");
@@ -779,24 +779,6 @@ fn go_json(s: &str) -> String {
         .replace('&', "\\u0026")
         .replace('\u{2028}', "\\u2028")
         .replace('\u{2029}', "\\u2029")
-}
-
-fn base64(bytes: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = (u32::from(chunk[0]) << 16)
-            | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8)
-            | u32::from(*chunk.get(2).unwrap_or(&0));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 /// Does a patch target (a selector) select the object?

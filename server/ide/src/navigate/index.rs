@@ -77,6 +77,9 @@ pub struct NameSite {
     pub templated: bool,
     /// A block scalar or a value with escapes: its text is not the name as written.
     pub unusual: bool,
+    /// A Service named as a host inside a value (`http://web:80`, see [`super::hosts`]): the span
+    /// is the name's part of the host, and it counts only where that Service exists.
+    pub host: bool,
 }
 
 /// One object of the file, for workspace symbols.
@@ -159,13 +162,16 @@ pub struct FileNav {
     pub templates: Vec<TemplateSite>,
     pub selectors: Vec<SelectorSite>,
     pub broken: Option<Broken>,
+    /// Where the text holds template placeholders (`{{ ... }}`, `${VAR}`), each within a line:
+    /// what is written there is computed by a template.
+    pub placeholders: Vec<TextRange>,
 }
 
 /// What navigation needs of a parsed file.
 pub fn index_file(file: &File) -> FileNav {
     let index = file.line_index();
     let span = |r: TextRange| Span::new(index, r);
-    let mut nav = FileNav::default();
+    let mut nav = FileNav { placeholders: placeholder_spans(file.text()), ..FileNav::default() };
     if let Some(e) = file.errors.first() {
         nav.broken = Some(Broken {
             line: index.line_col(e.range.start, Encoding::Utf8).line,
@@ -217,6 +223,7 @@ pub fn index_file(file: &File) -> FileNav {
         for (k, node) in named_references(&obj) {
             site(k, node, Role::Reference, &namespace);
         }
+        host_sites(&obj, file.text(), namespace.as_deref(), index, &mut nav.names);
         if let Some(labels) = pod_labels(root, kind) {
             nav.templates.push(TemplateSite {
                 owner: owner.clone(),
@@ -230,6 +237,75 @@ pub fn index_file(file: &File) -> FileNav {
         }
     }
     nav
+}
+
+/// The Services named as hosts in the values of an object: its containers' env values,
+/// `command` and `args`, and a ConfigMap's `data`.
+fn host_sites(
+    obj: &crate::model::ObjectAt<'_>,
+    text: &str,
+    namespace: Option<&str>,
+    index: &LineIndex,
+    out: &mut Vec<NameSite>,
+) {
+    let mut values: Vec<(&Node, String)> = Vec::new();
+    if let Some(spec) = crate::model::pod_spec(obj) {
+        for c in crate::model::containers(spec) {
+            for e in get(c.node, "env").map(items).unwrap_or(&[]) {
+                if let (Some(name), Some(v)) = (get(e, "name").and_then(text_of), get(e, "value")) {
+                    values.push((v, name.to_string()));
+                }
+            }
+            for list in ["command", "args"] {
+                for a in get(c.node, list).map(items).unwrap_or(&[]) {
+                    let flag = a.as_scalar().map_or("", |s| super::hosts::flag_of(&s.text));
+                    values.push((a, flag.to_string()));
+                }
+            }
+        }
+    }
+    if obj.kind_name() == "ConfigMap" && obj.is_builtin() {
+        for p in get(obj.node, "data").map(pairs).unwrap_or(&[]) {
+            values.push((&p.value, p.key.text.clone()));
+        }
+    }
+    for (node, key) in values {
+        let Some(scalar) = node.as_scalar() else { continue };
+        let range = value_range(node);
+        let Some(source) = text.get(range.start..range.end) else { continue };
+        // A Helm template's holed value: its source is placeholder words, not what is printed.
+        if has_placeholder(&scalar.text) && source != scalar.text {
+            continue;
+        }
+        for t in super::hosts::host_tokens(source, &scalar.text, &key) {
+            out.push(NameSite {
+                kind: "Service".into(),
+                name: t.service,
+                namespace: t.namespace.or_else(|| namespace.map(str::to_string)),
+                role: Role::Reference,
+                span: Span::new(index, TextRange::new(range.start + t.start, range.start + t.end)),
+                templated: false,
+                unusual: false,
+                host: true,
+            });
+        }
+    }
+}
+
+/// The placeholders of `text`, each cut at the end of its line (an unclosed `{{` is one too).
+pub fn placeholder_spans(text: &str) -> Vec<TextRange> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some((start, end, _)) = crate::placeholders::find(&text[from..]) {
+        let (start, end) = (from + start, from + end);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        out.push(TextRange::new(start, end.min(line_end)));
+        from = end.max(start + 2);
+        if from >= text.len() {
+            break;
+        }
+    }
+    out
 }
 
 /// The range of a scalar's text as written, inside its quotes.
@@ -267,6 +343,7 @@ fn name_site(
         span: Span::new(index, range),
         templated: has_placeholder(&scalar.text),
         unusual,
+        host: false,
     })
 }
 

@@ -5,6 +5,7 @@
 //!
 //! Pure: the language server keeps a [`index::FileNav`] per file and passes the ones a file sees.
 
+pub mod hosts;
 pub mod index;
 pub mod lens;
 pub mod references;

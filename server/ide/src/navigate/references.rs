@@ -60,6 +60,18 @@ pub fn subject_at(nav: &FileNav, offset: usize) -> Option<Subject> {
     })
 }
 
+/// Is an object of `kind` named `name` declared in `files` (in a namespace `namespace` may be)?
+pub fn declared(files: &Files<'_>, kind: &str, name: &str, namespace: Option<&str>) -> bool {
+    files.iter().any(|(_, nav)| {
+        nav.names.iter().any(|s| {
+            s.role == Role::Declaration
+                && s.kind == kind
+                && s.name == name
+                && ns_compatible(s.namespace.as_deref(), namespace)
+        })
+    })
+}
+
 /// One place found: the file's key and the span.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit<'a> {
@@ -78,9 +90,12 @@ pub fn references<'a>(subject: &Subject, files: &Files<'a>, with_declarations: b
     let mut out = Vec::new();
     match subject {
         Subject::Name { kind, name, namespace, .. } => {
+            // A host names a Service only where one of that name is declared.
+            let declared = declared(files, kind, name, namespace.as_deref());
             for (file, nav) in files {
                 for s in &nav.names {
                     if s.kind == *kind
+                        && (!s.host || declared)
                         && s.name == *name
                         && !s.templated
                         && ns_compatible(s.namespace.as_deref(), namespace.as_deref())

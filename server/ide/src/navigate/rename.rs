@@ -36,6 +36,11 @@ pub fn prepare(files: &Files<'_>, offset: usize) -> Result<Renamable, String> {
                         Services, ServiceAccounts and PersistentVolumeClaims"
                 .into());
         }
+        None if here.placeholders.iter().any(|r| r.start <= offset && offset <= r.end) => {
+            return Err("this value is templated: a template computes it, so kref cannot rename it here; \
+                        rename it where the template's value is set"
+                .into());
+        }
         None => {
             return Err("put the cursor on the name of a ConfigMap, Secret, Service, ServiceAccount or \
                         PersistentVolumeClaim (where it is declared or referred to)"
@@ -51,7 +56,14 @@ pub fn prepare(files: &Files<'_>, offset: usize) -> Result<Renamable, String> {
     let site = here.names.iter().find(|s| s.span == span);
     if site.is_some_and(|s| s.templated) {
         return Err(format!(
-            "{name:?} is templated: rename it where the template's value is set, not in the manifest"
+            "{name:?} is templated: a template computes this name, so kref cannot rename it here; rename it \
+             where the template's value is set"
+        ));
+    }
+    if site.is_some_and(|s| s.host) && !super::references::declared(files, &kind, &name, namespace.as_deref())
+    {
+        return Err(format!(
+            "no Service {name} is defined in the files this one sees: kref renames a host only with its Service"
         ));
     }
     if site.is_some_and(|s| s.unusual) {
@@ -203,7 +215,21 @@ data: {mode: fast}
             "{}",
             why(at(APP, "web\nspec"))
         );
-        assert!(why(at(APP, "{{ .Values")).contains("is templated"));
+        assert_eq!(
+            why(at(APP, "{{ .Values")),
+            "\"{{ .Values.secret }}\" is templated: a template computes this name, so kref cannot rename it \
+             here; rename it where the template's value is set"
+        );
+        // Unquoted, `{{ }}` is no name to YAML (a flow mapping): still templated, not "no name".
+        let raw = index_file(&kref_yaml::parse("kind: Pod\nspec:\n  serviceAccountName: {{ .Values.sa }}\n"));
+        let files = [("raw.yaml", &raw)];
+        assert_eq!(
+            prepare(&files, 38).unwrap_err(),
+            "this value is templated: a template computes it, so kref cannot rename it here; rename it where \
+             the template's value is set"
+        );
+        let files = [("app.yaml", &app), ("config.yaml", &config)];
+        let why = |offset| prepare(&files, offset).unwrap_err();
         assert!(why(at(APP, "app: web}\n  template")).contains("labels or selectors"));
         assert!(why(at(APP, "image")).contains("put the cursor on the name"));
         let bad = rename(&files, at(APP, "settings"), "Settings").unwrap_err();
@@ -240,6 +266,99 @@ data: {mode: fast}
             why,
             "ConfigMap settings is defined in namespaces a and b, and app.yaml:18 names it without a namespace: \
              kref cannot tell which one it means"
+        );
+    }
+
+    const SHOP: &str = "apiVersion: v1
+kind: Service
+metadata:
+  name: redis-cart
+  namespace: shop
+spec:
+  selector: {app: redis}
+  ports: [{port: 6379}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: cart
+  namespace: shop
+spec:
+  template:
+    spec:
+      containers:
+        - name: cart
+          image: cart:1
+          args: [\"--cache=redis://redis-cart.shop.svc.cluster.local:6379/0\", \"--name=redis-cart\"]
+          env:
+            - name: REDIS_ADDR
+              value: redis-cart:6379
+            - name: MODE
+              value: redis-cart
+            - name: OLD
+              value: redis-cart-old:6379
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: proxy
+  namespace: shop
+data:
+  nginx.conf: |
+    location / {
+      proxy_pass http://redis-cart:6379;
+    }
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: elsewhere
+  namespace: other
+spec:
+  containers:
+    - name: a
+      image: a:1
+      env: [{name: CACHE_HOST, value: redis-cart}]
+";
+
+    #[test]
+    fn services_named_as_hosts_are_references_and_renamed_in_place() {
+        let shop = index_file(&kref_yaml::parse(SHOP));
+        let files = [("shop.yaml", &shop)];
+        let service = at(SHOP, "redis-cart\n  namespace");
+        let subject = subject_at(&shop, service).unwrap();
+        let hits = references(&subject, &files, false);
+        let places: Vec<(u32, u32, &str)> = hits
+            .iter()
+            .map(|h| (h.span.start.line, h.span.start.utf8, &SHOP[h.span.range.start..h.span.range.end]))
+            .collect();
+        // The URL's and the address's host, the proxy's upstream; not the plain word under MODE,
+        // not the flag that is no address, not another name, not the Pod of namespace other.
+        assert_eq!(places, [(20, 34, "redis-cart"), (23, 21, "redis-cart"), (37, 24, "redis-cart")]);
+        // From a host: the same places and the Service.
+        let from_host = subject_at(&shop, at(SHOP, "redis-cart:6379\n")).unwrap();
+        assert_eq!(references(&from_host, &files, true).len(), 4);
+        // Rename edits exactly the Service's part of each host.
+        let hits = rename(&files, at(SHOP, "redis-cart:6379\n"), "cache").unwrap();
+        let mut renamed = SHOP.to_string();
+        let mut spans: Vec<_> = hits.iter().map(|h| h.span.range).collect();
+        spans.sort_by_key(|r| std::cmp::Reverse(r.start));
+        for r in spans {
+            renamed.replace_range(r.start..r.end, "cache");
+        }
+        assert!(renamed.contains("name: cache\n  namespace: shop"));
+        assert!(renamed.contains("redis://cache.shop.svc.cluster.local:6379/0"));
+        assert!(renamed.contains("value: cache:6379\n"));
+        assert!(renamed.contains("proxy_pass http://cache:6379;"));
+        assert!(renamed.contains("value: redis-cart\n") && renamed.contains("redis-cart-old:6379"));
+        assert!(renamed.contains("{name: CACHE_HOST, value: redis-cart}"));
+        // A host naming no Service defined here: not renamed, with why.
+        let alone = index_file(&kref_yaml::parse(&SHOP[SHOP.find("apiVersion: apps/v1").unwrap()..]));
+        let files = [("alone.yaml", &alone)];
+        let text = &SHOP[SHOP.find("apiVersion: apps/v1").unwrap()..];
+        assert_eq!(
+            prepare(&files, at(text, "redis-cart:6379\n")).unwrap_err(),
+            "no Service redis-cart is defined in the files this one sees: kref renames a host only with its Service"
         );
     }
 }

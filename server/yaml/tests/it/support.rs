@@ -132,3 +132,35 @@ fn render_node(out: &mut String, node: &Node, depth: usize) {
         }
     }
 }
+
+/// Every YAML file of the project's own fixtures (`tests/fixtures/` at the workspace root),
+/// except Helm templates (Go templates, not YAML), with its path. These are in the repository,
+/// so tests built on them never depend on anything beside the checkout.
+pub fn fixture_manifests() -> Vec<(String, String)> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                if path.file_name().is_some_and(|n| n != "templates") {
+                    walk(&path, out);
+                }
+            } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml")
+                && let Ok(text) = std::fs::read_to_string(&path)
+            {
+                out.push((path.display().to_string(), text));
+            }
+        }
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
+    let mut out = Vec::new();
+    walk(&root, &mut out);
+    assert!(
+        out.len() >= 100,
+        "only {} fixture manifests under {}: is the checkout whole?",
+        out.len(),
+        root.display()
+    );
+    out
+}

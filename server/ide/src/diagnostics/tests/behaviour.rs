@@ -394,3 +394,30 @@ fn helm_templates_are_not_checked() {
     assert!(report.diagnostics.is_empty());
     assert_eq!(report.notes.len(), 1);
 }
+
+#[test]
+fn host_port_zero_means_none_as_the_api_server_reads_it() {
+    let pod = |host: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx:1.27\n    ports:\n    - containerPort: 80\n      hostPort: {host}\n"
+        )
+    };
+    let messages = |text: &str| -> Vec<String> {
+        let file = kref_yaml::parse(text);
+        analyze(&file, kb(), &default_config())
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == "container-port")
+            .map(|d| d.message.clone())
+            .collect()
+    };
+    assert_eq!(messages(&pod("0")), Vec::<String>::new());
+    assert_eq!(
+        messages(&pod("70000")),
+        ["hostPort 70000 is outside 1-65535 (0, like leaving it out, means no host port)"]
+    );
+    assert_eq!(
+        messages(&pod("-1")),
+        ["hostPort -1 is outside 1-65535 (0, like leaving it out, means no host port)"]
+    );
+}

@@ -232,6 +232,50 @@ fn every_rule_fires_where_marked_and_nowhere_else() {
     assert!(fixes > 100, "only {fixes} fixes were tried");
 }
 
+/// What a user sees of each rule on its fixture, pinned: position, severity, message, and each
+/// quick fix's title and edits (`tests/fixtures/manifests/snapshots/<rule>.txt`; after a
+/// deliberate change, `UPDATE_EXPECT=1 cargo test -p kref-ide snapshots` rewrites them, and the
+/// diff is the review).
+#[test]
+fn rule_fixture_snapshots() {
+    let rules = fixtures().join("rules");
+    let snapshots = fixtures().join("snapshots");
+    let mut pinned = 0;
+    for rule in RULES {
+        let Ok(text) = std::fs::read_to_string(rules.join(format!("{}.yaml", rule.id))) else { continue };
+        let (file, report) = run_fixture(&text, &options(&text, Profile::Strict));
+        let index = file.line_index();
+        let at = |offset: usize| {
+            let p = index.line_col(offset, kref_yaml::Encoding::Utf8);
+            format!("{}:{}", p.line + 1, p.col + 1)
+        };
+        let mut out = String::new();
+        for d in report.diagnostics.iter().filter(|d| d.rule == rule.id) {
+            out.push_str(&format!(
+                "{}-{} {} {}\n",
+                at(d.range.start),
+                at(d.range.end),
+                d.severity.as_str(),
+                d.message
+            ));
+            for fix in &d.fixes {
+                out.push_str(&format!("    fix {:?}\n", fix.title));
+                for e in &fix.edits {
+                    out.push_str(&format!(
+                        "        {}-{} {:?}\n",
+                        at(e.range.start),
+                        at(e.range.end),
+                        e.new_text
+                    ));
+                }
+            }
+        }
+        expect_test::expect_file![snapshots.join(format!("{}.txt", rule.id))].assert_eq(&out);
+        pinned += 1;
+    }
+    assert!(pinned >= 70, "only {pinned} rules have a fixture to pin");
+}
+
 /// No fixture for a rule that does not exist.
 #[test]
 fn every_rule_fixture_names_a_rule() {
