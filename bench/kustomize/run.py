@@ -2,7 +2,12 @@
 """Times `kref check` and `kref check --print-rendered` on a generated overlay: a base of N
 objects (Deployments, Services, ConfigMaps), an overlay with P strategic-merge patches, images,
 replicas, a generator and a name prefix. Run from the repository root:
-python3 bench/kustomize/run.py target/release/kref [N] [P] [RUNS]"""
+python3 bench/kustomize/run.py target/release/kref [N] [P] [RUNS] [--lsp]
+
+With --lsp it also runs the shared LSP bench client (BENCH, default ../shared/bench/lspbench.py
+beside the repository) on the overlay's kustomization.yaml and on a base file, the workspace
+being the generated tree: hover and completion latency as an editor sees them, with the overlay
+built for the diagnostics of each edit."""
 import os
 import statistics
 import subprocess
@@ -77,13 +82,31 @@ spec:
     write(f"{root}/prod/kustomization.yaml", "\n".join(lines) + "\n")
 
 
+def lsp(kref, root, runs):
+    here = os.path.dirname(os.path.abspath(__file__))
+    bench = os.environ.get("BENCH", os.path.join(here, "../../../shared/bench"))
+    client = os.path.join(bench, "lspbench.py")
+    if not os.path.exists(client):
+        print(f"no LSP bench client at {client} (set BENCH=...)", file=sys.stderr)
+        return
+    for rel in ("prod/kustomization.yaml", "base/app7.yaml"):
+        out = subprocess.run([sys.executable, client, "--server", f"{os.path.abspath(kref)} lsp",
+                              "--file", f"{root}/{rel}", "--root", root, "--rounds", str(runs),
+                              "--changes", "10", "--diag-timeout", "5", "--quiet", "0.3"],
+                             capture_output=True, text=True)
+        print(f"kref lsp on {rel}: {out.stdout.strip().splitlines()[-1] if out.stdout.strip() else out.stderr}")
+
+
 def main():
-    kref = sys.argv[1] if len(sys.argv) > 1 else "target/release/kref"
-    n = int(sys.argv[2]) if len(sys.argv) > 2 else 500
-    p = int(sys.argv[3]) if len(sys.argv) > 3 else 50
-    runs = int(sys.argv[4]) if len(sys.argv) > 4 else 5
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    kref = args[0] if len(args) > 0 else "target/release/kref"
+    n = int(args[1]) if len(args) > 1 else 500
+    p = int(args[2]) if len(args) > 2 else 50
+    runs = int(args[3]) if len(args) > 3 else 5
     with tempfile.TemporaryDirectory() as root:
         generate(root, n, p)
+        if "--lsp" in sys.argv:
+            lsp(kref, root, min(runs, 3))
         for label, args in (("kref check --print-rendered prod", ["check", "--print-rendered", f"{root}/prod"]),
                             ("kref check (base + overlay, as built)", ["check", root, "--format", "plain"])):
             times = []

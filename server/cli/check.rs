@@ -155,6 +155,13 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
 
     let (inputs, mut errors) = collect_inputs(&args.paths, &args.stdin_name);
     let mut parsed = read_inputs(inputs, &mut errors);
+    add_json_patches(&mut parsed, &mut errors);
+    // Kustomizations outside the paths given that include a base among them: read for context
+    // (the base is checked as part of them), never reported on.
+    let given = parsed.len();
+    let includers = includers_of(&parsed);
+    parsed.extend(read_inputs(includers, &mut Vec::new()));
+    add_json_patches(&mut parsed, &mut Vec::new());
     let mut extra_values = Vec::new();
     for path in &args.values {
         match std::fs::read_to_string(path) {
@@ -171,6 +178,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
     let kb = Knowledge::new(schema, &[], None, kube_version);
     let layout = lay_out(&parsed, &settings.units);
     let mut checked = check_parsed(parsed, &layout, &kb, &config);
+    checked.truncate(given);
     add_chart_findings(&mut checked, &charts, &extra_values, &config);
     for w in &warnings {
         warn(w);
@@ -313,6 +321,26 @@ struct Parsed {
     root: Option<PathBuf>,
 }
 
+/// Is it a `.json` file (a JSON patch a kustomization applies)?
+fn is_json(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"))
+}
+
+/// A JSON file is judged as JSON: its YAML syntax findings give way to the JSON parser's one.
+fn json_syntax(report: &mut Report, file: &File) {
+    let Err(e) = serde_json::from_str::<Value>(file.text()) else { return };
+    report.diagnostics.retain(|d| d.rule != "yaml-syntax");
+    let index = file.line_index();
+    let start = index.line_range(e.line().saturating_sub(1)).map_or(0, |r| r.start);
+    let at = (start + e.column().saturating_sub(1)).min(file.text().len());
+    let message = e.to_string();
+    let message = message.split(" at line ").next().unwrap_or(&message);
+    report.diagnostics.insert(
+        0,
+        Diagnostic::new("yaml-syntax", kref_yaml::TextRange::empty(at), format!("not valid JSON: {message}")),
+    );
+}
+
 /// Reads and parses the inputs on every core; unreadable ones become errors.
 fn read_inputs(inputs: Vec<Input>, errors: &mut Vec<String>) -> Vec<Parsed> {
     // Stdin is read once, on this thread.
@@ -324,8 +352,13 @@ fn read_inputs(inputs: Vec<Input>, errors: &mut Vec<String>) -> Vec<Parsed> {
             Err(e) => errors.push(e),
         }
     }
-    let parsed: Vec<(File, Vec<Object>)> = parallel(&named, |(_, t)| {
-        let file = kref_yaml::parse(t);
+    let parsed: Vec<(File, Vec<Object>)> = parallel(&named, |(input, t)| {
+        let file = match input.path.as_deref().filter(|p| is_json(p)) {
+            // JSON is read as YAML, but tabs may indent it: outside strings (where valid JSON
+            // has none) they are spaces, and replacing them keeps every offset.
+            Some(_) if serde_json::from_str::<Value>(t).is_ok() => kref_yaml::parse(&t.replace('\t', " ")),
+            _ => kref_yaml::parse(t),
+        };
         let objects = Object::of_file(&file);
         (file, objects)
     });
@@ -341,6 +374,131 @@ fn read_inputs(inputs: Vec<Input>, errors: &mut Vec<String>) -> Vec<Parsed> {
             root: input.root.as_deref().and_then(|p| std::path::absolute(p).ok()),
         })
         .collect()
+}
+
+/// Patch files written as JSON (`ops.json`) that the kustomizations among the inputs apply:
+/// a folder's walk reads only YAML files, so they are added here, to be checked as patches.
+fn add_json_patches(parsed: &mut Vec<Parsed>, errors: &mut Vec<String>) {
+    let mut found: Vec<Input> = Vec::new();
+    for p in parsed.iter() {
+        let Some(path) = &p.path else { continue };
+        let named = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| project::classify::KUSTOMIZATION_NAMES.contains(&n));
+        let Some(dir) = path.parent().filter(|_| named) else { continue };
+        let k = project::kustomize::parse(&p.file);
+        for rel in k.patches.iter().chain(&k.json_patches) {
+            let full = kustomize::join(dir, rel);
+            if !is_json(&full)
+                || !full.is_file()
+                || parsed.iter().any(|q| q.path.as_ref() == Some(&full))
+                || found.iter().any(|q| q.path.as_ref() == Some(&full))
+            {
+                continue;
+            }
+            let shown =
+                Path::new(&p.name).parent().map_or_else(|| PathBuf::from(rel), |d| kustomize::join(d, rel));
+            found.push(Input { name: shown.display().to_string(), path: Some(full), root: p.root.clone() });
+        }
+    }
+    parsed.extend(read_inputs(found, errors));
+}
+
+/// How many folders above a base the search for the kustomizations that include it goes (when
+/// no `.git` folder marks the repository's top sooner).
+const INCLUDERS_UP: usize = 2;
+/// Kustomization files read at most in that search.
+const INCLUDERS_MAX: usize = 2000;
+
+/// The files of the kustomizations, outside the inputs, that include (directly or through
+/// other kustomizations) a kustomization among the inputs that none of the inputs includes:
+/// a base given alone is checked as part of the overlays that use it, not as if applied by
+/// itself. They are searched for from the repository's top (the nearest folder above with
+/// `.git`, up to five levels) or else [`INCLUDERS_UP`] folders above the base.
+fn includers_of(parsed: &[Parsed]) -> Vec<Input> {
+    let is_kustomization = |p: &Path| {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| project::classify::KUSTOMIZATION_NAMES.contains(&n))
+    };
+    let given: Vec<&Path> = parsed.iter().filter_map(|p| p.path.as_deref()).collect();
+    let bases: Vec<PathBuf> = given
+        .iter()
+        .filter(|p| is_kustomization(p))
+        .filter_map(|p| p.parent().map(Path::to_path_buf))
+        .collect();
+    if bases.is_empty() {
+        return Vec::new();
+    }
+    // The folders to search from; none that a folder given already covers (its kustomizations
+    // are all among the inputs).
+    let roots: Vec<&Path> = parsed.iter().filter_map(|p| p.root.as_deref()).collect();
+    let mut tops: Vec<PathBuf> = Vec::new();
+    for base in &bases {
+        let git = base.ancestors().take(6).find(|a| a.join(".git").exists());
+        let top = git.unwrap_or_else(|| base.ancestors().nth(INCLUDERS_UP).unwrap_or(base)).to_path_buf();
+        if roots.iter().any(|r| top.starts_with(r)) {
+            continue;
+        }
+        if !tops.iter().any(|t| top.starts_with(t)) {
+            tops.retain(|t| !t.starts_with(&top));
+            tops.push(top);
+        }
+    }
+    if tops.is_empty() {
+        return Vec::new();
+    }
+    // Every kustomization under them, with the folders it includes.
+    let mut graph: Vec<(PathBuf, project::Kustomization)> = Vec::new();
+    for top in &tops {
+        for found in manifests::walk(top).filter_map(Result::ok).filter(|p| is_kustomization(p)) {
+            if graph.len() >= INCLUDERS_MAX {
+                break;
+            }
+            let Ok(text) = std::fs::read_to_string(&found) else { continue };
+            graph.push((found, project::kustomize::parse(&kref_yaml::parse(&text))));
+        }
+    }
+    let dir_of = |k: &Path| k.parent().map(Path::to_path_buf).unwrap_or_default();
+    let includes = |k: &(PathBuf, project::Kustomization), dir: &Path| {
+        let from = dir_of(&k.0);
+        k.1.resources.iter().chain(&k.1.components).any(|r| kustomize::join(&from, r) == dir)
+    };
+    // Kustomizations reaching a base, walking the graph backwards from the bases.
+    let mut reached: Vec<PathBuf> = bases.clone();
+    let mut using: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i < reached.len() && using.len() < INCLUDERS_MAX {
+        let dir = reached[i].clone();
+        i += 1;
+        for (n, k) in graph.iter().enumerate() {
+            if !using.contains(&n) && includes(k, &dir) && !reached.contains(&dir_of(&k.0)) {
+                using.push(n);
+                reached.push(dir_of(&k.0));
+            }
+        }
+    }
+    // Their files: the kustomization, its resource files and patch files.
+    let mut out: Vec<Input> = Vec::new();
+    for n in using {
+        let (k, kz) = &graph[n];
+        let dir = dir_of(k);
+        let files = std::iter::once(k.clone()).chain(
+            kz.resources.iter().chain(&kz.patches).chain(&kz.json_patches).map(|r| kustomize::join(&dir, r)),
+        );
+        for f in files {
+            if f.is_file()
+                && manifests::is_manifest_name(&f)
+                && !given.contains(&f.as_path())
+                && !out.iter().any(|o| o.path.as_ref() == Some(&f))
+            {
+                let root = tops.iter().find(|t| f.starts_with(t)).cloned();
+                out.push(Input { name: f.display().to_string(), path: Some(f), root });
+            }
+        }
+    }
+    out
 }
 
 /// Where each file sits in the project: classes from path and content, then kustomizations,
@@ -373,6 +531,9 @@ fn check_parsed(parsed: Vec<Parsed>, layout: &Layout, kb: &Knowledge, config: &R
             return diagnostics::helm::analyze_template(t, file, &names[*i], &ws, kb, config);
         }
         let mut report = diagnostics::analyze_in(file, &names[*i], &ws, kb, config);
+        if paths[*i].as_deref().is_some_and(is_json) {
+            json_syntax(&mut report, file);
+        }
         // A kustomization's paths and targets are checked against the files around it.
         if let (
             Some(FileClass::Kustomize(KustomizePart::Kustomization | KustomizePart::Component)),
@@ -383,9 +544,11 @@ fn check_parsed(parsed: Vec<Parsed>, layout: &Layout, kb: &Knowledge, config: &R
             diagnostics::add_findings(&mut report, file, config, found);
         }
         // A JSON 6902 patch file is checked against the target of the kustomization applying it.
-        if let (Some(FileClass::Kustomize(KustomizePart::JsonPatch)), Some(path)) =
-            (report.class, paths[*i].as_deref())
-        {
+        // (Given alone, a patch file is not placed as one: its operations tell.)
+        let json_patch = report.class == Some(FileClass::Kustomize(KustomizePart::JsonPatch))
+            || (matches!(report.class, Some(FileClass::Other(_)))
+                && kustomize::json6902::is_operations(file));
+        if json_patch && let Some(path) = paths[*i].as_deref() {
             let found = kustomize::check::patch_file_diagnostics(path, file.text(), &disk, &kb.schema);
             diagnostics::add_findings(&mut report, file, config, found);
         }
@@ -441,21 +604,22 @@ fn overlay_findings(
             dir.file_name().map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into_owned());
         kustomize::rendered::check(&built, &disk, kb, config).into_iter().map(|f| (f, name.clone())).collect()
     });
+    // A base line that several overlays show the same problem at is reported once, naming them.
+    let merged = kustomize::rendered::merge(found.into_iter().flatten().collect());
     let mut extra: Vec<Vec<Diagnostic>> = vec![Vec::new(); files.len()];
-    for (finding, overlay) in found.into_iter().flatten() {
+    for finding in merged {
         let Some(i) = paths.iter().position(|p| p.as_deref() == Some(finding.file.as_path())) else {
             continue;
         };
         let line = files[i].line_index().line_of(finding.diagnostic.range.start);
         let index = files[i].line_index();
+        // What the file's own check already reports there is not told again.
         let known =
             |d: &Diagnostic| d.rule == finding.diagnostic.rule && index.line_of(d.range.start) == line;
-        if reports[i].diagnostics.iter().any(known) || extra[i].iter().any(known) {
+        if reports[i].diagnostics.iter().any(known) {
             continue;
         }
-        let mut d = finding.diagnostic;
-        d.message.push_str(&format!(" (in overlay {overlay}, as built)"));
-        extra[i].push(d);
+        extra[i].push(finding.diagnostic);
     }
     for (i, found) in extra.into_iter().enumerate() {
         diagnostics::add_findings(&mut reports[i], &files[i], config, found);

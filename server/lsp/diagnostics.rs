@@ -99,6 +99,9 @@ pub struct DiagState {
     published: DashMap<String, Checked>,
     /// Documents with a run in flight, and whether an edit asked for another meanwhile.
     running: DashMap<String, bool>,
+    /// A digest of each document's text when its overlays' other open files were last asked
+    /// to check again (an edit to a base or patch changes what those overlays build).
+    built_from: DashMap<String, u64>,
 }
 
 impl DiagState {
@@ -309,6 +312,22 @@ impl DiagState {
     }
 
     /// Runs `f` over the objects the cross-document rules see (go to definition reads them).
+    /// The kustomization files of the overlays (Kustomize units) the file `key` is built into.
+    pub fn overlays_of(&self, key: &str) -> Vec<String> {
+        self.with_workspace(|ws| ws.overlays_of(key).into_iter().map(str::to_string).collect())
+            .unwrap_or_default()
+    }
+
+    /// Records the text of `key` as what its overlays were built from; answers whether it
+    /// differs from the last one recorded.
+    pub fn built_from(&self, key: &str, text: &str) -> bool {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        text.hash(&mut h);
+        let digest = h.finish();
+        self.built_from.insert(key.to_string(), digest) != Some(digest)
+    }
+
     pub fn with_workspace<R>(&self, f: impl FnOnce(&Workspace) -> R) -> Option<R> {
         self.files.lock().ok().map(|files| f(&files.workspace))
     }

@@ -11,6 +11,7 @@ mod diagnostics;
 mod documents;
 mod ext;
 pub mod helm;
+mod kustomize;
 mod loader;
 mod positions;
 mod server;

@@ -75,6 +75,8 @@ struct Shared {
     /// Diagnostics: the objects of open documents and workspace manifests, what was last
     /// published, the runs in flight.
     diags: DiagState,
+    /// Kustomize overlays built, for as-built diagnostics and hover in their files.
+    builds: super::kustomize::Builds,
     /// The workspace folders whose manifests the cross-document rules read.
     roots: Mutex<Vec<PathBuf>>,
     /// The client watches files for us when asked (dynamic `didChangeWatchedFiles`).
@@ -115,6 +117,7 @@ impl Backend {
                 generation: AtomicU64::new(0),
                 talking: watch::Sender::new(false),
                 diags: DiagState::default(),
+                builds: Default::default(),
                 roots: Mutex::new(Vec::new()),
                 can_watch: OnceLock::new(),
                 relative_patterns: OnceLock::new(),
@@ -451,10 +454,44 @@ impl Shared {
             report.diagnostics.extend(chart.chart_diagnostics(file, &config));
             report.diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.severity, d.rule));
         }
+        let key = workspace::key_of_uri(uri);
+        let overlays = self.diags.overlays_of(&key);
+        if !overlays.is_empty() {
+            // What the overlays this file is built into show, at this file's lines.
+            let found = super::kustomize::as_built(&overlays, &key, &self.docs, &self.builds, kb, &config);
+            let index = file.line_index();
+            let known = |d: &crate::analysis::diagnostics::Diagnostic,
+                         ds: &[crate::analysis::diagnostics::Diagnostic]| {
+                ds.iter()
+                    .any(|o| o.rule == d.rule && index.line_of(o.range.start) == index.line_of(d.range.start))
+            };
+            let new: Vec<_> = found.into_iter().filter(|d| !known(d, &report.diagnostics)).collect();
+            crate::analysis::diagnostics::add_findings(&mut report, file, &config, new);
+            if !changed && self.diags.built_from(&key, file.text()) {
+                // The other open files of these overlays are built from this text too.
+                self.check_overlay_documents(uri, &overlays);
+            }
+        }
         if changed {
             self.check_open_documents(Some(uri));
         }
         report
+    }
+
+    /// Checks again the open documents (but `except`) built into any of `overlays`.
+    fn check_overlay_documents(self: &Arc<Self>, except: &str, overlays: &[String]) {
+        for snapshot in self.docs.snapshots() {
+            if snapshot.uri == except {
+                continue;
+            }
+            let theirs = self.diags.overlays_of(&workspace::key_of_uri(&snapshot.uri));
+            if !theirs.iter().any(|o| overlays.contains(o)) {
+                continue;
+            }
+            if let Ok(uri) = snapshot.uri.parse::<Uri>() {
+                self.check_soon(uri);
+            }
+        }
     }
 
     /// Checks the document now, or right after the run in flight for it (which then covers
@@ -605,6 +642,7 @@ impl Shared {
     /// Reads these files again (gone ones are forgotten); open documents are checked again
     /// when that changes what they see, or always with `recheck`.
     fn reread(self: &Arc<Self>, paths: Vec<PathBuf>, recheck: bool) {
+        self.builds.disk_changed();
         let roots: Vec<PathBuf> = self.roots.lock().map(|r| r.clone()).unwrap_or_default();
         let paths: Vec<PathBuf> = paths.into_iter().filter(|p| workspace::is_watched(&roots, p)).collect();
         if paths.is_empty() && !recheck {
@@ -1138,7 +1176,28 @@ impl LanguageServer for Backend {
                 shared.diags.remember(&uri, version, &report);
             }
             let rules = shared.diags.hover_notes(&uri, version, offset);
-            match (analysis::hover(file, offset, kb), rules) {
+            // Kustomize: a JSON 6902 patch file's paths; what overlays do to the field.
+            let key = workspace::key_of_uri(&uri);
+            let overlays = shared.diags.overlays_of(&key);
+            let roots: Vec<PathBuf> = shared.roots.lock().map(|r| r.clone()).unwrap_or_default();
+            let patched = super::kustomize::patched_notes(
+                &overlays,
+                &key,
+                file,
+                offset,
+                &shared.docs,
+                &shared.builds,
+                &roots,
+            );
+            let found = super::kustomize::patch_file_hover(&key, file, offset, &shared.docs, kb)
+                .or_else(|| analysis::hover(file, offset, kb))
+                .map(|mut h| {
+                    if !patched.is_empty() {
+                        h.markdown.push_str(&format!("\n\n---\n\n{}\n", patched.join("\n\n")));
+                    }
+                    h
+                });
+            match (found, rules) {
                 (Some(mut h), Some(rules)) => {
                     h.markdown.push_str(&rules);
                     Some(convert::hover(h, index, encoding))

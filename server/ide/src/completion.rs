@@ -97,6 +97,10 @@ pub struct CompletionItem {
 
 /// The completions at `offset`, best first; empty where nothing fits.
 pub fn complete(file: &File, offset: usize, kb: &Knowledge) -> Vec<CompletionItem> {
+    // Inside a kustomization's inline strategic-merge patch: the fields of the patch's kind.
+    if let Some(items) = crate::kustomize::hover::inline_completion(file, offset, kb) {
+        return items;
+    }
     let found = file.locate(offset);
     // Whether the cursor is in a flow collection is read from the document; the rest sees an
     // item of a List as an object of its own.

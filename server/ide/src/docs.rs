@@ -459,9 +459,16 @@ const GENERIC_NAMES: &[&str] =
 pub fn warm_up(file: &kref_yaml::File, kb: &Knowledge) {
     let mut asked = std::collections::HashSet::new();
     for doc in &file.documents {
-        let Some((kind, _)) = &doc.kind else { continue };
         let api_version = doc.api_version.as_ref().map(|(a, _)| a.as_str());
-        let Some(kind) = super::site::kind_of(kb, api_version, kind) else { continue };
+        let kind = match &doc.kind {
+            Some((kind, _)) => super::site::kind_of(kb, api_version, kind),
+            // A kustomization that leaves `apiVersion` and `kind` out.
+            None if doc.root.as_ref().is_some_and(super::kustomize::implied_kustomization) => {
+                super::kustomize::schema_kind(kb, None)
+            }
+            None => None,
+        };
+        let Some(kind) = kind else { continue };
         for (path, _) in doc.pairs() {
             if matches!(path.0.first(), Some(kref_yaml::Segment::Key(k)) if k == "kind" || k == "apiVersion")
             {

@@ -19,6 +19,10 @@ pub struct Hover {
 /// Explains the key or value at `offset`: the kind, the apiVersion, a field, or a value of an
 /// enumerated field. `None` on comments, blank space and keys the schema does not know.
 pub fn hover(file: &File, offset: usize, kb: &Knowledge) -> Option<Hover> {
+    // A JSON 6902 path in a kustomization's inline patch: the field of its target it names.
+    if let Some(h) = crate::kustomize::hover::inline(file, offset, kb) {
+        return Some(h);
+    }
     let loc = crate::model::object::item_location(file, file.locate(offset));
     let (range, value) = match &loc.target {
         Target::Key { range, .. } => (*range, None),

@@ -36,6 +36,35 @@ pub(crate) fn check(
         super::schema::check(&mut cx, view);
         deprecations(&mut cx);
         out.extend(cx.out);
+        if let Some(root) = &doc.root {
+            inline_patches(file, root, kb, config, out);
+        }
+    }
+}
+
+/// Strategic-merge patches written inline (`patch: |` blocks) are checked as patch files are
+/// (fields, types and values of their kind; never missing-required), at their lines in the
+/// kustomization. Fixes are left out: their edits are written for the patch's own text.
+fn inline_patches(
+    file: &File,
+    root: &Node,
+    kb: &Knowledge,
+    config: &super::RuleConfig,
+    out: &mut Vec<Diagnostic>,
+) {
+    use crate::model::project::FileClass;
+    for patch in kustomize::hover::InlinePatch::all(file.text(), root) {
+        if !patch.strategic() || patch.inner.documents.iter().all(|d| d.root.is_none()) {
+            continue;
+        }
+        let ws = crate::model::Workspace::new();
+        let report = super::analyze_as(&patch.inner, "", FileClass::Patch, &ws, kb, config);
+        for mut d in report.diagnostics {
+            d.range = patch.outer_range(d.range);
+            d.fixes.clear();
+            d.related.clear();
+            out.push(d);
+        }
     }
 }
 

@@ -1173,8 +1173,21 @@ pub fn json6902(target: &mut Value, ops: &[Value]) -> Result<(), String> {
                 remove(target, path).map_err(|e| fail(&e))?;
             }
             "replace" => {
-                let slot = target.pointer_mut(&unescape_ok(path)).ok_or_else(|| fail("no such path"))?;
-                *slot = value.ok_or_else(|| fail("no value"))?;
+                let value = value.ok_or_else(|| fail("no value"))?;
+                match target.pointer_mut(path) {
+                    Some(slot) => *slot = value,
+                    // Kustomize's JSON patch library sets a key missing from an object that
+                    // exists (a list index must exist).
+                    None => {
+                        let (parent, key) = parent_and_key(path).map_err(|e| fail(&e))?;
+                        match target.pointer_mut(parent) {
+                            Some(Value::Object(m)) => {
+                                m.insert(key, value);
+                            }
+                            _ => return Err(fail("no such path")),
+                        }
+                    }
+                }
             }
             "move" | "copy" => {
                 let from = op.get("from").and_then(Value::as_str).ok_or_else(|| fail("no from"))?;
@@ -1194,10 +1207,6 @@ pub fn json6902(target: &mut Value, ops: &[Value]) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-fn unescape_ok(path: &str) -> String {
-    path.to_string()
 }
 
 fn parent_and_key(path: &str) -> Result<(&str, String), String> {
@@ -1473,6 +1482,17 @@ mod tests {
         );
         let unknown: Vec<Value> = serde_json::from_str(r#"[{"op": "merge", "path": "/x"}]"#).unwrap();
         assert!(json6902(&mut v, &unknown).unwrap_err().contains("unknown op \"merge\""));
+        // As kustomize (v5.5) does: `replace` sets a key missing from an object that exists,
+        // but not a list item or below a missing object.
+        let replace: Vec<Value> =
+            serde_json::from_str(r#"[{"op": "replace", "path": "/spec/paused", "value": true}]"#).unwrap();
+        json6902(&mut v, &replace).unwrap();
+        assert_eq!(v["spec"]["paused"], true);
+        for path in ["/spec/containers/1", "/spec/strategy/type"] {
+            let op = serde_json::json!([{"op": "replace", "path": path, "value": "x"}]);
+            let err = json6902(&mut v, op.as_array().unwrap()).unwrap_err();
+            assert_eq!(err, format!("JSON patch operation 1 (replace {path}): no such path"));
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! target kind's schema ([`super::json6902`]): inline ones here, patch files on their own
 //! ([`patch_file_diagnostics`]).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use kref_corpus::schema::Schema;
 
@@ -66,15 +66,7 @@ fn existing(objects: &[Built], kind: Option<&str>) -> String {
 }
 
 fn json_of(node: &Node) -> Value {
-    match node.as_mapping() {
-        Some(pairs) => Value::Object(
-            pairs
-                .iter()
-                .filter_map(|p| p.value.as_str().map(|v| (p.key.text.clone(), Value::String(v.to_string()))))
-                .collect(),
-        ),
-        None => Value::Null,
-    }
+    super::hover::target_json(node)
 }
 
 fn describe(target: &Value) -> String {
@@ -280,32 +272,12 @@ fn inline_json_patches(text: &str, root: &Node, schema: &Schema, out: &mut Vec<D
 /// (in its folder or the folders above) that applies it by path.
 pub fn patch_file_diagnostics(path: &Path, text: &str, fs: &dyn Fs, schema: &Schema) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = Vec::new();
-    let mut dir: Option<PathBuf> = path.parent().map(Path::to_path_buf);
-    for _ in 0..4 {
-        let Some(d) = dir else { break };
-        if let Some(k) = super::kustomization_in(fs, &d)
-            && let Some(ktext) = fs.read(&k)
-        {
-            let kfile = kref_yaml::parse(&ktext);
-            let roots = kfile
-                .documents
-                .iter()
-                .filter_map(|doc| doc.root.as_ref().filter(|r| r.as_mapping().is_some()));
-            for root in roots {
-                for (target, _, file) in targeted(root) {
-                    let Some(p) = file.and_then(Node::as_str) else { continue };
-                    if !matches!(resolve(fs, &d, p.trim()), Resolved::File(f) if f == path) {
-                        continue;
-                    }
-                    for f in super::json6902::check(schema, &target, text) {
-                        if !out.iter().any(|o| o.range == f.range && o.message == f.message) {
-                            out.push(f);
-                        }
-                    }
-                }
+    for target in super::hover::patch_file_targets(fs, path) {
+        for f in super::json6902::check(schema, &target, text) {
+            if !out.iter().any(|o| o.range == f.range && o.message == f.message) {
+                out.push(f);
             }
         }
-        dir = d.parent().map(Path::to_path_buf);
     }
     out
 }

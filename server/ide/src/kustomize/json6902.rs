@@ -95,6 +95,15 @@ pub fn target_kinds<'s>(schema: &'s Schema, target: &Value) -> Vec<&'s Kind> {
         .collect()
 }
 
+/// Does the file read as a JSON 6902 patch: a list of mappings, each with an `op`?
+pub fn is_operations(file: &kref_yaml::File) -> bool {
+    let mut docs = file.documents.iter().filter(|d| d.root.is_some());
+    let (Some(doc), None) = (docs.next(), docs.next()) else { return false };
+    doc.root.as_ref().and_then(Node::as_sequence).is_some_and(|items| {
+        !items.is_empty() && items.iter().all(|i| i.as_mapping().is_some() && i.pair("op").is_some())
+    })
+}
+
 /// The findings of the operations in `text` (a JSON 6902 patch), with ranges in `text`.
 pub fn check(schema: &Schema, target: &Value, text: &str) -> Vec<Diagnostic> {
     let kinds = target_kinds(schema, target);

@@ -4,6 +4,7 @@
 
 pub mod build;
 pub mod check;
+pub mod hover;
 pub mod json6902;
 pub mod refs;
 pub mod rendered;

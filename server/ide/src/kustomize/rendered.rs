@@ -4,7 +4,7 @@
 //! file that last set the field, else the file the object came from. Findings with no such line
 //! (a value a transformer made) are left out rather than reported somewhere misleading.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use kref_yaml::{File, Node, NodeValue, Segment, TextRange};
 
@@ -73,6 +73,15 @@ fn source_of(
             }
         };
         let Some(parsed) = &cache[i].1 else { continue };
+        if file != &o.file && is_kustomization(file) {
+            // A patch written inline in the kustomization: found in its text, or nowhere (the
+            // base line did not cause what the patch set).
+            match inline_source(o, parsed, rendered, path, on_key) {
+                Some(Some(range)) => return Some((file.clone(), range)),
+                Some(None) => return None,
+                None => continue,
+            }
+        }
         for doc in &parsed.documents {
             let Some(root) = &doc.root else { continue };
             let kind = root.get("kind").and_then(Node::as_str);
@@ -90,6 +99,62 @@ fn source_of(
         }
     }
     None
+}
+
+fn is_kustomization(path: &std::path::Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| crate::model::project::classify::KUSTOMIZATION_NAMES.contains(&n))
+}
+
+/// The range, in the kustomization `parsed`, of what its inline strategic-merge patches set at
+/// `path` of the object: `None` when no inline patch of its kind sets it, `Some(None)` when one
+/// does but its text cannot be mapped to the file (not a literal block).
+fn inline_source(
+    o: &Built,
+    parsed: &File,
+    rendered: &Node,
+    path: &[Segment],
+    on_key: bool,
+) -> Option<Option<TextRange>> {
+    let mut found = None;
+    for doc in parsed.documents.iter().filter_map(|d| d.root.as_ref()) {
+        for patch in super::hover::InlinePatch::all(parsed.text(), doc) {
+            if !patch.strategic() {
+                continue;
+            }
+            for root in patch.inner.documents.iter().filter_map(|d| d.root.as_ref()) {
+                let kind = root.get("kind").and_then(Node::as_str);
+                let name = root.get("metadata").and_then(|m| m.get("name")).and_then(Node::as_str);
+                if kind != Some(o.kind()) || name.is_some_and(|n| !o.had_name(n)) || identifies_only(path) {
+                    continue;
+                }
+                if let Some(range) = follow(rendered, root, path, on_key) {
+                    found = Some(Some(patch.outer_range(range)));
+                }
+            }
+        }
+    }
+    // (Non-literal inline patches are not listed by `InlinePatch::all`: a block that is not
+    // literal and names the kind makes the place unknown.)
+    if found.is_none() && has_other_inline(parsed, o.kind()) {
+        return Some(None);
+    }
+    found
+}
+
+/// Does the kustomization hold an inline patch of `kind` that is not a literal block?
+fn has_other_inline(parsed: &File, kind: &str) -> bool {
+    let needle = format!("kind: {kind}");
+    parsed.documents.iter().filter_map(|d| d.root.as_ref()).any(|root| {
+        ["patches", "patchesJson6902"]
+            .iter()
+            .flat_map(|k| root.get(k).and_then(Node::as_sequence).unwrap_or(&[]))
+            .filter_map(|e| e.get("patch"))
+            .chain(root.get("patchesStrategicMerge").and_then(Node::as_sequence).unwrap_or(&[]))
+            .filter_map(|n| n.as_scalar())
+            .any(|s| !matches!(s.style, kref_yaml::ScalarStyle::Literal) && s.text.contains(&needle))
+    })
 }
 
 /// Does the path end at a list item, or at the key that names it (`containers[0].name`)?
@@ -137,4 +202,89 @@ fn follow(rendered: &Node, source: &Node, path: &[Segment], on_key: bool) -> Opt
         (true, Some(k)) => k,
         _ => s.range,
     })
+}
+
+/// The findings of several overlays, each told once: a base line that two overlays both show
+/// the same problem at is one finding naming both (`(in overlays dev and prod, as built)`).
+/// `found` pairs each finding with the name of the overlay that showed it; the order of first
+/// appearance is kept.
+pub fn merge(found: Vec<(Finding, String)>) -> Vec<Finding> {
+    let mut groups: Vec<(Finding, Vec<String>)> = Vec::new();
+    for (f, overlay) in found {
+        let same = |g: &(Finding, Vec<String>)| {
+            g.0.file == f.file
+                && g.0.diagnostic.rule == f.diagnostic.rule
+                && g.0.diagnostic.range == f.diagnostic.range
+                && g.0.diagnostic.message == f.diagnostic.message
+        };
+        match groups.iter_mut().find(|g| same(g)) {
+            Some(g) if !g.1.contains(&overlay) => g.1.push(overlay),
+            Some(_) => {}
+            None => groups.push((f, vec![overlay])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(mut f, mut overlays)| {
+            overlays.sort();
+            let named = match overlays.as_slice() {
+                [one] => format!("overlay {one}"),
+                [rest @ .., last] => format!("overlays {} and {last}", rest.join(", ")),
+                [] => String::new(),
+            };
+            f.diagnostic.message.push_str(&format!(" (in {named}, as built)"));
+            f
+        })
+        .collect()
+}
+
+/// The name an overlay is told by: its folder's name.
+pub fn overlay_name(kustomization: &Path) -> String {
+    let dir = if kustomization.extension().is_some()
+        || kustomization.file_name().is_some_and(|n| n == "Kustomization")
+    {
+        kustomization.parent().unwrap_or(kustomization)
+    } else {
+        kustomization
+    };
+    dir.file_name().map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// The findings about the file `path` of each overlay in `overlays` (kustomization files)
+/// built and checked, merged ([`merge`]). Overlays that do not build as kustomize would (a
+/// remote resource, a problem) are left out.
+pub fn findings_for(
+    overlays: &[&Path],
+    path: &Path,
+    fs: &dyn Fs,
+    kb: &Knowledge,
+    config: &RuleConfig,
+) -> Vec<Diagnostic> {
+    let builds: Vec<(&Path, Build)> = overlays.iter().map(|k| (*k, super::build::build(fs, k))).collect();
+    let refs: Vec<(&Path, &Build)> = builds.iter().map(|(k, b)| (*k, b)).collect();
+    findings_in(&refs, path, fs, kb, config)
+}
+
+/// [`findings_for`] over overlays already built: (kustomization file, its build).
+pub fn findings_in(
+    builds: &[(&Path, &Build)],
+    path: &Path,
+    fs: &dyn Fs,
+    kb: &Knowledge,
+    config: &RuleConfig,
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for (k, built) in builds {
+        if built.incomplete || !built.problems.is_empty() {
+            continue;
+        }
+        if !built.objects.iter().any(|o| o.file == path || o.patched_by.iter().any(|p| p == path)) {
+            continue;
+        }
+        let name = overlay_name(k);
+        found.extend(
+            check(built, fs, kb, config).into_iter().filter(|f| f.file == path).map(|f| (f, name.clone())),
+        );
+    }
+    merge(found).into_iter().map(|f| f.diagnostic).collect()
 }

@@ -235,6 +235,8 @@ struct UnitFacts {
     generated: Vec<Object>,
     /// Some of its files are templates: its objects are not all known.
     incomplete: bool,
+    /// For a Kustomize unit: its kustomization file (the overlay that nothing includes).
+    kustomization: Option<String>,
 }
 
 /// The objects of every file of a workspace, by file key (a path or URI), with the
@@ -399,6 +401,7 @@ impl Workspace {
             .map(|u| UnitFacts {
                 together: u.kind.applied_together(),
                 incomplete: u.unreadable > 0,
+                kustomization: (u.kind == super::project::UnitKind::Kustomize).then(|| u.name.clone()),
                 generated: u
                     .generated
                     .iter()
@@ -451,6 +454,15 @@ impl Workspace {
     /// The class recorded for `key`, if any.
     pub fn class_of(&self, key: &str) -> Option<FileClass> {
         self.positions.get(key).and_then(|&i| self.files[i].1.class)
+    }
+
+    /// The kustomization files of the Kustomize units `key` belongs to: the overlays (or lone
+    /// bases) it is built into.
+    pub fn overlays_of(&self, key: &str) -> Vec<&str> {
+        self.units_of(key)
+            .iter()
+            .filter_map(|u| self.units.get(*u as usize)?.kustomization.as_deref())
+            .collect()
     }
 
     /// The units recorded for `key`.
