@@ -43,28 +43,37 @@ pub fn is_skipped(root: &Path, path: &Path) -> bool {
     false
 }
 
-/// The manifest files under `root` in name order, and the entries that could not be read (as
-/// messages). `root` itself is walked even when its own name would be skipped; hidden files
-/// and folders, `node_modules` and what `.gitignore` or `.ignore` files exclude (vendored
-/// charts, build outputs) are not, in a git repository or not.
-pub fn walk(root: &Path) -> impl Iterator<Item = Result<PathBuf, String>> {
-    ignore::WalkBuilder::new(root)
+/// The walk of `root` every scan of the user's files shares (manifests and notes): hidden
+/// entries and what `.gitignore` or `.ignore` files (in its folders and above it) exclude are
+/// left out, in a git repository or not; symbolic links are not followed; names in order.
+pub fn walker(root: &Path) -> ignore::WalkBuilder {
+    let mut walker = ignore::WalkBuilder::new(root);
+    walker
         .standard_filters(false)
         .hidden(true)
         .git_ignore(true)
         .ignore(true)
         .parents(true)
         .require_git(false)
-        .filter_entry(|e| e.depth() == 0 || e.file_name() != "node_modules")
-        .sort_by_file_name(std::ffi::OsStr::cmp)
-        .build()
-        .filter_map(|entry| match entry {
+        .follow_links(false)
+        .sort_by_file_name(std::ffi::OsStr::cmp);
+    walker
+}
+
+/// The manifest files under `root` in name order, and the entries that could not be read (as
+/// messages). `root` itself is walked even when its own name would be skipped; hidden files
+/// and folders, `node_modules` and what `.gitignore` or `.ignore` files exclude (vendored
+/// charts, build outputs) are not, in a git repository or not.
+pub fn walk(root: &Path) -> impl Iterator<Item = Result<PathBuf, String>> {
+    walker(root).filter_entry(|e| e.depth() == 0 || e.file_name() != "node_modules").build().filter_map(
+        |entry| match entry {
             Ok(e) if e.file_type().is_some_and(|t| t.is_file()) && is_manifest_name(e.path()) => {
                 Some(Ok(e.into_path()))
             }
             Ok(_) => None,
             Err(e) => Some(Err(e.to_string())),
-        })
+        },
+    )
 }
 
 #[cfg(test)]

@@ -58,16 +58,7 @@ pub fn walk_notes(roots: &[PathBuf]) -> Walk {
                 continue;
             }
         }
-        let entries = ignore::WalkBuilder::new(root)
-            .standard_filters(false)
-            .hidden(true)
-            .git_ignore(true)
-            .ignore(true)
-            .parents(true)
-            .require_git(false)
-            .follow_links(false)
-            .sort_by_file_name(std::ffi::OsStr::cmp)
-            .build();
+        let entries = super::manifests::walker(root).build();
         for entry in entries {
             let entry = match entry {
                 Ok(e) => e,
