@@ -10,6 +10,7 @@ use kref_corpus::Schema;
 use kref_corpus::schema::FieldType;
 use kref_yaml::{File, Node, NodeValue, TextRange};
 
+use crate::diagnostics::quantity::{Scale, SuffixKind, suffix_scale};
 use crate::model::{ObjectAt, containers, get, is_null, pod_spec, text_of};
 use crate::placeholders::has_placeholder;
 use crate::values::{Hint, HintKind};
@@ -403,17 +404,9 @@ impl Decimal {
     }
 }
 
-/// How a quantity is written: its exact value and whether its suffix is binary, decimal or none.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Suffix {
-    None,
-    Binary,
-    Decimal,
-}
-
 /// The exact value of a quantity as Kubernetes reads it, or `None` when it does not parse (or
 /// is too large to write out).
-fn exact(text: &str) -> Option<(Decimal, Suffix)> {
+fn exact(text: &str) -> Option<(Decimal, SuffixKind)> {
     let b = text.as_bytes();
     let mut i = 0;
     let negative = b.first() == Some(&b'-');
@@ -441,30 +434,7 @@ fn exact(text: &str) -> Option<(Decimal, Suffix)> {
     if seen == 0 {
         return None;
     }
-    let suffix = &text[i..];
-    let (multiplier, exponent, kind): (u128, i64, Suffix) = match suffix {
-        "" => (1, 0, Suffix::None),
-        "n" => (1, -9, Suffix::Decimal),
-        "u" => (1, -6, Suffix::Decimal),
-        "m" => (1, -3, Suffix::Decimal),
-        "k" => (1, 3, Suffix::Decimal),
-        "M" => (1, 6, Suffix::Decimal),
-        "G" => (1, 9, Suffix::Decimal),
-        "T" => (1, 12, Suffix::Decimal),
-        "P" => (1, 15, Suffix::Decimal),
-        "E" => (1, 18, Suffix::Decimal),
-        "Ki" => (1 << 10, 0, Suffix::Binary),
-        "Mi" => (1 << 20, 0, Suffix::Binary),
-        "Gi" => (1 << 30, 0, Suffix::Binary),
-        "Ti" => (1 << 40, 0, Suffix::Binary),
-        "Pi" => (1 << 50, 0, Suffix::Binary),
-        "Ei" => (1 << 60, 0, Suffix::Binary),
-        s if s.starts_with(['e', 'E']) => {
-            let e: i64 = s[1..].parse().ok()?;
-            (1, e, Suffix::None)
-        }
-        _ => return None,
-    };
+    let Scale { multiplier, exponent, kind } = suffix_scale(&text[i..])?;
     let mut digits = digits.checked_mul(multiplier)?;
     let mut scale = scale - exponent;
     while scale < 0 {
@@ -504,23 +474,23 @@ fn plain_units(name: &str, text: &str) -> Option<String> {
         return None;
     }
     match unit {
-        Unit::Cpu => (suffix != Suffix::None || !value.is_integer() && text.contains(['e', 'E']))
+        Unit::Cpu => (suffix != SuffixKind::None || !value.is_integer() && text.contains(['e', 'E']))
             .then(|| format!("= {} CPU", value.display())),
         Unit::Bytes => {
             let bytes = value.as_f64();
             match suffix {
-                Suffix::None if text.contains(['e', 'E']) || !value.is_integer() => {
+                SuffixKind::None if text.contains(['e', 'E']) || !value.is_integer() => {
                     Some(format!("= {} bytes", value.display()))
                 }
-                Suffix::None if bytes.abs() < 1024.0 => None,
-                Suffix::None => Some(readable(bytes, 1024.0, &BINARY)),
+                SuffixKind::None if bytes.abs() < 1024.0 => None,
+                SuffixKind::None => Some(readable(bytes, 1024.0, &BINARY)),
                 _ if !value.is_integer() || bytes.abs() < 1000.0 => {
                     Some(format!("= {} bytes", value.display()))
                 }
-                Suffix::Binary => {
+                SuffixKind::Binary => {
                     Some(format!("= {} bytes {}", value.display(), readable(bytes, 1000.0, &DECIMAL)))
                 }
-                Suffix::Decimal => {
+                SuffixKind::Decimal => {
                     Some(format!("= {} bytes {}", value.display(), readable(bytes, 1024.0, &BINARY)))
                 }
             }

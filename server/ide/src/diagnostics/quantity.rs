@@ -30,30 +30,59 @@ pub(crate) fn parse(text: &str) -> Result<f64, String> {
     }
     let number: f64 = t[..i].parse().map_err(|_| format!("bad number {:?}", &t[num_start..i]))?;
     let suffix = &t[i..];
-    let factor = match suffix {
-        "" => 1.0,
-        "n" => 1e-9,
-        "u" => 1e-6,
-        "m" => 1e-3,
-        "k" => 1e3,
-        "M" => 1e6,
-        "G" => 1e9,
-        "T" => 1e12,
-        "P" => 1e15,
-        "E" => 1e18,
-        "Ki" => 1024.0,
-        "Mi" => 1024f64.powi(2),
-        "Gi" => 1024f64.powi(3),
-        "Ti" => 1024f64.powi(4),
-        "Pi" => 1024f64.powi(5),
-        "Ei" => 1024f64.powi(6),
-        s if s.starts_with(['e', 'E']) => {
-            let exp: i32 = s[1..].parse().map_err(|_| format!("bad unit {s:?}"))?;
-            10f64.powi(exp)
+    let scale = suffix_scale(suffix).ok_or_else(|| {
+        if suffix.starts_with(['e', 'E']) {
+            format!("bad unit {suffix:?}")
+        } else {
+            format!("unknown unit {suffix:?}")
         }
-        s => return Err(format!("unknown unit {s:?}")),
+    })?;
+    let exponent = i32::try_from(scale.exponent).map_err(|_| format!("bad unit {suffix:?}"))?;
+    Ok(number * scale.multiplier as f64 * 10f64.powi(exponent))
+}
+
+/// What kind of suffix a quantity has: none (a plain number or an `e3` exponent), binary
+/// (`Ki`, `Mi`, ...) or decimal (`m`, `k`, `M`, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SuffixKind {
+    None,
+    Binary,
+    Decimal,
+}
+
+/// What a quantity's suffix does to its number: multiplies it by `multiplier` (a power of two)
+/// and by ten to the `exponent`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Scale {
+    pub multiplier: u128,
+    pub exponent: i64,
+    pub kind: SuffixKind,
+}
+
+/// The scale of a quantity's suffix as Kubernetes reads it, or `None` for a suffix it does not
+/// know. The one table of suffixes, for the checks and the inlay hints alike.
+pub(crate) fn suffix_scale(suffix: &str) -> Option<Scale> {
+    let (multiplier, exponent, kind) = match suffix {
+        "" => (1, 0, SuffixKind::None),
+        "n" => (1, -9, SuffixKind::Decimal),
+        "u" => (1, -6, SuffixKind::Decimal),
+        "m" => (1, -3, SuffixKind::Decimal),
+        "k" => (1, 3, SuffixKind::Decimal),
+        "M" => (1, 6, SuffixKind::Decimal),
+        "G" => (1, 9, SuffixKind::Decimal),
+        "T" => (1, 12, SuffixKind::Decimal),
+        "P" => (1, 15, SuffixKind::Decimal),
+        "E" => (1, 18, SuffixKind::Decimal),
+        "Ki" => (1 << 10, 0, SuffixKind::Binary),
+        "Mi" => (1 << 20, 0, SuffixKind::Binary),
+        "Gi" => (1 << 30, 0, SuffixKind::Binary),
+        "Ti" => (1 << 40, 0, SuffixKind::Binary),
+        "Pi" => (1 << 50, 0, SuffixKind::Binary),
+        "Ei" => (1 << 60, 0, SuffixKind::Binary),
+        s if s.starts_with(['e', 'E']) => (1, s[1..].parse().ok()?, SuffixKind::None),
+        _ => return None,
     };
-    Ok(number * factor)
+    Some(Scale { multiplier, exponent, kind })
 }
 
 /// Spellings the author probably meant for a quantity that does not parse, best first.
